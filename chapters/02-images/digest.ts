@@ -1,0 +1,34 @@
+// digest.ts — the names of content.
+//
+// Everything in an image is named by the sha256 of its bytes (OCI image-spec
+// `descriptor.md`, "Digests"): a blob's name is its checksum, so a name can
+// never point at the wrong bytes, and equal bytes are stored once.
+
+import { createHash } from 'node:crypto';
+
+// #region digest
+/** `sha256:` followed by 64 lowercase hex digits. */
+export type Digest = `sha256:${string}`;
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+
+export function isDigest(value: string): value is Digest {
+  return DIGEST_RE.test(value);
+}
+
+/** Parses a digest, refusing anything but a well-formed sha256 one. */
+export function parseDigest(value: string): Digest {
+  if (!isDigest(value)) throw new Error(`invalid digest: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The digest of bytes held in memory. */
+export function digestOf(bytes: Uint8Array | string): Digest {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** The 64 hex digits of a digest, as used for file names. */
+export function hexOf(digest: Digest): string {
+  return digest.slice('sha256:'.length);
+}
+// #endregion digest
