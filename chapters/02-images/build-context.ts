@@ -1,0 +1,203 @@
+// build-context.ts — the files COPY and ADD take, and how they land in the image.
+//
+// The build context is the directory named on the command line, minus what
+// `.dockerignore` excludes. COPY names sources relative to it (wildcards in
+// Go's filepath.Match syntax allowed) and a destination in the image; the
+// rules for where things land are Docker's (Dockerfile reference, "COPY"):
+// a directory source copies its contents, not itself; a destination ending in
+// `/` (or several sources) is a directory; files keep their mode and mtime
+// and belong to root unless `--chown` says otherwise.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { chmod, copyFile, lchown, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import type { IgnoreRule } from './dockerignore.js';
+import { resolveInRoot } from './rootfs-path.js';
+
+// #region context-file
+/** One file, directory or link of the context that a COPY takes. */
+export interface ContextFile {
+  /** Path on the host. */
+  hostPath: string;
+  /** Where it goes, relative to the destination: `a.txt`, `sub/b.txt`. */
+  target: string;
+  stats: Stats;
+}
+
+/** A context path that COPY could not use; the message is Docker's. */
+export class ContextError extends Error {}
+// #endregion context-file
+
+// #region sources
+/**
+ * Expands the sources of one COPY into the files it takes. `destIsDir` is
+ * Docker's rule: the destination is a directory if it ends with `/`, if there
+ * are several sources, or if it already is one in the image.
+ */
+export function collectSources(contextDir: string, ignored: IgnoreRule, sources: string[]): ContextFile[] {
+  const files: ContextFile[] = [];
+  for (const source of sources) {
+    const matches = matchSource(contextDir, ignored, source);
+    if (matches.length === 0) {
+      throw new ContextError(
+        `COPY failed: file not found in build context or excluded by .dockerignore: stat ${source}: file does not exist`,
+      );
+    }
+    for (const rel of matches) {
+      const hostPath = join(contextDir, rel);
+      const stats = lstatSync(hostPath);
+      if (stats.isDirectory()) files.push(...walk(contextDir, ignored, rel, ''));
+      else files.push({ hostPath, target: basename(rel), stats });
+    }
+  }
+  return files;
+}
+
+/** Context-relative paths a source names: itself, or what its wildcard matches. */
+function matchSource(contextDir: string, ignored: IgnoreRule, source: string): string[] {
+  const rel = posix.normalize(source.replace(/^\/+/, '')).replace(/\/+$/, '') || '.';
+  if (rel === '..' || rel.startsWith('../')) throw new ContextError(`forbidden path outside the build context: ${source}`);
+  if (!/[*?[]/.test(rel)) {
+    return existsOrLink(join(contextDir, rel)) && !ignored(rel) ? [rel] : [];
+  }
+  const pattern = globToRegExp(rel);
+  const all: string[] = [];
+  const visit = (dir: string): void => {
+    for (const name of readdirSync(join(contextDir, dir)).sort()) {
+      const path = dir === '.' ? name : `${dir}/${name}`;
+      if (ignored(path)) continue;
+      if (pattern.test(path)) all.push(path);
+      else if (lstatSync(join(contextDir, path)).isDirectory()) visit(path);
+    }
+  };
+  visit('.');
+  return all;
+}
+
+function existsOrLink(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Go's filepath.Match as a regular expression: `*` and `?` never cross a `/`. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) throw new ContextError(`syntax error in pattern: ${glob}`);
+      re += '[' + glob.slice(i + 1, end).replace(/^\^/, '!').replace(/^!/, '^') + ']';
+      i = end;
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Every entry under a context directory, minus the excluded ones. */
+function walk(contextDir: string, ignored: IgnoreRule, rel: string, target: string): ContextFile[] {
+  const out: ContextFile[] = [];
+  const hostDir = join(contextDir, rel);
+  if (target !== '') out.push({ hostPath: hostDir, target, stats: lstatSync(hostDir) });
+  for (const name of readdirSync(hostDir).sort()) {
+    const childRel = rel === '.' ? name : `${rel}/${name}`;
+    if (ignored(childRel)) continue;
+    const childTarget = target === '' ? name : `${target}/${name}`;
+    const stats = lstatSync(join(contextDir, childRel));
+    if (stats.isDirectory()) out.push(...walk(contextDir, ignored, childRel, childTarget));
+    else out.push({ hostPath: join(contextDir, childRel), target: childTarget, stats });
+  }
+  return out;
+}
+// #endregion sources
+
+// #region checksum
+/**
+ * The checksum the build cache keys a COPY on: names, kinds, modes and
+ * contents of what is copied. Times and owners on the host are left out, so
+ * a fresh checkout of the same files still hits the cache (Docker does the same).
+ */
+export async function checksumFiles(files: ContextFile[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const { stats } = file;
+    hash.update(`${file.target}\0${stats.mode.toString(8)}\0`);
+    if (stats.isSymbolicLink()) hash.update(`link:${readlinkSync(file.hostPath)}`);
+    else if (stats.isFile()) hash.update(await fileDigest(file.hostPath));
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+// #endregion checksum
+
+// #region copy
+export interface Owner { uid: number; gid: number }
+
+/**
+ * Copies the files under `dest` inside the root filesystem `rootfs`. Every
+ * path is resolved inside the root (rootfs-path.ts), so links in the image
+ * cannot send a file to the host.
+ */
+export async function copyIntoRootfs(
+  rootfs: string,
+  files: ContextFile[],
+  dest: string,
+  destIsDir: boolean,
+  owner: Owner = { uid: 0, gid: 0 },
+): Promise<void> {
+  for (const file of files) {
+    const inImage = destIsDir ? posix.join(dest, file.target) : dest;
+    const hostTarget = resolveInRoot(rootfs, inImage);
+    await makeParents(rootfs, posix.dirname(inImage), owner);
+    const { stats } = file;
+    if (stats.isDirectory()) {
+      await mkdir(hostTarget, { recursive: true });
+    } else {
+      if (existsOrLink(hostTarget) && !lstatSync(hostTarget).isDirectory()) await rm(hostTarget);
+      if (stats.isSymbolicLink()) await symlink(readlinkSync(file.hostPath), hostTarget);
+      else await copyFile(file.hostPath, hostTarget);
+    }
+    await lchown(hostTarget, owner.uid, owner.gid);
+    if (!stats.isSymbolicLink()) await chmod(hostTarget, stats.mode & 0o7777);
+    await lutimes(hostTarget, stats.atime, stats.mtime);
+  }
+  if (files.length === 0 && destIsDir) await makeParents(rootfs, dest, owner);
+}
+
+/** Creates the missing directories of `dir` in the image, mode 0755, owned like the copy. */
+async function makeParents(rootfs: string, dir: string, owner: Owner): Promise<void> {
+  let path = '/';
+  for (const part of dir.split('/').filter(Boolean)) {
+    path = posix.join(path, part);
+    const host = resolveInRoot(rootfs, path);
+    if (!existsSync(host)) {
+      await mkdir(host, { mode: 0o755 });
+      await lchown(host, owner.uid, owner.gid);
+    }
+  }
+}
+// #endregion copy
+
+/** Docker's rule for whether a COPY destination names a directory. */
+export function destinationIsDirectory(rootfs: string, dest: string, sourceCount: number, firstIsDir: boolean): boolean {
+  if (dest.endsWith('/') || sourceCount > 1 || firstIsDir) return true;
+  const host = resolveInRoot(rootfs, dest);
+  try {
+    return lstatSync(host).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,38 @@
+// dockerignore.ts — which files of the build context the build may see.
+//
+// A `.dockerignore` beside the Dockerfile lists patterns, one per line, in Go's
+// `filepath.Match` syntax plus `**` for any number of directories; a leading
+// `!` re-includes what an earlier pattern excluded, and the last matching line
+// wins (Dockerfile reference, ".dockerignore file"). A pattern that names a
+// directory excludes everything under it. These rules have subtle corners, so
+// we use @balena/dockerignore, a matcher written to follow Docker's own
+// implementation line by line, rather than a .gitignore matcher that differs
+// in exactly those corners (gitignore's `docs` matches at any depth; Docker's
+// matches only at the root of the context).
+
+import dockerignore from '@balena/dockerignore';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// #region dockerignore
+/** Answers whether a context-relative path (`src/a.txt`) is excluded. */
+export type IgnoreRule = (relativePath: string) => boolean;
+
+/** Reads `<context>/.dockerignore`; no file means nothing is excluded. */
+export function readDockerignore(contextDir: string): IgnoreRule {
+  const file = join(contextDir, '.dockerignore');
+  if (!existsSync(file)) return () => false;
+  return dockerignoreRule(readFileSync(file, 'utf8'));
+}
+
+/** Builds the rule from the file's text: comments and blank lines dropped. */
+export function dockerignoreRule(text: string): IgnoreRule {
+  const patterns = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  // The package is CommonJS; its factory is also exported as `.default`, which its typings name.
+  const matcher = dockerignore.default().add(patterns);
+  return (relativePath) => relativePath !== '' && relativePath !== '.' && matcher.ignores(relativePath);
+}
+// #endregion dockerignore
