@@ -1,0 +1,164 @@
+// content-store.ts — blobs named by their digest, written so they can be trusted.
+//
+// The shape is containerd's content store: bytes are first written to a
+// private file in an ingest area, hashed on the way in, flushed to disk
+// (fsync), checked against the digest the writer expected, and only then
+// renamed to `blobs/sha256/<hex>`. rename(2) is atomic, so a reader sees
+// either no blob or the whole, verified blob; a crash leaves at worst a stray
+// file in the ingest area, never a wrong blob under a right name.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
+
+/** Written bytes did not hash to the digest (or size) the writer promised. */
+export class DigestMismatchError extends Error {
+  override name = 'DigestMismatchError';
+}
+
+/** A blob that is not in the store. */
+export class BlobNotFoundError extends Error {
+  override name = 'BlobNotFoundError';
+  constructor(readonly digest: Digest) {
+    super(`blob not found: ${digest}`);
+  }
+}
+
+export interface WrittenBlob {
+  digest: Digest;
+  size: number;
+}
+
+/** What a writer may promise about the bytes it hands over. */
+export type Expectation = Digest | { digest: Digest; size?: number };
+
+/** Where the store lives under a Skiff root. */
+export const blobsDirOf = (root: string): string => join(root, 'images', 'blobs', 'sha256');
+export const ingestDirOf = (root: string): string => join(root, 'ingest');
+
+export class ContentStore {
+  readonly blobsDir: string;
+  readonly ingestDir: string;
+
+  constructor(readonly root: string) {
+    this.blobsDir = blobsDirOf(root);
+    this.ingestDir = ingestDirOf(root);
+  }
+
+  path(digest: Digest): string {
+    return join(this.blobsDir, hexOf(digest));
+  }
+
+  has(digest: Digest): boolean {
+    return existsSync(this.path(digest));
+  }
+
+  /** Size in bytes of a stored blob. */
+  size(digest: Digest): number {
+    try {
+      return statSync(this.path(digest)).size;
+    } catch {
+      throw new BlobNotFoundError(digest);
+    }
+  }
+
+  // #region read
+  /** Reads a whole blob, checking it still hashes to its name. */
+  async read(digest: Digest): Promise<Buffer> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.path(digest));
+    } catch {
+      throw new BlobNotFoundError(digest);
+    }
+    const actual = digestOf(bytes);
+    if (actual !== digest) throw new DigestMismatchError(`blob ${digest} is corrupt: its content hashes to ${actual}`);
+    return bytes;
+  }
+  // #endregion read
+
+  async readJson<T>(digest: Digest): Promise<T> {
+    return JSON.parse((await this.read(digest)).toString('utf8')) as T;
+  }
+
+  /** Streams a blob (large layers); the reader checks the digest if it cares. */
+  createReadStream(digest: Digest): ReadStream {
+    if (!this.has(digest)) throw new BlobNotFoundError(digest);
+    return createReadStream(this.path(digest));
+  }
+
+  // #region write
+  /**
+   * Stores bytes under their digest. The bytes go to a private ingest file,
+   * are hashed as they pass, fsync'd, compared with what the writer expected,
+   * and renamed into place. Nothing is left behind if any step fails.
+   */
+  async write(input: Uint8Array | Readable, expected?: Expectation): Promise<WrittenBlob> {
+    const want = typeof expected === 'string' ? { digest: expected } : expected;
+    if (want && !isDigest(want.digest)) throw new DigestMismatchError(`invalid digest: ${want.digest}`);
+    await mkdir(this.ingestDir, { recursive: true });
+    await mkdir(this.blobsDir, { recursive: true });
+
+    const ingestPath = join(this.ingestDir, `${randomUUID()}.partial`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const file = await open(ingestPath, 'wx', 0o644);
+    try {
+      try {
+        const chunks: AsyncIterable<Uint8Array> | Uint8Array[] = input instanceof Uint8Array ? [input] : input;
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          size += chunk.length;
+          await file.write(chunk);
+        }
+        await file.sync(); // the bytes are on disk before the name says they exist
+      } finally {
+        await file.close();
+      }
+      const digest: Digest = `sha256:${hash.digest('hex')}`;
+      if (want && want.digest !== digest) {
+        throw new DigestMismatchError(`digest mismatch: expected ${want.digest}, got ${digest}`);
+      }
+      if (want?.size !== undefined && want.size !== size) {
+        throw new DigestMismatchError(`size mismatch for ${digest}: expected ${want.size} bytes, got ${size}`);
+      }
+      await rename(ingestPath, this.path(digest));
+      await syncDirectory(this.blobsDir); // and so is the new name
+      return { digest, size };
+    } catch (err) {
+      await rm(ingestPath, { force: true });
+      throw err;
+    }
+  }
+  // #endregion write
+
+  /** Removes a blob; removing one that is not there is not an error. */
+  async delete(digest: Digest): Promise<void> {
+    try {
+      await unlink(this.path(digest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  /** Every blob in the store. */
+  list(): Digest[] {
+    mkdirSync(this.blobsDir, { recursive: true });
+    return readdirSync(this.blobsDir)
+      .map((hex) => `sha256:${hex}`)
+      .filter(isDigest);
+  }
+}
+
+/** fsync(2) on a directory makes the entries renamed into it durable. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,135 @@
+// image-layout.ts — the store's directory is an OCI Image Layout.
+//
+// image-spec `image-layout.md`: a directory with an `oci-layout` file naming
+// the layout version, a `blobs/<alg>/<hex>` tree, and an `index.json` listing
+// the manifests the layout holds, each named by the annotation
+// `org.opencontainers.image.ref.name`. Keeping Skiff's own store in exactly
+// this shape is what lets skopeo and umoci read it with no export step.
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { syncDirectory } from './content-store.js';
+import { parseIndex, type OciIndex } from './manifest.js';
+import { MediaType } from './media-types.js';
+
+// #region layout
+export const OCI_LAYOUT_FILE = 'oci-layout';
+export const INDEX_FILE = 'index.json';
+export const OCI_LAYOUT_VERSION = '1.0.0';
+/** The annotation that names a manifest in an index (image-spec `annotations.md`). */
+export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
+/** containerd's (and docker 25+'s) annotation for the full image name. */
+export const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
+
+const emptyIndex = (): OciIndex => ({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
+
+/** Creates `oci-layout`, `blobs/sha256/` and an empty `index.json` where missing. */
+export async function ensureLayout(dir: string): Promise<void> {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  if (!existsSync(join(dir, OCI_LAYOUT_FILE))) {
+    await writeFileAtomic(join(dir, OCI_LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+  }
+  if (!existsSync(join(dir, INDEX_FILE))) {
+    await writeFileAtomic(join(dir, INDEX_FILE), JSON.stringify(emptyIndex()));
+  }
+}
+// #endregion layout
+
+export async function readIndex(dir: string): Promise<OciIndex> {
+  try {
+    return parseIndex(await readFile(join(dir, INDEX_FILE)));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyIndex();
+    throw err;
+  }
+}
+
+export function readIndexSync(dir: string): OciIndex {
+  if (!existsSync(join(dir, INDEX_FILE))) return emptyIndex();
+  return parseIndex(readFileSync(join(dir, INDEX_FILE)));
+}
+
+// #region atomic-write
+/** Writes a file by temp name, fsync, rename: readers see old or new, never half. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
+  const file = await open(temp, 'wx', 0o644);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+    await file.close();
+    await rename(temp, path);
+    await syncDirectory(dirname(path));
+  } catch (err) {
+    await file.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+// #endregion atomic-write
+
+// #region index-lock
+/**
+ * Runs `update` on index.json while holding a lock file, so two Skiff
+ * processes changing tags at once cannot lose one another's change. The lock
+ * is a file created with O_EXCL holding the owner's pid; a lock whose owner
+ * died is taken over.
+ */
+export async function updateIndex<T>(
+  dir: string,
+  lockPath: string,
+  update: (index: OciIndex) => Promise<T> | T,
+): Promise<T> {
+  await ensureLayout(dir);
+  return withLock(lockPath, async () => {
+    const index = await readIndex(dir);
+    const result = await update(index);
+    await writeFileAtomic(join(dir, INDEX_FILE), JSON.stringify(index));
+    return result;
+  });
+}
+
+export async function withLock<T>(lockPath: string, body: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const file = await open(lockPath, 'wx', 0o644);
+      await file.writeFile(String(process.pid));
+      await file.close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (lockOwnerIsGone(lockPath)) {
+        await unlink(lockPath).catch(() => undefined);
+        continue;
+      }
+      if (attempt > 3000) throw new Error(`timed out waiting for the lock ${lockPath}`);
+      await sleep(Math.min(5 + attempt, 50));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    await unlink(lockPath).catch(() => undefined);
+  }
+}
+
+function lockOwnerIsGone(lockPath: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lockPath, 'utf8'));
+  } catch {
+    return false; // just released, or being written: try again
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0); // signal 0 only asks whether the process exists (man 2 kill)
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+// #endregion index-lock
