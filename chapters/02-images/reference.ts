@@ -79,9 +79,7 @@ export function parseReference(input: string, options: { defaultTag?: boolean } 
   if (repoName.length > NAME_MAX) {
     throw new ReferenceError(`repository name must not be more than ${NAME_MAX} characters`);
   }
-  if (matchedDigest !== undefined && !isDigest(matchedDigest)) {
-    throw new ReferenceError('invalid digest format');
-  }
+  if (matchedDigest !== undefined) checkDigest(matchedDigest);
   const tagOrDefault =
     matchedTag ?? (matchedDigest === undefined && options.defaultTag !== false ? DEFAULT_TAG : undefined);
   return makeRef(matchedDomain, path, tagOrDefault, matchedDigest as Digest | undefined);
@@ -104,6 +102,14 @@ function splitDomain(input: string): [string, string] {
   return [domainPart, remainder];
 }
 // #endregion normalize
+
+/** The grammar lets any algorithm through; go-digest's checks then apply. */
+function checkDigest(value: string): void {
+  const [algorithm, hex] = value.split(':');
+  if (algorithm !== 'sha256') throw new ReferenceError('unsupported digest algorithm');
+  if (hex.length !== 64) throw new ReferenceError('invalid checksum digest length');
+  if (!isDigest(value)) throw new ReferenceError('invalid checksum digest format');
+}
 
 function makeRef(domainPart: string, path: string, tagPart?: string, digestPart?: Digest): ImageRef {
   let full = `${domainPart}/${path}`;

@@ -1,0 +1,74 @@
+// gc.ts — freeing what no image refers to.
+//
+// Mark and sweep, as containerd's garbage collector does: the roots are the
+// entries of index.json; from each, follow manifest → config and layers (and
+// index → manifests); every blob reached is live, every other blob is
+// garbage. The snapshots on disk are named by ChainID, which the config's
+// `rootfs.diff_ids` determine, so the same walk says which snapshots the
+// snapshotter must keep.
+
+import { chainIds, type LayerChainId } from './chain-id.js';
+import type { Digest } from './digest.js';
+import { readIndex, withLock } from './image-layout.js';
+import type { ImageStore } from './image-store.js';
+import { documentKind, parseImageConfig, parseIndex, parseManifest } from './manifest.js';
+
+/** Whatever keeps snapshots: it is told which ones are still needed. */
+export interface SnapshotCollector {
+  gc(keep: Set<LayerChainId>): Promise<unknown>;
+}
+
+export interface GcResult {
+  removed: Digest[];
+  bytesFreed: number;
+  /** The snapshots that images still need (handed to the snapshotter). */
+  keepSnapshots: Set<LayerChainId>;
+}
+
+// #region mark
+/** Every blob reachable from index.json, and every ChainID the images need. */
+export async function markLive(store: ImageStore): Promise<{ blobs: Set<Digest>; chains: Set<LayerChainId> }> {
+  const blobs = new Set<Digest>();
+  const chains = new Set<LayerChainId>();
+  const visit = async (digest: Digest): Promise<void> => {
+    if (blobs.has(digest) || !store.content.has(digest)) return;
+    blobs.add(digest);
+    const bytes = await store.content.read(digest);
+    if (documentKind(bytes) === 'index') {
+      for (const child of parseIndex(bytes).manifests) await visit(child.digest);
+      return;
+    }
+    const { manifest } = parseManifest(bytes);
+    blobs.add(manifest.config.digest);
+    for (const layer of manifest.layers) blobs.add(layer.digest);
+    if (store.content.has(manifest.config.digest)) {
+      const config = parseImageConfig(await store.content.read(manifest.config.digest));
+      for (const id of chainIds(config.rootfs.diff_ids)) chains.add(id);
+    }
+  };
+  for (const entry of (await readIndex(store.layoutDir)).manifests) await visit(entry.digest);
+  return { blobs, chains };
+}
+// #endregion mark
+
+// #region sweep
+/**
+ * Deletes unreachable blobs, then asks the snapshotter to drop unreachable
+ * snapshots. It holds the index lock, so no name can be added mid-walk.
+ */
+export async function collectGarbage(store: ImageStore): Promise<GcResult> {
+  return withLock(store.lockPath, async () => {
+    const live = await markLive(store);
+    const removed: Digest[] = [];
+    let bytesFreed = 0;
+    for (const digest of store.content.list()) {
+      if (live.blobs.has(digest)) continue;
+      bytesFreed += store.content.size(digest);
+      await store.content.delete(digest);
+      removed.push(digest);
+    }
+    if (store.snapshots) await store.snapshots.gc(live.chains);
+    return { removed, bytesFreed, keepSnapshots: live.chains };
+  });
+}
+// #endregion sweep
