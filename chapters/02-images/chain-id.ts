@@ -1,0 +1,36 @@
+// chain-id.ts — the name of a stack of layers.
+//
+// A layer's DiffID is the digest of its uncompressed tar. But a snapshot is
+// not one layer: it is a layer *applied on top of* its parents, so its name
+// must cover the whole stack below it. OCI image-spec `config.md`, "Layer
+// ChainID", defines that name recursively:
+//
+//   ChainID(L0)      = DiffID(L0)
+//   ChainID(L0..Ln)  = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln))
+//
+// Two images that share their first three layers share the first three
+// ChainIDs, and so share the three snapshots on disk.
+
+import { digestOf, type Digest } from './digest.js';
+
+// #region chain-id
+/** The ChainID of a stack of layers: names a snapshot, never a blob. */
+export type LayerChainId = Digest & { readonly __brand: 'LayerChainId' };
+
+/** The ChainID of `diffId` applied on top of `parent` (null for the bottom layer). */
+export function chainId(parent: LayerChainId | null, diffId: Digest): LayerChainId {
+  if (parent === null) return diffId as LayerChainId;
+  return digestOf(`${parent} ${diffId}`) as LayerChainId;
+}
+
+/** The ChainIDs of every prefix of an image's `rootfs.diff_ids`, bottom first. */
+export function chainIds(diffIds: readonly Digest[]): LayerChainId[] {
+  const ids: LayerChainId[] = [];
+  let parent: LayerChainId | null = null;
+  for (const diffId of diffIds) {
+    parent = chainId(parent, diffId);
+    ids.push(parent);
+  }
+  return ids;
+}
+// #endregion chain-id

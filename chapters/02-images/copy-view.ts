@@ -1,0 +1,70 @@
+// copy-view.ts — the snapshotter's fallback when there is no overlayfs.
+//
+// Some hosts cannot stack directories: the kernel lacks overlayfs, or the
+// snapshot directory sits on a filesystem overlayfs refuses as an upper
+// layer (overlayfs itself, some network filesystems). Then we do by hand
+// what overlayfs does on every lookup, once and up front: copy the layers
+// into one directory, bottom first, applying each layer's whiteouts as we
+// go. Slower and heavier on disk, but the container sees the same files.
+//
+// The layers keep overlayfs's dialect either way (whiteouts are 0/0 char
+// devices, opaque directories carry the xattr), so one set of snapshots
+// serves both modes.
+
+import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { mknod } from '../01-namespaces/libc.js';
+import { applyMetadata, deviceNumbers, readXattrs } from './file-metadata.js';
+import { lstatOrUndefined } from './safe-path.js';
+import { isOpaque, isWhiteout } from './whiteouts.js';
+
+// #region flatten
+/** Copies `layers` (bottom first, each in overlay format) into `target` as one merged tree. */
+export function flattenLayers(layers: readonly string[], target: string): void {
+  mkdirSync(target, { recursive: true });
+  for (const layer of layers) mergeDir(layer, target, new Map());
+}
+
+/** Lays one layer's directory over the merged directory, as overlayfs would show it. */
+function mergeDir(src: string, dst: string, links: Map<number, string>): void {
+  // An opaque directory hides everything the layers below put in it.
+  if (isOpaque(src)) for (const name of readdirSync(dst)) rmSync(join(dst, name), { recursive: true });
+  for (const name of readdirSync(src)) {
+    const from = join(src, name);
+    const to = join(dst, name);
+    const stat = lstatSync(from);
+    const existing = lstatOrUndefined(to);
+    if (existing && !(existing.isDirectory() && stat.isDirectory())) {
+      rmSync(to, { recursive: true }); // replaced (or whited out) by this layer
+    }
+    if (isWhiteout(stat)) continue;
+    if (stat.isDirectory()) {
+      if (!existing?.isDirectory()) mkdirSync(to);
+      mergeDir(from, to, links);
+    } else {
+      copyEntry(from, to, stat, links);
+    }
+    copyMetadata(from, to, stat);
+  }
+  copyMetadata(src, dst, lstatSync(src));
+}
+// #endregion flatten
+
+/** Copies one non-directory, keeping hard links within the layer as links. */
+function copyEntry(from: string, to: string, stat: Stats, links: Map<number, string>): void {
+  if (stat.isFile() && stat.nlink > 1) {
+    const first = links.get(stat.ino);
+    if (first) return linkSync(first, to);
+    links.set(stat.ino, to);
+  }
+  if (stat.isFile()) copyFileSync(from, to);
+  else if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+  else {
+    const { major, minor } = deviceNumbers(stat.rdev);
+    mknod(to, stat.mode, major, minor);
+  }
+}
+
+export function copyMetadata(from: string, to: string, stat: Stats): void {
+  applyMetadata(to, { mode: stat.mode, uid: stat.uid, gid: stat.gid, mtimeMs: stat.mtimeMs, xattrs: readXattrs(from) }, stat.isSymbolicLink());
+}

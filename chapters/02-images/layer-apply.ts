@@ -1,0 +1,283 @@
+// layer-apply.ts — unpacking one layer into one snapshot directory.
+//
+// A layer is a tar, maybe gzipped (OCI image-spec `layer.md`). Applying it
+// means creating every entry it lists — files, directories, symlinks, hard
+// links, device nodes — with the owner, mode, mtime and xattrs the tar
+// records, and translating its whiteout entries into overlayfs's dialect
+// (see whiteouts.ts). Every name goes through safe-path.ts first.
+//
+// While the bytes stream past we also hash the *uncompressed* tar: that
+// digest is the layer's DiffID, the name the image config lists in
+// `rootfs.diff_ids` and the input of its ChainID.
+//
+// applyLayer writes into the directory it is given and nothing else; the
+// snapshotter hands it a fresh temporary directory and renames it into
+// place only if applyLayer succeeds, so a refused layer leaves nothing.
+
+import { createHash } from 'node:crypto';
+import { closeSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
+import type { Digest } from './digest.js';
+import { applyMetadata, isLayerXattr, type FileMetadata } from './file-metadata.js';
+import { mknod } from '../01-namespaces/libc.js';
+import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
+import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
+
+export interface LayerDigest {
+  /** sha256 of the uncompressed tar: the layer's DiffID. */
+  diffId: Digest;
+  /** Size of the uncompressed tar in bytes. */
+  size: number;
+}
+
+// #region sniff
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+/** A layer's compression, told by its first bytes rather than its media type, as Docker does. */
+export function detectCompression(head: Buffer): Compression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip'; // RFC 1952 magic
+  if (head.readUInt32LE(0) === 0xfd2fb528) return 'zstd'; // RFC 8878 magic
+  return 'none';
+}
+
+/** Reads the first bytes of `input`, then gives back a stream that still starts at byte 0. */
+async function peek(input: Readable, count: number): Promise<{ head: Buffer; stream: Readable }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const iterator = input[Symbol.asyncIterator]();
+  while (length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    chunks.push(next.value as Buffer);
+    length += (next.value as Buffer).length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
+  }
+  return { head: Buffer.concat([head, Buffer.alloc(Math.max(0, count - head.length))]), stream: Readable.from(replay()) };
+}
+// #endregion sniff
+
+// #region apply
+/** Applies a plain or gzipped tar layer into `dir` (which should be empty). */
+export async function applyLayer(dir: string, input: Readable): Promise<LayerDigest> {
+  const { head, stream } = await peek(input, 4);
+  const compression = detectCompression(head);
+  if (compression === 'zstd') throw new Error('zstd-compressed layers are not supported (Node 20 has no zstd)');
+
+  const hash = createHash('sha256');
+  let size = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const extract = tar.extract();
+  const sink = extract as unknown as NodeJS.WritableStream; // a streamx Writable
+  const flowing =
+    compression === 'gzip' ? pipeline(stream, createGunzip(), measure, sink) : pipeline(stream, measure, sink);
+  flowing.catch(() => {}); // its error also reaches the loop below, which reports it
+
+  const writer = new LayerWriter(dir);
+  try {
+    for await (const entry of extract) {
+      const data = entry as unknown as EntryData;
+      writer.add(entry.header, entry.header.type === 'file' || entry.header.type === 'contiguous-file' ? data : null);
+      await writer.drain(data);
+    }
+    await flowing;
+    writer.finish();
+  } finally {
+    writer.close();
+  }
+  return { diffId: `sha256:${hash.digest('hex')}`, size };
+}
+// #endregion apply
+
+type Header = tar.Header;
+/** A tar entry's data, as tar-stream hands it over. */
+type EntryData = AsyncIterable<Buffer> & { resume(): unknown };
+
+/** The owner, mode, mtime and xattrs a tar header records; PAX records win over the fixed fields. */
+function metadataOf(header: Header): FileMetadata {
+  const pax = (header.pax ?? {}) as Record<string, string>;
+  const xattrs = new Map<string, Buffer>();
+  for (const [key, value] of Object.entries(pax)) {
+    // GNU tar and Docker write SCHILY.xattr.NAME=VALUE; libarchive writes
+    // LIBARCHIVE.xattr.URLENCODED_NAME=BASE64_VALUE.
+    if (key.startsWith('SCHILY.xattr.')) {
+      xattrs.set(key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'));
+    } else if (key.startsWith('LIBARCHIVE.xattr.')) {
+      xattrs.set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value, 'base64'));
+    }
+  }
+  for (const name of xattrs.keys()) if (!isLayerXattr(name)) xattrs.delete(name);
+  return {
+    mode: (header.mode ?? 0o644) & 0o7777,
+    uid: pax.uid !== undefined ? Number(pax.uid) : (header.uid ?? 0),
+    gid: pax.gid !== undefined ? Number(pax.gid) : (header.gid ?? 0),
+    mtimeMs: pax.mtime !== undefined ? Number(pax.mtime) * 1000 : (header.mtime?.getTime() ?? 0),
+    xattrs,
+  };
+}
+
+const S_IFIFO = 0o010000;
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+
+/** Creates a layer's entries, one at a time, inside a SafeTree. */
+class LayerWriter {
+  private readonly tree: SafeTree;
+  /** Directories whose mtimes are set at the end, since creating their children changes them. */
+  private readonly dirTimes = new Map<string, number>();
+  /** Paths this layer itself created (a whiteout never hides them: it applies to lower layers only). */
+  private readonly created = new Set<string>();
+  private pendingFile: { fd: number; path: string; meta: FileMetadata } | null = null;
+
+  constructor(readonly root: string) {
+    this.tree = new SafeTree(root);
+  }
+
+  // #region entry
+  add(header: Header, data: EntryData | null): void {
+    const name = header.name;
+    const rel = entryPath(name);
+    const meta = metadataOf(header);
+    if (rel === '') {
+      // "./": the snapshot root's own metadata.
+      if (header.type === 'directory') this.setDirMetadata(this.root, meta);
+      return;
+    }
+    const wh = parseWhiteoutName(basename(rel));
+    if (wh.kind !== 'none') return this.addWhiteout(name, rel, wh);
+
+    const path = this.tree.prepareParents(name, rel);
+    switch (header.type) {
+      case 'directory':
+        this.clear(rel, path, true);
+        if (!lstatOrUndefined(path)) mkdirSync(path, 0o700);
+        this.tree.rememberDir(rel);
+        this.setDirMetadata(path, meta);
+        break;
+      case 'file':
+      case 'contiguous-file':
+        this.clear(rel, path, false);
+        // 'wx' is O_CREAT|O_EXCL: it refuses to follow a symlink at `path` (`man 2 open`).
+        this.pendingFile = { fd: openSync(path, 'wx', 0o600), path, meta };
+        if (!data) this.closeFile();
+        break;
+      case 'symlink':
+        this.clear(rel, path, false);
+        symlinkSync(header.linkname ?? '', path);
+        applyMetadata(path, meta, true);
+        break;
+      case 'link': {
+        // A hard link names another entry of the same layer; that name gets the same checks.
+        const target = this.tree.existing(name, entryPath(header.linkname ?? ''));
+        if (target.stat.isDirectory()) throw new UnsafeLayerError(name, 'is a hard link to a directory');
+        this.clear(rel, path, false);
+        linkSync(target.path, path);
+        break;
+      }
+      case 'character-device':
+      case 'block-device':
+      case 'fifo': {
+        this.clear(rel, path, false);
+        const type = header.type === 'fifo' ? S_IFIFO : header.type === 'block-device' ? S_IFBLK : S_IFCHR;
+        mknod(path, type | 0o600, header.devmajor ?? 0, header.devminor ?? 0);
+        applyMetadata(path, meta, false);
+        break;
+      }
+      default:
+        throw new Error(`layer entry ${JSON.stringify(name)}: unsupported tar entry type ${header.type}`);
+    }
+    this.created.add(rel);
+  }
+  // #endregion entry
+
+  // #region whiteout-entry
+  private addWhiteout(name: string, rel: string, wh: ReturnType<typeof parseWhiteoutName>): void {
+    const parentRel = dirname(rel) === '.' ? '' : dirname(rel);
+    if (wh.kind === 'meta') return;
+    if (wh.kind === 'opaque') {
+      this.tree.prepareParents(name, rel); // the opaque directory must be a real directory of this layer
+      makeOpaque(join(this.root, parentRel));
+      return;
+    }
+    if (wh.kind !== 'whiteout') return;
+    const hiddenRel = parentRel === '' ? wh.name : `${parentRel}/${wh.name}`;
+    entryPath(hiddenRel); // the hidden name must itself be a plain name
+    if (this.created.has(hiddenRel)) return; // spec: a whiteout never hides its own layer's files
+    const path = this.tree.prepareParents(name, hiddenRel);
+    this.clear(hiddenRel, path, false);
+    makeWhiteout(path);
+  }
+  // #endregion whiteout-entry
+
+  /** Streams a regular file's bytes to its open descriptor, or throws the entry away. */
+  async drain(entry: EntryData): Promise<void> {
+    if (!this.pendingFile) {
+      entry.resume();
+      return;
+    }
+    for await (const chunk of entry) {
+      let offset = 0;
+      while (offset < chunk.length) offset += writeSync(this.pendingFile.fd, chunk, offset);
+    }
+    this.closeFile();
+  }
+
+  /** Releases an open file descriptor if extraction stopped half-way. */
+  close(): void {
+    if (this.pendingFile) closeSync(this.pendingFile.fd);
+    this.pendingFile = null;
+  }
+
+  private closeFile(): void {
+    if (!this.pendingFile) return;
+    const { fd, path, meta } = this.pendingFile;
+    this.pendingFile = null;
+    closeSync(fd);
+    applyMetadata(path, meta, false);
+  }
+
+  /**
+   * Makes room for a new entry at `path`. A directory over a directory is
+   * kept (tar merges them); anything else that is there is removed first.
+   */
+  private clear(rel: string, path: string, keepDirectory: boolean): void {
+    const stat = lstatOrUndefined(path);
+    if (!stat) return;
+    if (keepDirectory && stat.isDirectory()) return;
+    if (isWhiteout(stat) || !stat.isDirectory()) rmSync(path);
+    else rmSync(path, { recursive: true });
+    this.tree.forget(rel);
+    this.created.delete(rel);
+  }
+
+  private setDirMetadata(path: string, meta: FileMetadata): void {
+    applyMetadata(path, meta, false);
+    this.dirTimes.set(path, meta.mtimeMs);
+  }
+
+  // #region finish
+  /**
+   * Directory mtimes last: every entry created inside a directory changed
+   * its mtime. (Setting one directory's times does not touch its parent's.)
+   */
+  finish(): void {
+    this.closeFile();
+    for (const [path, mtimeMs] of this.dirTimes) {
+      if (lstatOrUndefined(path)?.isDirectory()) lutimesSync(path, mtimeMs / 1000, mtimeMs / 1000);
+    }
+  }
+  // #endregion finish
+}

@@ -1,0 +1,163 @@
+// layer-diff.ts — turning a container's changes back into a layer.
+//
+// When a container (or a build step) has run, its writable layer — the
+// overlay's upperdir — holds exactly what it changed, in overlayfs's
+// dialect: new and modified files as themselves, deleted ones as 0/0
+// character devices, replaced directories marked opaque. Writing that
+// directory out as a tar, with the whiteouts translated back to `.wh.`
+// entries (OCI image-spec `layer.md`, "Representing Changes"), gives a new
+// layer: this is how `commit` and every step of `build` make one.
+//
+// The tar is written uncompressed and hashed as it goes: its digest is the
+// new layer's DiffID. Entries come in sorted order with whole-second mtimes,
+// so the same changes always give the same bytes and the same DiffID —
+// which is what lets a build cache recognise a layer it already has.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { deviceNumbers, readXattrs } from './file-metadata.js';
+import type { LayerDigest } from './layer-apply.js';
+import { isOpaque, isWhiteout, OPAQUE_MARKER, WHITEOUT_PREFIX } from './whiteouts.js';
+
+// #region tar-writer
+type HeaderArgument = Partial<tar.Header> & Pick<tar.Header, 'name'>;
+
+/** Writes tar entries for files on disk, keeping hard links as links. */
+export class LayerTarWriter {
+  readonly pack = tar.pack();
+  /** First path written for each inode with more than one link. */
+  private readonly inodes = new Map<string, string>();
+
+  /** Adds the file at `abs` under the name `rel`; a regular file's bytes are streamed. */
+  async add(rel: string, abs: string, stat: Stats): Promise<void> {
+    const header: HeaderArgument = {
+      name: stat.isDirectory() ? `${rel}/` : rel,
+      mode: stat.mode & 0o7777,
+      uid: stat.uid,
+      gid: stat.gid,
+      mtime: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
+    };
+    const pax = paxXattrs(abs);
+    if (pax) header.pax = pax;
+
+    if (stat.isDirectory()) return this.entry({ ...header, type: 'directory' });
+    if (stat.isSymbolicLink()) return this.entry({ ...header, type: 'symlink', linkname: readlinkSync(abs) });
+    if (stat.isCharacterDevice() || stat.isBlockDevice() || stat.isFIFO()) {
+      const type = stat.isFIFO() ? 'fifo' : stat.isBlockDevice() ? 'block-device' : 'character-device';
+      const { major, minor } = deviceNumbers(stat.rdev);
+      return this.entry({ ...header, type, devmajor: major, devminor: minor });
+    }
+    if (!stat.isFile()) return; // sockets cannot be archived; tar skips them too
+    if (stat.nlink > 1) {
+      const key = `${stat.dev}:${stat.ino}`;
+      const first = this.inodes.get(key);
+      if (first !== undefined) return this.entry({ ...header, type: 'link', linkname: first });
+      this.inodes.set(key, rel);
+    }
+    await this.file({ ...header, type: 'file', size: stat.size }, abs);
+  }
+
+  /** Adds `dir/.wh.name`: `name` is deleted from the layers below. */
+  whiteout(dirRel: string, name: string, mtime: Date): Promise<void> {
+    return this.entry({ name: join(dirRel, `${WHITEOUT_PREFIX}${name}`), type: 'file', mode: 0o644, mtime });
+  }
+
+  /** Adds `dir/.wh..wh..opq`: nothing of the layers below shows through `dir`. */
+  opaque(dirRel: string, mtime: Date): Promise<void> {
+    return this.entry({ name: join(dirRel, OPAQUE_MARKER), type: 'file', mode: 0o644, mtime });
+  }
+
+  finish(): void {
+    this.pack.finalize();
+  }
+
+  private entry(header: HeaderArgument): Promise<void> {
+    return new Promise((resolve, reject) => this.pack.entry(header, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Streams a file into the tar; the pack's callback fires once its reader has taken the bytes. */
+  private file(header: HeaderArgument, abs: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()));
+      const source = createReadStream(abs);
+      source.on('data', (chunk) => {
+        if (!sink.write(chunk)) {
+          source.pause();
+          sink.once('drain', () => source.resume());
+        }
+      });
+      source.on('end', () => sink.end(null));
+      source.on('error', reject);
+    });
+  }
+}
+
+/** xattrs as PAX records: SCHILY.xattr.* as GNU tar writes them, base64 LIBARCHIVE.xattr.* for binary values. */
+function paxXattrs(abs: string): Record<string, string> | undefined {
+  const xattrs = readXattrs(abs);
+  if (xattrs.size === 0) return undefined;
+  const pax: Record<string, string> = {};
+  for (const [name, value] of xattrs) {
+    const text = value.toString('utf8');
+    if (Buffer.from(text, 'utf8').equals(value) && !text.includes('\n')) pax[`SCHILY.xattr.${name}`] = text;
+    else pax[`LIBARCHIVE.xattr.${encodeURIComponent(name)}`] = value.toString('base64');
+  }
+  return pax;
+}
+// #endregion tar-writer
+
+// #region write-diff
+/** Writes the changes held in an overlay upperdir as an uncompressed tar layer. */
+export async function writeLayerDiff(upperDir: string, out: Writable): Promise<LayerDigest> {
+  return writeTar(out, async (writer) => {
+    await walkUpper(writer, upperDir, '');
+  });
+}
+
+async function walkUpper(writer: LayerTarWriter, upperDir: string, dirRel: string): Promise<void> {
+  const dirAbs = join(upperDir, dirRel);
+  for (const name of readdirSync(dirAbs).sort()) {
+    const rel = dirRel ? `${dirRel}/${name}` : name;
+    const abs = join(dirAbs, name);
+    const stat = lstatSync(abs);
+    if (isWhiteout(stat)) {
+      await writer.whiteout(dirRel, name, stat.mtime);
+      continue;
+    }
+    await writer.add(rel, abs, stat);
+    if (stat.isDirectory()) {
+      if (isOpaque(abs)) await writer.opaque(rel, stat.mtime);
+      await walkUpper(writer, upperDir, rel);
+    }
+  }
+}
+// #endregion write-diff
+
+/** Runs `produce` against a tar writer whose bytes go to `out`, hashing them on the way. */
+export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) => Promise<void>): Promise<LayerDigest> {
+  const writer = new LayerTarWriter();
+  const hash = createHash('sha256');
+  let size = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const flowing = pipeline(writer.pack as unknown as NodeJS.ReadableStream, measure, out);
+  try {
+    await produce(writer);
+    writer.finish();
+  } catch (err) {
+    writer.pack.destroy(err as Error);
+    await flowing.catch(() => {});
+    throw err;
+  }
+  await flowing;
+  return { diffId: `sha256:${hash.digest('hex')}`, size };
+}

@@ -1,0 +1,96 @@
+// overlay.ts — putting a container's root filesystem together.
+//
+// A snapshotter answers "how do I see snapshot X?" with a list of mounts
+// (the same shape containerd's snapshotters return, and the OCI runtime
+// spec's `mounts` entries use): type, source, options. This file performs
+// them. With overlayfs that is one mount(2) call stacking the layers
+// (kernel `Documentation/filesystems/overlayfs.rst`):
+//
+//   mount -t overlay overlay -o lowerdir=L3:L2:L1,upperdir=U,workdir=W target
+//
+// lowerdir lists the layers top-most first; reads fall through them, and
+// writes go to upperdir, which then holds exactly the container's changes.
+// Where overlayfs is missing, the snapshotter's copy fallback hands us a
+// plain bind mount of a directory that already holds the merged view.
+
+import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { mount, MS, umount2 } from '../01-namespaces/libc.js';
+
+// #region mount-type
+/** One mount, as a snapshotter describes it (containerd's `mount.Mount`). */
+export interface Mount {
+  type: 'overlay' | 'bind';
+  source: string;
+  options: string[];
+}
+// #endregion mount-type
+
+// #region mount-rootfs
+/**
+ * The kernel copies mount(2)'s `data` into a single page (`man 2 mount`),
+ * so "lowerdir=..." must fit in 4096 bytes. With absolute paths that is
+ * about forty layers; relative to a shared parent it is some sixty.
+ */
+const PAGE_SIZE = 4096;
+
+/** Mounts a snapshot's view at `target` (an existing, empty directory). */
+export function mountRootfs(mounts: readonly Mount[], target: string): void {
+  for (const m of mounts) {
+    if (m.type === 'bind') {
+      mount(m.source, target, null, MS.BIND | MS.REC);
+      if (m.options.includes('ro')) mount(null, target, null, MS.BIND | MS.REMOUNT | MS.RDONLY);
+    } else {
+      mountOverlay(m.options, target);
+    }
+  }
+}
+
+function mountOverlay(options: readonly string[], target: string): void {
+  const data = options.join(',');
+  if (data.length < PAGE_SIZE) return mount('overlay', target, 'overlay', 0, data);
+  // Too long: make every path relative to the directory they share and
+  // mount from there. overlayfs resolves the paths in the mounting process's
+  // working directory, which Node lets the main thread change.
+  const paths = options.flatMap((o) => o.slice(o.indexOf('=') + 1).split(':'));
+  const base = commonParent(paths);
+  const relativeData = options
+    .map((o) => {
+      const [key, value] = [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)];
+      return `${key}=${value.split(':').map((p) => relative(base, p)).join(':')}`;
+    })
+    .join(',');
+  if (relativeData.length >= PAGE_SIZE) {
+    throw new Error(`too many layers for one overlay mount: the options need ${relativeData.length} bytes, the kernel takes ${PAGE_SIZE - 1}`);
+  }
+  const cwd = process.cwd();
+  process.chdir(base);
+  try {
+    mount('overlay', target, 'overlay', 0, relativeData);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+function commonParent(paths: string[]): string {
+  let base = dirname(paths[0]);
+  while (!paths.every((p) => p.startsWith(`${base}/`))) base = dirname(base);
+  return base;
+}
+// #endregion mount-rootfs
+
+// #region unmount-rootfs
+/** Unmounts what mountRootfs mounted at `target`. */
+export function unmountRootfs(target: string): void {
+  // Not MNT_DETACH: a lazy unmount would let a busy rootfs live on unseen,
+  // and the caller is about to commit or delete the layer under it.
+  umount2(target);
+}
+
+/** Is something mounted exactly at `target`? (`man 5 proc`, /proc/self/mountinfo: field 5 is the mount point.) */
+export function isMountPoint(target: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === target);
+}
+// #endregion unmount-rootfs

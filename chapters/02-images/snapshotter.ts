@@ -1,0 +1,342 @@
+// snapshotter.ts — layers on disk, and the writable layer on top.
+//
+// containerd's snapshotter vocabulary, in miniature (containerd
+// `docs/snapshotters`): a *committed* snapshot is one layer, unpacked,
+// read-only, named by its ChainID; an *active* snapshot is a writable layer
+// prepared on top of a committed one, named by a key the caller chooses
+// ("container-<id>", "build-3"). The verbs:
+//
+//   importLayer  unpack a layer tar into a new committed snapshot
+//   prepare      make an active snapshot on a parent, answer its mounts
+//   view         the same, read-only
+//   diff         the active snapshot's changes as a tar layer
+//   commit       turn an active snapshot into a committed one
+//   remove, list, usage, gc
+//
+// Layout under ROOT/snapshots:
+//   <chainid-hex>/fs             the layer, in overlayfs's dialect
+//   <chainid-hex>/snapshot.json  its parent, DiffID and size
+//   active/<key>/                upper/ + work/ (overlay) or fs/ (copy), info.json
+//   empty/                       the lowerdir of an image with no layers
+//   tmp/                         where new snapshots are built before the rename
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { chainId as chainIdOf, type LayerChainId } from './chain-id.js';
+import { copyMetadata, flattenLayers } from './copy-view.js';
+import { hexOf, isDigest, type Digest } from './digest.js';
+import { applyLayer, type LayerDigest } from './layer-apply.js';
+import { writeLayerDiff } from './layer-diff.js';
+import { isMountPoint, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
+import { writeTreeDiff } from './tree-diff.js';
+
+// #region modes
+export type SnapshotMode = 'overlay' | 'copy';
+
+/**
+ * overlay when the kernel can stack directories in `dir`, else copy.
+ * SKIFF_SNAPSHOTTER=copy|overlay forces one (tests run both). Detection
+ * mounts a tiny overlay for real: /proc/filesystems may list overlay while
+ * the filesystem under `dir` still cannot serve as an upperdir.
+ */
+export function detectSnapshotMode(dir: string): SnapshotMode {
+  const forced = process.env.SKIFF_SNAPSHOTTER;
+  if (forced === 'copy' || forced === 'overlay') return forced;
+  if (forced) throw new Error(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
+  const probe = join(dir, 'tmp', `probe-${randomBytes(6).toString('hex')}`);
+  const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
+  try {
+    for (const d of [lower, upper, work, merged]) mkdirSync(d, { recursive: true });
+    mountRootfs([{ type: 'overlay', source: 'overlay', options: [`lowerdir=${lower}`, `upperdir=${upper}`, `workdir=${work}`] }], merged);
+    unmountRootfs(merged);
+    return 'overlay';
+  } catch {
+    return 'copy';
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+// #endregion modes
+
+export interface CommittedSnapshot {
+  chainId: LayerChainId;
+  parent: LayerChainId | null;
+  diffId: Digest;
+  /** Bytes of the uncompressed layer tar. */
+  size: number;
+  created: string;
+}
+
+export interface ActiveSnapshot {
+  key: string;
+  parent: LayerChainId | null;
+  kind: 'active' | 'view';
+  mode: SnapshotMode;
+  created: string;
+}
+
+const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export class Snapshotter {
+  readonly dir: string;
+  private modeCache: SnapshotMode | undefined;
+
+  /** `root` is skiff's root directory; snapshots live in `root/snapshots`. */
+  constructor(root: string, mode?: SnapshotMode) {
+    this.dir = join(root, 'snapshots');
+    for (const d of ['active', 'empty', 'tmp']) mkdirSync(join(this.dir, d), { recursive: true });
+    this.modeCache = mode;
+  }
+
+  /** How active snapshots are made on this host (detected once). */
+  get mode(): SnapshotMode {
+    this.modeCache ??= detectSnapshotMode(this.dir);
+    return this.modeCache;
+  }
+
+  // #region committed
+  exists(chainId: LayerChainId): boolean {
+    return existsSync(join(this.committedDir(chainId), 'snapshot.json'));
+  }
+
+  info(chainId: LayerChainId): CommittedSnapshot {
+    return JSON.parse(readFileSync(join(this.committedDir(chainId), 'snapshot.json'), 'utf8')) as CommittedSnapshot;
+  }
+
+  /** The layer directories under `chainId`, top-most first: overlayfs's lowerdir order. */
+  layerDirs(chainId: LayerChainId | null): string[] {
+    const dirs: string[] = [];
+    for (let id = chainId; id !== null; id = this.info(id).parent) {
+      if (!this.exists(id)) throw new Error(`snapshot ${id} does not exist`);
+      dirs.push(join(this.committedDir(id), 'fs'));
+    }
+    return dirs;
+  }
+
+  /**
+   * Unpacks a layer tar (plain or gzip) as the committed snapshot `chainId`
+   * on top of `parent`. It is built in tmp/ and renamed into place only
+   * once complete and its DiffID checks out, so a refused or interrupted
+   * layer leaves nothing behind, and a snapshot that exists is whole.
+   */
+  async importLayer(chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
+    if (parent !== null && !this.exists(parent)) throw new Error(`parent snapshot ${parent} does not exist`);
+    const staging = this.stagingDir();
+    try {
+      mkdirSync(join(staging, 'fs'));
+      const layer = await applyLayer(join(staging, 'fs'), input);
+      const expected = chainIdOf(parent, layer.diffId);
+      if (expected !== chainId) {
+        throw new Error(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
+      }
+      this.publish(staging, { chainId, parent, diffId: layer.diffId, size: layer.size, created: new Date().toISOString() });
+      return layer;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  // #endregion committed
+
+  // #region prepare
+  /** A writable snapshot `key` on top of `parent`; mount the answer with mountRootfs. */
+  async prepare(key: string, parent: LayerChainId | null): Promise<Mount[]> {
+    return this.createActive(key, parent, 'active');
+  }
+
+  /** A read-only view of `parent`. */
+  async view(key: string, parent: LayerChainId | null): Promise<Mount[]> {
+    return this.createActive(key, parent, 'view');
+  }
+
+  /** The mounts of an existing active snapshot. */
+  mounts(key: string): Mount[] {
+    const info = this.activeInfo(key);
+    const dir = this.activeDir(key);
+    if (info.mode === 'copy') {
+      return [{ type: 'bind', source: join(dir, 'fs'), options: ['rbind', info.kind === 'view' ? 'ro' : 'rw'] }];
+    }
+    const lowers = this.layerDirs(info.parent);
+    if (info.kind === 'view') {
+      // Without an upperdir overlayfs wants two lowers; the empty one is harmless at the bottom.
+      const stack = [...lowers, join(this.dir, 'empty')];
+      return [{ type: 'overlay', source: 'overlay', options: [`lowerdir=${stack.join(':')}`, 'ro'] }];
+    }
+    // overlayfs needs at least one lowerdir: an image with no layers stacks on an empty one.
+    const lowerdir = lowers.length > 0 ? lowers.join(':') : join(this.dir, 'empty');
+    return [
+      {
+        type: 'overlay',
+        source: 'overlay',
+        options: [`lowerdir=${lowerdir}`, `upperdir=${join(dir, 'upper')}`, `workdir=${join(dir, 'work')}`],
+      },
+    ];
+  }
+
+  private async createActive(key: string, parent: LayerChainId | null, kind: 'active' | 'view'): Promise<Mount[]> {
+    if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
+    const dir = this.activeDir(key);
+    if (existsSync(dir)) throw new Error(`snapshot ${key} already exists`);
+    const lowers = this.layerDirs(parent);
+    const mode = this.mode;
+    const staging = this.stagingDir();
+    try {
+      if (mode === 'copy') {
+        flattenLayers([...lowers].reverse(), join(staging, 'fs'));
+      } else {
+        mkdirSync(join(staging, 'upper'));
+        mkdirSync(join(staging, 'work'));
+        // The merged root takes the upperdir's attributes; give it the top layer's, as the copy view has.
+        if (lowers.length > 0) copyMetadata(lowers[0], join(staging, 'upper'), lstatSync(lowers[0]));
+      }
+      const info: ActiveSnapshot = { key, parent, kind, mode, created: new Date().toISOString() };
+      writeFileSync(join(staging, 'info.json'), JSON.stringify(info, null, 2));
+      renameSync(staging, dir);
+    } catch (err) {
+      rmSync(staging, { recursive: true, force: true });
+      throw err;
+    }
+    return this.mounts(key);
+  }
+  // #endregion prepare
+
+  // #region diff-commit
+  /** Writes the changes of active snapshot `key` as an uncompressed tar layer (unmount it first). */
+  async diff(key: string, out: Writable): Promise<LayerDigest> {
+    const info = this.activeInfo(key);
+    const dir = this.activeDir(key);
+    if (info.mode === 'overlay') return writeLayerDiff(join(dir, 'upper'), out);
+    // Copy mode: compare against a fresh copy of what was below.
+    const lowerView = this.stagingDir();
+    try {
+      flattenLayers([...this.layerDirs(info.parent)].reverse(), lowerView);
+      return await writeTreeDiff(lowerView, join(dir, 'fs'), out);
+    } finally {
+      rmSync(lowerView, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Turns active snapshot `key` into the committed snapshot `chainId`, and
+   * removes `key`. The changes go through the tar format and back
+   * (diff, then apply): a committed snapshot is then always exactly what
+   * its layer tar says, whichever mode made it, with no overlayfs
+   * bookkeeping left in it.
+   */
+  async commit(key: string, chainId: LayerChainId): Promise<LayerDigest> {
+    const info = this.activeInfo(key);
+    if (info.kind !== 'active') throw new Error(`snapshot ${key} is a read-only view and cannot be committed`);
+    if (!this.exists(chainId)) {
+      const tar = new PassThrough();
+      const importing = this.importLayer(chainId, info.parent, tar).catch((err: Error) => {
+        tar.destroy(err); // stop the diff writer too
+        throw err;
+      });
+      const [, applied] = await Promise.all([this.diff(key, tar), importing]);
+      await this.remove(key);
+      return applied;
+    }
+    const existing = this.info(chainId);
+    await this.remove(key);
+    return { diffId: existing.diffId, size: existing.size };
+  }
+  // #endregion diff-commit
+
+  /** Removes active snapshot `key` (it must not be mounted). */
+  async remove(key: string): Promise<void> {
+    const dir = this.activeDir(key);
+    if (!existsSync(dir)) throw new Error(`snapshot ${key} does not exist`);
+    for (const sub of ['fs', 'upper']) {
+      if (isMountPoint(join(dir, sub))) throw new Error(`snapshot ${key} is still mounted at ${join(dir, sub)}`);
+    }
+    // Rename first, then delete: a crash mid-delete leaves only garbage in tmp/.
+    const doomed = this.stagingDir();
+    renameSync(dir, doomed);
+    rmSync(doomed, { recursive: true, force: true });
+  }
+
+  // #region list-gc
+  list(): { committed: CommittedSnapshot[]; active: ActiveSnapshot[] } {
+    const committed = readdirSync(this.dir)
+      .map((name) => `sha256:${name}`)
+      .filter((id): id is LayerChainId => isDigest(id) && this.exists(id as LayerChainId))
+      .map((id) => this.info(id));
+    const active = readdirSync(join(this.dir, 'active')).map((key) => this.activeInfo(key));
+    return { committed, active };
+  }
+
+  /** Bytes on disk used by a committed snapshot or an active one (by key). */
+  usage(idOrKey: LayerChainId | string): number {
+    const dir = isDigest(idOrKey) ? this.committedDir(idOrKey as LayerChainId) : this.activeDir(idOrKey);
+    return diskUsage(dir);
+  }
+
+  /**
+   * Removes every committed snapshot not in `keep`, except the ones an
+   * active snapshot or a kept snapshot stands on. Returns what it removed.
+   */
+  gc(keep: ReadonlySet<LayerChainId>): LayerChainId[] {
+    const { committed, active } = this.list();
+    const live = new Set<LayerChainId>();
+    const mark = (id: LayerChainId | null): void => {
+      for (; id !== null && !live.has(id) && this.exists(id); id = this.info(id).parent) live.add(id);
+    };
+    for (const id of keep) mark(id);
+    for (const a of active) mark(a.parent);
+    const removed: LayerChainId[] = [];
+    for (const snap of committed) {
+      if (live.has(snap.chainId)) continue;
+      const doomed = this.stagingDir();
+      renameSync(this.committedDir(snap.chainId), doomed);
+      rmSync(doomed, { recursive: true, force: true });
+      removed.push(snap.chainId);
+    }
+    // Leftovers of interrupted imports.
+    for (const name of readdirSync(join(this.dir, 'tmp'))) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
+    return removed;
+  }
+  // #endregion list-gc
+
+  activeDir(key: string): string {
+    if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
+    return join(this.dir, 'active', key);
+  }
+
+  private activeInfo(key: string): ActiveSnapshot {
+    const file = join(this.activeDir(key), 'info.json');
+    if (!existsSync(file)) throw new Error(`snapshot ${key} does not exist`);
+    return JSON.parse(readFileSync(file, 'utf8')) as ActiveSnapshot;
+  }
+
+  private committedDir(chainId: LayerChainId): string {
+    return join(this.dir, hexOf(chainId));
+  }
+
+  private stagingDir(): string {
+    const dir = join(this.dir, 'tmp', randomBytes(8).toString('hex'));
+    mkdirSync(dir);
+    return dir;
+  }
+
+  // #region publish
+  /** Renames a finished staging directory into place as a committed snapshot. */
+  private publish(staging: string, info: CommittedSnapshot): void {
+    writeFileSync(join(staging, 'snapshot.json'), JSON.stringify(info, null, 2));
+    try {
+      renameSync(staging, this.committedDir(info.chainId));
+    } catch (err) {
+      // Someone else unpacked the same layer meanwhile: theirs is as good as ours.
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && this.exists(info.chainId)) return;
+      throw err;
+    }
+  }
+  // #endregion publish
+}
+
+function diskUsage(path: string): number {
+  const stat = lstatSync(path);
+  if (!stat.isDirectory()) return stat.blocks * 512;
+  return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), stat.blocks * 512);
+}
