@@ -118,7 +118,7 @@ export function cgroupDirsOf(pid: number | 'self'): string[] {
   const hierarchies = cgroupHierarchies();
   const dirs: string[] = [];
   for (const line of readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').filter(Boolean)) {
-    const [, controllerList, path] = line.match(/^(\d+):([^:]*):(.*)$/)!.slice(0, 4) as [string, string, string, string];
+    const [, , controllerList, path] = line.match(/^(\d+):([^:]*):(.*)$/)!;
     const wanted = controllerList ? controllerList.split(',').sort().join(',') : '';
     const h = hierarchies.find((h) => (wanted === '' ? h.v2 : !h.v2 && [...h.controllers].sort().join(',') === wanted));
     if (!h) continue; // a hierarchy this mount namespace does not mount
