@@ -1,0 +1,243 @@
+// cgroups.ts — limits on what a container's processes may consume.
+//
+// Namespaces decide what a process can see; control groups decide how much
+// it can use (`man 7 cgroups`). A cgroup is a directory in a special
+// filesystem: make one, write limits into its files, write a pid into its
+// `cgroup.procs`, and the kernel accounts and limits that process and all
+// its descendants. Removing the directory removes the group, once empty.
+//
+// There are two versions and hosts use either. cgroup v1 mounts one
+// hierarchy per controller (/sys/fs/cgroup/memory, /sys/fs/cgroup/pids...)
+// with v1 file names (memory.limit_in_bytes); cgroup v2 has one unified
+// hierarchy (memory.max, pids.max, cpu.max) where controllers must be
+// switched on for children in the parent's cgroup.subtree_control. Hybrid
+// hosts have both, with the controllers on v1 and an empty v2. We read
+// /proc/self/mountinfo once and pick at run time.
+
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { RuntimeError } from './errors.js';
+import type { ResourcesSpec } from './spec.js';
+
+// #region detect
+export type CgroupVersion = 'v1' | 'v2';
+
+interface Hierarchy {
+  mountpoint: string;
+  /** For v1, the controllers of this mount ("memory", "cpu"...) or a name= option. */
+  options: string[];
+}
+
+export interface CgroupLayout {
+  version: CgroupVersion;
+  hierarchies: Hierarchy[];
+}
+
+/**
+ * Each mountinfo line reads `id parent dev root mountpoint opts [tags] - fstype source superopts`
+ * (`man 5 proc`, /proc/pid/mountinfo). v1 hierarchies carry their controllers in superopts.
+ */
+export function detectCgroups(mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): CgroupLayout | null {
+  const v1: Hierarchy[] = [];
+  let v2: Hierarchy | undefined;
+  for (const line of mountinfo.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    const mountpoint = left.split(' ')[4]!.replace(/\\040/g, ' ');
+    const [fstype, , superopts = ''] = right.split(' ');
+    if (fstype === 'cgroup') {
+      v1.push({ mountpoint, options: superopts.split(',').filter((o) => o !== 'rw' && o !== 'ro') });
+    } else if (fstype === 'cgroup2' && !v2) {
+      v2 = { mountpoint, options: [] };
+    }
+  }
+  if (v1.length) return { version: 'v1', hierarchies: v1 };
+  if (v2) return { version: 'v2', hierarchies: [v2] };
+  return null;
+}
+// #endregion detect
+
+/** A container's cgroup: one directory per hierarchy (one on v2, several on v1). */
+export interface ContainerCgroup {
+  version: CgroupVersion;
+  dirs: string[];
+}
+
+// #region path
+/** `linux.cgroupsPath`, or skiff/<id>, below the root of each hierarchy. */
+export function cgroupRelativePath(cgroupsPath: string | undefined, id: string): string {
+  if (!cgroupsPath) return `skiff/${id}`;
+  if (cgroupsPath.includes(':')) throw new RuntimeError(`linux.cgroupsPath ${JSON.stringify(cgroupsPath)}: systemd slices are not supported`);
+  const relative = cgroupsPath.replace(/^\/+/, '');
+  if (!relative || relative.split('/').includes('..')) throw new RuntimeError(`linux.cgroupsPath ${JSON.stringify(cgroupsPath)}: not a usable path`);
+  return relative;
+}
+// #endregion path
+
+function write(dir: string, file: string, value: string | number): void {
+  try {
+    writeFileSync(join(dir, file), String(value));
+  } catch (err) {
+    throw new RuntimeError(`cgroup: cannot write ${value} to ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code}`);
+  }
+}
+
+// #region create
+/**
+ * Make the container's cgroup in every hierarchy and write its limits. On
+ * any failure the directories made so far are removed again.
+ */
+export function createCgroup(layout: CgroupLayout, relativePath: string, resources: ResourcesSpec = {}): ContainerCgroup {
+  const cgroup: ContainerCgroup = { version: layout.version, dirs: [] };
+  try {
+    for (const { mountpoint, options } of layout.hierarchies) {
+      const dir = join(mountpoint, relativePath);
+      if (layout.version === 'v2') enableControllers(mountpoint, relativePath);
+      if (options.includes('cpuset')) makeCpusetDirs(mountpoint, relativePath);
+      else mkdirSync(dir, { recursive: true });
+      cgroup.dirs.push(dir);
+      if (layout.version === 'v1') applyV1Limits(dir, options, resources);
+      else applyV2Limits(dir, resources);
+    }
+  } catch (err) {
+    removeDirs(cgroup);
+    throw err;
+  }
+  return cgroup;
+}
+
+/** A new v1 cpuset has no cpus and no memory nodes, and refuses tasks until given its parent's. */
+function makeCpusetDirs(mountpoint: string, relativePath: string): void {
+  let dir = mountpoint;
+  for (const part of relativePath.split('/')) {
+    const parent = dir;
+    dir = join(dir, part);
+    if (existsSync(dir)) continue;
+    mkdirSync(dir);
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) write(dir, file, readFileSync(join(parent, file), 'utf8').trim());
+  }
+}
+
+/** On v2 a controller's files appear in a cgroup only if every ancestor enabled it for its children. */
+function enableControllers(mountpoint: string, relativePath: string): void {
+  const wanted = ['memory', 'pids', 'cpu'];
+  let dir = mountpoint;
+  for (const part of relativePath.split('/')) {
+    const available = readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
+    const enable = wanted.filter((c) => available.includes(c)).map((c) => `+${c}`).join(' ');
+    if (enable) write(dir, 'cgroup.subtree_control', enable);
+    dir = join(dir, part);
+    mkdirSync(dir, { recursive: true });
+  }
+}
+// #endregion create
+
+// #region limits-v1
+function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu }: ResourcesSpec): void {
+  if (controllers.includes('memory') && memory?.limit !== undefined && memory.limit > 0) {
+    write(dir, 'memory.limit_in_bytes', memory.limit);
+    // Without a swap limit a "small memory limit" just means "swaps a lot".
+    // OCI's v1 `swap` is memory+swap; when it is not given we allow none.
+    if (existsSync(join(dir, 'memory.memsw.limit_in_bytes'))) {
+      write(dir, 'memory.memsw.limit_in_bytes', memory.swap !== undefined && memory.swap > 0 ? memory.swap : memory.limit);
+    }
+  }
+  if (controllers.includes('pids') && pids) write(dir, 'pids.max', pids.limit > 0 ? pids.limit : 'max');
+  if (controllers.includes('cpu') && cpu) {
+    if (cpu.shares) write(dir, 'cpu.shares', cpu.shares);
+    if (cpu.period) write(dir, 'cpu.cfs_period_us', cpu.period);
+    if (cpu.quota !== undefined && cpu.quota !== 0) write(dir, 'cpu.cfs_quota_us', cpu.quota);
+  }
+}
+// #endregion limits-v1
+
+// #region limits-v2
+function applyV2Limits(dir: string, { memory, pids, cpu }: ResourcesSpec): void {
+  if (memory?.limit !== undefined && memory.limit > 0) {
+    write(dir, 'memory.max', memory.limit);
+    if (existsSync(join(dir, 'memory.swap.max'))) {
+      write(dir, 'memory.swap.max', memory.swap !== undefined && memory.swap > 0 ? Math.max(0, memory.swap - memory.limit) : 0);
+    }
+  }
+  if (pids) write(dir, 'pids.max', pids.limit > 0 ? pids.limit : 'max');
+  if (cpu?.shares) {
+    // v1 shares run 2..262144, v2 weights 1..10000; the kernel docs' linear map.
+    write(dir, 'cpu.weight', Math.round(1 + ((cpu.shares - 2) * 9999) / 262142));
+  }
+  if (cpu?.quota !== undefined && cpu.quota !== 0) {
+    write(dir, 'cpu.max', `${cpu.quota > 0 ? cpu.quota : 'max'} ${cpu.period || 100000}`);
+  }
+}
+// #endregion limits-v2
+
+// #region procs
+/** The files init writes "0" into (meaning "me") to join the cgroup. */
+export function procsFiles(cgroup: ContainerCgroup): string[] {
+  return cgroup.dirs.map((dir) => join(dir, 'cgroup.procs'));
+}
+
+/** Every process in the container's cgroup, on any hierarchy. */
+export function cgroupPids(cgroup: ContainerCgroup): number[] {
+  const pids = new Set<number>();
+  for (const file of procsFiles(cgroup)) {
+    try {
+      for (const line of readFileSync(file, 'utf8').split('\n')) if (line) pids.add(Number(line));
+    } catch {
+      // the directory is already gone
+    }
+  }
+  return [...pids];
+}
+// #endregion procs
+
+// #region destroy
+/**
+ * Kill whatever is left in the cgroup, wait until it is empty, and remove
+ * it. rmdir(2) on a cgroup fails with EBUSY while it has members, so the
+ * order matters.
+ */
+export async function destroyCgroup(cgroup: ContainerCgroup): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const pids = cgroupPids(cgroup);
+    if (!pids.length) break;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  removeDirs(cgroup);
+}
+
+function removeDirs(cgroup: ContainerCgroup): void {
+  for (const dir of cgroup.dirs) {
+    try {
+      rmdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new RuntimeError(`cgroup: cannot remove ${dir}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+    // Our own parent directory (skiff/) goes too once the last container left it.
+    if (basename(dirname(dir)) === 'skiff') {
+      try {
+        rmdirSync(dirname(dir));
+      } catch {
+        // another container still uses it
+      }
+    }
+  }
+}
+// #endregion destroy
+
+// #region container-mounts
+/**
+ * What to show at /sys/fs/cgroup inside the container: the container's own
+ * directory of each hierarchy, under the hierarchy's usual name. On v1
+ * that is a tmpfs with one bind mount per hierarchy, on v2 one bind mount.
+ */
+export function cgroupMountSources(layout: CgroupLayout, cgroup: ContainerCgroup): { name: string; dir: string }[] {
+  return layout.hierarchies.map((h, i) => ({ name: basename(h.mountpoint), dir: cgroup.dirs[i]! }));
+}
+// #endregion container-mounts

@@ -1,0 +1,262 @@
+// container.ts — the OCI lifecycle: create, start, state, kill, delete, and run.
+//
+// OCI runtime-spec `runtime.md` describes a container's life in separate
+// operations, so that a higher-level engine can prepare a container, wire
+// it up (networking, say) while it waits, then start it. `create` builds
+// everything and leaves init blocked just before execve; `start` releases
+// it; `delete` cleans up once it has stopped. `run` chains the four for the
+// common case of a foreground program.
+
+import { chmodSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, procsFiles, type ContainerCgroup } from './cgroups.js';
+import { parseContainerId, type ContainerId } from './container-id.js';
+import { RuntimeError } from './errors.js';
+import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
+import { mknod, openpty } from './libc.js';
+import { forwardSignals, parseSignal, signalNumber } from './signals.js';
+import { loadSpec, type Spec } from './spec.js';
+import {
+  claimContainerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
+  readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
+} from './state.js';
+import { relayTerminal } from './terminal.js';
+
+export type { Stdio } from './init-process.js';
+
+export interface CreateOptions {
+  id: string;
+  bundle: string;
+  stateRoot?: string;
+  /** The container's stdin, stdout, stderr: our own, or descriptors to hand over. */
+  stdio?: Stdio;
+  pidFile?: string;
+  /** With process.terminal: receives the pty master; without it, terminal bundles are refused. */
+  onConsole?: (master: number) => void;
+  /** Called once the container's PID 1 has exited, with how it ended (only while this process lives). */
+  onExit?: (exit: ProcessExit) => void;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A shell's convention: the exit code, or 128 + the number of the signal that killed it. */
+export function exitStatus({ code, signal }: ProcessExit): number {
+  return code ?? 128 + signalNumber(signal ?? 'SIGKILL');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// #region checks
+/** Everything that can be refused is refused before anything is made. */
+function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string {
+  const namespaces = spec.linux?.namespaces ?? [];
+  if (!namespaces.some((ns) => ns.type === 'mount')) {
+    throw new RuntimeError('config.json: linux.namespaces: a mount namespace is required');
+  }
+  const rootfs = resolve(bundle, spec.root.path);
+  if (!existsSync(rootfs) || !statSync(rootfs).isDirectory()) {
+    throw new RuntimeError(`config.json: root.path: ${rootfs} is not a directory`);
+  }
+  if (spec.process.terminal && !wantsConsole) {
+    throw new RuntimeError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
+  }
+  return rootfs;
+}
+
+function pidNamespaceOf(spec: Spec): PidNamespace {
+  const ns = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+  if (!ns) return { kind: 'host' };
+  return ns.path ? { kind: 'join', path: ns.path } : { kind: 'new' };
+}
+// #endregion checks
+
+interface Created {
+  state: OciState;
+  init: InitProcess;
+  /** The pty master, when the process has a terminal. */
+  console?: number;
+}
+
+// #region create
+async function createContainer(options: CreateOptions, wantsConsole: boolean): Promise<Created> {
+  const id = parseContainerId(options.id);
+  const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
+  const bundle = resolve(options.bundle);
+  const spec = loadSpec(bundle);
+  const rootfs = checkBundle(bundle, spec, wantsConsole);
+
+  claimContainerDir(root, id);
+  let cgroup: ContainerCgroup | null = null;
+  let init: InitProcess | undefined;
+  let pty: { master: number; slavePath: string } | undefined;
+  try {
+    const layout = detectCgroups();
+    if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), spec.linux?.resources);
+    makeFifo(fifoPath(root, id));
+    if (spec.process.terminal) pty = openpty();
+
+    init = spawnInit(pidNamespaceOf(spec), pty ? ['ignore', 'inherit', 'inherit'] : options.stdio);
+    init.sync.send({
+      kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
+      cgroupProcs: cgroup ? procsFiles(cgroup) : [],
+      cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
+      console: pty?.slavePath,
+    });
+    await waitUntilReady(init);
+
+    const stored: StoredState = {
+      ociVersion: spec.ociVersion, id, pid: init.pid, bundle, rootfs, created: new Date().toISOString(),
+      annotations: spec.annotations ?? {}, startTime: processStartTime(init.pid) ?? '', cgroup, spec,
+    };
+    writeState(root, stored);
+    if (options.pidFile) writeAtomically(resolve(options.pidFile), `${init.pid}`);
+    if (options.onExit) void init.exited.then(options.onExit);
+    return { state: observeStatus(root, stored), init, console: pty?.master };
+  } catch (err) {
+    if (init) {
+      init.child.kill('SIGKILL');
+      await init.exited;
+    }
+    if (cgroup) await destroyCgroup(cgroup);
+    if (pty) closeSync(pty.master);
+    removeContainerDir(root, id);
+    throw err;
+  }
+}
+
+/** mkfifo(3) is mknod(2) with S_IFIFO. Writable by anyone: init may have become another user by then. */
+function makeFifo(path: string): void {
+  mknod(path, 0o010000 | 0o622, 0, 0);
+  chmodSync(path, 0o622);
+}
+
+async function waitUntilReady(init: InitProcess): Promise<void> {
+  const message = await init.sync.next();
+  if (message?.type === 'ready') {
+    init.sync.close();
+    return;
+  }
+  if (message?.type === 'error') throw new RuntimeError(message.message, message.exitCode);
+  const { code, signal } = await init.exited;
+  throw new RuntimeError(`container init exited before it was ready (${signal ?? `exit code ${code}`})`);
+}
+
+export async function create(options: CreateOptions): Promise<OciState> {
+  const { state, init, console } = await createContainer(options, options.onConsole !== undefined);
+  if (console !== undefined) options.onConsole!(console);
+  // Let this process exit (or get on with other work) while init waits.
+  init.child.unref();
+  return state;
+}
+// #endregion create
+
+export interface StateOptions {
+  stateRoot?: string;
+}
+
+// #region start
+/**
+ * Open the FIFO for reading: init, blocked opening it for writing, wakes,
+ * writes one byte and execs. We open without blocking and poll, so that an
+ * init that died meanwhile is noticed instead of waited for forever.
+ */
+export async function start(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): Promise<void> {
+  const id = parseContainerId(idText);
+  const stored = readState(stateRoot, id);
+  const { status } = observeStatus(stateRoot, stored);
+  if (status !== 'created') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not created`);
+  const fifo = fifoPath(stateRoot, id);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const byte = Buffer.alloc(1);
+    for (;;) {
+      try {
+        if (readSync(reader, byte, 0, 1, null) === 1) break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      }
+      if (!isAlive(stored)) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
+      await sleep(1);
+    }
+  } finally {
+    closeSync(reader);
+  }
+  rmSync(fifo, { force: true });
+}
+// #endregion start
+
+// #region state
+export function state(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): OciState {
+  const id = parseContainerId(idText);
+  return observeStatus(stateRoot, readState(stateRoot, id));
+}
+
+export function list({ stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): OciState[] {
+  return listIds(stateRoot).map((id) => observeStatus(stateRoot, readState(stateRoot, id)));
+}
+// #endregion state
+
+// #region kill
+export function kill(idText: string, signal: string | number = 'SIGTERM', { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): void {
+  const id = parseContainerId(idText);
+  const name = parseSignal(signal);
+  const current = state(id, { stateRoot });
+  if (current.status === 'stopped') throw new RuntimeError(`container ${JSON.stringify(id)} is not running`);
+  process.kill(current.pid, name);
+}
+// #endregion kill
+
+// #region delete
+export interface DeleteOptions extends StateOptions {
+  /** Kill the container first if it is still running. */
+  force?: boolean;
+}
+
+export async function deleteContainer(idText: string, { force = false, stateRoot = DEFAULT_STATE_ROOT }: DeleteOptions = {}): Promise<void> {
+  const id = parseContainerId(idText);
+  const stored = readState(stateRoot, id);
+  const { status } = observeStatus(stateRoot, stored);
+  if (status === 'running' && !force) {
+    throw new RuntimeError(`cannot delete container ${JSON.stringify(id)}: it is running (kill it first, or use --force)`);
+  }
+  if (status !== 'stopped') {
+    process.kill(stored.pid, 'SIGKILL');
+    for (let i = 0; i < 1000 && isAlive(stored); i++) await sleep(5);
+  }
+  // PID 1's death took the rest of its PID namespace with it, and its mount
+  // namespace with all the container's mounts. The cgroup stays until removed.
+  if (stored.cgroup) await destroyCgroup(stored.cgroup);
+  removeContainerDir(stateRoot, id);
+}
+// #endregion delete
+
+// #region run
+export interface RunOptions {
+  id: string;
+  bundle: string;
+  stateRoot?: string;
+  stdio?: Stdio;
+}
+
+/** Create, start, wait, delete: returns the program's exit status. */
+export async function run(options: RunOptions): Promise<number> {
+  const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
+  const { init, console } = await createContainer(options, true);
+  const stopForwarding = forwardSignals(init.pid);
+  const relay = console !== undefined ? relayTerminal(console) : undefined;
+  try {
+    await start(options.id, { stateRoot });
+    const exit = await init.exited;
+    if (relay) await Promise.race([relay.drained, sleep(1000)]);
+    return exitStatus(exit);
+  } finally {
+    stopForwarding();
+    relay?.stop();
+    if (console !== undefined) closeSync(console);
+    await deleteContainer(options.id, { force: true, stateRoot });
+  }
+}
+// #endregion run

@@ -1,0 +1,74 @@
+// init-process.ts — starting init inside the container's PID namespace.
+//
+// unshare(CLONE_NEWPID) is odd among namespace flags: the caller stays
+// where it is, and only its *next child* is born in the new namespace, as
+// its PID 1 (`man 7 pid_namespaces`). So the parent unshares, spawns init,
+// and then setns(2)es its main thread back to its own PID namespace. The
+// step back matters to a long-running parent (the daemon of a later
+// chapter): otherwise every child it spawns afterwards would try to enter
+// the container's namespace, whose PID 1 may be gone (spawn then fails
+// with ENOMEM). `exec` uses the same dance with setns instead of unshare.
+
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CLONE, setns, unshare } from './libc.js';
+import { SyncPipe } from './sync-pipe.js';
+import type { Duplex } from 'node:stream';
+
+// #region init-command
+/**
+ * The compiled init next to this file; when running from TypeScript
+ * sources (tests under tsx), the .ts file through tsx's loader.
+ */
+function initCommand(): string[] {
+  const compiled = fileURLToPath(new URL('./init.js', import.meta.url));
+  if (existsSync(compiled)) return [compiled];
+  const source = fileURLToPath(new URL('./init.ts', import.meta.url));
+  return ['--import', import.meta.resolve('tsx'), source];
+}
+// #endregion init-command
+
+/** Where init's new PID namespace comes from. */
+export type PidNamespace = { kind: 'new' } | { kind: 'join'; path: string } | { kind: 'host' };
+
+export type Stdio = 'inherit' | [number | 'ignore' | 'inherit', number | 'ignore' | 'inherit', number | 'ignore' | 'inherit'];
+
+export interface InitProcess {
+  child: ChildProcess;
+  pid: number;
+  sync: SyncPipe;
+  /** Resolves with how init (later: the program it became) ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+// #region spawn-init
+export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit'): InitProcess {
+  const streams = [...(stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : stdio), 'pipe'] as StdioOptions;
+  const ownPidNamespace = openSync('/proc/self/ns/pid', 'r');
+  let child: ChildProcess;
+  try {
+    if (pidNamespace.kind === 'new') unshare(CLONE.NEWPID);
+    if (pidNamespace.kind === 'join') {
+      const fd = openSync(pidNamespace.path, 'r');
+      try {
+        setns(fd, CLONE.NEWPID);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    // detached: init calls setsid(), so it has a session of its own: no
+    // terminal signals from ours, and it may take a pty as its own terminal.
+    child = spawn(process.execPath, initCommand(), { stdio: streams, detached: true, cwd: '/', env: {} });
+  } finally {
+    setns(ownPidNamespace, CLONE.NEWPID);
+    closeSync(ownPidNamespace);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  child.on('error', () => {}); // reported through `exited` and the sync pipe
+  if (child.pid === undefined) throw new Error('cannot start init');
+  return { child, pid: child.pid, sync: new SyncPipe(child.stdio[3] as Duplex), exited };
+}
+// #endregion spawn-init

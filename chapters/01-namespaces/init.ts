@@ -1,0 +1,183 @@
+// init.ts — the process that turns into the container.
+//
+// The runtime spawns this script as a fresh Node process, already in the
+// container's new PID namespace (it is PID 1 there). It reads its orders
+// from fd 3, then, on its main thread and with synchronous calls only,
+// builds the container around itself: namespaces, mounts, pivot_root,
+// hostname, loopback, cgroup, limits, capabilities, user. Its last act is
+// execve(2), which replaces Node with the user's program; that program
+// inherits PID 1 and everything init set up.
+//
+// Keep this file's imports few: every container pays for them at start-up.
+
+import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
+import { dropBoundingSet, setCapabilities } from './capabilities.js';
+import { setNoNewPrivileges, setRlimits, switchUser } from './credentials.js';
+import { bindConsole, setupDev } from './devices.js';
+import { RuntimeError } from './errors.js';
+import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, sethostname, setns, unshare } from './libc.js';
+import { lookPath } from './lookpath.js';
+import { makeReadonly, maskPaths } from './masked-paths.js';
+import { enterNamespaces, joinNamespace, NAMESPACES, wantsNew, type SupportedNamespace } from './namespaces.js';
+import { bringUpLoopback } from './network.js';
+import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, resolveInRoot } from './rootfs.js';
+import type { ProcessSpec } from './spec.js';
+import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, type InitConfig } from './sync-pipe.js';
+import { attachConsole } from './terminal.js';
+
+const O_PATH = 0o10000000; // open(2): a handle on the file itself, without opening it for I/O
+
+// #region container-init
+function initContainer(config: ContainerInitConfig): never {
+  const { spec, rootfs } = config;
+  const namespaces = spec.linux?.namespaces ?? [];
+  enterNamespaces(namespaces);
+  if (config.console) attachConsole(config.console);
+
+  // Build the new root while the host's paths are still reachable.
+  prepareRoot(rootfs, spec.linux?.rootfsPropagation);
+  const context = { rootfs, bundle: config.bundle, cgroups: config.cgroupMounts };
+  for (const entry of spec.mounts ?? []) mountOne(entry, context);
+  const devIsBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.options?.some((o) => o === 'bind' || o === 'rbind'));
+  setupDev(rootfs, spec.linux?.devices, devIsBound);
+  if (config.console) bindConsole(rootfs, config.console);
+  makeMountPoint(resolveInRoot(rootfs, spec.process.cwd), true);
+  const fifo = openSync(config.fifo, O_PATH);
+  const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
+
+  pivotInto(rootfs);
+  maskPaths(spec.linux?.maskedPaths);
+  makeReadonly(spec.linux?.readonlyPaths);
+  if (spec.root.readonly) remountRootReadonly();
+  if (spec.hostname !== undefined && wantsNew(namespaces, 'uts')) sethostname(spec.hostname);
+  if (wantsNew(namespaces, 'network')) bringUpLoopback();
+
+  const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
+  const program = prepareProcess(spec.process, cgroupProcs, () => {
+    if (cgroupNamespace?.path) joinNamespace(cgroupNamespace.path, 'cgroup');
+    else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
+  });
+  sendSync({ type: 'ready' });
+  started = true;
+  waitForStart(fifo);
+  return execProgram(program, spec.process);
+}
+// #endregion container-init
+
+// #region wait-for-start
+/**
+ * Block until `start`: opening a FIFO for writing waits for a reader
+ * (`man 7 fifo`). We opened it with O_PATH before pivot_root, and reopen it
+ * through /proc/self/fd, which reaches the file even though its path is no
+ * longer visible from our new root.
+ */
+function waitForStart(fifo: number): void {
+  const writer = openSync(`/proc/self/fd/${fifo}`, constants.O_WRONLY);
+  writeSync(writer, '0');
+  closeSync(writer);
+  closeSync(fifo);
+}
+// #endregion wait-for-start
+
+// #region exec-init
+/**
+ * `exec` into a running container. setns(2) into a mount namespace is
+ * refused to a process whose threads share a filesystem context, and every
+ * Node process has threads: unshare(CLONE_FS) gives the main thread its own
+ * root and working directory first. The namespace files are all opened
+ * before the first setns, while /proc/<pid> is still the host's.
+ */
+function initExec(config: ExecInitConfig): never {
+  const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
+  if (config.console) attachConsole(config.console);
+  const open = (type: SupportedNamespace) =>
+    config.namespaces.includes(type) ? openSync(`/proc/${config.pid}/ns/${NAMESPACES[type].file}`, 'r') : undefined;
+  const joined = { ipc: open('ipc'), uts: open('uts'), network: open('network'), mount: open('mount'), cgroup: open('cgroup') };
+  unshare(CLONE.FS);
+  for (const type of ['ipc', 'uts', 'network', 'mount'] as const) {
+    const fd = joined[type];
+    if (fd !== undefined) setns(fd, NAMESPACES[type].flag);
+  }
+  chdir(config.process.cwd);
+  const program = prepareProcess(config.process, cgroupProcs, () => {
+    if (joined.cgroup !== undefined) setns(joined.cgroup, CLONE.NEWCGROUP);
+  });
+  for (const fd of Object.values(joined)) if (fd !== undefined) closeSync(fd);
+  sendSync({ type: 'ready' });
+  started = true;
+  return execProgram(program, config.process);
+}
+// #endregion exec-init
+
+// #region prepare-process
+/**
+ * The steps shared by both kinds of init, in the order the kernel needs
+ * them: find the program while we may still look anywhere; join the cgroup
+ * (writing "0" to cgroup.procs means "me") and only then the cgroup
+ * namespace, whose root is the cgroup we are in; resource limits while we
+ * may still raise them; the bounding set while we hold CAP_SETPCAP; the
+ * user; the final capability sets; no_new_privs.
+ */
+function prepareProcess(proc: ProcessSpec, cgroupProcs: number[], enterCgroupNamespace: () => void): string {
+  const env = proc.env ?? [];
+  const program = lookPath(proc.args[0]!, env);
+  for (const fd of cgroupProcs) {
+    writeSync(fd, '0');
+    closeSync(fd);
+  }
+  enterCgroupNamespace();
+  setRlimits(proc.rlimits);
+  if (proc.capabilities) dropBoundingSet(proc.capabilities);
+  switchUser(proc.user);
+  setCapabilities(proc.capabilities ?? {});
+  if (proc.noNewPrivileges) setNoNewPrivileges();
+  if (proc.user.umask !== undefined) process.umask(proc.user.umask);
+  return program;
+}
+// #endregion prepare-process
+
+// #region exec-program
+/**
+ * Node opened descriptors of its own (an event loop, a signal pipe...) and
+ * marked the ones it inherited, 0 to 2 included, close-on-exec. Give the
+ * program its stdio and nothing else, then become it.
+ */
+function execProgram(program: string, proc: ProcessSpec): never {
+  chdir(proc.cwd);
+  for (const name of readdirSync('/proc/self/fd')) {
+    const fd = Number(name);
+    try {
+      if (fd > 2) closeOnExec(fd);
+    } catch {
+      // the directory handle readdir used, closed by now
+    }
+  }
+  for (const fd of [0, 1, 2]) keepOpenOnExec(fd);
+  return execve(program, proc.args, proc.env ?? []);
+}
+// #endregion exec-program
+
+// #region main
+/** Before `ready`, failures go back to the parent; after it, to the program's stderr. */
+let started = false;
+
+function fail(err: unknown): never {
+  const exitCode = err instanceof RuntimeError ? err.exitCode : 1;
+  const message = err instanceof Error ? err.message : String(err);
+  try {
+    if (started) throw new Error('the parent no longer listens');
+    sendSync({ type: 'error', message, exitCode });
+  } catch {
+    writeSync(2, `skiff-runtime init: ${message}\n`);
+  }
+  process.exit(exitCode);
+}
+
+try {
+  const config = receiveSync<InitConfig>();
+  if (config.kind === 'container') initContainer(config);
+  else initExec(config);
+} catch (err) {
+  fail(err);
+}
+// #endregion main

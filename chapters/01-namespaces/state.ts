@@ -1,0 +1,140 @@
+// state.ts — what the runtime remembers between two commands.
+//
+// `create`, `start`, `kill` and `delete` are separate processes, so a
+// container's facts live on disk, one directory per container under the
+// state root (/run/skiff, like runc's /run/runc): state.json, and until
+// `start` the exec.fifo init is waiting on. /run is a tmpfs, so a reboot,
+// which kills every container, also forgets them.
+//
+// The status is never stored, it is observed (OCI runtime-spec
+// `runtime.md`, "State"): a live init with its FIFO still there is
+// "created", a live init without it "running", a dead one "stopped".
+
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerCgroup } from './cgroups.js';
+import type { ContainerId } from './container-id.js';
+import { RuntimeError } from './errors.js';
+import type { Spec } from './spec.js';
+
+export const DEFAULT_STATE_ROOT = '/run/skiff';
+
+// #region oci-state
+export type ContainerStatus = 'creating' | 'created' | 'running' | 'stopped';
+
+/** The state document of the OCI runtime spec, as `state <id>` prints it. */
+export interface OciState {
+  ociVersion: string;
+  id: string;
+  status: ContainerStatus;
+  /** Host pid of the container's PID 1; 0 once stopped. */
+  pid: number;
+  bundle: string;
+  rootfs: string;
+  created: string;
+  annotations?: Record<string, string>;
+}
+
+/** What we keep on disk: the OCI fields plus what later commands need. */
+export interface StoredState extends Omit<OciState, 'status'> {
+  /** Field 22 of /proc/<pid>/stat at create: tells our init from a later process given the same pid. */
+  startTime: string;
+  cgroup: ContainerCgroup | null;
+  /** The config the container was created from, for `exec`. */
+  spec: Spec;
+}
+// #endregion oci-state
+
+// #region paths
+export function containerDir(root: string, id: ContainerId): string {
+  return join(root, id);
+}
+
+export function fifoPath(root: string, id: ContainerId): string {
+  return join(root, id, 'exec.fifo');
+}
+
+/** mkdir is atomic: of two `create`s of the same id, exactly one gets the directory. */
+export function claimContainerDir(root: string, id: ContainerId): string {
+  mkdirSync(root, { recursive: true, mode: 0o711 });
+  const dir = containerDir(root, id);
+  try {
+    mkdirSync(dir, { mode: 0o711 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError(`container ${JSON.stringify(id)} already exists`);
+    throw err;
+  }
+  return dir;
+}
+
+export function removeContainerDir(root: string, id: ContainerId): void {
+  rmSync(containerDir(root, id), { recursive: true, force: true });
+}
+// #endregion paths
+
+// #region read-write
+/** Written to a temporary name, flushed, then renamed: a reader sees the old file or the new one, never half of one. */
+export function writeAtomically(path: string, text: string): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+}
+
+export function writeState(root: string, state: StoredState): void {
+  writeAtomically(join(root, state.id, 'state.json'), JSON.stringify(state, null, 2) + '\n');
+}
+
+export function readState(root: string, id: ContainerId): StoredState {
+  try {
+    return JSON.parse(readFileSync(join(root, id, 'state.json'), 'utf8')) as StoredState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RuntimeError(`container ${JSON.stringify(id)} does not exist`);
+    throw err;
+  }
+}
+
+/** The ids under the state root that have a state.json (a `create` still under way has none yet). */
+export function listIds(root: string): ContainerId[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'state.json')))
+    .sort() as ContainerId[];
+}
+// #endregion read-write
+
+// #region liveness
+/**
+ * The start time of `pid` (in clock ticks since boot), or undefined if there
+ * is no such process or it is a zombie. `man 5 proc`: the second field is
+ * the command in parentheses and may itself contain spaces and ")", so we
+ * split after the last ")".
+ */
+export function processStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // dead, only not yet reaped
+  return fields[19]; // field 22 overall; fields[0] is field 3
+}
+
+export function isAlive(state: StoredState): boolean {
+  return state.pid > 0 && processStartTime(state.pid) === state.startTime;
+}
+
+export function observeStatus(root: string, state: StoredState): OciState {
+  const alive = isAlive(state);
+  const status: ContainerStatus = !alive ? 'stopped' : existsSync(fifoPath(root, state.id as ContainerId)) ? 'created' : 'running';
+  const { ociVersion, id, bundle, rootfs, created, annotations } = state;
+  return { ociVersion, id, status, pid: alive ? state.pid : 0, bundle, rootfs, created, annotations: annotations ?? {} };
+}
+// #endregion liveness

@@ -1,0 +1,122 @@
+// sync-pipe.ts — how the runtime and its init talk before the container exists.
+//
+// The parent starts init with one extra descriptor, fd 3, a socket pair that
+// Node makes for `stdio: [..., 'pipe']`. Over it the parent sends the whole
+// configuration as one line of JSON, and init answers with one line when it
+// is ready, or with the error that stopped it. Sending the configuration
+// after the start, instead of on the command line, lets the parent put init
+// into its cgroup first, and would let a future runtime start inits ahead of
+// time and hand them work later.
+//
+// Init reads with blocking calls on purpose: it runs one straight line of
+// set-up on Node's main thread and has nothing else to do meanwhile.
+
+import { readSync, writeSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import type { NamespaceType, ProcessSpec, Spec } from './spec.js';
+
+/** The descriptor number init finds the sync socket on. */
+export const SYNC_FD = 3;
+
+// #region messages
+/** What the parent sends init to make a new container. */
+export interface ContainerInitConfig {
+  kind: 'container';
+  spec: Spec;
+  /** Absolute paths on the host. */
+  bundle: string;
+  rootfs: string;
+  /** <state dir>/exec.fifo: init blocks on it until `start`. */
+  fifo: string;
+  /** cgroup.procs files to join, and what to show at /sys/fs/cgroup. */
+  cgroupProcs: string[];
+  cgroupMounts: { name: string; dir: string }[];
+  /** The pty slave, when process.terminal is true. */
+  console?: string;
+}
+
+/** What the parent sends init to run one more process in a running container. */
+export interface ExecInitConfig {
+  kind: 'exec';
+  /** Host pid of the container's PID 1, whose namespaces we join. */
+  pid: number;
+  namespaces: NamespaceType[];
+  process: ProcessSpec;
+  cgroupProcs: string[];
+  console?: string;
+}
+
+export type InitConfig = ContainerInitConfig | ExecInitConfig;
+
+/** What init answers. */
+export type InitMessage =
+  | { type: 'ready' }
+  | { type: 'error'; message: string; exitCode: number };
+// #endregion messages
+
+// #region init-side
+/** Init: read one line of JSON from the parent (blocking). */
+export function receiveSync<T>(fd = SYNC_FD): T {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) throw new Error('the runtime closed the sync pipe before sending a configuration');
+    const newline = buf.subarray(0, n).indexOf(10);
+    chunks.push(Buffer.from(buf.subarray(0, newline >= 0 ? newline : n)));
+    if (newline >= 0) return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+  }
+}
+
+/** Init: tell the parent how set-up went. */
+export function sendSync(message: InitMessage, fd = SYNC_FD): void {
+  writeSync(fd, JSON.stringify(message) + '\n');
+}
+// #endregion init-side
+
+// #region parent-side
+/** Parent: the other end of fd 3, as a socket from `child.stdio[3]`. */
+export class SyncPipe {
+  private buffered = '';
+  private waiting: ((message: InitMessage | null) => void)[] = [];
+  private queue: (InitMessage | null)[] = [];
+  private closed = false;
+
+  constructor(private readonly socket: Duplex) {
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      this.buffered += text;
+      let newline: number;
+      while ((newline = this.buffered.indexOf('\n')) >= 0) {
+        this.push(JSON.parse(this.buffered.slice(0, newline)) as InitMessage);
+        this.buffered = this.buffered.slice(newline + 1);
+      }
+    });
+    socket.on('close', () => this.push(null));
+    socket.on('error', () => this.push(null));
+  }
+
+  private push(message: InitMessage | null): void {
+    if (this.closed) return;
+    if (message === null) this.closed = true;
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(message);
+    else this.queue.push(message);
+  }
+
+  send(config: unknown): void {
+    this.socket.write(JSON.stringify(config) + '\n');
+  }
+
+  /** The next message from init, or null once init has closed its end (it exec'd or died). */
+  next(): Promise<InitMessage | null> {
+    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+// #endregion parent-side

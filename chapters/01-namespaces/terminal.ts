@@ -1,0 +1,88 @@
+// terminal.ts — a pseudo-terminal between the user and the container.
+//
+// With `process.terminal: true` the program gets a terminal of its own: the
+// runtime opens a pty pair (`man 7 pty`), init makes the slave its
+// controlling terminal and its stdin/stdout/stderr, and the runtime copies
+// bytes between its own terminal and the master. The user's terminal goes
+// into raw mode so that Ctrl-C, arrows and tab reach the program as bytes,
+// and the window size is copied to the pty now and on every SIGWINCH.
+
+import { closeSync, openSync, read, write, constants } from 'node:fs';
+import { dup2, ioctlBuffer, ioctlInt } from './libc.js';
+
+const TIOCSCTTY = 0x540e;
+const TIOCSWINSZ = 0x5414;
+
+// #region attach-console
+/**
+ * Init's side: open the slave, make it the controlling terminal of our
+ * session (we are a session leader: init is spawned detached, which calls
+ * setsid), and make it fds 0, 1 and 2.
+ */
+export function attachConsole(slavePath: string): void {
+  const fd = openSync(slavePath, constants.O_RDWR);
+  ioctlInt(fd, TIOCSCTTY, 0);
+  for (const target of [0, 1, 2]) dup2(fd, target);
+  if (fd > 2) closeSync(fd);
+}
+// #endregion attach-console
+
+// #region window-size
+/** struct winsize: rows, columns, then two unused pixel sizes, all unsigned short. */
+export function setWindowSize(master: number, rows: number, columns: number): void {
+  const winsize = Buffer.alloc(8);
+  winsize.writeUInt16LE(rows, 0);
+  winsize.writeUInt16LE(columns, 2);
+  ioctlBuffer(master, TIOCSWINSZ, winsize);
+}
+// #endregion window-size
+
+// #region relay
+export interface Relay {
+  /** Resolves when the container side is closed and all its output is written. */
+  drained: Promise<void>;
+  /** Put the user's terminal back the way it was. */
+  stop(): void;
+}
+
+/**
+ * The runtime's side: raw mode on, the window size copied, stdin into the
+ * master and the master out to stdout. Reading the master fails with EIO
+ * once every slave is closed, which is how we learn the program is gone.
+ */
+export function relayTerminal(master: number): Relay {
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true);
+  const resize = () => {
+    if (process.stdout.isTTY) setWindowSize(master, process.stdout.rows, process.stdout.columns);
+  };
+  resize();
+  process.on('SIGWINCH', resize);
+
+  const onInput = (chunk: Buffer) => write(master, chunk, () => {});
+  stdin.on('data', onInput);
+  stdin.resume();
+
+  const drained = new Promise<void>((done) => {
+    const buf = Buffer.alloc(65536);
+    const pump = () =>
+      read(master, buf, 0, buf.length, null, (err, n) => {
+        if (err || n === 0) return done();
+        process.stdout.write(Buffer.from(buf.subarray(0, n)), pump);
+      });
+    pump();
+  });
+
+  return {
+    drained,
+    stop() {
+      process.off('SIGWINCH', resize);
+      stdin.off('data', onInput);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      stdin.unref?.();
+    },
+  };
+}
+// #endregion relay
