@@ -11,7 +11,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
 
 /** Written bytes did not hash to the digest (or size) the writer promised. */
@@ -96,7 +95,7 @@ export class ContentStore {
    * are hashed as they pass, fsync'd, compared with what the writer expected,
    * and renamed into place. Nothing is left behind if any step fails.
    */
-  async write(input: Uint8Array | Readable, expected?: Expectation): Promise<WrittenBlob> {
+  async write(input: Uint8Array | AsyncIterable<Uint8Array>, expected?: Expectation): Promise<WrittenBlob> {
     const want = typeof expected === 'string' ? { digest: expected } : expected;
     if (want && !isDigest(want.digest)) throw new DigestMismatchError(`invalid digest: ${want.digest}`);
     await mkdir(this.ingestDir, { recursive: true });
@@ -108,7 +107,7 @@ export class ContentStore {
     const file = await open(ingestPath, 'wx', 0o644);
     try {
       try {
-        const chunks: AsyncIterable<Uint8Array> | Uint8Array[] = input instanceof Uint8Array ? [input] : input;
+        const chunks = input instanceof Uint8Array ? [input] : input;
         for await (const chunk of chunks) {
           hash.update(chunk);
           size += chunk.length;

@@ -8,7 +8,6 @@
 // manifest, which is why garbage collection can start from index.json alone.
 
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { ContentStore } from './content-store.js';
 import { hexOf, isDigest, type Digest } from './digest.js';
 import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
@@ -268,7 +267,7 @@ export class ImageStore {
   // #endregion put
 
   /** Stores a blob: shorthand for `content.write`. */
-  writeBlob(input: Uint8Array | Readable, expected?: Digest) {
+  writeBlob(input: Uint8Array | AsyncIterable<Uint8Array>, expected?: Digest) {
     return this.content.write(input, expected);
   }
 

@@ -1,0 +1,119 @@
+// archive.ts — `load` and `save`: which format, and all or nothing.
+//
+// `load` reads either format and tells them apart by their files: a
+// `manifest.json` means `docker save` (docker 25+ archives also carry an
+// OCI index, but their manifest.json has the tags); an `index.json` with
+// `oci-layout` means an OCI layout. `save` writes docker's format unless
+// asked for OCI, like `docker save`.
+
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { ArchiveWriter, ingestArchive } from './archive-tar.js';
+import { syncDirectory } from './content-store.js';
+import type { Digest } from './digest.js';
+import { loadDockerArchive, writeDockerArchive, type LoadedImage } from './docker-archive.js';
+import { markLive } from './gc.js';
+import { withLock } from './image-layout.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import type { Platform } from './manifest.js';
+import { loadOciArchive, writeOciArchive } from './oci-archive.js';
+import { parseReference } from './reference.js';
+
+export type ArchiveFormat = 'docker' | 'oci';
+export type { LoadedImage };
+
+// #region load
+/**
+ * Loads every image of an archive. If anything is wrong with it — a blob
+ * that does not match its name, a layer that does not match its diff id, a
+ * missing file — the load fails and the blobs it added are removed again.
+ */
+export async function loadArchive(
+  store: ImageStore,
+  input: Readable,
+  options: { platform?: Platform } = {},
+): Promise<LoadedImage[]> {
+  let added = new Set<Digest>();
+  try {
+    const contents = await ingestArchive(store, input);
+    added = contents.added;
+    try {
+      if (contents.has('manifest.json')) return await loadDockerArchive(store, contents);
+      if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
+      throw new Error('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
+    } finally {
+      await dropUnreferenced(store, added);
+    }
+  } catch (err) {
+    throw new Error(`load failed: ${(err as Error).message}`);
+  }
+}
+
+/** Removes the blobs an archive added that no image ended up using (its JSON files, a failed load). */
+async function dropUnreferenced(store: ImageStore, added: Set<Digest>): Promise<void> {
+  if (added.size === 0) return;
+  await withLock(store.lockPath, async () => {
+    const live = await markLive(store);
+    for (const digest of added) if (!live.blobs.has(digest)) await store.content.delete(digest);
+  });
+}
+// #endregion load
+
+// #region save
+/**
+ * Writes the named images to `out`. An image named by a reference is saved
+ * with that name; one named by id is saved untagged, as `docker save` does.
+ */
+export async function saveArchive(
+  store: ImageStore,
+  references: string[],
+  out: Writable,
+  options: { format?: ArchiveFormat } = {},
+): Promise<void> {
+  if (references.length === 0) throw new Error('save: no images given');
+  const images = new Map<string, { image: ImageRecord; names: string[] }>();
+  for (const reference of references) {
+    const image = await store.resolve(reference);
+    const named = image.name !== '' && image.name === tryNormalize(reference);
+    const group = images.get(image.id) ?? { image, names: [] };
+    if (named && !group.names.includes(image.name)) group.names.push(image.name);
+    images.set(image.id, group);
+  }
+  const writer = new ArchiveWriter(out);
+  const write = options.format === 'oci' ? writeOciArchive : writeDockerArchive;
+  await write(store, [...images.values()], writer);
+  await writer.finish();
+}
+
+/** `docker save -o FILE`: written to a temporary name, fsync'd, then renamed. */
+export async function saveArchiveToFile(
+  store: ImageStore,
+  references: string[],
+  path: string,
+  options: { format?: ArchiveFormat } = {},
+): Promise<void> {
+  const temp = join(dirname(path), `.${randomUUID()}.tar.tmp`);
+  try {
+    await saveArchive(store, references, createWriteStream(temp, { flags: 'wx' }), options);
+    const file = await open(temp, 'r+');
+    await file.sync();
+    await file.close();
+    await rename(temp, path);
+    await syncDirectory(dirname(path));
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+// #endregion save
+
+function tryNormalize(reference: string): string | undefined {
+  try {
+    return parseReference(reference).full;
+  } catch {
+    return undefined;
+  }
+}

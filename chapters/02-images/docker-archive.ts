@@ -1,0 +1,148 @@
+// docker-archive.ts — the `docker save` format, read and written.
+//
+// A `docker save` tar holds a `manifest.json`: a list of images, each naming
+// its config file, its tags (`RepoTags`) and its layer tars in order. Older
+// dockerd put each layer at `<v1-id>/layer.tar` and the config at
+// `<id>.json`; docker 25 and later put every file under `blobs/sha256/` and
+// add an OCI `index.json`, so the same tar is also an OCI layout. Only
+// `manifest.json` matters to `docker load`; the `repositories` file is the
+// older, v1 way of naming the tags, still written for old tools.
+
+import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
+import { hexOf, type Digest } from './digest.js';
+import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import { encodeJson, parseImageConfig, type Descriptor, type OciManifest } from './manifest.js';
+import { MediaType } from './media-types.js';
+import { familiarRepository, familiarString, parseReference } from './reference.js';
+
+// #region manifest-json
+/** One image in `manifest.json`. Paths are relative to the archive's root. */
+export interface DockerArchiveEntry {
+  Config: string;
+  RepoTags: string[] | null;
+  Layers: string[];
+}
+// #endregion manifest-json
+
+/** What a load produced: a name Docker would print, or just the id. */
+export interface LoadedImage {
+  id: Digest;
+  /** Familiar name (`busybox:latest`), absent for an untagged image. */
+  name?: string;
+}
+
+// #region load
+/** Loads the images of a `docker save` archive whose files are in the store. */
+export async function loadDockerArchive(store: ImageStore, contents: ArchiveContents): Promise<LoadedImage[]> {
+  const manifestFile = contents.lookup('manifest.json')!;
+  const entries = JSON.parse((await store.content.read(manifestFile.digest)).toString('utf8')) as DockerArchiveEntry[];
+  if (!Array.isArray(entries)) throw new Error('invalid archive: manifest.json is not a list of images');
+
+  const loaded: LoadedImage[] = [];
+  for (const entry of entries) {
+    const configFile = contents.lookup(entry.Config);
+    if (!configFile) throw new Error(`invalid archive: config ${entry.Config} is missing`);
+    const config = parseImageConfig(await store.content.read(configFile.digest));
+    if (entry.Layers.length !== config.rootfs.diff_ids.length) {
+      throw new Error(`invalid archive: ${entry.Config} lists ${config.rootfs.diff_ids.length} layers, manifest.json ${entry.Layers.length}`);
+    }
+    const layers: Descriptor[] = [];
+    for (const [i, layerPath] of entry.Layers.entries()) {
+      const blob = contents.lookup(layerPath);
+      if (!blob) throw new Error(`invalid archive: layer ${layerPath} is missing`);
+      const layer = await describeLayerBlob(store, blob.digest);
+      // The config's diff_ids are the uncompressed digests: each layer must match its own.
+      if (layer.diffId !== config.rootfs.diff_ids[i]) {
+        throw new Error(`invalid archive: layer ${layerPath} has diff id ${layer.diffId}, the config says ${config.rootfs.diff_ids[i]}`);
+      }
+      layers.push({ mediaType: layer.mediaType, digest: blob.digest, size: blob.size });
+    }
+    const manifest: OciManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, digest: configFile.digest, size: configFile.size },
+      layers,
+    };
+    const { digest } = await store.content.write(encodeJson(manifest));
+    const tags = entry.RepoTags ?? [];
+    if (tags.length === 0) await store.addManifest(digest);
+    for (const tag of tags) await store.addManifest(digest, tag);
+    if (tags.length === 0) loaded.push({ id: configFile.digest });
+    for (const tag of tags) loaded.push({ id: configFile.digest, name: familiarString(parseReference(tag)) });
+  }
+  return loaded;
+}
+// #endregion load
+
+// #region layer-blob
+/**
+ * A layer in a docker archive has no media type: the bytes say whether it is
+ * gzip (1f 8b) or plain tar. Its diff id is the digest of the plain tar, so
+ * a gzip layer is hashed through gunzip.
+ */
+export async function describeLayerBlob(
+  store: ImageStore,
+  digest: Digest,
+): Promise<{ mediaType: string; diffId: Digest }> {
+  const head = Buffer.alloc(4);
+  const file = await open(store.content.path(digest), 'r');
+  try {
+    await file.read(head, 0, 4, 0);
+  } finally {
+    await file.close();
+  }
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
+    throw new Error(`layer ${digest} is zstd-compressed, which Skiff does not read`);
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return { mediaType: MediaType.ociLayer, diffId: digest };
+  const hash = createHash('sha256');
+  await pipeline(store.content.createReadStream(digest), createGunzip(), async function* (chunks) {
+    for await (const chunk of chunks) hash.update(chunk as Buffer);
+  });
+  return { mediaType: MediaType.ociLayerGzip, diffId: `sha256:${hash.digest('hex')}` };
+}
+// #endregion layer-blob
+
+// #region save
+/**
+ * Writes images in the layout docker 25+ writes: `manifest.json` and
+ * `repositories` for `docker load`, and `oci-layout` + `index.json` over the
+ * same `blobs/sha256/` files, so OCI tools read the archive too.
+ */
+export async function writeDockerArchive(
+  store: ImageStore,
+  images: Array<{ image: ImageRecord; names: string[] }>,
+  out: ArchiveWriter,
+): Promise<void> {
+  const manifestJson: DockerArchiveEntry[] = [];
+  const repositories: Record<string, Record<string, string>> = {};
+  const index: Descriptor[] = [];
+  for (const { image, names } of images) {
+    const config = await out.addBlob(store, image.configDigest);
+    const layers: string[] = [];
+    for (const layer of image.manifest.layers) layers.push(await out.addBlob(store, layer.digest));
+    await out.addBlob(store, image.manifestDigest);
+    const refs = names.map((n) => parseReference(n));
+    manifestJson.push({ Config: config, RepoTags: refs.length ? refs.map(familiarString) : null, Layers: layers });
+    const top = image.manifest.layers.at(-1);
+    for (const ref of refs) {
+      if (top && ref.tag) (repositories[familiarRepository(ref)] ??= {})[ref.tag] = hexOf(top.digest);
+    }
+    const descriptor = { mediaType: MediaType.ociManifest, digest: image.manifestDigest, size: store.content.size(image.manifestDigest) };
+    if (refs.length === 0) index.push(descriptor);
+    for (const ref of refs) {
+      const annotations = { [CONTAINERD_NAME_ANNOTATION]: ref.full, [REF_NAME_ANNOTATION]: ref.tag ?? 'latest' };
+      index.push({ ...descriptor, annotations });
+    }
+  }
+  await out.addJson('index.json', { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index });
+  await out.addJson('manifest.json', manifestJson);
+  await out.addJson('oci-layout', { imageLayoutVersion: OCI_LAYOUT_VERSION });
+  await out.addJson('repositories', repositories);
+}
+// #endregion save

@@ -1,0 +1,81 @@
+// oci-archive.ts — an OCI Image Layout in a tar file.
+//
+// The archive is the same layout as the store itself (image-spec
+// `image-layout.md`): `oci-layout`, `index.json`, `blobs/sha256/…`. Loading
+// one is therefore importing the manifests its index names; saving one is
+// copying the blobs an image reaches and writing an index that names them.
+
+import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
+import type { LoadedImage } from './docker-archive.js';
+import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import { parseIndex, type Descriptor, type Platform } from './manifest.js';
+import { MediaType } from './media-types.js';
+import { familiarString, parseReference } from './reference.js';
+
+// #region name
+/**
+ * The name an index entry gives its image. containerd (and docker 25+)
+ * write the full name in `io.containerd.image.name`; skopeo and Skiff write
+ * it in `org.opencontainers.image.ref.name`, which others use for a bare tag
+ * (`latest`) that names no repository: such an image loads untagged.
+ */
+function nameOf(entry: Descriptor): string | undefined {
+  const full = entry.annotations?.[CONTAINERD_NAME_ANNOTATION];
+  if (full) return full;
+  const refName = entry.annotations?.[REF_NAME_ANNOTATION];
+  if (refName && /[/:]/.test(refName)) return refName;
+  return undefined;
+}
+// #endregion name
+
+// #region load
+export async function loadOciArchive(
+  store: ImageStore,
+  contents: ArchiveContents,
+  options: { platform?: Platform } = {},
+): Promise<LoadedImage[]> {
+  const indexFile = contents.lookup('index.json')!;
+  const index = parseIndex(await store.content.read(indexFile.digest));
+  const loaded: LoadedImage[] = [];
+  for (const entry of index.manifests) {
+    if (!store.content.has(entry.digest)) throw new Error(`invalid archive: manifest ${entry.digest} is missing`);
+    const name = nameOf(entry);
+    const image = await store.importManifest(await store.content.read(entry.digest), {
+      ref: name,
+      platform: options.platform,
+      mediaType: entry.mediaType,
+    });
+    loaded.push(name === undefined ? { id: image.id } : { id: image.id, name: familiarString(parseReference(name)) });
+  }
+  return loaded;
+}
+// #endregion load
+
+// #region save
+export async function writeOciArchive(
+  store: ImageStore,
+  images: Array<{ image: ImageRecord; names: string[] }>,
+  out: ArchiveWriter,
+): Promise<void> {
+  const manifests: Descriptor[] = [];
+  for (const { image, names } of images) {
+    await out.addBlob(store, image.configDigest);
+    for (const layer of image.manifest.layers) await out.addBlob(store, layer.digest);
+    await out.addBlob(store, image.manifestDigest);
+    const descriptor: Descriptor = {
+      mediaType: MediaType.ociManifest,
+      digest: image.manifestDigest,
+      size: store.content.size(image.manifestDigest),
+      platform: { os: image.config.os, architecture: image.config.architecture },
+    };
+    if (names.length === 0) manifests.push(descriptor);
+    for (const name of names) {
+      const full = parseReference(name).full;
+      manifests.push({ ...descriptor, annotations: { [REF_NAME_ANNOTATION]: full, [CONTAINERD_NAME_ANNOTATION]: full } });
+    }
+  }
+  await out.addJson('oci-layout', { imageLayoutVersion: OCI_LAYOUT_VERSION });
+  await out.addJson('index.json', { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests });
+}
+// #endregion save
