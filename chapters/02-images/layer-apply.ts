@@ -181,7 +181,7 @@ class LayerWriter {
         break;
       case 'link': {
         // A hard link names another entry of the same layer; that name gets the same checks.
-        const target = this.tree.existing(name, entryPath(header.linkname ?? ''));
+        const target = this.tree.existing(name, entryPath(header.linkname ?? '', name));
         if (target.stat.isDirectory()) throw new UnsafeLayerError(name, 'is a hard link to a directory');
         this.clear(rel, path, false);
         linkSync(target.path, path);
@@ -213,8 +213,9 @@ class LayerWriter {
       return;
     }
     if (wh.kind !== 'whiteout') return;
+    // `.wh..` and `.wh...` would hide "." or "..": the directory itself, or its parent.
+    if (wh.name === '.' || wh.name === '..') throw new UnsafeLayerError(name, `whites out "${wh.name}"`);
     const hiddenRel = parentRel === '' ? wh.name : `${parentRel}/${wh.name}`;
-    entryPath(hiddenRel); // the hidden name must itself be a plain name
     if (this.created.has(hiddenRel)) return; // spec: a whiteout never hides its own layer's files
     const path = this.tree.prepareParents(name, hiddenRel);
     this.clear(hiddenRel, path, false);

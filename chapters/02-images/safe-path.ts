@@ -36,14 +36,16 @@ export class UnsafeLayerError extends Error {
 
 // #region entry-path
 /**
- * A tar entry name as a clean path relative to the snapshot root
- * ("" is the root itself). Refuses names that could point outside.
+ * A tar entry name (or a hard link's target, for `entry`) as a clean path
+ * relative to the snapshot root ("" is the root itself). Refuses names that
+ * could point outside.
  */
-export function entryPath(name: string): string {
-  if (name.includes('\0')) throw new UnsafeLayerError(name, 'contains a NUL byte');
-  if (name.startsWith('/')) throw new UnsafeLayerError(name, 'is an absolute path');
+export function entryPath(name: string, entry = name): string {
+  const what = name === entry ? 'is' : `links to ${JSON.stringify(name)}, which is`;
+  if (name.includes('\0')) throw new UnsafeLayerError(entry, `${what} a name with a NUL byte`);
+  if (name.startsWith('/')) throw new UnsafeLayerError(entry, `${what} an absolute path`);
   const parts = name.split('/').filter((part) => part !== '' && part !== '.');
-  if (parts.includes('..')) throw new UnsafeLayerError(name, 'has a ".." component');
+  if (parts.includes('..')) throw new UnsafeLayerError(entry, `${what} a path with a ".." component`);
   return parts.join('/');
 }
 // #endregion entry-path
