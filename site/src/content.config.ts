@@ -1,0 +1,33 @@
+// One docs collection for Starlight, read from two places: the site's own
+// pages (src/content/docs: the front page, the overview, the generated API
+// reference) and the chapters' prose, chapters/NN-*/chapter.mdx, which stays
+// next to the code it explains. Chapter pages get the id chapters/NN-name.
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { docsSchema } from '@astrojs/starlight/schema';
+import { slug } from 'github-slugger';
+import { repoRoot, withFixtures } from '../lib/sources.ts';
+
+const SITE_DOCS = 'site/src/content/docs/';
+
+const patterns = [`${SITE_DOCS}**/[^_]*.{md,mdx}`, 'chapters/[0-9][0-9]-*/chapter.mdx'];
+if (withFixtures()) patterns.push('site/test-fixtures/chapters/[0-9][0-9]-*/chapter.mdx');
+
+function generateId({ entry, data }: { entry: string; data: Record<string, unknown> }): string {
+  if (typeof data.slug === 'string') return data.slug;
+  const chapter = /(?:^|\/)chapters\/(\d\d-[^/]+)\/chapter\.mdx$/.exec(entry);
+  if (chapter) return `chapters/${chapter[1]}`;
+  // Starlight's own rule: each path segment slugified, the extension dropped.
+  const path = entry.slice(SITE_DOCS.length).replace(/\.mdx?$/, '');
+  return path
+    .split('/')
+    .map((segment) => slug(segment))
+    .join('/');
+}
+
+export const collections = {
+  docs: defineCollection({
+    loader: glob({ base: repoRoot, pattern: patterns, generateId }),
+    schema: docsSchema(),
+  }),
+};
