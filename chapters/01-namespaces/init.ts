@@ -46,8 +46,8 @@ function initContainer(config: ContainerInitConfig): never {
   const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
 
   pivotInto(rootfs);
-  maskPaths(spec.linux?.maskedPaths);
   makeReadonly(spec.linux?.readonlyPaths);
+  maskPaths(spec.linux?.maskedPaths);
   if (spec.root.readonly) remountRootReadonly();
   if (spec.hostname !== undefined && wantsNew(namespaces, 'uts')) sethostname(spec.hostname);
   if (wantsNew(namespaces, 'network')) bringUpLoopback();

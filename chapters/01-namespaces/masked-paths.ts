@@ -34,7 +34,7 @@ export function maskPaths(paths: readonly string[] = []): void {
 export function makeReadonly(paths: readonly string[] = []): void {
   for (const path of paths) {
     if (isDirectory(path) === undefined) continue;
-    bindMount(path, path, MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC);
+    bindMount(path, path, MS.BIND | MS.REC | MS.RDONLY);
   }
 }
 // #endregion readonly
