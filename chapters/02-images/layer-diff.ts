@@ -36,7 +36,10 @@ export class LayerTarWriter {
   async add(rel: string, abs: string, stat: Stats): Promise<void> {
     const header: HeaderArgument = {
       name: stat.isDirectory() ? `${rel}/` : rel,
-      mode: stat.mode & 0o7777,
+      // The whole st_mode, type bits included: tar-stream would turn a bare 0
+      // (a mode-000 file such as some distributions' /etc/shadow) into 0644.
+      // Only the permission bits reach the header.
+      mode: stat.mode,
       uid: stat.uid,
       gid: stat.gid,
       mtime: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
@@ -76,7 +79,8 @@ export class LayerTarWriter {
   }
 
   private entry(header: HeaderArgument): Promise<void> {
-    return new Promise((resolve, reject) => this.pack.entry(header, (err) => (err ? reject(err) : resolve())));
+    // An entry without data still needs its (empty) body, or the pack waits for one.
+    return new Promise((resolve, reject) => this.pack.entry(header, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
   }
 
   /** Streams a file into the tar; the pack's callback fires once its reader has taken the bytes. */

@@ -39,13 +39,14 @@ export const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').
  * seconds), link target or device number, content hash, xattrs. Two trees
  * with equal descriptions look the same to any program reading them.
  */
-export function describeTree(root: string, options: { rootMtime?: boolean } = {}): string[] {
+export function describeTree(root: string, options: { rootMtime?: boolean; mtimes?: boolean } = {}): string[] {
   const lines: string[] = [];
   const walk = (rel: string): void => {
     const abs = rel ? join(root, rel) : root;
     const st = lstatSync(abs);
     const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : st.isFIFO() ? 'p' : '?';
-    const mtime = rel === '' && options.rootMtime === false ? '-' : String(Math.floor(st.mtimeMs / 1000));
+    const hideMtime = options.mtimes === false || (rel === '' && options.rootMtime === false);
+    const mtime = hideMtime ? '-' : String(Math.floor(st.mtimeMs / 1000));
     const what = st.isSymbolicLink() ? `-> ${readlinkSync(abs)}` : st.isFile() ? sha256(readFileSync(abs)).slice(7, 19) : st.isCharacterDevice() || st.isBlockDevice() ? `dev ${st.rdev}` : '';
     const xattrs = llistxattr(abs).sort().map((n) => `${n}=${lgetxattr(abs, n).toString('hex')}`).join(',');
     lines.push(`${rel || '.'} ${type} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid} ${st.isFile() ? st.size : ''} ${mtime} ${what} ${xattrs}`.trim());
