@@ -75,6 +75,9 @@ export function cgroupRelativePath(cgroupsPath: string | undefined, id: string):
 // #endregion path
 
 function write(dir: string, file: string, value: string | number): void {
+  if (!existsSync(join(dir, file))) {
+    throw new RuntimeError(`cgroup: ${file} does not exist in ${dir}: is the ${file.split('.')[0]} controller enabled on this host?`);
+  }
   try {
     writeFileSync(join(dir, file), String(value));
   } catch (err) {
