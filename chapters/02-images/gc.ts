@@ -7,15 +7,18 @@
 // `rootfs.diff_ids` determine, so the same walk says which snapshots the
 // snapshotter must keep.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { chainIds, type LayerChainId } from './chain-id.js';
 import type { Digest } from './digest.js';
 import { readIndex, withLock } from './image-layout.js';
 import type { ImageStore } from './image-store.js';
 import { documentKind, parseImageConfig, parseIndex, parseManifest } from './manifest.js';
+import { Snapshotter } from './snapshotter.js';
 
-/** Whatever keeps snapshots: it is told which ones are still needed. */
+/** Whatever keeps snapshots (snapshotter.ts): told which are still needed, it answers what it removed. */
 export interface SnapshotCollector {
-  gc(keep: Set<LayerChainId>): Promise<unknown>;
+  gc(keep: ReadonlySet<LayerChainId>): LayerChainId[] | Promise<LayerChainId[]>;
 }
 
 export interface GcResult {
@@ -23,6 +26,8 @@ export interface GcResult {
   bytesFreed: number;
   /** The snapshots that images still need (handed to the snapshotter). */
   keepSnapshots: Set<LayerChainId>;
+  /** The snapshots the snapshotter removed. */
+  snapshotsRemoved: LayerChainId[];
 }
 
 // #region mark
@@ -67,8 +72,10 @@ export async function collectGarbage(store: ImageStore): Promise<GcResult> {
       await store.content.delete(digest);
       removed.push(digest);
     }
-    if (store.snapshots) await store.snapshots.gc(live.chains);
-    return { removed, bytesFreed, keepSnapshots: live.chains };
+    // The store's own root holds the snapshots, unless the engine handed us its snapshotter.
+    const snapshots = store.snapshots ?? (existsSync(join(store.root, 'snapshots')) ? new Snapshotter(store.root) : undefined);
+    const snapshotsRemoved = snapshots ? await snapshots.gc(live.chains) : [];
+    return { removed, bytesFreed, keepSnapshots: live.chains, snapshotsRemoved };
   });
 }
 // #endregion sweep

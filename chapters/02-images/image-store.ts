@@ -321,7 +321,9 @@ export class ImageStore {
       index.manifests = index.manifests.filter((d) => !manifestsOfImage.has(d.digest));
       out.push({ Deleted: image.id });
     });
-    await this.gc();
+    // Docker also lists the layers that went with the image, by ChainID.
+    const { snapshotsRemoved } = await this.gc();
+    for (const chainId of snapshotsRemoved) out.push({ Deleted: chainId });
     return out;
   }
   // #endregion remove

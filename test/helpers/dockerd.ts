@@ -1,0 +1,107 @@
+// A private dockerd for interop tests: its own socket, data root and exec
+// root under a temporary directory, no bridge and no iptables rules, so it
+// touches nothing of the host's network. `stop()` ends it, unmounts whatever
+// it left mounted under its directory, and removes the directory.
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Dockerd {
+  dir: string;
+  host: string;
+  /** Runs the docker CLI against this daemon; throws with its stderr on failure unless `allowFail`. */
+  docker(args: string[], options?: { allowFail?: boolean; input?: string | Buffer }): SpawnSyncReturns<string>;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const DOCKER = process.env.SKIFF_DOCKER_CLI ?? 'docker';
+
+export async function startDockerd(): Promise<Dockerd> {
+  // Short path: a unix socket path must fit in 108 bytes (man 7 unix).
+  const dir = mkdtempSync('/tmp/skiff-dockerd-');
+  const host = `unix://${join(dir, 'docker.sock')}`;
+  const logFd = openSync(join(dir, 'dockerd.log'), 'a');
+  const daemon: ChildProcess = spawn(
+    'dockerd',
+    [
+      '--host', host,
+      '--data-root', join(dir, 'data'),
+      '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'dockerd.pid'),
+      '--bridge=none', '--iptables=false', '--ip6tables=false',
+      '--storage-driver=overlay2',
+      // The cgroupfs driver works on v1, hybrid and v2 hosts without systemd.
+      '--exec-opt', 'native.cgroupdriver=cgroupfs',
+    ],
+    { stdio: ['ignore', logFd, logFd] },
+  );
+  closeSync(logFd);
+  const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
+  let running = true;
+  void exited.then(() => (running = false));
+
+  const env = { ...process.env, DOCKER_CONFIG: join(dir, 'cli-config'), DOCKER_HOST: host };
+  const docker: Dockerd['docker'] = (args, options = {}) => {
+    const result = spawnSync(DOCKER, ['-H', host, ...args], { encoding: 'utf8', env, input: options.input, maxBuffer: 1 << 28 });
+    if (!options.allowFail && result.status !== 0) {
+      throw new Error(`docker ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+    }
+    return result;
+  };
+  const log = () => (existsSync(join(dir, 'dockerd.log')) ? readFileSync(join(dir, 'dockerd.log'), 'utf8') : '');
+
+  const stop = async () => {
+    if (running) {
+      daemon.kill('SIGTERM');
+      const timer = new AbortController();
+      const done = await Promise.race([
+        exited.then(() => true),
+        sleep(30_000, undefined, { signal: timer.signal }).then(() => false, () => true),
+      ]);
+      timer.abort();
+      if (!done) {
+        daemon.kill('SIGKILL');
+        await exited;
+      }
+    }
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  // Wait until the daemon answers (it starts its own containerd first).
+  for (let i = 0; ; i++) {
+    if (!running) {
+      const text = log();
+      await stop();
+      throw new Error(`dockerd exited during start-up:\n${text.slice(-2000)}`);
+    }
+    if (docker(['version', '--format', '{{.Server.Version}}'], { allowFail: true }).status === 0) break;
+    if (i > 600) {
+      const text = log();
+      await stop();
+      throw new Error(`dockerd did not answer within a minute:\n${text.slice(-2000)}`);
+    }
+    await sleep(100);
+  }
+  return { dir, host, docker, log, stop };
+}
+
+/** Lazily unmounts every mount point below `dir`, deepest first (man 8 umount, -l). */
+function unmountUnder(dir: string): void {
+  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point): point is string => point !== undefined && (point === dir || point.startsWith(`${dir}/`)))
+    .map((point) => point.replace(/\\040/g, ' '))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mountPoints) spawnSync('umount', ['-l', point]);
+}
+
+/** A tarball of a busybox root filesystem, as `docker import` takes. */
+export function tarDirectory(dir: string, tarPath: string): string {
+  const result = spawnSync('tar', ['-C', dir, '--numeric-owner', '-cf', tarPath, '.'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`tar failed: ${result.stderr}`);
+  return tarPath;
+}
