@@ -162,10 +162,14 @@ export class Lab {
     return { stdout: read(join(this.dir, `${name}.out`)), stderr: read(join(this.dir, `${name}.err`)) };
   }
 
-  /** Starts the runtime in the background (a foreground `run` the test watches and signals). */
-  spawn(args: string[]): Running {
+  /**
+   * Starts the runtime in the background (a foreground `run` the test
+   * watches and signals); with `stdin: true` the test can write to it.
+   */
+  spawn(args: string[], options: { stdin?: boolean } = {}): Running {
     const [cmd, ...prefix] = runtimeCommand();
-    return new Running(spawn(cmd, [...prefix, '--root', this.stateRoot, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const stdin = options.stdin ? 'pipe' : 'ignore';
+    return new Running(spawn(cmd, [...prefix, '--root', this.stateRoot, ...args], { stdio: [stdin, 'pipe', 'pipe'] }));
   }
 
   /** create + start a detached container; returns its pid on the host. */
@@ -233,11 +237,15 @@ export interface OciState {
 export class Running {
   stdout = '';
   stderr = '';
+  /** Resolves when the process has exited and its stdout and stderr are closed. */
   readonly done: Promise<RunResult>;
+  /** Resolves when the process has exited (its stdio may still be held open by a container). */
+  readonly exited: Promise<void>;
 
   constructor(readonly child: ChildProcess) {
     child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     this.done = new Promise((resolve, reject) => {
       const guard = setTimeout(() => child.kill('SIGKILL'), HANG_GUARD_MS);
       child.on('error', reject);
