@@ -5,6 +5,7 @@
 // setresuid), and no_new_privs, the one-way switch that stops setuid
 // binaries and file capabilities from ever granting more than we have now.
 
+import { readFileSync } from 'node:fs';
 import { prctl, PR, setgroups, setresgid, setresuid, setrlimit } from './libc.js';
 
 // #region rlimits
@@ -61,3 +62,25 @@ export function setNoNewPrivileges(): void {
   prctl(PR.SET_NO_NEW_PRIVS, 1);
 }
 // #endregion no-new-privs
+
+// #region home
+/**
+ * Programs expect $HOME. When config.json does not set it, take the user's
+ * home from the container's /etc/passwd (`man 5 passwd`: the sixth field),
+ * or "/" when there is none, as runc does.
+ */
+export function withHome(env: readonly string[], uid: number): string[] {
+  if (env.some((e) => e.startsWith('HOME='))) return [...env];
+  let home = '/';
+  try {
+    const entry = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .find((fields) => fields[2] === String(uid));
+    if (entry?.[5]) home = entry[5];
+  } catch {
+    // no /etc/passwd in this image
+  }
+  return [...env, `HOME=${home}`];
+}
+// #endregion home

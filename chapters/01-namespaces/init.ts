@@ -12,7 +12,7 @@
 
 import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
 import { dropBoundingSet, setCapabilities } from './capabilities.js';
-import { setNoNewPrivileges, setRlimits, switchUser } from './credentials.js';
+import { setNoNewPrivileges, setRlimits, switchUser, withHome } from './credentials.js';
 import { bindConsole, setupDev } from './devices.js';
 import { RuntimeError } from './errors.js';
 import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, sethostname, setns, unshare } from './libc.js';
@@ -60,7 +60,7 @@ function initContainer(config: ContainerInitConfig): never {
   sendSync({ type: 'ready' });
   started = true;
   waitForStart(fifo);
-  return execProgram(program, spec.process);
+  return execProgram(program);
 }
 // #endregion container-init
 
@@ -105,11 +105,19 @@ function initExec(config: ExecInitConfig): never {
   for (const fd of Object.values(joined)) if (fd !== undefined) closeSync(fd);
   sendSync({ type: 'ready' });
   started = true;
-  return execProgram(program, config.process);
+  return execProgram(program);
 }
 // #endregion exec-init
 
 // #region prepare-process
+/** What execve(2) gets in the end. */
+interface Program {
+  path: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+}
+
 /**
  * The steps shared by both kinds of init, in the order the kernel needs
  * them: find the program while we may still look anywhere; join the cgroup
@@ -118,9 +126,9 @@ function initExec(config: ExecInitConfig): never {
  * may still raise them; the bounding set while we hold CAP_SETPCAP; the
  * user; the final capability sets; no_new_privs.
  */
-function prepareProcess(proc: ProcessSpec, cgroupProcs: number[], enterCgroupNamespace: () => void): string {
-  const env = proc.env ?? [];
-  const program = lookPath(proc.args[0]!, env);
+function prepareProcess(proc: ProcessSpec, cgroupProcs: number[], enterCgroupNamespace: () => void): Program {
+  const env = withHome(proc.env ?? [], proc.user.uid);
+  const program = { path: lookPath(proc.args[0]!, env), args: proc.args, env, cwd: proc.cwd };
   for (const fd of cgroupProcs) {
     writeSync(fd, '0');
     closeSync(fd);
@@ -142,8 +150,8 @@ function prepareProcess(proc: ProcessSpec, cgroupProcs: number[], enterCgroupNam
  * marked the ones it inherited, 0 to 2 included, close-on-exec. Give the
  * program its stdio and nothing else, then become it.
  */
-function execProgram(program: string, proc: ProcessSpec): never {
-  chdir(proc.cwd);
+function execProgram(program: Program): never {
+  chdir(program.cwd);
   for (const name of readdirSync('/proc/self/fd')) {
     const fd = Number(name);
     try {
@@ -153,7 +161,7 @@ function execProgram(program: string, proc: ProcessSpec): never {
     }
   }
   for (const fd of [0, 1, 2]) keepOpenOnExec(fd);
-  return execve(program, proc.args, proc.env ?? []);
+  return execve(program.path, program.args, program.env);
 }
 // #endregion exec-program
 
