@@ -13,7 +13,7 @@ import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, typ
 import { chmod, copyFile, lchown, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { IgnoreRule } from './dockerignore.js';
-import { resolveInRoot } from './rootfs-path.js';
+import { resolveInRoot } from '../01-namespaces/rootfs.js';
 
 // #region context-file
 /** One file, directory or link of the context that a COPY takes. */
@@ -148,7 +148,7 @@ export interface Owner { uid: number; gid: number }
 
 /**
  * Copies the files under `dest` inside the root filesystem `rootfs`. Every
- * path is resolved inside the root (rootfs-path.ts), so links in the image
+ * path is resolved inside the root (chapter 01's rootfs.ts), so links in the image
  * cannot send a file to the host.
  */
 export async function copyIntoRootfs(
@@ -156,12 +156,12 @@ export async function copyIntoRootfs(
   files: ContextFile[],
   dest: string,
   destIsDir: boolean,
-  owner: Owner = { uid: 0, gid: 0 },
+  owner: Owner | 'preserve' = { uid: 0, gid: 0 },
 ): Promise<void> {
   for (const file of files) {
     const inImage = destIsDir ? posix.join(dest, file.target) : dest;
     const hostTarget = resolveInRoot(rootfs, inImage);
-    await makeParents(rootfs, posix.dirname(inImage), owner);
+    await makeParents(rootfs, posix.dirname(inImage), owner === 'preserve' ? { uid: 0, gid: 0 } : owner);
     const { stats } = file;
     if (stats.isDirectory()) {
       await mkdir(hostTarget, { recursive: true });
@@ -170,11 +170,12 @@ export async function copyIntoRootfs(
       if (stats.isSymbolicLink()) await symlink(readlinkSync(file.hostPath), hostTarget);
       else await copyFile(file.hostPath, hostTarget);
     }
-    await lchown(hostTarget, owner.uid, owner.gid);
+    const { uid, gid } = owner === 'preserve' ? stats : owner;
+    await lchown(hostTarget, uid, gid);
     if (!stats.isSymbolicLink()) await chmod(hostTarget, stats.mode & 0o7777);
     await lutimes(hostTarget, stats.atime, stats.mtime);
   }
-  if (files.length === 0 && destIsDir) await makeParents(rootfs, dest, owner);
+  if (files.length === 0 && destIsDir) await makeParents(rootfs, dest, owner === 'preserve' ? { uid: 0, gid: 0 } : owner);
 }
 
 /** Creates the missing directories of `dir` in the image, mode 0755, owned like the copy. */
@@ -190,6 +191,16 @@ async function makeParents(rootfs: string, dir: string, owner: Owner): Promise<v
   }
 }
 // #endregion copy
+
+/** Whether a (wildcard-free) source names a directory of the context. */
+export function sourceIsDirectory(contextDir: string, source: string): boolean {
+  if (/[*?[]/.test(source)) return false;
+  try {
+    return lstatSync(join(contextDir, posix.normalize(source.replace(/^\/+/, '')) || '.')).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Docker's rule for whether a COPY destination names a directory. */
 export function destinationIsDirectory(rootfs: string, dest: string, sourceCount: number, firstIsDir: boolean): boolean {

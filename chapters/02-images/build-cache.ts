@@ -1,0 +1,58 @@
+// build-cache.ts — remembering what each build step produced, so the next build can skip it.
+//
+// A step's result depends on three things only: the image it starts from,
+// the instruction (after variables are substituted) and, for COPY and ADD,
+// the content of the files it copies. Hash the three and you have a key; the
+// value is the image after the step (its config blob and layer list, both in
+// the content store). Docker's legacy builder keys the same way, finding a
+// child image of the parent whose recorded command matches; a key file per
+// step is the same idea, stated plainly.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Descriptor } from './manifest.js';
+
+// #region cache
+/**
+ * The image a step produced: the exact bytes of its config (kept here, since
+ * garbage collection frees config blobs of intermediate images) and its
+ * layers, which the final image keeps alive in the content store.
+ */
+export interface CacheEntry { config: string; layers: Descriptor[] }
+
+export class BuildCache {
+  readonly dir: string;
+
+  constructor(root: string) {
+    this.dir = join(root, 'build-cache');
+  }
+
+  /** sha256 of the parent image id, the instruction text and the content checksum. */
+  static key(parent: string, instruction: string, contentChecksum = ''): string {
+    return createHash('sha256').update(`${parent}\n${instruction}\n${contentChecksum}`).digest('hex');
+  }
+
+  /**
+   * The entry for `key`, if there is one and `usable` still says yes: blobs
+   * may have been garbage-collected since, and then the step runs again.
+   */
+  async get(key: string, usable: (entry: CacheEntry) => Promise<boolean>): Promise<CacheEntry | undefined> {
+    let entry: CacheEntry;
+    try {
+      entry = JSON.parse(await readFile(join(this.dir, `${key}.json`), 'utf8')) as CacheEntry;
+    } catch {
+      return undefined;
+    }
+    return (await usable(entry)) ? entry : undefined;
+  }
+
+  /** Records a step's result; written to a temporary name, then renamed into place. */
+  async put(key: string, entry: CacheEntry): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const temp = join(this.dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(temp, JSON.stringify(entry), { flush: true });
+    await rename(temp, join(this.dir, `${key}.json`));
+  }
+}
+// #endregion cache

@@ -1,0 +1,332 @@
+// containers.ts — a container is an image's snapshots, one writable layer, and a bundle.
+//
+// What `run` does, in order: find the image, make sure its layers are
+// snapshots, prepare a writable snapshot on top (`container-<id>`), mount
+// it as the bundle's rootfs, write the bundle's config.json from the image
+// config (image-config.ts), and hand the bundle to chapter 01's runtime. When
+// the program exits, the rootfs is unmounted but the writable layer stays,
+// as Docker keeps a stopped container: `export`, `commit` and `rm` still
+// need it. `--rm` removes it at once: the record, the snapshot, the mount,
+// and (through the runtime) the cgroup.
+//
+// Layout: ROOT/containers/<id>/container.json, bundle/config.json,
+// bundle/rootfs (mount point), and hosts, hostname, resolv.conf, which are
+// bind-mounted over the image's /etc files the way Docker does.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run as runtimeRun, RuntimeError, state as runtimeState, kill as runtimeKill, type Stdio } from '../01-namespaces/index.js';
+import { resolveInRoot } from '../01-namespaces/rootfs.js';
+import type { LayerChainId } from './chain-id.js';
+import type { Digest } from './digest.js';
+import { commandLine, runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
+import type { ContainerConfig } from './manifest.js';
+import { mountRootfs, unmountRootfs } from './overlay.js';
+import type { Snapshotter } from './snapshotter.js';
+
+// #region record
+export type ContainerStatus = 'created' | 'running' | 'exited';
+
+/** What the engine remembers about a container (a small cousin of `docker inspect`). */
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  /** The image as the user named it, and its id. */
+  image: string;
+  imageId: Digest;
+  /** The ChainID the writable layer stands on (null: an image with no layers). */
+  parent: LayerChainId | null;
+  command: string[];
+  created: string;
+  status: ContainerStatus;
+  exitCode: number;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Why it could not start, if it could not. */
+  error?: string;
+}
+// #endregion record
+
+export class ContainerNotFoundError extends Error {
+  constructor(readonly reference: string) {
+    super(`No such container: ${reference}`);
+  }
+}
+
+export interface CreateInput {
+  image: string;
+  imageId: Digest;
+  parent: LayerChainId | null;
+  config: ContainerConfig;
+  name?: string;
+  /** `--rm`: a container that cannot start is removed at once rather than kept as `created`. */
+  autoRemove?: boolean;
+  overrides: Omit<RunOverrides, 'hostname' | 'etcFiles' | 'cgroupsPath'> & { hostname?: string };
+}
+
+/** The container directory, bundle and snapshot key of one container. */
+export class ContainerPaths {
+  constructor(readonly root: string, readonly id: string) {}
+  get dir(): string { return join(this.root, 'containers', this.id); }
+  get bundle(): string { return join(this.dir, 'bundle'); }
+  get rootfs(): string { return join(this.bundle, 'rootfs'); }
+  get record(): string { return join(this.dir, 'container.json'); }
+  get snapshotKey(): string { return `container-${this.id}`; }
+}
+
+export class Containers {
+  readonly stateRoot: string;
+
+  constructor(
+    readonly root: string,
+    private readonly snapshotter: Snapshotter,
+  ) {
+    this.stateRoot = join(root, 'runtime');
+  }
+
+  // #region create
+  /**
+   * Everything up to the moment the program would start: the writable
+   * snapshot, the mounted rootfs, the /etc files, config.json. A config
+   * that cannot run (no command, unknown user, program not found) is found
+   * out here, and leaves a `created` container behind with its error, as
+   * Docker's does.
+   */
+  async create(input: CreateInput): Promise<ContainerRecord> {
+    const id = randomBytes(32).toString('hex');
+    const name = input.name ?? generateName(new Set(this.list().map((c) => c.name)));
+    this.checkName(name);
+    const paths = new ContainerPaths(this.root, id);
+    const hostname = input.overrides.hostname ?? id.slice(0, 12);
+    const record: ContainerRecord = {
+      id, name, image: input.image, imageId: input.imageId, parent: input.parent,
+      command: safeCommand(input.config, input.overrides), created: new Date().toISOString(), status: 'created', exitCode: 0,
+    };
+    mkdirSync(paths.rootfs, { recursive: true });
+    writeRecord(paths, record);
+    try {
+      await this.snapshotter.prepare(paths.snapshotKey, input.parent);
+      const etcFiles = writeEtcFiles(paths, hostname);
+      this.mount(paths);
+      try {
+        for (const volume of input.overrides.volumes ?? []) makeVolumeSource(volume);
+        const spec = runtimeSpec(paths.rootfs, input.config, {
+          ...input.overrides, hostname, etcFiles, cgroupsPath: `skiff/${id}`,
+        });
+        mkdirSync(resolveInRoot(paths.rootfs, spec.process.cwd), { recursive: true }); // `-w /missing` is created
+        writeFileSync(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
+      } finally {
+        this.unmount(paths);
+      }
+    } catch (err) {
+      if (!(err instanceof StartError) || input.autoRemove) {
+        await this.remove(id, { force: true }).catch(() => {});
+        throw err;
+      }
+      record.exitCode = err.exitCode;
+      record.error = err.message;
+      writeRecord(paths, record);
+      throw err;
+    }
+    return record;
+  }
+  // #endregion create
+
+  // #region start
+  /** Runs a created container in the foreground; answers the program's exit code. */
+  async start(reference: string, stdio: Stdio): Promise<number> {
+    const record = this.find(reference);
+    const paths = new ContainerPaths(this.root, record.id);
+    if (record.status !== 'created') throw new Error(`container ${record.name} has already run; this engine starts a container once`);
+    if (record.error) throw new StartError(record.error, record.exitCode);
+    this.mount(paths);
+    try {
+      record.status = 'running';
+      record.startedAt = new Date().toISOString();
+      writeRecord(paths, record);
+      record.exitCode = await runtimeRun({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
+    } catch (err) {
+      record.exitCode = err instanceof RuntimeError ? startExitCode(err) : 125;
+      record.error = (err as Error).message;
+      throw err instanceof RuntimeError ? new StartError(err.message, record.exitCode) : err;
+    } finally {
+      record.status = 'exited';
+      record.finishedAt = new Date().toISOString();
+      writeRecord(paths, record);
+      this.unmount(paths);
+    }
+    return record.exitCode;
+  }
+  // #endregion start
+
+  // #region remove
+  /** `rm`: the record, the writable layer, the mount. A running one only with force (killed first). */
+  async remove(reference: string, { force = false } = {}): Promise<ContainerRecord> {
+    const record = this.find(reference);
+    const paths = new ContainerPaths(this.root, record.id);
+    if (this.status(record) === 'running') {
+      if (!force) {
+        throw new Error(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
+      }
+      runtimeKill(record.id, 'SIGKILL', { stateRoot: this.stateRoot });
+      for (let i = 0; i < 100 && this.status(record) === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    }
+    this.unmount(paths);
+    try {
+      await this.snapshotter.remove(paths.snapshotKey);
+    } catch (err) {
+      if (!/does not exist/.test((err as Error).message)) throw err;
+    }
+    // Rename, then delete: a half-deleted container never looks like a whole one.
+    const doomed = join(this.root, 'containers', `.removing-${record.id}`);
+    renameSync(paths.dir, doomed);
+    rmSync(doomed, { recursive: true, force: true });
+    return record;
+  }
+  // #endregion remove
+
+  /** Every container, newest first. */
+  list(): ContainerRecord[] {
+    const dir = join(this.root, 'containers');
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => /^[a-f0-9]{64}$/.test(name))
+      .map((id) => readRecord(new ContainerPaths(this.root, id)))
+      .filter((r): r is ContainerRecord => r !== undefined)
+      .map((r) => ({ ...r, status: this.status(r) }))
+      .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  /** By full id, unique id prefix, or name (Docker's lookup order). */
+  find(reference: string): ContainerRecord {
+    const all = this.list();
+    const exact = all.find((c) => c.id === reference || c.name === reference.replace(/^\//, ''));
+    if (exact) return exact;
+    const byPrefix = /^[a-f0-9]+$/.test(reference) ? all.filter((c) => c.id.startsWith(reference)) : [];
+    if (byPrefix.length === 1) return byPrefix[0];
+    throw new ContainerNotFoundError(reference);
+  }
+
+  /** A record says running; the runtime knows whether it still is (the engine may have died). */
+  status(record: ContainerRecord): ContainerStatus {
+    if (record.status !== 'running') return record.status;
+    try {
+      return runtimeState(record.id, { stateRoot: this.stateRoot }).status === 'running' ? 'running' : 'exited';
+    } catch {
+      return 'exited';
+    }
+  }
+
+  paths(record: ContainerRecord): ContainerPaths {
+    return new ContainerPaths(this.root, record.id);
+  }
+
+  /** Mounts the container's root filesystem at its bundle's rootfs (for run, export). */
+  mount(paths: ContainerPaths): void {
+    if (!isMountPoint(paths.rootfs)) mountRootfs(this.snapshotter.mounts(paths.snapshotKey), paths.rootfs);
+  }
+
+  unmount(paths: ContainerPaths): void {
+    if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
+  }
+
+  private checkName(name: string): void {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
+      throw new StartError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 125);
+    }
+    const taken = this.list().find((c) => c.name === name);
+    if (taken) {
+      throw new StartError(
+        `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        125,
+      );
+    }
+  }
+}
+
+/** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */
+function isMountPoint(target: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === target);
+}
+
+/** The docker CLI's reading of a start error: 127 not found, 126 not executable, else 125. */
+function startExitCode(err: RuntimeError): number {
+  if (err.exitCode === 127 || /executable file not found|no such file or directory/.test(err.message)) return 127;
+  if (err.exitCode === 126 || /permission denied|is a directory/.test(err.message)) return 126;
+  return 125;
+}
+
+function safeCommand(config: ContainerConfig, overrides: CreateInput['overrides']): string[] {
+  try {
+    return commandLine(config, overrides);
+  } catch {
+    return [];
+  }
+}
+
+// #region etc-files
+/**
+ * /etc/hosts (with localhost even without a network), /etc/hostname and
+ * /etc/resolv.conf belong to the container, not the image: Docker writes
+ * them beside the container and bind-mounts them in.
+ */
+function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, string> {
+  const hosts = [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'ff00::0\tip6-mcastprefix',
+    'ff02::1\tip6-allnodes',
+    'ff02::2\tip6-allrouters',
+    '',
+  ].join('\n');
+  const files: Record<string, string> = {
+    '/etc/hosts': hosts,
+    '/etc/hostname': `${hostname}\n`,
+    '/etc/resolv.conf': existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '',
+  };
+  const mounts: Record<string, string> = {};
+  for (const [inContainer, content] of Object.entries(files)) {
+    const host = join(paths.dir, inContainer.slice('/etc/'.length));
+    writeFileSync(host, content);
+    mounts[inContainer] = host;
+  }
+  return mounts;
+}
+// #endregion etc-files
+
+/** Docker creates a missing host directory for `-v /host/path:/x`. */
+function makeVolumeSource(volume: VolumeMount): void {
+  if (!existsSync(volume.source)) mkdirSync(volume.source, { recursive: true });
+}
+
+function writeRecord(paths: ContainerPaths, record: ContainerRecord): void {
+  const temp = `${paths.record}.tmp`;
+  writeFileSync(temp, JSON.stringify(record, null, 2));
+  renameSync(temp, paths.record);
+}
+
+function readRecord(paths: ContainerPaths): ContainerRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(paths.record, 'utf8')) as ContainerRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+// #region names
+const ADJECTIVES = ['brave', 'calm', 'eager', 'gentle', 'jolly', 'keen', 'lucid', 'quiet', 'sharp', 'swift', 'tidy', 'witty'];
+const SAILORS = ['bligh', 'cook', 'drake', 'earhart', 'hopper', 'magellan', 'nansen', 'shackleton', 'slocum', 'tasman', 'vespucci', 'zheng'];
+
+/** Docker-style `adjective_surname` names; random, and never one already taken. */
+export function generateName(taken: Set<string>): string {
+  for (;;) {
+    const pick = <T>(list: T[]): T => list[randomBytes(1)[0] % list.length];
+    const name = `${pick(ADJECTIVES)}_${pick(SAILORS)}`;
+    if (!taken.has(name)) return name;
+    const numbered = `${name}${randomBytes(1)[0] % 10}`;
+    if (!taken.has(numbered)) return numbered;
+  }
+}
+// #endregion names

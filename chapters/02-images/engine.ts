@@ -1,0 +1,189 @@
+// engine.ts — the daemonless engine as a library: images, builds, containers.
+//
+// One object ties the chapter's parts together over one root directory:
+// the image store (STORE's OCI layout), the snapshotter (layers on disk),
+// the builder and the containers. The CLI (main.ts) is a thin shell over
+// these methods, and chapter 03's daemon will call the same ones.
+
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { run as runtimeRun, type Stdio } from '../01-namespaces/index.js';
+import { loadArchive, saveArchive, saveArchiveToFile, type LoadedImage } from './archive.js';
+import { Builder, type BuildOptions } from './builder.js';
+import { Containers } from './containers.js';
+import { hexOf, type Digest } from './digest.js';
+import { exportRootfs, importRootfs } from './import-export.js';
+import { runtimeSpec, type RunOverrides } from './image-config.js';
+import { ImageNotFoundError, ImageStore, type ImageDeleteItem, type ImageRecord } from './image-store.js';
+import { MediaType } from './media-types.js';
+import type { OciImageConfig } from './manifest.js';
+import { familiarString, parseReference } from './reference.js';
+import { Snapshotter } from './snapshotter.js';
+import { unpackImage } from './unpack.js';
+import { chainIds } from './chain-id.js';
+
+/** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
+export const DEFAULT_ROOT = '/var/lib/skiff';
+
+// #region run-request
+export interface RunRequest {
+  image: string;
+  name?: string;
+  /** `--rm`: remove the container, its layer and its cgroup when it exits. */
+  remove?: boolean;
+  interactive?: boolean;
+  overrides: Omit<RunOverrides, 'hostname' | 'etcFiles' | 'cgroupsPath'> & { hostname?: string };
+}
+
+/** An image a user named that is not in the store (Docker says it this way). */
+export class NoSuchImageError extends Error {
+  constructor(readonly reference: string) {
+    super(`No such image: ${reference}`);
+  }
+}
+// #endregion run-request
+
+export class Engine {
+  readonly images: ImageStore;
+  readonly snapshotter: Snapshotter;
+  readonly containers: Containers;
+  readonly builder: Builder;
+
+  constructor(readonly root: string) {
+    this.snapshotter = new Snapshotter(root);
+    const snapshotter = this.snapshotter;
+    this.images = new ImageStore(root, { snapshots: { gc: async (keep) => snapshotter.gc(keep) } });
+    this.containers = new Containers(root, this.snapshotter);
+    this.builder = new Builder(root, this.images, this.snapshotter, (step) => this.runBuildStep(step));
+  }
+
+  // #region engine-run
+  /** `run`: create a container from the image, run it in the foreground, answer its exit code. */
+  async run(request: RunRequest): Promise<number> {
+    const image = await this.findImage(request.image);
+    const parent = await unpackImage(this.images, image, this.snapshotter);
+    const record = await this.containers.create({
+      image: request.image, imageId: image.id, parent, config: image.config.config ?? {},
+      name: request.name, overrides: request.overrides, autoRemove: request.remove,
+    });
+    // Without -i the program's stdin is nothing (/dev/null), as with `docker run`.
+    const stdio: Stdio = request.interactive ? 'inherit' : ['ignore', 'inherit', 'inherit'];
+    try {
+      return await this.containers.start(record.id, stdio);
+    } finally {
+      if (request.remove) await this.containers.remove(record.id, { force: true });
+    }
+  }
+
+  /** Resolves a name the way `run` and `FROM` do; no registry yet, so a miss is final. */
+  async findImage(reference: string): Promise<ImageRecord> {
+    try {
+      return await this.images.resolve(reference);
+    } catch (err) {
+      if (err instanceof ImageNotFoundError) throw new NoSuchImageError(reference);
+      throw err;
+    }
+  }
+  // #endregion engine-run
+
+  // #region build-step
+  /** How the builder runs a RUN step: a one-off container on the step's mounted snapshot. */
+  private async runBuildStep(step: { id: string; rootfs: string; bundle: string; config: OciImageConfig['config'] }): Promise<number> {
+    const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
+    writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
+    // The step's output is the build's output; its stdin is nothing, as in `docker build`.
+    return runtimeRun({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  // #endregion build-step
+
+  build(options: BuildOptions): Promise<ImageRecord> {
+    return this.builder.build(options);
+  }
+
+  // #region images
+  async removeImage(reference: string, force = false): Promise<ImageDeleteItem[]> {
+    const image = await this.findImage(reference);
+    const usedBy = this.containers.list().filter((c) => c.imageId === image.id).map((c) => c.id);
+    return this.images.remove(reference, { force, usedBy });
+  }
+
+  async pruneImages(all = false): Promise<{ deleted: ImageDeleteItem[]; spaceReclaimed: number }> {
+    const usedImageIds = new Set(this.containers.list().map((c) => c.imageId));
+    return this.images.prune({ all, usedImageIds });
+  }
+
+  async tag(source: string, target: string): Promise<void> {
+    await this.findImage(source);
+    await this.images.tag(source, target);
+  }
+
+  load(input: Readable): Promise<LoadedImage[]> {
+    return loadArchive(this.images, input);
+  }
+
+  async save(references: string[], out: Writable | string): Promise<void> {
+    for (const reference of references) await this.findImage(reference);
+    if (typeof out === 'string') await saveArchiveToFile(this.images, references, out);
+    else await saveArchive(this.images, references, out);
+  }
+
+  importImage(input: Readable, ref?: string): Promise<ImageRecord> {
+    return importRootfs(this.images, this.snapshotter, input, { ref });
+  }
+
+  /** Every name of an image, familiar (`hello:latest`). */
+  async namesOf(image: ImageRecord): Promise<string[]> {
+    const records = await this.images.list();
+    return records.filter((r) => r.id === image.id && r.name !== '').map((r) => familiarString(parseReference(r.name)));
+  }
+
+  /** Bytes of an image unpacked: the sum of its snapshots' sizes (what `docker images` shows). */
+  unpackedSize(image: ImageRecord): number {
+    let size = 0;
+    for (const [i, chain] of chainIds(image.config.rootfs.diff_ids).entries()) {
+      size += this.snapshotter.exists(chain) ? this.snapshotter.info(chain).size : (image.manifest.layers[i]?.size ?? 0);
+    }
+    return size;
+  }
+  // #endregion images
+
+  // #region export-commit
+  /** `export`: the container's filesystem, as it sees it, as one tar. */
+  async exportContainer(reference: string, out: Writable): Promise<void> {
+    const record = this.containers.find(reference);
+    const paths = this.containers.paths(record);
+    const wasRunning = this.containers.status(record) === 'running';
+    this.containers.mount(paths);
+    try {
+      await exportRootfs(paths.rootfs, out);
+    } finally {
+      if (!wasRunning) this.containers.unmount(paths);
+    }
+  }
+
+  /** `commit`: the container's writable layer becomes one more layer on its image. */
+  async commit(reference: string, ref?: string): Promise<ImageRecord> {
+    const record = this.containers.find(reference);
+    const image = await this.images.resolve(record.imageId);
+    const pass = new PassThrough();
+    const [diff, blob] = await Promise.all([
+      this.snapshotter.diff(this.containers.paths(record).snapshotKey, pass),
+      this.images.content.write(pass),
+    ]);
+    const created = new Date().toISOString();
+    const config: OciImageConfig = structuredClone(image.config);
+    config.created = created;
+    config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, diff.diffId] };
+    config.history = [...(config.history ?? []), { created, created_by: record.command.join(' ') }];
+    return this.images.putImage({
+      config,
+      layers: [...image.manifest.layers, { mediaType: MediaType.ociLayer, digest: blob.digest, size: blob.size }],
+      ref,
+    });
+  }
+  // #endregion export-commit
+}
+
+/** `sha256:…` → the 64 hex digits Docker prints for a container or image id. */
+export const fullHex = (digest: Digest): string => hexOf(digest);

@@ -1,0 +1,64 @@
+// import-export.ts — a root filesystem tarball in, a container's filesystem out.
+//
+// `import` is the smallest way to make an image: one tar of a whole root
+// filesystem becomes one layer, with a config that runs nothing in
+// particular (the Docker CLI's `import` behaves the same). `export` is its
+// mirror: the container's merged view — image layers and its writable layer
+// together, as the container sees it — written as one plain tar. Neither
+// speaks of layers to the user: export flattens them, import makes one.
+
+import type { Readable, Writable } from 'node:stream';
+import { chainId } from './chain-id.js';
+import { maybeGunzip } from './archive-tar.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import { writeLayerDiff } from './layer-diff.js';
+import type { OciImageConfig } from './manifest.js';
+import { MediaType } from './media-types.js';
+import type { Snapshotter } from './snapshotter.js';
+
+// #region import
+/**
+ * Stores the tarball (uncompressed, so the blob's digest is its DiffID),
+ * unpacks it into its snapshot — which also proves it is a safe, readable
+ * tar — and only then names the image. A bad tarball leaves no image, and
+ * the blob it left is freed by the garbage collector.
+ */
+export async function importRootfs(
+  images: ImageStore,
+  snapshotter: Snapshotter,
+  input: Readable,
+  options: { ref?: string; comment?: string } = {},
+): Promise<ImageRecord> {
+  const blob = await images.content.write(await maybeGunzip(input));
+  try {
+    const chain = chainId(null, blob.digest);
+    if (!snapshotter.exists(chain)) await snapshotter.importLayer(chain, null, images.content.createReadStream(blob.digest));
+    const created = new Date().toISOString();
+    const config: OciImageConfig = {
+      created,
+      architecture: 'amd64',
+      os: 'linux',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [blob.digest] },
+      history: [{ created, created_by: '', comment: options.comment ?? 'Imported from -' }],
+    };
+    return await images.putImage({
+      config,
+      layers: [{ mediaType: MediaType.ociLayer, digest: blob.digest, size: blob.size }],
+      ref: options.ref,
+    });
+  } catch (err) {
+    await images.gc();
+    throw new Error(`import failed: ${(err as Error).message}`);
+  }
+}
+// #endregion import
+
+// #region export
+/** Writes the filesystem mounted at `rootfs` (a container's merged view) as a tar. */
+export async function exportRootfs(rootfs: string, out: Writable): Promise<void> {
+  // A merged overlay view shows no whiteouts and no overlay xattrs, so the
+  // layer writer walking it writes exactly the files the container sees.
+  await writeLayerDiff(rootfs, out);
+}
+// #endregion export

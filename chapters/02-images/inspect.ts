@@ -1,0 +1,77 @@
+// inspect.ts — an image described the way `docker image inspect` and `docker history` do.
+//
+// Scripts parse `docker image inspect`: its keys (Id, RepoTags, Config.Env,
+// RootFS.Layers…) are an interface in their own right, so we produce the
+// same shape from the OCI config. `history` pairs each history row with its
+// layer: rows marked `empty_layer` have none, the others take the next
+// layer in order (image-spec `config.md`, "history").
+
+import { chainIds } from './chain-id.js';
+import type { Engine } from './engine.js';
+import { shortId } from './format.js';
+import type { ImageRecord } from './image-store.js';
+
+// #region inspect
+/** The `docker image inspect` document for one image. */
+export async function inspectImage(engine: Engine, image: ImageRecord): Promise<Record<string, unknown>> {
+  const c = image.config.config ?? {};
+  return {
+    Id: image.id,
+    RepoTags: await engine.namesOf(image),
+    RepoDigests: [],
+    Parent: '',
+    Comment: image.config.history?.at(-1)?.comment ?? '',
+    Created: image.config.created ?? '',
+    DockerVersion: '',
+    Author: image.config.author ?? '',
+    Config: {
+      Hostname: '',
+      Domainname: '',
+      User: c.User ?? '',
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      ExposedPorts: c.ExposedPorts ?? undefined,
+      Tty: false,
+      OpenStdin: false,
+      StdinOnce: false,
+      Env: c.Env ?? null,
+      Cmd: c.Cmd ?? null,
+      Image: '',
+      Volumes: c.Volumes ?? null,
+      WorkingDir: c.WorkingDir ?? '',
+      Entrypoint: c.Entrypoint ?? null,
+      OnBuild: null,
+      Labels: c.Labels ?? null,
+      ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
+    },
+    Architecture: image.config.architecture,
+    Os: image.config.os,
+    Size: engine.unpackedSize(image),
+    RootFS: { Type: 'layers', Layers: image.config.rootfs.diff_ids },
+    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+  };
+}
+// #endregion inspect
+
+// #region history
+export interface HistoryRow { image: string; created?: string; createdBy: string; size: number; comment: string }
+
+/** Newest first, as `docker history` prints; only the top row is named by the image's id. */
+export async function historyRows(engine: Engine, image: ImageRecord): Promise<HistoryRow[]> {
+  const chains = chainIds(image.config.rootfs.diff_ids);
+  let layer = 0;
+  const rows = (image.config.history ?? []).map((h): HistoryRow => {
+    let size = 0;
+    if (!h.empty_layer) {
+      const chain = chains[layer];
+      size = chain && engine.snapshotter.exists(chain) ? engine.snapshotter.info(chain).size : (image.manifest.layers[layer]?.size ?? 0);
+      layer++;
+    }
+    return { image: '<missing>', created: h.created, createdBy: h.created_by ?? '', size, comment: h.comment ?? '' };
+  });
+  rows.reverse();
+  if (rows.length > 0) rows[0].image = shortId(image.id);
+  return rows;
+}
+// #endregion history

@@ -1,0 +1,378 @@
+#!/usr/bin/env node
+// main.ts — skiff-engine, a daemonless engine with the docker CLI's verbs.
+//
+// Like podman, it needs no daemon: each command opens the store under
+// --root, does its work and exits. The verbs, flags, tables and error
+// wording are docker's, so that `docker build -t hello .` becomes
+// `skiff-engine build -t hello .` and nothing else changes. Exit codes follow
+// the docker CLI: 1 for a failed command, and for `run`, 125 when the engine
+// fails, 126/127 when the program cannot be executed or found, else the
+// program's own code.
+
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import type { ContainerRecord } from './containers.js';
+import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
+import { ago, humanSize, shortId, table, truncate } from './format.js';
+import { parseMemory, parseVolume, StartError } from './image-config.js';
+import type { ImageRecord } from './image-store.js';
+import { inspectImage, historyRows } from './inspect.js';
+import { familiarRepository, parseReference } from './reference.js';
+
+/** An error that ends the command with a given exit code. */
+class ExitError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const program = new Command('skiff-engine')
+  .description('A daemonless container engine: build, store and run OCI images.')
+  .option('--root <dir>', 'where images, layers and containers are kept (default: $SKIFF_ROOT or /var/lib/skiff)')
+  .enablePositionalOptions()
+  .showHelpAfterError(false)
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
+  .exitOverride();
+
+let engineInstance: Engine | undefined;
+/** The engine over --root, opened on first use (so `--help` touches nothing). */
+function engine(): Engine {
+  const root = program.opts<{ root?: string }>().root ?? process.env.SKIFF_ROOT ?? DEFAULT_ROOT;
+  engineInstance ??= new Engine(resolve(root));
+  return engineInstance;
+}
+
+const out = (text: string): void => void process.stdout.write(text);
+
+// #region build-command
+program
+  .command('build')
+  .description('build an image from a Dockerfile')
+  .argument('<context>', 'the build context directory')
+  .option('-t, --tag <name:tag>', 'name the image (repeatable)', collect, [])
+  .option('-f, --file <Dockerfile>', 'the Dockerfile (default: CONTEXT/Dockerfile)')
+  .option('--build-arg <KEY=VALUE>', 'set a build-time variable (repeatable)', collect, [])
+  .option('--no-cache', 'do not use the build cache')
+  .option('-q, --quiet', 'print only the image id')
+  .action(async (context: string, flags: { tag: string[]; file?: string; buildArg: string[]; cache: boolean; quiet?: boolean }) => {
+    const buildArgs: Record<string, string> = {};
+    for (const pair of flags.buildArg) {
+      const eq = pair.indexOf('=');
+      if (eq < 0) {
+        if (process.env[pair] !== undefined) buildArgs[pair] = process.env[pair]!;
+      } else buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    const image = await engine().build({
+      contextDir: context,
+      dockerfile: flags.file && resolve(flags.file),
+      tags: flags.tag,
+      buildArgs,
+      noCache: !flags.cache,
+      write: flags.quiet ? () => {} : out,
+    });
+    if (flags.quiet) out(`${image.id}\n`);
+  });
+// #endregion build-command
+
+// #region run-command
+interface RunFlags {
+  rm?: boolean;
+  name?: string;
+  env: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  volume: string[];
+  memory?: string;
+  pidsLimit?: string;
+  entrypoint?: string;
+  tty?: boolean;
+  interactive?: boolean;
+}
+
+program
+  .command('run')
+  .description('run a command in a new container, in the foreground')
+  .argument('<image>')
+  .argument('[command...]', 'command and arguments, replacing the image\'s Cmd')
+  .passThroughOptions()
+  .option('--rm', 'remove the container when it exits')
+  .option('--name <name>', 'name the container')
+  .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
+  .option('-w, --workdir <dir>', 'working directory inside the container')
+  .option('-u, --user <user[:group]>', 'user to run as')
+  .option('-h, --hostname <name>', 'container hostname')
+  .option('-v, --volume <HOST:CONTAINER[:ro]>', 'bind-mount a host path (repeatable)', collect, [])
+  .option('-m, --memory <bytes>', 'memory limit, e.g. 64m')
+  .option('--pids-limit <n>', 'maximum number of processes')
+  .option('--entrypoint <program>', "replace the image's Entrypoint")
+  .option('-t, --tty', 'allocate a pseudo-terminal')
+  .option('-i, --interactive', 'keep stdin attached')
+  .action(async (image: string, command: string[], flags: RunFlags) => {
+    let code: number;
+    try {
+      code = await engine().run({
+        image,
+        name: flags.name,
+        remove: flags.rm,
+        interactive: flags.interactive,
+        overrides: {
+          cmd: command,
+          entrypoint: flags.entrypoint,
+          env: flags.env,
+          workdir: flags.workdir,
+          user: flags.user,
+          hostname: flags.hostname,
+          tty: flags.tty,
+          volumes: flags.volume.map(parseVolume),
+          memory: flags.memory ? parseMemory(flags.memory) : undefined,
+          pidsLimit: flags.pidsLimit ? Number(flags.pidsLimit) : undefined,
+        },
+      });
+    } catch (err) {
+      if (err instanceof NoSuchImageError) {
+        const ref = parseReference(image);
+        process.stderr.write(`Unable to find image '${familiarRepository(ref)}:${ref.tag ?? 'latest'}' locally\n`);
+      }
+      throw new ExitError((err as Error).message, err instanceof StartError ? err.exitCode : 125);
+    }
+    process.exitCode = code;
+  });
+// #endregion run-command
+
+// #region image-commands
+program
+  .command('images')
+  .description('list images')
+  .argument('[repository]', 'only images of this repository[:tag]')
+  .option('-q, --quiet', 'only image ids')
+  .action(listImages);
+
+async function listImages(repository: string | undefined, flags: { quiet?: boolean }): Promise<void> {
+    const e = engine();
+    let records = await e.images.list();
+    if (repository) {
+      const ref = parseReference(repository, { defaultTag: false });
+      records = records.filter((r) => r.name !== '' && parseReference(r.name).path === ref.path && (!ref.tag || parseReference(r.name).tag === ref.tag));
+    }
+    records.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
+    if (flags.quiet) return out([...new Set(records.map((r) => shortId(r.id)))].map((id) => `${id}\n`).join(''));
+    out(table(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], records.map((r) => imageRow(e, r))));
+}
+
+function imageRow(e: Engine, r: ImageRecord): string[] {
+  const ref = r.name ? parseReference(r.name) : undefined;
+  return [ref ? familiarRepository(ref) : '<none>', ref?.tag ?? '<none>', shortId(r.id), ago(r.created), humanSize(e.unpackedSize(r))];
+}
+
+program
+  .command('rmi')
+  .description('remove images')
+  .argument('<image...>')
+  .option('-f, --force', 'remove even if containers use it')
+  .action(async (images: string[], flags: { force?: boolean }) => {
+    let failed: Error | undefined;
+    for (const image of images) {
+      try {
+        for (const item of await engine().removeImage(image, flags.force)) {
+          out('Untagged' in item ? `Untagged: ${item.Untagged}\n` : `Deleted: ${item.Deleted}\n`);
+        }
+      } catch (err) {
+        process.stderr.write(`Error: ${(err as Error).message}\n`);
+        failed = err as Error;
+      }
+    }
+    if (failed) throw new ExitError('', 1);
+  });
+
+program
+  .command('tag')
+  .description('give an image another name')
+  .argument('<source>')
+  .argument('<target>')
+  .action(async (source: string, target: string) => engine().tag(source, target));
+
+program
+  .command('inspect')
+  .description('show images as JSON, like docker image inspect')
+  .argument('<image...>')
+  .action(async (names: string[]) => {
+    const e = engine();
+    const found: unknown[] = [];
+    let missing: string | undefined;
+    for (const name of names) {
+      try {
+        found.push(await inspectImage(e, await e.findImage(name)));
+      } catch (err) {
+        if (!(err instanceof NoSuchImageError)) throw err;
+        missing = err.message;
+      }
+    }
+    out(`${JSON.stringify(found, null, 4)}\n`);
+    if (missing) throw new ExitError(missing, 1);
+  });
+
+program
+  .command('history')
+  .description('show the history of an image')
+  .argument('<image>')
+  .option('--no-trunc', 'do not truncate output')
+  .action(async (name: string, flags: { trunc: boolean }) => {
+    const e = engine();
+    const rows = await historyRows(e, await e.findImage(name));
+    out(table(
+      ['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'],
+      rows.map((r) => [r.image, ago(r.created), flags.trunc ? truncate(r.createdBy, 45) : r.createdBy, humanSize(r.size), r.comment]),
+    ));
+  });
+
+const image = program.command('image').description('manage images');
+image
+  .command('prune')
+  .description('remove unused images')
+  .option('-a, --all', 'remove every image no container uses, not just untagged ones')
+  .option('-f, --force', 'do not ask for confirmation')
+  .action(async (flags: { all?: boolean; force?: boolean }) => {
+    if (!flags.force) {
+      const warning = flags.all
+        ? 'WARNING! This will remove all images without at least one container associated to them.'
+        : 'WARNING! This will remove all dangling images.';
+      if (!(await confirm(`${warning}\nAre you sure you want to continue? [y/N] `))) return;
+    }
+    const { deleted, spaceReclaimed } = await engine().pruneImages(flags.all);
+    if (deleted.length) {
+      out('Deleted Images:\n');
+      for (const item of deleted) out('Untagged' in item ? `untagged: ${item.Untagged}\n` : `deleted: ${item.Deleted}\n`);
+      out('\n');
+    }
+    out(`Total reclaimed space: ${humanSize(spaceReclaimed)}\n`);
+  });
+image.command('ls').description('list images (same as images)').argument('[repository]').option('-q, --quiet', 'only image ids').action(listImages);
+
+async function confirm(question: string): Promise<boolean> {
+  process.stdout.write(question);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    if (Buffer.concat(chunks).includes(10)) break;
+  }
+  return /^y(es)?$/i.test(Buffer.concat(chunks).toString().split('\n')[0].trim());
+}
+// #endregion image-commands
+
+// #region archive-commands
+program
+  .command('load')
+  .description('load images from a docker save or OCI layout archive')
+  .option('-i, --input <file>', 'read from this file instead of stdin')
+  .option('-q, --quiet', 'print nothing')
+  .action(async (flags: { input?: string; quiet?: boolean }) => {
+    if (!flags.input && process.stdin.isTTY) throw new ExitError('requested load from stdin, but stdin is empty', 1);
+    if (flags.input && !existsSync(flags.input)) throw new ExitError(`open ${flags.input}: no such file or directory`, 1);
+    const loaded = await engine().load(flags.input ? createReadStream(flags.input) : process.stdin);
+    if (!flags.quiet) for (const l of loaded) out(l.name ? `Loaded image: ${l.name}\n` : `Loaded image ID: ${l.id}\n`);
+  });
+
+program
+  .command('save')
+  .description('save images to a docker save archive')
+  .argument('<image...>')
+  .option('-o, --output <file>', 'write to this file instead of stdout')
+  .action(async (images: string[], flags: { output?: string }) => {
+    if (flags.output) return engine().save(images, resolve(flags.output));
+    refuseTerminal();
+    await engine().save(images, process.stdout);
+  });
+
+program
+  .command('import')
+  .description('make an image from a root filesystem tarball (- for stdin)')
+  .argument('<file>')
+  .argument('[reference]', 'name:tag for the new image')
+  .action(async (file: string, reference: string | undefined) => {
+    if (file !== '-' && !existsSync(file)) throw new ExitError(`open ${file}: no such file or directory`, 1);
+    const image = await engine().importImage(file === '-' ? process.stdin : createReadStream(file), reference);
+    out(`${image.id}\n`);
+  });
+
+program
+  .command('export')
+  .description("write a container's filesystem as a tar archive")
+  .argument('<container>')
+  .option('-o, --output <file>', 'write to this file instead of stdout')
+  .action(async (container: string, flags: { output?: string }) => {
+    if (!flags.output) refuseTerminal();
+    await engine().exportContainer(container, flags.output ? createWriteStream(flags.output) : process.stdout);
+  });
+
+function refuseTerminal(): void {
+  if (process.stdout.isTTY) throw new ExitError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
+}
+// #endregion archive-commands
+
+// #region container-commands
+program
+  .command('ps')
+  .description('list containers')
+  .option('-a, --all', 'show stopped containers too')
+  .option('-q, --quiet', 'only container ids')
+  .action((flags: { all?: boolean; quiet?: boolean }) => {
+    const containers = engine().containers.list().filter((c) => flags.all || c.status === 'running');
+    if (flags.quiet) return out(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(''));
+    out(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], containers.map(containerRow)));
+  });
+
+function containerRow(c: ContainerRecord): string[] {
+  const command = c.command.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+  const status =
+    c.status === 'running' ? `Up ${ago(c.startedAt).replace(/ ago$/, '')}`
+      : c.status === 'exited' ? `Exited (${c.exitCode}) ${ago(c.finishedAt)}`
+        : 'Created';
+  return [c.id.slice(0, 12), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
+}
+
+program
+  .command('rm')
+  .description('remove containers')
+  .argument('<container...>')
+  .option('-f, --force', 'kill a running container first')
+  .action(async (containers: string[], flags: { force?: boolean }) => {
+    let failed = false;
+    for (const c of containers) {
+      try {
+        await engine().containers.remove(c, { force: flags.force });
+        out(`${c}\n`);
+      } catch (err) {
+        process.stderr.write(`Error: ${(err as Error).message}\n`);
+        failed = true;
+      }
+    }
+    if (failed) throw new ExitError('', 1);
+  });
+
+program
+  .command('commit')
+  .description("make an image from a container's changes")
+  .argument('<container>')
+  .argument('[reference]', 'name:tag for the new image')
+  .action(async (container: string, reference: string | undefined) => {
+    const image = await engine().commit(container, reference);
+    out(`${image.id}\n`);
+  });
+// #endregion container-commands
+
+// #region main
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 125);
+  const message = err instanceof Error ? err.message : String(err);
+  if (message) process.stderr.write(`Error: ${message}\n`);
+  process.exitCode = err instanceof ExitError ? err.exitCode : 1;
+}
+// Leave at once: stdin may still be open, and nothing is left to do.
+process.exit();
+// #endregion main
