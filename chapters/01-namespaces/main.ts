@@ -7,7 +7,7 @@
 // as one line on stderr and a non-zero exit status.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -15,7 +15,7 @@ import { create, deleteContainer, kill, list, run, start, state } from './contai
 import { defaultSpec } from './default-spec.js';
 import { RuntimeError } from './errors.js';
 import { exec } from './exec.js';
-import { DEFAULT_STATE_ROOT, type OciState } from './state.js';
+import { DEFAULT_STATE_ROOT, writeAtomically, type OciState } from './state.js';
 
 // #region parse-helpers
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -44,6 +44,19 @@ const program = new Command('skiff-runtime')
 const root = () => resolve(program.opts<{ root: string }>().root);
 
 // #region lifecycle-commands
+program
+  .command('spec')
+  .description('write a default config.json into a bundle directory, like `runc spec`')
+  .argument('[command...]', 'the program to run (default: sh)')
+  .option('-b, --bundle <dir>', 'bundle directory', '.')
+  .option('--rootfs <dir>', 'root filesystem, relative to the bundle', 'rootfs')
+  .action((command: string[], opts: { bundle: string; rootfs: string }) => {
+    const file = join(resolve(opts.bundle), 'config.json');
+    if (existsSync(file)) throw new RuntimeError(`${file} already exists`);
+    const spec = defaultSpec({ args: command.length ? command : ['sh'], rootfs: opts.rootfs });
+    writeAtomically(file, JSON.stringify(spec, null, 2) + '\n');
+  });
+
 program
   .command('create')
   .description('create a container from a bundle; it waits for `start`')
