@@ -74,11 +74,11 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
  * Streams an archive's files into the content store. An entry named
  * `blobs/sha256/<hex>` must hash to `<hex>`, or the whole load fails.
  */
-export async function ingestArchive(store: ImageStore, input: Readable): Promise<ArchiveContents> {
-  const contents = new ArchiveContents();
+export async function ingestArchive(store: ImageStore, input: Readable, contents: ArchiveContents): Promise<void> {
   const extract = tar.extract();
   const source = await maybeGunzip(input);
   const reading = pipeline(source, extract);
+  reading.catch(() => undefined); // the error is taken below, when it is awaited
   try {
     for await (const entry of extract) {
       const { name, type, linkname } = entry.header;
@@ -110,7 +110,6 @@ export async function ingestArchive(store: ImageStore, input: Readable): Promise
     await reading.catch(() => undefined);
     throw err;
   }
-  return contents;
 }
 // #endregion ingest
 

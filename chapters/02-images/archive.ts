@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { ArchiveWriter, ingestArchive } from './archive-tar.js';
+import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
 import { syncDirectory } from './content-store.js';
 import type { Digest } from './digest.js';
 import { loadDockerArchive, writeDockerArchive, type LoadedImage } from './docker-archive.js';
@@ -36,19 +36,16 @@ export async function loadArchive(
   input: Readable,
   options: { platform?: Platform } = {},
 ): Promise<LoadedImage[]> {
-  let added = new Set<Digest>();
+  const contents = new ArchiveContents();
   try {
-    const contents = await ingestArchive(store, input);
-    added = contents.added;
-    try {
-      if (contents.has('manifest.json')) return await loadDockerArchive(store, contents);
-      if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
-      throw new Error('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
-    } finally {
-      await dropUnreferenced(store, added);
-    }
+    await ingestArchive(store, input, contents);
+    if (contents.has('manifest.json')) return await loadDockerArchive(store, contents);
+    if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
+    throw new Error('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
   } catch (err) {
     throw new Error(`load failed: ${(err as Error).message}`);
+  } finally {
+    await dropUnreferenced(store, contents.added);
   }
 }
 
