@@ -1,0 +1,133 @@
+// `skiff-engine run`: the image config applied the way Docker applies it,
+// seen from inside the container, and nothing left behind by --rm.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { cgroupDirsOf, EngineLab } from './engine-lab.ts';
+
+let lab: EngineLab;
+
+before(() => {
+  lab = new EngineLab();
+  lab.importBusybox();
+  const ctx = lab.context('ctx-app', {
+    Dockerfile: [
+      'FROM busybox',
+      'ENV GREETING=hello FROM_IMAGE=yes',
+      'WORKDIR /srv',
+      'ENTRYPOINT ["echo", "entry"]',
+      'CMD ["default", "args"]',
+    ].join('\n'),
+  });
+  lab.ok(['build', '-t', 'app', ctx]);
+  const userCtx = lab.context('ctx-user', {
+    Dockerfile: [
+      'FROM busybox',
+      "RUN echo 'sailor:x:1234:1234::/home/sailor:/bin/sh' >> /etc/passwd && echo 'sailor:x:1234:' >> /etc/group",
+      'USER sailor',
+      'CMD ["id"]',
+    ].join('\n'),
+  });
+  lab.ok(['build', '-t', 'as-user', userCtx]);
+});
+
+after(() => lab.close());
+
+test('Entrypoint + Cmd; run args replace Cmd; --entrypoint drops the image Cmd', () => {
+  assert.equal(lab.ok(['run', '--rm', 'app']), 'entry default args\n');
+  assert.equal(lab.ok(['run', '--rm', 'app', 'mine']), 'entry mine\n');
+  assert.equal(lab.ok(['run', '--rm', '--entrypoint', 'pwd', 'app']), '/srv\n');
+  assert.equal(lab.ok(['run', '--rm', '--entrypoint', 'echo', 'app', 'only', 'this']), 'only this\n');
+});
+
+test('environment: image Env, -e over it, PATH, HOSTNAME and HOME always set', () => {
+  const out = lab.ok(['run', '--rm', '-e', 'GREETING=overridden', '-e', 'EXTRA=1', '--entrypoint', 'env', 'app']);
+  const env = Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  assert.equal(env.GREETING, 'overridden');
+  assert.equal(env.FROM_IMAGE, 'yes');
+  assert.equal(env.EXTRA, '1');
+  assert.equal(env.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  assert.equal(env.HOME, '/root');
+  assert.match(env.HOSTNAME, /^[0-9a-f]{12}$/);
+});
+
+test('hostname defaults to the first 12 hex of the container id; /etc/hosts has localhost', () => {
+  const out = lab.ok(['run', '--name', 'named-one', 'busybox', 'sh', '-c', 'hostname; cat /etc/hostname; grep -c localhost /etc/hosts']);
+  const [hostname, fromFile, localhostLines] = out.trim().split('\n');
+  const ps = lab.ok(['ps', '-a']);
+  const row = ps.split('\n').find((l) => l.includes('named-one'));
+  assert.ok(row, ps);
+  assert.equal(row.slice(0, 12), hostname);
+  assert.equal(fromFile, hostname);
+  assert.ok(Number(localhostLines) >= 2);
+  assert.equal(lab.ok(['run', '--rm', '--hostname', 'boat', 'busybox', 'hostname']), 'boat\n');
+  lab.ok(['rm', 'named-one']);
+});
+
+test('-w creates a missing directory; -u 1000 runs with gid 0; USER names resolve in the image', () => {
+  assert.equal(lab.ok(['run', '--rm', '-w', '/missing/dir', 'busybox', 'pwd']), '/missing/dir\n');
+  assert.equal(lab.ok(['run', '--rm', '-u', '1000', 'busybox', 'id']), 'uid=1000 gid=0(root)\n');
+  assert.equal(lab.ok(['run', '--rm', '-u', '1000:1000', 'busybox', 'id', '-g']), '1000\n');
+  assert.match(lab.ok(['run', '--rm', 'as-user']), /^uid=1234\(sailor\) gid=1234\(sailor\)/);
+  const bad = lab.engine(['run', '--rm', '-u', 'nobody-here', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /unable to find user nobody-here/);
+});
+
+test('-v binds a host directory, read-write or read-only', () => {
+  const host = join(lab.dir, 'shared');
+  mkdirSync(host);
+  writeFileSync(join(host, 'in.txt'), 'from host\n');
+  assert.equal(lab.ok(['run', '--rm', '-v', `${host}:/data`, 'busybox', 'sh', '-c', 'cat /data/in.txt; echo back > /data/out.txt']), 'from host\n');
+  assert.equal(readFileSync(join(host, 'out.txt'), 'utf8'), 'back\n');
+  const ro = lab.engine(['run', '--rm', '-v', `${host}:/data:ro`, 'busybox', 'sh', '-c', 'echo no > /data/ro.txt']);
+  assert.notEqual(ro.code, 0);
+  assert.match(ro.stderr, /Read-only file system/);
+  assert.equal(existsSync(join(host, 'ro.txt')), false);
+});
+
+test('--memory and --pids-limit reach the container cgroup', () => {
+  const script = [
+    'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max',
+    'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max',
+  ].join('; ');
+  const out = lab.ok(['run', '--rm', '--memory', '64m', '--pids-limit', '7', 'busybox', 'sh', '-c', script]);
+  assert.deepEqual(out.trim().split('\n'), ['67108864', '7']);
+  // The limit bites: with 7 pids, sh cannot start 20 sleeps.
+  const forks = lab.engine(['run', '--rm', '--pids-limit', '7', 'busybox', 'sh', '-c', 'for i in $(seq 20); do sleep 5 & done; wait']);
+  assert.match(forks.stderr, /can't fork|Resource temporarily unavailable/);
+});
+
+test('exit codes: the program\'s own, 127 not found, 126 not executable, 125 engine errors', () => {
+  assert.equal(lab.engine(['run', '--rm', 'busybox', 'sh', '-c', 'exit 3']).code, 3);
+  const missing = lab.engine(['run', '--rm', 'busybox', 'no-such-program']);
+  assert.equal(missing.code, 127);
+  assert.match(missing.stderr, /executable file not found in \$PATH/);
+  assert.equal(lab.engine(['run', '--rm', 'busybox', '/etc/passwd']).code, 126);
+  const noImage = lab.engine(['run', '--rm', 'no-such-image']);
+  assert.equal(noImage.code, 125);
+  assert.match(noImage.stderr, /Unable to find image 'no-such-image:latest' locally/);
+  assert.match(noImage.stderr, /Error: No such image: no-such-image/);
+});
+
+test('--rm leaves nothing: no container, no writable layer, no mount, no cgroup', () => {
+  const hostname = lab.ok(['run', '--rm', '--pids-limit', '50', 'busybox', 'hostname']).trim();
+  assert.match(hostname, /^[0-9a-f]{12}$/);
+  assert.equal(lab.engine(['ps', '-a']).stdout.includes(hostname), false);
+  assert.equal(lab.containerDirs().some((d) => d.startsWith(hostname)), false);
+  assert.equal(lab.activeSnapshots().some((k) => k.includes(hostname)), false);
+  assert.deepEqual(lab.mounts(), []);
+  assert.deepEqual(cgroupDirsOf(hostname), []);
+});
+
+test('without --rm the stopped container keeps its writable layer until rm', () => {
+  lab.ok(['run', '--name', 'keeper', 'busybox', 'sh', '-c', 'echo kept > /note']);
+  const id = lab.ok(['ps', '-a', '-q']).split('\n').find(Boolean)!;
+  assert.match(lab.ok(['ps', '-a']), /Exited \(0\) .* keeper/);
+  assert.equal(lab.activeSnapshots().some((k) => k.includes(id)), true);
+  assert.equal(lab.ok(['rm', 'keeper']), 'keeper\n');
+  assert.equal(lab.activeSnapshots().some((k) => k.includes(id)), false);
+  assert.equal(lab.containerDirs().some((d) => d.startsWith(id)), false);
+  assert.match(lab.engine(['rm', 'keeper']).stderr, /No such container: keeper/);
+});
