@@ -15,7 +15,7 @@ import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, openpty } from './libc.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
-import { loadSpec, type Spec } from './spec.js';
+import type { Spec } from './spec.js';
 import {
   claimContainerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
@@ -85,6 +85,9 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   const id = parseContainerId(options.id);
   const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
   const bundle = resolve(options.bundle);
+  // Loaded on first use: the schema library is the biggest import of the
+  // runtime, and start, state, kill and delete never need it.
+  const { loadSpec } = await import('./spec.js');
   const spec = loadSpec(bundle);
   const rootfs = checkBundle(bundle, spec, wantsConsole);
 
