@@ -49,8 +49,6 @@ function cleanPath(path: string): string | null {
   if (clean.startsWith('/') || clean === '..' || clean.startsWith('../')) return null;
   return clean === '.' ? '' : clean;
 }
-
-// #region decompress
 /** Passes a stream through gunzip when it starts with gzip's magic bytes (RFC 1952). */
 export async function maybeGunzip(input: Readable): Promise<Readable> {
   const iterator = input[Symbol.asyncIterator]();
@@ -67,7 +65,6 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
   rest.on('error', (err) => gunzip.destroy(err));
   return rest.pipe(gunzip);
 }
-// #endregion decompress
 
 // #region ingest
 /**
@@ -112,8 +109,6 @@ export async function ingestArchive(store: ImageStore, input: Readable, contents
   }
 }
 // #endregion ingest
-
-// #region pack
 /** Writes the entries of an archive: reproducible (fixed mtimes, root owner). */
 export class ArchiveWriter {
   private readonly pack = tar.pack();
@@ -176,4 +171,3 @@ export class ArchiveWriter {
     await this.done;
   }
 }
-// #endregion pack

@@ -89,8 +89,6 @@ export class ImageStore {
     this.lockPath = join(root, 'images.lock');
     this.snapshots = options.snapshots;
   }
-
-  // #region records
   /** Reads an index entry's manifest and config into a record. */
   private async record(entry: Descriptor): Promise<ImageRecord> {
     const { manifest } = parseManifest(await this.content.read(entry.digest));
@@ -113,7 +111,6 @@ export class ImageStore {
     const index = await readIndex(this.layoutDir);
     return Promise.all(index.manifests.map((entry) => this.record(entry)));
   }
-  // #endregion records
 
   // #region resolve
   /**

@@ -110,8 +110,6 @@ function parseWith<T>(schema: z.ZodType<T>, bytes: Uint8Array | string, what: st
 
 export const parseImageConfig = (bytes: Uint8Array | string): OciImageConfig =>
   parseWith(imageConfigSchema, bytes, 'image config');
-
-// #region kind
 /**
  * Tells a manifest from an index. The `mediaType` field says so when present
  * (it is optional in OCI); otherwise the shape does: `manifests` or `layers`.
@@ -130,7 +128,6 @@ export function documentKind(bytes: Uint8Array | string, hint?: string): 'manife
   if (Array.isArray(json.layers)) return 'manifest';
   throw new ManifestError('not an image manifest or index');
 }
-// #endregion kind
 
 // #region convert
 /** Maps a Docker media type to its OCI twin; OCI types pass unchanged. */

@@ -51,8 +51,6 @@ export async function loadOciArchive(
   return loaded;
 }
 // #endregion load
-
-// #region save
 export async function writeOciArchive(
   store: ImageStore,
   images: Array<{ image: ImageRecord; names: string[] }>,
@@ -78,4 +76,3 @@ export async function writeOciArchive(
   await out.addJson('oci-layout', { imageLayoutVersion: OCI_LAYOUT_VERSION });
   await out.addJson('index.json', { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests });
 }
-// #endregion save

@@ -132,8 +132,6 @@ export function repositoryOf(ref: ImageRef): string {
 export function withTag(ref: ImageRef, newTag: string): ImageRef {
   return makeRef(ref.domain, ref.path, newTag, undefined);
 }
-
-// #region familiar
 /**
  * The short form Docker prints: `busybox`, `alice/app`, `localhost:5000/x`.
  * It is only for display; the store keeps the full form.
@@ -150,4 +148,3 @@ export function familiarString(ref: ImageRef): string {
   if (ref.digest !== undefined) s += `@${ref.digest}`;
   return s;
 }
-// #endregion familiar
