@@ -1,0 +1,103 @@
+// The demo: a container made from nothing but a busybox binary, run by
+// skiff-runtime, reporting what it can see next to what the host sees.
+//
+//   npm run demo
+//
+// Three steps, each a function, so that later chapters can swap one out
+// (chapter 02 builds the root filesystem as an image from a Dockerfile).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { makeBusyboxRootfs } from './rootfs.js';
+
+/** The runtime executable, as built next to this script (dist/chapters/01-namespaces/main.js). */
+const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.js');
+
+/** What the container reports about itself, one "key=value" line each. */
+const PROBE = [
+  'set -- /proc/[0-9]*; echo "processes=$#"',
+  'echo "pid=$$"',
+  'echo "hostname=$(hostname)"',
+  'echo "user=$(id)"',
+  'echo "interfaces=$(ls /sys/class/net | tr "\\n" " ")"',
+  'echo "mounts=$(wc -l < /proc/self/mountinfo)"',
+  'echo "files=$(ls / | tr "\\n" " ")"',
+].join('; ');
+
+interface Step<T> {
+  title: string;
+  run: () => T;
+}
+
+function step<T>({ title, run }: Step<T>): T {
+  console.log(`\n▸ ${title}`);
+  return run();
+}
+
+/** Step 1: a root filesystem, the files the container will see as "/". */
+function prepareRootfs(workDir: string): string {
+  const rootfs = makeBusyboxRootfs(join(workDir, 'rootfs'));
+  const links = ['bin', 'sbin', 'usr/bin', 'usr/sbin'].reduce((n, dir) => n + readdirSync(join(rootfs, dir)).length, 0) - 1;
+  console.log(`  ${rootfs}`);
+  console.log(`  one static busybox binary and ${links} links to it (sh, ls, ps, ip...)`);
+  return rootfs;
+}
+
+/** Step 2: run the probe in a container, through the runtime's command line as a user would. */
+function runContainer(rootfs: string): Map<string, string> {
+  const args = ['run', '--rootfs', rootfs, '--hostname', 'skiff-demo', '--', 'sh', '-c', PROBE];
+  console.log(`  $ skiff-runtime run --rootfs ${rootfs} --hostname skiff-demo -- sh -c '…'`);
+  const r = spawnSync(process.execPath, [RUNTIME, ...args], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    throw new Error(`the container failed (exit ${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  }
+  console.log('  exit code 0; the runtime removed its cgroups, mounts and state on the way out');
+  return new Map(r.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]));
+}
+
+/** Step 3: what the container saw, next to what the host sees. */
+function compareWithHost(inside: Map<string, string>): void {
+  const hostProcesses = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+  const hostInterfaces = readdirSync('/sys/class/net').sort().join(' ');
+  const hostMounts = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').length;
+  const rows: [string, string, string][] = [
+    ['my PID', inside.get('pid') ?? '?', `${process.pid} (this demo)`],
+    ['hostname', inside.get('hostname') ?? '?', hostname()],
+    ['processes I can see', inside.get('processes') ?? '?', String(hostProcesses)],
+    ['network interfaces', inside.get('interfaces') ?? '?', hostInterfaces],
+    ['mounts', inside.get('mounts') ?? '?', String(hostMounts)],
+    ['user', inside.get('user') ?? '?', `uid=${process.getuid?.()} (root here too, with fewer capabilities there)`],
+    ['files in /', inside.get('files') ?? '?', '(the host\'s own /)'],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max('inside the container'.length, ...rows.map((r) => r[1].length));
+  console.log(`  ${''.padEnd(w0)}   ${'inside the container'.padEnd(w1)}   on the host`);
+  for (const [what, inContainer, onHost] of rows) {
+    console.log(`  ${what.padEnd(w0)}   ${inContainer.padEnd(w1)}   ${onHost}`);
+  }
+}
+
+function main(): void {
+  if (process.getuid?.() !== 0) {
+    console.error('demo: run as root (creating namespaces, mounts and cgroups needs it)');
+    process.exit(1);
+  }
+  console.log('Skiff demo: a container is just a process, with its own view of the machine.');
+  const workDir = mkdtempSync(join(tmpdir(), 'skiff-demo-'));
+  try {
+    const rootfs = step({ title: 'A root filesystem, made locally from busybox', run: () => prepareRootfs(workDir) });
+    const inside = step({ title: 'A container running a shell that looks around', run: () => runContainer(rootfs) });
+    step({ title: 'What it saw, and what the host sees', run: () => compareWithHost(inside) });
+    console.log('\nThe same kernel, another view: PID 1, its own hostname, only loopback, its own mounts.');
+    console.log('Read how: chapters/01-namespaces/chapter.mdx');
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main();
