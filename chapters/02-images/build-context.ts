@@ -108,9 +108,13 @@ function walk(contextDir: string, ignored: IgnoreRule, rel: string, target: stri
   if (target !== '') out.push({ hostPath: hostDir, target, stats: lstatSync(hostDir) });
   for (const name of readdirSync(hostDir).sort()) {
     const childRel = rel === '.' ? name : `${rel}/${name}`;
-    if (ignored(childRel)) continue;
     const childTarget = target === '' ? name : `${target}/${name}`;
     const stats = lstatSync(join(contextDir, childRel));
+    if (ignored(childRel)) {
+      // An excluded directory may still hold a file a `!` line brings back.
+      if (stats.isDirectory() && ignored.hasExceptions) out.push(...walk(contextDir, ignored, childRel, childTarget).slice(1));
+      continue;
+    }
     if (stats.isDirectory()) out.push(...walk(contextDir, ignored, childRel, childTarget));
     else out.push({ hostPath: join(contextDir, childRel), target: childTarget, stats });
   }
