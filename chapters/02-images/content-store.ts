@@ -101,7 +101,8 @@ export class ContentStore {
     await mkdir(this.ingestDir, { recursive: true });
     await mkdir(this.blobsDir, { recursive: true });
 
-    const ingestPath = join(this.ingestDir, `${randomUUID()}.partial`);
+    // The writer's pid in the name lets GC tell an abandoned write from one in progress.
+    const ingestPath = join(this.ingestDir, `${process.pid}-${randomUUID()}.partial`);
     const hash = createHash('sha256');
     let size = 0;
     const file = await open(ingestPath, 'wx', 0o644);
@@ -150,6 +151,23 @@ export class ContentStore {
       .map((hex) => `sha256:${hex}`)
       .filter(isDigest);
   }
+}
+
+/** Ingest files whose writing process no longer exists: left by a crash. */
+export function abandonedIngests(store: ContentStore): string[] {
+  mkdirSync(store.ingestDir, { recursive: true });
+  return readdirSync(store.ingestDir)
+    .filter((name) => {
+      const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+      if (!Number.isInteger(pid) || pid <= 0) return false;
+      try {
+        process.kill(pid, 0); // signal 0: does the process exist? (man 2 kill)
+        return false;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    })
+    .map((name) => join(store.ingestDir, name));
 }
 
 /** fsync(2) on a directory makes the entries renamed into it durable. */

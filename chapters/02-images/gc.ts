@@ -7,9 +7,10 @@
 // `rootfs.diff_ids` determine, so the same walk says which snapshots the
 // snapshotter must keep.
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainIds, type LayerChainId } from './chain-id.js';
+import { abandonedIngests } from './content-store.js';
 import type { Digest } from './digest.js';
 import { readIndex, withLock } from './image-layout.js';
 import type { ImageStore } from './image-store.js';
@@ -71,6 +72,11 @@ export async function collectGarbage(store: ImageStore): Promise<GcResult> {
       bytesFreed += store.content.size(digest);
       await store.content.delete(digest);
       removed.push(digest);
+    }
+    // Half-written blobs whose writer died (a crash, a kill -9) are garbage too.
+    for (const path of abandonedIngests(store.content)) {
+      bytesFreed += statSync(path).size;
+      rmSync(path, { force: true });
     }
     // The store's own root holds the snapshots, unless the engine handed us its snapshotter.
     const snapshots = store.snapshots ?? (existsSync(join(store.root, 'snapshots')) ? new Snapshotter(store.root) : undefined);

@@ -2,7 +2,8 @@
 // layers, and the snapshots unpacked from them — and never anything a
 // remaining image still needs.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chainIds } from '../../chapters/02-images/chain-id.js';
@@ -91,5 +92,18 @@ describe('garbage collection', () => {
     assert.deepEqual(result.removed, [stray.digest]);
     assert.equal(store.content.list().length, before - 1);
     await store.resolve('app');
+  });
+
+  it('removes half-written blobs whose writer died, and only those', async () => {
+    // A real process that has exited: its pid names no process any more.
+    const dead = spawnSync('true').pid!;
+    const abandoned = join(store.content.ingestDir, `${dead}-crashed.partial`);
+    const inProgress = join(store.content.ingestDir, `${process.pid}-writing.partial`);
+    writeFileSync(abandoned, 'half a layer');
+    writeFileSync(inProgress, 'being written');
+    await store.gc();
+    assert.equal(existsSync(abandoned), false);
+    assert.ok(existsSync(inProgress));
+    rmSync(inProgress);
   });
 });
