@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
-import { hexOf, type Digest } from './digest.js';
+import { digestOf, hexOf, type Digest } from './digest.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { encodeJson, parseImageConfig, type Descriptor, type OciManifest } from './manifest.js';
@@ -43,7 +43,9 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
   const entries = JSON.parse((await store.content.read(manifestFile.digest)).toString('utf8')) as DockerArchiveEntry[];
   if (!Array.isArray(entries)) throw new Error('invalid archive: manifest.json is not a list of images');
 
-  const loaded: LoadedImage[] = [];
+  // First check every image, then name them: a bad image anywhere in the
+  // archive means no name at all is added.
+  const verified: Array<{ manifestDigest: Digest; id: Digest; tags: string[] }> = [];
   for (const entry of entries) {
     const configFile = contents.lookup(entry.Config);
     if (!configFile) throw new Error(`invalid archive: config ${entry.Config} is missing`);
@@ -62,18 +64,29 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
       }
       layers.push({ mediaType: layer.mediaType, digest: blob.digest, size: blob.size });
     }
+    const tags = (entry.RepoTags ?? []).map((tag) => parseReference(tag).full);
     const manifest: OciManifest = {
       schemaVersion: 2,
       mediaType: MediaType.ociManifest,
       config: { mediaType: MediaType.ociConfig, digest: configFile.digest, size: configFile.size },
       layers,
     };
-    const { digest } = await store.content.write(encodeJson(manifest));
-    const tags = entry.RepoTags ?? [];
-    if (tags.length === 0) await store.addManifest(digest);
-    for (const tag of tags) await store.addManifest(digest, tag);
-    if (tags.length === 0) loaded.push({ id: configFile.digest });
-    for (const tag of tags) loaded.push({ id: configFile.digest, name: familiarString(parseReference(tag)) });
+    const manifestDigest = digestOf(encodeJson(manifest));
+    if (!store.content.has(manifestDigest)) contents.added.add(manifestDigest);
+    await store.content.write(encodeJson(manifest), manifestDigest);
+    verified.push({ manifestDigest, id: configFile.digest, tags });
+  }
+
+  const loaded: LoadedImage[] = [];
+  for (const { manifestDigest, id, tags } of verified) {
+    if (tags.length === 0) {
+      await store.addManifest(manifestDigest);
+      loaded.push({ id });
+    }
+    for (const tag of tags) {
+      await store.addManifest(manifestDigest, tag);
+      loaded.push({ id, name: familiarString(parseReference(tag)) });
+    }
   }
   return loaded;
 }

@@ -9,7 +9,7 @@ import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
 import type { LoadedImage } from './docker-archive.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
-import { parseIndex, type Descriptor, type Platform } from './manifest.js';
+import { documentKind, parseIndex, parseManifest, selectPlatform, type Descriptor, type Platform } from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarString, parseReference } from './reference.js';
 
@@ -37,9 +37,10 @@ export async function loadOciArchive(
 ): Promise<LoadedImage[]> {
   const indexFile = contents.lookup('index.json')!;
   const index = parseIndex(await store.content.read(indexFile.digest));
+  // Check every image is complete before naming any of them.
+  for (const entry of index.manifests) await assertComplete(store, entry, options.platform);
   const loaded: LoadedImage[] = [];
   for (const entry of index.manifests) {
-    if (!store.content.has(entry.digest)) throw new Error(`invalid archive: manifest ${entry.digest} is missing`);
     const name = nameOf(entry);
     const image = await store.importManifest(await store.content.read(entry.digest), {
       ref: name,
@@ -51,6 +52,19 @@ export async function loadOciArchive(
   return loaded;
 }
 // #endregion load
+
+/** Refuses an index entry whose manifest (for this platform), config or layers are not in the archive. */
+async function assertComplete(store: ImageStore, entry: Descriptor, platform?: Platform): Promise<void> {
+  if (!store.content.has(entry.digest)) throw new Error(`invalid archive: manifest ${entry.digest} is missing`);
+  const bytes = await store.content.read(entry.digest);
+  if (documentKind(bytes, entry.mediaType) === 'index') {
+    return assertComplete(store, selectPlatform(parseIndex(bytes), platform), platform);
+  }
+  const { manifest } = parseManifest(bytes);
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    if (!store.content.has(blob.digest)) throw new Error(`invalid archive: blob ${blob.digest} of manifest ${entry.digest} is missing`);
+  }
+}
 export async function writeOciArchive(
   store: ImageStore,
   images: Array<{ image: ImageRecord; names: string[] }>,

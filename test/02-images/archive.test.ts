@@ -259,6 +259,40 @@ describe('load and save', () => {
       await refuse(archive, /link l\/layer.tar points outside the archive/);
     });
 
+    it('a good image next to a bad one: neither is named', async () => {
+      const good = configFor([base], ['good']);
+      const bad = configFor([base], ['bad']);
+      const archive = await makeTar([
+        { name: 'good.json', body: good },
+        { name: 'bad.json', body: bad },
+        { name: 'l/layer.tar', body: base },
+        { name: 'm/layer.tar', body: top },
+        {
+          name: 'manifest.json',
+          body: JSON.stringify([
+            { Config: 'good.json', RepoTags: ['fine:1'], Layers: ['l/layer.tar'] },
+            { Config: 'bad.json', RepoTags: ['evil:4'], Layers: ['m/layer.tar'] },
+          ]),
+        },
+      ]);
+      await refuse(archive, /layer m\/layer.tar has diff id/);
+      await assert.rejects(store.resolve('fine:1'), /No such image/);
+    });
+
+    it('an OCI archive whose index names an incomplete image', async () => {
+      const source = freshStore();
+      const image = await makeImage(source, [base, top], { ref: 'partial:1' });
+      const file = join(work, 'partial-source.tar');
+      await saveArchiveToFile(source, ['partial:1'], file, { format: 'oci' });
+      const files = await tarEntries(readFileSync(file));
+      const missing = `blobs/sha256/${hexOf(image.manifest.layers[1].digest)}`;
+      const entries = [...files].filter(([name, body]) => name !== missing && !(name.endsWith('/') && body.length === 0));
+      await refuse(
+        await makeTar(entries.map(([name, body]) => ({ name, body }))),
+        new RegExp(`blob ${image.manifest.layers[1].digest} of manifest ${image.manifestDigest} is missing`),
+      );
+    });
+
     it('a missing layer', async () => {
       const config = configFor([base], ['sh']);
       const archive = await makeTar([
