@@ -122,4 +122,21 @@ describe('skopeo and umoci read the store', () => {
     });
     assert.equal(out, 'hello from the top layer\nno-group\n');
   });
+
+  it('an untagged image in the index (Docker\'s <none>) disturbs neither tool', async () => {
+    const before = await store.resolve('fromskopeo:v1');
+    const { digest, size } = await store.content.write(makeLayer(work, 'newer', { 'newer.txt': 'newer\n' }));
+    await store.putImage({
+      config: { ...before.config, rootfs: { type: 'layers', diff_ids: [...before.config.rootfs.diff_ids, digest] } },
+      layers: [...before.manifest.layers, { mediaType: MediaType.ociLayer, digest, size }],
+      ref: 'fromskopeo:v1',
+    });
+    const index = JSON.parse(readFileSync(join(layout(), 'index.json'), 'utf8'));
+    const untagged = index.manifests.filter((d: { annotations?: object }) => d.annotations === undefined);
+    assert.equal(untagged.length, 1, 'the image that lost its name stays, untagged');
+    const names = run('umoci', ['ls', '--layout', layout()]).split('\n').filter(Boolean);
+    assert.equal(names.length, 3);
+    const info = JSON.parse(run('skopeo', ['inspect', `oci:${layout()}:docker.io/library/fromskopeo:v1`]));
+    assert.equal(info.Layers.length, 3);
+  });
 });
