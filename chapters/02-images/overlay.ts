@@ -52,10 +52,13 @@ function mountOverlay(options: readonly string[], target: string): void {
   // Too long: make every path relative to the directory they share and
   // mount from there. overlayfs resolves the paths in the mounting process's
   // working directory, which Node lets the main thread change.
-  const paths = options.flatMap((o) => o.slice(o.indexOf('=') + 1).split(':'));
+  const dirOptions = ['lowerdir', 'upperdir', 'workdir'];
+  const isDirOption = (o: string): boolean => dirOptions.includes(o.split('=')[0]);
+  const paths = options.filter(isDirOption).flatMap((o) => o.slice(o.indexOf('=') + 1).split(':'));
   const base = commonParent(paths);
   const relativeData = options
     .map((o) => {
+      if (!isDirOption(o)) return o;
       const [key, value] = [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)];
       return `${key}=${value.split(':').map((p) => relative(base, p)).join(':')}`;
     })
@@ -72,9 +75,10 @@ function mountOverlay(options: readonly string[], target: string): void {
   }
 }
 
+/** The deepest directory containing every one of `paths` (absolute). */
 function commonParent(paths: string[]): string {
   let base = dirname(paths[0]);
-  while (!paths.every((p) => p.startsWith(`${base}/`))) base = dirname(base);
+  while (base !== '/' && !paths.every((p) => p.startsWith(`${base}/`))) base = dirname(base);
   return base;
 }
 // #endregion mount-rootfs
@@ -87,10 +91,21 @@ export function unmountRootfs(target: string): void {
   umount2(target);
 }
 
-/** Is something mounted exactly at `target`? (`man 5 proc`, /proc/self/mountinfo: field 5 is the mount point.) */
-export function isMountPoint(target: string): boolean {
+/**
+ * Is `dir` in use by a mount: mounted on, bind-mounted from, or an
+ * overlay's upperdir? Read from /proc/self/mountinfo (`man 5 proc`):
+ * field 4 is the mounted directory's path inside its filesystem, field 5
+ * the mount point, and the super options after " - " hold overlayfs's dirs.
+ */
+export function isInUse(dir: string): boolean {
   return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
-    .some((line) => line.split(' ')[4] === target);
+    .some((line) => {
+      const fields = line.split(' ');
+      if (fields[4] === dir) return true;
+      if (fields[3] && fields[3] !== '/' && dir.endsWith(fields[3])) return true;
+      const superOptions = line.slice(line.indexOf(' - ') + 3).split(' ')[2] ?? '';
+      return superOptions.split(',').includes(`upperdir=${dir}`);
+    });
 }
 // #endregion unmount-rootfs

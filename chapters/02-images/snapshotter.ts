@@ -29,7 +29,7 @@ import { copyMetadata, flattenLayers } from './copy-view.js';
 import { hexOf, isDigest, type Digest } from './digest.js';
 import { applyLayer, type LayerDigest } from './layer-apply.js';
 import { writeLayerDiff } from './layer-diff.js';
-import { isMountPoint, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
+import { isInUse, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
 import { writeTreeDiff } from './tree-diff.js';
 
 // #region modes
@@ -108,9 +108,10 @@ export class Snapshotter {
   /** The layer directories under `chainId`, top-most first: overlayfs's lowerdir order. */
   layerDirs(chainId: LayerChainId | null): string[] {
     const dirs: string[] = [];
-    for (let id = chainId; id !== null; id = this.info(id).parent) {
+    for (let id = chainId; id !== null; ) {
       if (!this.exists(id)) throw new Error(`snapshot ${id} does not exist`);
       dirs.push(join(this.committedDir(id), 'fs'));
+      id = this.info(id).parent;
     }
     return dirs;
   }
@@ -248,7 +249,7 @@ export class Snapshotter {
     const dir = this.activeDir(key);
     if (!existsSync(dir)) throw new Error(`snapshot ${key} does not exist`);
     for (const sub of ['fs', 'upper']) {
-      if (isMountPoint(join(dir, sub))) throw new Error(`snapshot ${key} is still mounted at ${join(dir, sub)}`);
+      if (isInUse(join(dir, sub))) throw new Error(`snapshot ${key} is still mounted; unmount it first`);
     }
     // Rename first, then delete: a crash mid-delete leaves only garbage in tmp/.
     const doomed = this.stagingDir();

@@ -1,0 +1,118 @@
+// The snapshotter's verbs, in both modes: prepare, view, mounts, commit,
+// remove, list, usage, gc — and the mode switch itself.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chainId, type LayerChainId } from '../../chapters/02-images/chain-id.js';
+import type { Digest } from '../../chapters/02-images/digest.js';
+import { mountRootfs, unmountRootfs } from '../../chapters/02-images/overlay.js';
+import { detectSnapshotMode, Snapshotter } from '../../chapters/02-images/snapshotter.js';
+import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
+import { makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
+
+let tmp: string;
+before(() => {
+  tmp = makeTempDir('skiff-snapshotter-');
+});
+after(() => {
+  assert.deepEqual(mountsUnder(tmp), [], 'tests leave no mounts behind');
+  removeTempDir(tmp);
+});
+
+async function importOne(s: Snapshotter, parent: LayerChainId | null, name: string): Promise<LayerChainId> {
+  const layer = await makeTar([{ name, data: name }]);
+  const id = chainId(parent, sha256(layer) as Digest);
+  await s.importLayer(id, parent, streamOf(layer));
+  return id;
+}
+
+test('SKIFF_SNAPSHOTTER forces a mode; otherwise overlayfs is detected by really mounting it', () => {
+  const dir = join(tmp, 'detect');
+  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  const saved = process.env.SKIFF_SNAPSHOTTER;
+  try {
+    process.env.SKIFF_SNAPSHOTTER = 'copy';
+    assert.equal(detectSnapshotMode(dir), 'copy');
+    process.env.SKIFF_SNAPSHOTTER = 'overlay';
+    assert.equal(detectSnapshotMode(dir), 'overlay');
+    process.env.SKIFF_SNAPSHOTTER = 'zfs';
+    assert.throws(() => detectSnapshotMode(dir), /SKIFF_SNAPSHOTTER must be "overlay" or "copy"/);
+    delete process.env.SKIFF_SNAPSHOTTER;
+    // This test host has overlayfs on an ext4 root, so detection must find it.
+    assert.equal(detectSnapshotMode(dir), 'overlay');
+    assert.deepEqual(readdirSync(join(dir, 'tmp')), [], 'the probe cleans up');
+  } finally {
+    if (saved === undefined) delete process.env.SKIFF_SNAPSHOTTER;
+    else process.env.SKIFF_SNAPSHOTTER = saved;
+  }
+});
+
+for (const mode of ['overlay', 'copy'] as const) {
+  describe(`snapshotter (${mode})`, () => {
+    let s: Snapshotter;
+    let bottom: LayerChainId;
+    let top: LayerChainId;
+    before(async () => {
+      s = new Snapshotter(join(tmp, `root-${mode}`), mode);
+      bottom = await importOne(s, null, 'one');
+      top = await importOne(s, bottom, 'two');
+    });
+
+    test('prepare gives a writable view of the parent; view gives a read-only one', async () => {
+      const rw = join(tmp, `${mode}-rw`);
+      const ro = join(tmp, `${mode}-ro`);
+      mkdirSync(rw);
+      mkdirSync(ro);
+      mountRootfs(await s.prepare('c1', top), rw);
+      mountRootfs(await s.view('v1', top), ro);
+      try {
+        assert.deepEqual(readdirSync(rw).sort(), ['one', 'two']);
+        writeFileSync(join(rw, 'three'), '3');
+        assert.throws(() => writeFileSync(join(ro, 'three'), '3'), /EROFS/);
+        assert.deepEqual(readdirSync(ro).sort(), ['one', 'two'], 'a view does not see another snapshot\'s writes');
+        await assert.rejects(s.remove('c1'), /still mounted/);
+      } finally {
+        unmountRootfs(rw);
+        unmountRootfs(ro);
+      }
+      assert.deepEqual(s.mounts('c1'), await Promise.resolve(s.mounts('c1')), 'mounts(key) answers the same again');
+      assert.ok(s.usage('c1') > 0);
+      await assert.rejects(s.commit('v1', top), /read-only view/);
+      await s.remove('v1');
+    });
+
+    test('an image with no layers still gets a root filesystem', async () => {
+      const target = join(tmp, `${mode}-empty`);
+      mkdirSync(target);
+      mountRootfs(await s.prepare('scratch', null), target);
+      try {
+        assert.deepEqual(readdirSync(target), []);
+        writeFileSync(join(target, 'hello'), 'hi');
+      } finally {
+        unmountRootfs(target);
+      }
+      await s.remove('scratch');
+    });
+
+    test('bad keys and missing parents are clear errors', async () => {
+      await assert.rejects(s.prepare('../escape', top), /invalid snapshot key/);
+      await assert.rejects(s.prepare('c1', top), /already exists/);
+      await assert.rejects(s.prepare('c2', sha256(Buffer.from('nope')) as LayerChainId), /does not exist/);
+      assert.throws(() => s.mounts('nope'), /snapshot nope does not exist/);
+    });
+
+    test('gc keeps what is named, what those stand on, and what active snapshots stand on', async () => {
+      const orphan = await importOne(s, null, 'orphan');
+      const orphanChild = await importOne(s, orphan, 'orphan-child');
+      assert.equal(s.list().committed.length, 4);
+      // c1 (still active) stands on `top`, which stands on `bottom`.
+      assert.deepEqual(s.gc(new Set([orphan])).sort(), [orphanChild]);
+      assert.ok(s.exists(top) && s.exists(bottom) && s.exists(orphan));
+      await s.remove('c1');
+      assert.deepEqual(s.gc(new Set()).sort(), [bottom, orphan, top].sort());
+      assert.deepEqual(s.list(), { committed: [], active: [] });
+      assert.deepEqual(readdirSync(join(s.dir, 'tmp')), []);
+    });
+  });
+}
