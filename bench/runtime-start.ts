@@ -41,6 +41,8 @@ try {
 
   const floors: Summary[] = [
     timeCommand('node -e 0', () => [process.execPath, '-e', '0']),
+    // the runtime's own start-up (Node plus its imports), with no container to run
+    timeCommand('skiff-runtime list', () => [...runtimeCommand(), '--root', stateRoot('skiff-list'), 'list']),
     timeCommand(hybrid ? 'crun wrapper alone' : 'sh -c true', () => crunWrapped('true')),
     rows.find((r) => r.name === 'runc')!,
   ];
