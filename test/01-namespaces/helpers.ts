@@ -279,7 +279,7 @@ export function probeValues(output: string): Map<string, string> {
   return values;
 }
 
-/** The message of a one-line error: trimmed stderr, asserted elsewhere to be one line. */
+/** The non-blank lines of a text (stderr that should hold one error line, a table...). */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
 }
