@@ -13,7 +13,7 @@ import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupM
 import { parseContainerId, type ContainerId } from './container-id.js';
 import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
-import { mknod, openpty } from './libc.js';
+import { mknod, pidfdGetfd } from './libc.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
 import type { Spec } from './spec.js';
 import {
@@ -94,21 +94,19 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   claimContainerDir(root, id);
   let cgroup: ContainerCgroup | null = null;
   let init: InitProcess | undefined;
-  let pty: { master: number; slavePath: string } | undefined;
+  let console: number | undefined;
   try {
     const layout = detectCgroups();
     if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), spec.linux?.resources);
     makeFifo(fifoPath(root, id));
-    if (spec.process.terminal) pty = openpty();
 
-    init = spawnInit(pidNamespaceOf(spec), pty ? ['ignore', 'inherit', 'inherit'] : options.stdio);
+    init = spawnInit(pidNamespaceOf(spec), spec.process.terminal ? ['ignore', 'inherit', 'inherit'] : options.stdio);
     init.sync.send({
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupProcs: cgroup ? procsFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
-      console: pty?.slavePath,
     });
-    await waitUntilReady(init);
+    console = await waitUntilReady(init);
 
     const stored: StoredState = {
       ociVersion: spec.ociVersion, id, pid: init.pid, bundle, rootfs, created: new Date().toISOString(),
@@ -117,14 +115,14 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     writeState(root, stored);
     if (options.pidFile) writeAtomically(resolve(options.pidFile), `${init.pid}`);
     if (options.onExit) void init.exited.then(options.onExit);
-    return { state: observeStatus(root, stored), init, console: pty?.master };
+    return { state: observeStatus(root, stored), init, console };
   } catch (err) {
     if (init) {
       init.child.kill('SIGKILL');
       await init.exited;
     }
     if (cgroup) await destroyCgroup(cgroup);
-    if (pty) closeSync(pty.master);
+    if (console !== undefined) closeSync(console);
     removeContainerDir(root, id);
     throw err;
   }
@@ -136,15 +134,25 @@ function makeFifo(path: string): void {
   chmodSync(path, 0o622);
 }
 
-async function waitUntilReady(init: InitProcess): Promise<void> {
+/**
+ * Wait for init's answer. With a terminal, init says which of its
+ * descriptors is the pty master; we copy it with pidfd_getfd and tell init
+ * we have it. Returns our copy of the master, if any.
+ */
+export async function waitUntilReady(init: InitProcess): Promise<number | undefined> {
   const message = await init.sync.next();
   if (message?.type === 'ready') {
+    const console = message.console !== undefined ? pidfdGetfd(init.pid, message.console) : undefined;
+    if (console !== undefined) init.sync.send({ type: 'console-taken' });
     init.sync.close();
-    return;
+    return console;
   }
-  if (message?.type === 'error') throw new RuntimeError(message.message, message.exitCode);
+  if (message?.type === 'error') {
+    await init.exited;
+    throw new RuntimeError(message.message, message.exitCode);
+  }
   const { code, signal } = await init.exited;
-  throw new RuntimeError(`container init exited before it was ready (${signal ?? `exit code ${code}`})`);
+  throw new RuntimeError(`init exited before it was ready (${signal ?? `exit code ${code}`})`);
 }
 
 export async function create(options: CreateOptions): Promise<OciState> {

@@ -75,8 +75,8 @@ export function setupDev(rootfs: string, devices: DeviceSpec[] = [], devIsBound 
 }
 
 /** With a terminal, /dev/console is the container's pty: bind its slave over an empty file. */
-export function bindConsole(rootfs: string, slavePath: string): void {
-  const target = resolveInRoot(rootfs, '/dev/console');
+export function bindConsole(slavePath: string): void {
+  const target = '/dev/console';
   makeMountPoint(target, false);
   mount(slavePath, target, null, MS.BIND);
 }

@@ -10,14 +10,13 @@
 import { closeSync } from 'node:fs';
 import { procsFiles } from './cgroups.js';
 import { parseContainerId } from './container-id.js';
-import { exitStatus, type Stdio } from './container.js';
+import { exitStatus, waitUntilReady, type Stdio } from './container.js';
 import { RuntimeError } from './errors.js';
 import { spawnInit } from './init-process.js';
-import { openpty } from './libc.js';
 import { forwardSignals } from './signals.js';
 import type { NamespaceType, ProcessSpec } from './spec.js';
 import { DEFAULT_STATE_ROOT, observeStatus, readState } from './state.js';
-import { relayTerminal } from './terminal.js';
+import { relayTerminal, type Relay } from './terminal.js';
 
 // #region exec-process
 /** The parts of an OCI `process` an exec may set; the rest comes from the container's. */
@@ -63,31 +62,24 @@ export async function exec(idText: string, proc: ExecProcess, { stateRoot = DEFA
   const namespaces = (stored.spec.linux?.namespaces ?? []).map((ns) => ns.type).filter((t): t is NamespaceType => t !== 'pid');
   const hasPidNamespace = stored.spec.linux?.namespaces?.some((ns) => ns.type === 'pid');
 
-  const pty = processSpec.terminal ? openpty() : undefined;
   const init = spawnInit(
     hasPidNamespace ? { kind: 'join', path: `/proc/${stored.pid}/ns/pid` } : { kind: 'host' },
-    pty ? ['ignore', 'inherit', 'inherit'] : stdio,
+    processSpec.terminal ? ['ignore', 'inherit', 'inherit'] : stdio,
   );
-  init.sync.send({
-    kind: 'exec', pid: stored.pid, namespaces, process: processSpec,
-    cgroupProcs: stored.cgroup ? procsFiles(stored.cgroup) : [], console: pty?.slavePath,
-  });
+  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupProcs: stored.cgroup ? procsFiles(stored.cgroup) : [] });
   const stopForwarding = forwardSignals(init.pid);
-  const relay = pty ? relayTerminal(pty.master) : undefined;
+  let console: number | undefined;
+  let relay: Relay | undefined;
   try {
-    const message = await init.sync.next();
-    init.sync.close();
-    if (message?.type === 'error') {
-      await init.exited;
-      throw new RuntimeError(message.message, message.exitCode);
-    }
+    console = await waitUntilReady(init);
+    relay = console !== undefined ? relayTerminal(console) : undefined;
     const exit = await init.exited;
     if (relay) await Promise.race([relay.drained, new Promise((r) => setTimeout(r, 1000))]);
     return exitStatus(exit);
   } finally {
     stopForwarding();
     relay?.stop();
-    if (pty) closeSync(pty.master);
+    if (console !== undefined) closeSync(console);
   }
 }
 // #endregion exec

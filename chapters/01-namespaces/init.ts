@@ -32,7 +32,6 @@ function initContainer(config: ContainerInitConfig): never {
   const { spec, rootfs } = config;
   const namespaces = spec.linux?.namespaces ?? [];
   enterNamespaces(namespaces);
-  if (config.console) attachConsole(config.console);
 
   // Build the new root while the host's paths are still reachable.
   prepareRoot(rootfs, spec.linux?.rootfsPropagation);
@@ -40,12 +39,13 @@ function initContainer(config: ContainerInitConfig): never {
   for (const entry of spec.mounts ?? []) mountOne(entry, context);
   const devIsBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.options?.some((o) => o === 'bind' || o === 'rbind'));
   setupDev(rootfs, spec.linux?.devices, devIsBound);
-  if (config.console) bindConsole(rootfs, config.console);
   makeMountPoint(resolveInRoot(rootfs, spec.process.cwd), true);
   const fifo = openSync(config.fifo, O_PATH);
   const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
 
   pivotInto(rootfs);
+  const terminal = spec.process.terminal ? attachConsole('/dev/pts/ptmx', spec.process.user.uid) : undefined;
+  if (terminal) bindConsole(terminal.slavePath);
   makeReadonly(spec.linux?.readonlyPaths);
   maskPaths(spec.linux?.maskedPaths);
   if (spec.root.readonly) remountRootReadonly();
@@ -57,12 +57,24 @@ function initContainer(config: ContainerInitConfig): never {
     if (cgroupNamespace?.path) joinNamespace(cgroupNamespace.path, 'cgroup');
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
   });
-  sendSync({ type: 'ready' });
-  started = true;
+  reportReady(terminal?.master);
   waitForStart(fifo);
   return execProgram(program);
 }
 // #endregion container-init
+
+// #region report-ready
+/**
+ * Tell the parent we are ready. With a terminal, also tell it which of our
+ * descriptors is the pty master, and wait until it has taken its copy
+ * (pidfd_getfd): ours closes at execve.
+ */
+function reportReady(consoleMaster: number | undefined): void {
+  sendSync({ type: 'ready', console: consoleMaster });
+  if (consoleMaster !== undefined) receiveSync();
+  started = true;
+}
+// #endregion report-ready
 
 // #region wait-for-start
 /**
@@ -89,7 +101,6 @@ function waitForStart(fifo: number): void {
  */
 function initExec(config: ExecInitConfig): never {
   const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
-  if (config.console) attachConsole(config.console);
   const open = (type: SupportedNamespace) =>
     config.namespaces.includes(type) ? openSync(`/proc/${config.pid}/ns/${NAMESPACES[type].file}`, 'r') : undefined;
   const joined = { ipc: open('ipc'), uts: open('uts'), network: open('network'), mount: open('mount'), cgroup: open('cgroup') };
@@ -99,12 +110,12 @@ function initExec(config: ExecInitConfig): never {
     if (fd !== undefined) setns(fd, NAMESPACES[type].flag);
   }
   chdir(config.process.cwd);
+  const terminal = config.process.terminal ? attachConsole('/dev/pts/ptmx', config.process.user.uid) : undefined;
   const program = prepareProcess(config.process, cgroupProcs, () => {
     if (joined.cgroup !== undefined) setns(joined.cgroup, CLONE.NEWCGROUP);
   });
   for (const fd of Object.values(joined)) if (fd !== undefined) closeSync(fd);
-  sendSync({ type: 'ready' });
-  started = true;
+  reportReady(terminal?.master);
   return execProgram(program);
 }
 // #endregion exec-init

@@ -39,10 +39,6 @@ const c = {
   socket: libc.func('int socket(int domain, int type, int protocol)'),
   close: libc.func('int close(int fd)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
-  posix_openpt: libc.func('int posix_openpt(int flags)'),
-  grantpt: libc.func('int grantpt(int fd)'),
-  unlockpt: libc.func('int unlockpt(int fd)'),
-  ptsname_r: libc.func('int ptsname_r(int fd, _Out_ char *buf, size_t len)'),
   lsetxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
   lgetxattr: libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
   llistxattr: libc.func('long llistxattr(const char *path, _Out_ char *list, size_t size)'),
@@ -317,22 +313,24 @@ export function socket(domain: number, type: number, protocol: number): number {
 }
 // #endregion fds
 
-// #region pty
-const O_RDWR = 2;
-const O_NOCTTY = 0o400;
-const O_CLOEXEC = 0o2000000;
+// #region pidfd
+const SYS_pidfd_open = 434; // x86_64
+const SYS_pidfd_getfd = 438;
 
-/** Open a new pseudo-terminal pair; see `man 7 pty`. */
-export function openpty(): { master: number; slavePath: string } {
-  const master = check(c.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), 'posix_openpt');
-  check(c.grantpt(master), 'grantpt');
-  check(c.unlockpt(master), 'unlockpt');
-  const buf = Buffer.alloc(128);
-  const err = c.ptsname_r(master, buf, buf.length);
-  if (err !== 0) throw new SyscallError('ptsname_r', err, String(master));
-  return { master, slavePath: buf.toString('utf8', 0, buf.indexOf(0)) };
+/**
+ * A copy of another process's descriptor `targetFd`, through a pidfd
+ * (`man 2 pidfd_getfd`, Linux 5.6): how the runtime takes the pty master
+ * that init opened inside the container. The copy is close-on-exec.
+ */
+export function pidfdGetfd(pid: number, targetFd: number): number {
+  const pidfd = check(c.syscall(SYS_pidfd_open, 'long', pid, 'long', 0), 'pidfd_open', String(pid));
+  try {
+    return check(c.syscall(SYS_pidfd_getfd, 'long', pidfd, 'long', targetFd, 'long', 0), 'pidfd_getfd', `${pid}, ${targetFd}`);
+  } finally {
+    c.close(pidfd);
+  }
 }
-// #endregion pty
+// #endregion pidfd
 
 // #region xattrs
 /** lsetxattr(2): set an extended attribute without following symlinks. */

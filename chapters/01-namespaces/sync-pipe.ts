@@ -12,6 +12,7 @@
 // set-up on Node's main thread and has nothing else to do meanwhile.
 
 import { readSync, writeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NamespaceType, ProcessSpec, Spec } from './spec.js';
 
@@ -31,8 +32,6 @@ export interface ContainerInitConfig {
   /** cgroup.procs files to join, and what to show at /sys/fs/cgroup. */
   cgroupProcs: string[];
   cgroupMounts: { name: string; dir: string }[];
-  /** The pty slave, when process.terminal is true. */
-  console?: string;
 }
 
 /** What the parent sends init to run one more process in a running container. */
@@ -43,14 +42,14 @@ export interface ExecInitConfig {
   namespaces: NamespaceType[];
   process: ProcessSpec;
   cgroupProcs: string[];
-  console?: string;
 }
 
 export type InitConfig = ContainerInitConfig | ExecInitConfig;
 
 /** What init answers. */
 export type InitMessage =
-  | { type: 'ready' }
+  /** `console`: init's descriptor of the pty master, to be copied with pidfd_getfd. */
+  | { type: 'ready'; console?: number }
   | { type: 'error'; message: string; exitCode: number };
 // #endregion messages
 
@@ -115,8 +114,11 @@ export class SyncPipe {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
+  /** Done talking: flush what we sent, and let this process exit without waiting for init. */
   close(): void {
-    this.socket.destroy();
+    const socket = this.socket as Socket;
+    socket.end();
+    socket.unref();
   }
 }
 // #endregion parent-side

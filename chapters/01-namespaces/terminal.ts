@@ -1,29 +1,42 @@
 // terminal.ts — a pseudo-terminal between the user and the container.
 //
-// With `process.terminal: true` the program gets a terminal of its own: the
-// runtime opens a pty pair (`man 7 pty`), init makes the slave its
-// controlling terminal and its stdin/stdout/stderr, and the runtime copies
-// bytes between its own terminal and the master. The user's terminal goes
+// With `process.terminal: true` the program gets a terminal of its own:
+// init opens a pty pair (`man 7 pty`) in the container's own devpts, makes
+// the slave its controlling terminal and its stdin/stdout/stderr, and the
+// runtime takes the master and copies bytes between it and its own terminal. The user's terminal goes
 // into raw mode so that Ctrl-C, arrows and tab reach the program as bytes,
 // and the window size is copied to the pty now and on every SIGWINCH.
 
-import { closeSync, openSync, read, write, constants } from 'node:fs';
+import { chownSync, closeSync, constants, openSync, read, write } from 'node:fs';
+import { dirname } from 'node:path';
 import { dup2, ioctlBuffer, ioctlInt } from './libc.js';
 
 const TIOCSCTTY = 0x540e;
 const TIOCSWINSZ = 0x5414;
 
 // #region attach-console
+const TIOCGPTN = 0x80045430; // get the pty number of a master
+const TIOCSPTLCK = 0x40045431; // lock or unlock its slave
+
 /**
- * Init's side: open the slave, make it the controlling terminal of our
+ * Init's side, inside the container: open a new pty from the container's
+ * own devpts (`man 4 pts`: opening ptmx makes a master, its slave appears
+ * as pts/N once unlocked), make the slave the controlling terminal of our
  * session (we are a session leader: init is spawned detached, which calls
- * setsid), and make it fds 0, 1 and 2.
+ * setsid), and make it fds 0, 1 and 2. The parent takes the master.
  */
-export function attachConsole(slavePath: string): void {
-  const fd = openSync(slavePath, constants.O_RDWR);
-  ioctlInt(fd, TIOCSCTTY, 0);
-  for (const target of [0, 1, 2]) dup2(fd, target);
-  if (fd > 2) closeSync(fd);
+export function attachConsole(ptmx: string, owner: number): { master: number; slavePath: string } {
+  const master = openSync(ptmx, constants.O_RDWR | constants.O_NOCTTY);
+  const number = Buffer.alloc(4);
+  ioctlBuffer(master, TIOCGPTN, number);
+  ioctlBuffer(master, TIOCSPTLCK, Buffer.alloc(4)); // 0: unlocked
+  const slavePath = `${dirname(ptmx)}/${number.readUInt32LE(0)}`;
+  chownSync(slavePath, owner, -1); // the program may not be root; it must still own its terminal
+  const slave = openSync(slavePath, constants.O_RDWR);
+  ioctlInt(slave, TIOCSCTTY, 0);
+  for (const target of [0, 1, 2]) dup2(slave, target);
+  if (slave > 2) closeSync(slave);
+  return { master, slavePath };
 }
 // #endregion attach-console
 
