@@ -68,7 +68,7 @@ function compareWithHost(inside: Map<string, string>): void {
     ['processes I can see', inside.get('processes') ?? '?', String(hostProcesses)],
     ['network interfaces', inside.get('interfaces') ?? '?', hostInterfaces],
     ['mounts', inside.get('mounts') ?? '?', String(hostMounts)],
-    ['user', inside.get('user') ?? '?', `uid=${process.getuid?.()} (root here too, with fewer capabilities there)`],
+    ['user', inside.get('user') ?? '?', `uid=${process.getuid?.()}(root)`],
     ['files in /', inside.get('files') ?? '?', '(the host\'s own /)'],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
@@ -90,7 +90,8 @@ function main(): void {
     const rootfs = step({ title: 'A root filesystem, made locally from busybox', run: () => prepareRootfs(workDir) });
     const inside = step({ title: 'A container running a shell that looks around', run: () => runContainer(rootfs) });
     step({ title: 'What it saw, and what the host sees', run: () => compareWithHost(inside) });
-    console.log('\nThe same kernel, another view: PID 1, its own hostname, only loopback, its own mounts.');
+    console.log('\nThe same kernel, another view: PID 1, its own hostname, only loopback, its own mounts,');
+    console.log('and a root user stripped of the capabilities that would let it change any of that.');
     console.log('Read how: chapters/01-namespaces/chapter.mdx');
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
