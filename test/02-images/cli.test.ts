@@ -1,0 +1,99 @@
+// The shapes of skiff-engine's output, docker's: tables, ids, inspect JSON,
+// rmi/tag/prune lines, save/load round trips, and error wording.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineLab } from './engine-lab.ts';
+
+let lab: EngineLab;
+let busyboxId: string;
+
+before(() => {
+  lab = new EngineLab();
+  busyboxId = lab.importBusybox();
+  lab.ok(['build', '-t', 'shapes:1.0', lab.context('ctx', { Dockerfile: 'FROM busybox\nLABEL a=b\nCMD ["true"]\n' })]);
+});
+
+after(() => lab.close());
+
+test('import prints the image id; images lists a docker-shaped table', () => {
+  assert.match(busyboxId, /^sha256:[0-9a-f]{64}$/);
+  const lines = lab.ok(['images']).trimEnd().split('\n');
+  assert.match(lines[0], /^REPOSITORY {3,}TAG {3,}IMAGE ID {3,}CREATED {3,}SIZE$/);
+  const row = lines.find((l) => l.startsWith('busybox '))!;
+  assert.match(row, new RegExp(`^busybox\\s+latest\\s+${busyboxId.slice(7, 19)}\\s+(Less than a second|\\d+ seconds?) ago\\s+\\d+(\\.\\d+)?MB$`));
+  assert.ok(lines.some((l) => /^shapes\s+1\.0\s+[0-9a-f]{12}\s/.test(l)));
+  const quiet = lab.ok(['images', '-q']).trim().split('\n');
+  assert.ok(quiet.every((id) => /^[0-9a-f]{12}$/.test(id)));
+  assert.ok(quiet.includes(busyboxId.slice(7, 19)));
+  assert.equal(lab.ok(['images', 'shapes']).trimEnd().split('\n').length, 2);
+});
+
+test('inspect prints a JSON array like docker image inspect; unknown images fail', () => {
+  const [image] = JSON.parse(lab.ok(['inspect', 'shapes:1.0'])) as Array<Record<string, any>>;
+  for (const key of ['Id', 'RepoTags', 'RepoDigests', 'Created', 'Config', 'RootFS', 'Architecture', 'Os', 'Size']) assert.ok(key in image, key);
+  assert.deepEqual(image.RepoTags, ['shapes:1.0']);
+  assert.deepEqual(image.Config.Labels, { a: 'b' });
+  assert.equal(image.RootFS.Type, 'layers');
+  assert.equal(image.Os, 'linux');
+  const missing = lab.engine(['inspect', 'nope']);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stdout.trim(), '[]');
+  assert.equal(missing.stderr, 'Error: No such image: nope\n');
+});
+
+test('tag adds a name; rmi of one name untags, of the last deletes', () => {
+  lab.ok(['tag', 'shapes:1.0', 'other/name:2']);
+  const [image] = JSON.parse(lab.ok(['inspect', 'other/name:2'])) as Array<{ Id: string; RepoTags: string[] }>;
+  assert.deepEqual(image.RepoTags.sort(), ['other/name:2', 'shapes:1.0']);
+  assert.equal(lab.ok(['rmi', 'other/name:2']), 'Untagged: other/name:2\n');
+  const out = lab.ok(['rmi', 'shapes:1.0']);
+  assert.equal(out, `Untagged: shapes:1.0\nDeleted: ${image.Id}\n`);
+  assert.equal(lab.engine(['rmi', 'shapes:1.0']).stderr, 'Error: No such image: shapes:1.0\n');
+  assert.match(lab.engine(['tag', 'absent', 'x']).stderr, /No such image: absent/);
+});
+
+test('rmi refuses an image a stopped container uses, unless forced', () => {
+  lab.ok(['tag', 'busybox', 'in-use']);
+  lab.ok(['run', '--name', 'user-of-it', 'in-use', 'true']);
+  lab.ok(['rmi', 'busybox']); // another name is left: only untags
+  const refused = lab.engine(['rmi', 'in-use']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /conflict: unable to remove repository reference "in-use(:latest)?" \(must force\) - container [0-9a-f]{12} is using its referenced image/);
+  lab.ok(['rm', 'user-of-it']);
+  lab.ok(['tag', 'in-use', 'busybox']);
+});
+
+test('ps -a shows stopped containers in docker columns; rm prints the name', () => {
+  assert.equal(lab.engine(['run', '--name', 'lister', 'busybox', 'sh', '-c', 'exit 4']).code, 4);
+  const lines = lab.ok(['ps', '-a']).trimEnd().split('\n');
+  assert.match(lines[0], /^CONTAINER ID {3,}IMAGE {3,}COMMAND {3,}CREATED {3,}STATUS {3,}PORTS {3,}NAMES$/);
+  assert.match(lines.find((l) => l.includes('lister'))!, /^[0-9a-f]{12}\s+busybox\s+"sh -c 'exit 4'"\s+.* ago\s+Exited \(4\) .* ago\s+lister$/);
+  assert.equal(lab.ok(['ps']).trimEnd().split('\n').length, 1); // none running
+  assert.equal(lab.ok(['rm', 'lister']), 'lister\n');
+});
+
+test('save, rmi, load: the image comes back under its name and runs', () => {
+  const archive = join(lab.dir, 'saved.tar');
+  lab.ok(['tag', 'busybox', 'roundtrip:v1']);
+  lab.ok(['save', '-o', archive, 'roundtrip:v1']);
+  assert.ok(existsSync(archive));
+  lab.ok(['rmi', 'roundtrip:v1']);
+  assert.equal(lab.ok(['load', '-i', archive]), 'Loaded image: roundtrip:v1\n');
+  assert.equal(lab.ok(['run', '--rm', 'roundtrip:v1', 'echo', 'back']), 'back\n');
+  // and through stdin/stdout
+  const viaStdout = lab.engine(['save', 'roundtrip:v1']);
+  assert.equal(viaStdout.code, 0);
+  assert.equal(readFileSync(archive).length > 0, true);
+});
+
+test('image prune -f removes dangling images and reports the space', () => {
+  const ctx = lab.context('ctx-prune', { Dockerfile: 'FROM busybox\nRUN echo 1 > /one\n' });
+  lab.ok(['build', '-t', 'pruned', ctx]);
+  lab.ok(['build', '--no-cache', '-t', 'pruned', ctx]); // the first image is now dangling
+  assert.match(lab.ok(['images']), /^<none>\s+<none>\s+[0-9a-f]{12}/m);
+  const out = lab.ok(['image', 'prune', '-f']);
+  assert.match(out, /^Deleted Images:\ndeleted: sha256:[0-9a-f]{64}\n\nTotal reclaimed space: \d+(\.\d+)?[kM]?B\n$/);
+  assert.doesNotMatch(lab.ok(['images']), /<none>/);
+});
