@@ -3,8 +3,8 @@
 // touches nothing of the host's network. `stop()` ends it, unmounts whatever
 // it left mounted under its directory, and removes the directory.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, closeSync, rmSync, rmdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Dockerd {
@@ -21,6 +21,9 @@ const DOCKER = process.env.SKIFF_DOCKER_CLI ?? 'docker';
 export async function startDockerd(): Promise<Dockerd> {
   // Short path: a unix socket path must fit in 108 bytes (man 7 unix).
   const dir = mkdtempSync('/tmp/skiff-dockerd-');
+  // Containers of this daemon go into cgroups of their own name, removed on stop.
+  const cgroupParent = basename(dir);
+  const cgroupsBefore = new Set(cgroupDirsNamed('docker'));
   const host = `unix://${join(dir, 'docker.sock')}`;
   const logFd = openSync(join(dir, 'dockerd.log'), 'a');
   const daemon: ChildProcess = spawn(
@@ -34,6 +37,7 @@ export async function startDockerd(): Promise<Dockerd> {
       '--storage-driver=overlay2',
       // The cgroupfs driver works on v1, hybrid and v2 hosts without systemd.
       '--exec-opt', 'native.cgroupdriver=cgroupfs',
+      '--cgroup-parent', `/${cgroupParent}`,
     ],
     { stdio: ['ignore', logFd, logFd] },
   );
@@ -68,6 +72,8 @@ export async function startDockerd(): Promise<Dockerd> {
     }
     unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
+    for (const cgroup of cgroupDirsNamed(cgroupParent)) removeCgroupTree(cgroup);
+    for (const cgroup of cgroupDirsNamed('docker')) if (!cgroupsBefore.has(cgroup)) removeCgroupTree(cgroup);
   };
 
   // Wait until the daemon answers (it starts its own containerd first).
@@ -97,6 +103,27 @@ function unmountUnder(dir: string): void {
     .map((point) => point.replace(/\\040/g, ' '))
     .sort((a, b) => b.length - a.length);
   for (const point of mountPoints) spawnSync('umount', ['-l', point]);
+}
+
+/** The directories called `name` at the top of every mounted cgroup hierarchy. */
+function cgroupDirsNamed(name: string): string[] {
+  const roots = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => / - cgroup2? /.test(line))
+    .map((line) => line.split(' ')[4]);
+  return roots.map((root) => join(root, name)).filter((path) => existsSync(path));
+}
+
+/** Removes an empty cgroup and its empty children, deepest first (cgroups are removed with rmdir). */
+function removeCgroupTree(path: string): void {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) removeCgroupTree(join(path, entry.name));
+  }
+  try {
+    rmdirSync(path);
+  } catch {
+    // still in use: leave it rather than fail the test run
+  }
 }
 
 /** A tarball of a busybox root filesystem, as `docker import` takes. */
