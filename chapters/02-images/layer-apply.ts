@@ -83,7 +83,7 @@ export async function applyLayer(dir: string, input: Readable): Promise<LayerDig
   const extract = tar.extract();
   const sink = extract as unknown as NodeJS.WritableStream; // a streamx Writable
   const flowing =
-    compression === 'gzip' ? pipeline(stream, createGunzip(), measure, sink) : pipeline(stream, measure, sink);
+    compression === 'gzip' ? pipeline(stream, createGunzip({ chunkSize: 256 * 1024 }), measure, sink) : pipeline(stream, measure, sink);
   flowing.catch(() => {}); // its error also reaches the loop below, which reports it
 
   const writer = new LayerWriter(dir);
