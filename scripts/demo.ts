@@ -3,16 +3,19 @@
 //
 //   npm run demo
 //
-// Three steps, each a function, so that later chapters can swap one out
-// (chapter 02 builds the root filesystem as an image from a Dockerfile).
+// Three steps, each a function, so that later chapters can swap one out.
+// Chapter 02 adds its hello-world: the same busybox files, built into an
+// image from a Dockerfile by skiff-engine, then run as a container.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeBusyboxRootfs } from './rootfs.js';
 
 /** The runtime executable, as built next to this script (dist/chapters/01-namespaces/main.js). */
 const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.js');
+/** The chapter 02 engine, built the same way (dist/chapters/02-images/main.js). */
+const ENGINE = resolve(import.meta.dirname, '../chapters/02-images/main.js');
 
 /** What the container reports about itself, one "key=value" line each. */
 const PROBE = [
@@ -79,6 +82,41 @@ function compareWithHost(inside: Map<string, string>): void {
   }
 }
 
+// #region hello-world
+/** Chapter 02, step 1: a build context — the busybox rootfs as a tarball, a script, a Dockerfile. */
+function prepareHelloContext(workDir: string, rootfs: string): string {
+  const context = join(workDir, 'hello');
+  mkdirSync(context);
+  const tar = spawnSync('tar', ['-C', rootfs, '-cf', join(context, 'busybox.tar'), '.']);
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
+  writeFileSync(join(context, 'hello.sh'), [
+    '#!/bin/sh',
+    'echo "Hello from Skiff!"',
+    'echo "This container runs an image built from a Dockerfile, as PID $$ on host $(hostname)."',
+    '',
+  ].join('\n'), { mode: 0o755 });
+  writeFileSync(join(context, 'Dockerfile'), HELLO_DOCKERFILE);
+  for (const line of HELLO_DOCKERFILE.trim().split('\n')) console.log(`  ${line}`);
+  return context;
+}
+
+const HELLO_DOCKERFILE = `FROM scratch
+ADD busybox.tar /
+COPY hello.sh /usr/local/bin/hello
+CMD ["hello"]
+`;
+
+/** Runs skiff-engine with the demo's own store, echoing the command the way a user would type it. */
+function engine(root: string, args: string[]): string {
+  console.log(`  $ skiff-engine ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, [ENGINE, '--root', root, ...args], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`skiff-engine ${args[0]} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  for (const line of r.stdout.trimEnd().split('\n')) console.log(`  ${line}`);
+  return r.stdout;
+}
+// #endregion hello-world
+
 function main(): void {
   if (process.getuid?.() !== 0) {
     console.error('demo: run as root (creating namespaces, mounts and cgroups needs it)');
@@ -93,6 +131,14 @@ function main(): void {
     console.log('\nThe same kernel, another view: PID 1, its own hostname, only loopback, its own mounts,');
     console.log('and a root user stripped of the capabilities that would let it change any of that.');
     console.log('Read how: chapters/01-namespaces/chapter.mdx');
+
+    const engineRoot = join(workDir, 'skiff');
+    const context = step({ title: 'Chapter 02: a Dockerfile for a hello-world image', run: () => prepareHelloContext(workDir, rootfs) });
+    step({ title: 'Built into layers by skiff-engine', run: () => engine(engineRoot, ['build', '-t', 'hello', context]) });
+    step({ title: 'Run as a container', run: () => engine(engineRoot, ['run', '--rm', 'hello']) });
+    step({ title: 'Kept in an OCI image store', run: () => engine(engineRoot, ['images']) });
+    console.log('\nAn image is a config and a stack of tar layers, named by their sha256; a container is');
+    console.log('those layers mounted with overlayfs under one writable layer. Read how: chapters/02-images/chapter.mdx');
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
     process.exitCode = 1;
