@@ -1,0 +1,70 @@
+// import (a rootfs tarball becomes an image), export (a container's
+// filesystem becomes a tarball), commit (its writable layer becomes a layer),
+// checked with the system's own tar.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineLab } from './engine-lab.ts';
+
+let lab: EngineLab;
+
+before(() => {
+  lab = new EngineLab();
+});
+
+after(() => lab.close());
+
+test('import of a gzip tarball from stdin makes a one-layer image that runs', () => {
+  const gz = join(lab.dir, 'rootfs.tar.gz');
+  writeFileSync(gz, spawnSync('gzip', ['-c', lab.busyboxTar()]).stdout);
+  const id = lab.ok(['import', '-', 'imported:gz'], { input: readFileSync(gz) }).trim();
+  assert.match(id, /^sha256:[0-9a-f]{64}$/);
+  const [image] = JSON.parse(lab.ok(['inspect', 'imported:gz'])) as Array<{ Id: string; RootFS: { Layers: string[] } }>;
+  assert.equal(image.Id, id);
+  assert.equal(image.RootFS.Layers.length, 1);
+  // The DiffID is the digest of the uncompressed tar, whatever came in.
+  const sha = spawnSync('sha256sum', [lab.busyboxTar()], { encoding: 'utf8' }).stdout.split(' ')[0];
+  assert.equal(image.RootFS.Layers[0], `sha256:${sha}`);
+  assert.equal(lab.ok(['run', '--rm', 'imported:gz', 'echo', 'imported']), 'imported\n');
+  assert.match(lab.ok(['history', 'imported:gz']), /Imported from -/);
+});
+
+test('import refuses what is not a tarball and leaves no image', () => {
+  const junk = join(lab.dir, 'junk.tar');
+  writeFileSync(junk, 'this is not a tar archive at all'.repeat(40));
+  const before = lab.ok(['images', '-q']);
+  const r = lab.engine(['import', junk, 'junk:1']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^Error: import failed: /);
+  assert.equal(lab.ok(['images', '-q']), before);
+  assert.match(lab.engine(['import', join(lab.dir, 'absent.tar')]).stderr, /no such file or directory/);
+});
+
+test("export writes the container's whole filesystem, its own changes included", () => {
+  lab.ok(['import', lab.busyboxTar(), 'busybox']);
+  lab.ok(['run', '--name', 'exported', 'busybox', 'sh', '-c', 'echo made-inside > /made-inside && rm /bin/vi']);
+  const tarPath = join(lab.dir, 'exported.tar');
+  lab.ok(['export', '-o', tarPath, 'exported']);
+  const names = spawnSync('tar', ['-tf', tarPath], { encoding: 'utf8' }).stdout.split('\n');
+  assert.ok(names.includes('made-inside'), 'file written in the container');
+  assert.ok(names.includes('bin/busybox'), 'file from the image layer');
+  assert.ok(!names.includes('bin/vi'), 'file deleted in the container');
+  assert.equal(spawnSync('tar', ['-xOf', tarPath, 'made-inside'], { encoding: 'utf8' }).stdout, 'made-inside\n');
+  // And to stdout.
+  const viaStdout = lab.engine(['export', 'exported']);
+  assert.equal(viaStdout.code, 0);
+  assert.ok(viaStdout.stdout.length > 0);
+});
+
+test('commit turns the writable layer into a new image layer, deletions included', () => {
+  const id = lab.ok(['commit', 'exported', 'committed:v1']).trim();
+  assert.match(id, /^sha256:[0-9a-f]{64}$/);
+  const out = lab.engine(['run', '--rm', 'committed:v1', 'sh', '-c', 'cat /made-inside; ls /bin/vi']);
+  assert.equal(out.stdout, 'made-inside\n');
+  assert.match(out.stderr, /No such file or directory/);
+  const [image] = JSON.parse(lab.ok(['inspect', 'committed:v1'])) as Array<{ RootFS: { Layers: string[] } }>;
+  assert.equal(image.RootFS.Layers.length, 2);
+  lab.ok(['rm', 'exported']);
+});
