@@ -17,7 +17,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError } from './errors.js';
-import type { ResourcesSpec } from './spec.js';
+import type { DeviceRule, ResourcesSpec } from './spec.js';
 
 // #region detect
 export type CgroupVersion = 'v1' | 'v2';
@@ -136,7 +136,8 @@ function enableControllers(mountpoint: string, relativePath: string): void {
 // #endregion create
 
 // #region limits-v1
-function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu }: ResourcesSpec): void {
+function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu, devices }: ResourcesSpec): void {
+  if (controllers.includes('devices')) applyDeviceRules(dir, devices ?? []);
   if (controllers.includes('memory') && memory?.limit !== undefined && memory.limit > 0) {
     write(dir, 'memory.limit_in_bytes', memory.limit);
     // Without a swap limit a "small memory limit" just means "swaps a lot".
@@ -153,6 +154,36 @@ function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu }
   }
 }
 // #endregion limits-v1
+
+// #region devices-v1
+/**
+ * The devices that every container may use whatever its config says, as
+ * runc allows them: the default nodes of devices.ts, /dev/console,
+ * /dev/ptmx and every pty slave (major 136).
+ */
+const ALWAYS_ALLOWED: DeviceRule[] = [
+  ...[3, 5, 7, 8, 9].map((minor) => ({ allow: true, type: 'c' as const, major: 1, minor, access: 'rwm' })),
+  ...[0, 1, 2].map((minor) => ({ allow: true, type: 'c' as const, major: 5, minor, access: 'rwm' })),
+  { allow: true, type: 'c', major: 136, access: 'rwm' },
+];
+
+/**
+ * The v1 devices controller is what stops root in a container, who may
+ * hold CAP_MKNOD, from making a node for the host's disk and reading it.
+ * Rules are lines like "c 1:3 rwm" written to devices.allow or devices.deny
+ * (kernel docs, cgroup-v1/devices.rst); config.json usually starts with
+ * "deny everything". On v2 the same rules are an eBPF program, which this
+ * runtime does not load: there, device access is left to capabilities.
+ */
+function applyDeviceRules(dir: string, rules: DeviceRule[]): void {
+  const number = (n: number | undefined) => (n === undefined || n < 0 ? '*' : String(n));
+  for (const rule of [...rules, ...ALWAYS_ALLOWED]) {
+    const type = rule.type ?? 'a';
+    const line = type === 'a' ? 'a' : `${type} ${number(rule.major)}:${number(rule.minor)} ${rule.access || 'rwm'}`;
+    write(dir, rule.allow ? 'devices.allow' : 'devices.deny', line);
+  }
+}
+// #endregion devices-v1
 
 // #region limits-v2
 function applyV2Limits(dir: string, { memory, pids, cpu }: ResourcesSpec): void {

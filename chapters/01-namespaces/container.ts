@@ -15,7 +15,8 @@ import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, pidfdGetfd } from './libc.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
-import type { Spec } from './spec.js';
+import { checkSysctls } from './sysctl.js';
+import type { ResourcesSpec, Spec } from './spec.js';
 import {
   claimContainerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
@@ -60,10 +61,20 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
   if (!existsSync(rootfs) || !statSync(rootfs).isDirectory()) {
     throw new RuntimeError(`config.json: root.path: ${rootfs} is not a directory`);
   }
+  if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   if (spec.process.terminal && !wantsConsole) {
     throw new RuntimeError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
   }
   return rootfs;
+}
+
+/** linux.resources, with the devices of linux.devices allowed: a node listed there should also work. */
+function resourcesOf(spec: Spec): ResourcesSpec {
+  const resources = spec.linux?.resources ?? {};
+  const listed = (spec.linux?.devices ?? [])
+    .filter((d) => d.type === 'c' || d.type === 'b' || d.type === 'u')
+    .map((d) => ({ allow: true, type: d.type === 'b' ? ('b' as const) : ('c' as const), major: d.major, minor: d.minor, access: 'rwm' }));
+  return { ...resources, devices: [...(resources.devices ?? []), ...listed] };
 }
 
 function pidNamespaceOf(spec: Spec): PidNamespace {
@@ -97,7 +108,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   let console: number | undefined;
   try {
     const layout = detectCgroups();
-    if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), spec.linux?.resources);
+    if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), resourcesOf(spec));
     makeFifo(fifoPath(root, id));
 
     init = spawnInit(pidNamespaceOf(spec), spec.process.terminal ? ['ignore', 'inherit', 'inherit'] : options.stdio);

@@ -5,7 +5,7 @@
 // setresuid), and no_new_privs, the one-way switch that stops setuid
 // binaries and file capabilities from ever granting more than we have now.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { prctl, PR, setgroups, setresgid, setresuid, setrlimit } from './libc.js';
 
 // #region rlimits
@@ -30,6 +30,15 @@ export function setRlimits(rlimits: Rlimit[] = []): void {
   for (const { type, soft, hard } of rlimits) {
     setrlimit(RLIMIT_NUMBERS[type as RlimitName], BigInt(soft), BigInt(hard));
   }
+}
+
+/**
+ * How eagerly the OOM killer picks this process, -1000 (never) to 1000
+ * (first); `man 5 proc`, /proc/pid/oom_score_adj. Lowering it needs
+ * CAP_SYS_RESOURCE, so it is set with the rlimits.
+ */
+export function setOomScoreAdj(score: number): void {
+  writeFileSync('/proc/self/oom_score_adj', String(score));
 }
 // #endregion rlimits
 

@@ -12,7 +12,7 @@
 
 import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
 import { dropBoundingSet, setCapabilities } from './capabilities.js';
-import { setNoNewPrivileges, setRlimits, switchUser, withHome } from './credentials.js';
+import { setNoNewPrivileges, setOomScoreAdj, setRlimits, switchUser, withHome } from './credentials.js';
 import { bindConsole, setupDev } from './devices.js';
 import { RuntimeError } from './errors.js';
 import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, sethostname, setns, unshare } from './libc.js';
@@ -22,6 +22,7 @@ import { enterNamespaces, joinNamespace, NAMESPACES, wantsNew, type SupportedNam
 import { bringUpLoopback } from './network.js';
 import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, resolveInRoot } from './rootfs.js';
 import type { ProcessSpec } from './spec.js';
+import { applySysctls } from './sysctl.js';
 import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, type InitConfig } from './sync-pipe.js';
 import { attachConsole } from './terminal.js';
 
@@ -46,6 +47,7 @@ function initContainer(config: ContainerInitConfig): never {
   pivotInto(rootfs);
   const terminal = spec.process.terminal ? attachConsole('/dev/pts/ptmx', spec.process.user.uid) : undefined;
   if (terminal) bindConsole(terminal.slavePath);
+  applySysctls(spec.linux?.sysctl);
   makeReadonly(spec.linux?.readonlyPaths);
   maskPaths(spec.linux?.maskedPaths);
   if (spec.root.readonly) remountRootReadonly();
@@ -146,6 +148,7 @@ function prepareProcess(proc: ProcessSpec, cgroupProcs: number[], enterCgroupNam
   }
   enterCgroupNamespace();
   setRlimits(proc.rlimits);
+  if (proc.oomScoreAdj !== undefined) setOomScoreAdj(proc.oomScoreAdj);
   if (proc.capabilities) dropBoundingSet(proc.capabilities);
   switchUser(proc.user);
   setCapabilities(proc.capabilities ?? {});

@@ -51,6 +51,7 @@ const processSchema = z.looseObject({
     )
     .optional(),
   noNewPrivileges: z.boolean().optional(),
+  oomScoreAdj: z.number().int().min(-1000).max(1000).optional(),
 });
 // #endregion process-schema
 
@@ -80,7 +81,16 @@ const deviceSchema = z.looseObject({
   gid: z.number().int().optional(),
 });
 
+const deviceRuleSchema = z.looseObject({
+  allow: z.boolean(),
+  type: z.enum(['a', 'c', 'b']).optional(),
+  major: z.number().int().optional(),
+  minor: z.number().int().optional(),
+  access: z.string().regex(/^[rwm]*$/, { error: 'must be made of r, w and m' }).optional(),
+});
+
 const resourcesSchema = z.looseObject({
+  devices: z.array(deviceRuleSchema).optional(),
   memory: z.looseObject({ limit: z.number().int().optional(), swap: z.number().int().optional() }).optional(),
   pids: z.looseObject({ limit: z.number().int() }).optional(),
   cpu: z
@@ -100,6 +110,7 @@ const linuxSchema = z.looseObject({
   maskedPaths: z.array(z.string()).optional(),
   readonlyPaths: z.array(z.string()).optional(),
   rootfsPropagation: z.string().optional(),
+  sysctl: z.record(z.string(), z.string()).optional(),
 });
 // #endregion linux-schema
 
@@ -133,6 +144,7 @@ export type NamespaceSpec = z.infer<typeof namespaceSchema>;
 export type NamespaceType = NamespaceSpec['type'];
 export type DeviceSpec = z.infer<typeof deviceSchema>;
 export type ResourcesSpec = z.infer<typeof resourcesSchema>;
+export type DeviceRule = z.infer<typeof deviceRuleSchema>;
 // #endregion spec-schema
 
 // #region validate
