@@ -46,9 +46,12 @@ export function mountRootfs(mounts: readonly Mount[], target: string): void {
   }
 }
 
-function mountOverlay(options: readonly string[], target: string): void {
+function mountOverlay(allOptions: readonly string[], target: string): void {
+  // "ro" is a mount flag, not an overlayfs option.
+  const flags = allOptions.includes('ro') ? MS.RDONLY : 0;
+  const options = allOptions.filter((o) => o !== 'ro' && o !== 'rw');
   const data = options.join(',');
-  if (data.length < PAGE_SIZE) return mount('overlay', target, 'overlay', 0, data);
+  if (data.length < PAGE_SIZE) return mount('overlay', target, 'overlay', flags, data);
   // Too long: make every path relative to the directory they share and
   // mount from there. overlayfs resolves the paths in the mounting process's
   // working directory, which Node lets the main thread change.
@@ -69,7 +72,7 @@ function mountOverlay(options: readonly string[], target: string): void {
   const cwd = process.cwd();
   process.chdir(base);
   try {
-    mount('overlay', target, 'overlay', 0, relativeData);
+    mount('overlay', target, 'overlay', flags, relativeData);
   } finally {
     process.chdir(cwd);
   }

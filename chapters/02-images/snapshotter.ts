@@ -159,6 +159,9 @@ export class Snapshotter {
       return [{ type: 'bind', source: join(dir, 'fs'), options: ['rbind', info.kind === 'view' ? 'ro' : 'rw'] }];
     }
     const lowers = this.layerDirs(info.parent);
+    if (info.kind === 'view' && lowers.length === 0) {
+      return [{ type: 'bind', source: join(this.dir, 'empty'), options: ['rbind', 'ro'] }];
+    }
     if (info.kind === 'view') {
       // Without an upperdir overlayfs wants two lowers; the empty one is harmless at the bottom.
       const stack = [...lowers, join(this.dir, 'empty')];

@@ -82,7 +82,7 @@ for (const mode of ['overlay', 'copy'] as const) {
       await s.remove('v1');
     });
 
-    test('an image with no layers still gets a root filesystem', async () => {
+    test('an image with no layers still gets a root filesystem, writable or read-only', async () => {
       const target = join(tmp, `${mode}-empty`);
       mkdirSync(target);
       mountRootfs(await s.prepare('scratch', null), target);
@@ -93,6 +93,15 @@ for (const mode of ['overlay', 'copy'] as const) {
         unmountRootfs(target);
       }
       await s.remove('scratch');
+      mountRootfs(await s.view('scratch-view', null), target);
+      try {
+        assert.deepEqual(readdirSync(target), []);
+        assert.throws(() => writeFileSync(join(target, 'hello'), 'hi'), /EROFS/);
+      } finally {
+        unmountRootfs(target);
+      }
+      await s.remove('scratch-view');
+      assert.deepEqual(readdirSync(join(s.dir, 'empty')), [], 'the shared empty directory stays empty');
     });
 
     test('bad keys and missing parents are clear errors', async () => {
