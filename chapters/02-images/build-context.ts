@@ -10,12 +10,11 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import { chmod, copyFile, lchown, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
+import { chmod, copyFile, lchown, link, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { IgnoreRule } from './dockerignore.js';
 import { resolveInRoot } from '../01-namespaces/rootfs.js';
 
-// #region context-file
 /** One file, directory or link of the context that a COPY takes. */
 export interface ContextFile {
   /** Path on the host. */
@@ -27,7 +26,6 @@ export interface ContextFile {
 
 /** A context path that COPY could not use; the message is Docker's. */
 export class ContextError extends Error {}
-// #endregion context-file
 
 // #region sources
 /**
@@ -162,6 +160,9 @@ export async function copyIntoRootfs(
   destIsDir: boolean,
   owner: Owner | 'preserve' = { uid: 0, gid: 0 },
 ): Promise<void> {
+  // Hard links stay hard links (an unpacked `ADD` tar of `busybox --install` is
+  // hundreds of names for one file): the first name is copied, the others linked.
+  const linked = new Map<string, string>();
   for (const file of files) {
     const inImage = destIsDir ? posix.join(dest, file.target) : dest;
     const hostTarget = resolveInRoot(rootfs, inImage);
@@ -171,8 +172,15 @@ export async function copyIntoRootfs(
       await mkdir(hostTarget, { recursive: true });
     } else {
       if (existsOrLink(hostTarget) && !lstatSync(hostTarget).isDirectory()) await rm(hostTarget);
+      const inode = `${stats.dev}:${stats.ino}`;
       if (stats.isSymbolicLink()) await symlink(readlinkSync(file.hostPath), hostTarget);
-      else await copyFile(file.hostPath, hostTarget);
+      else if (stats.nlink > 1 && linked.has(inode)) {
+        await link(linked.get(inode)!, hostTarget);
+        continue; // same inode: owner, mode and times are already set
+      } else {
+        await copyFile(file.hostPath, hostTarget);
+        if (stats.nlink > 1) linked.set(inode, hostTarget);
+      }
     }
     const { uid, gid } = owner === 'preserve' ? stats : owner;
     await lchown(hostTarget, uid, gid);

@@ -42,7 +42,6 @@ import { familiarString, parseReference } from './reference.js';
 import type { Snapshotter } from './snapshotter.js';
 import { unpackImage } from './unpack.js';
 
-// #region build-types
 export interface BuildOptions {
   contextDir: string;
   /** The Dockerfile; default `Dockerfile` in the context. */
@@ -65,7 +64,6 @@ interface BuildState {
   /** Its image id: the digest of the config bytes, or `scratch`. */
   id: string;
 }
-// #endregion build-types
 
 /** The shell that shell-form RUN, CMD and ENTRYPOINT use unless SHELL changes it. */
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -138,7 +136,6 @@ class BuildRun {
     this.useCache = !options.noCache;
   }
 
-  // #region dispatch
   async step(ins: Instruction): Promise<void> {
     if (ins.keyword === 'FROM') return this.from(ins);
     if (ins.keyword === 'ARG') return this.arg(ins);
@@ -153,7 +150,6 @@ class BuildRun {
         return this.metadata(ins);
     }
   }
-  // #endregion dispatch
 
   finalState(): BuildState {
     if (!this.state || (this.state.id === 'scratch' && this.state.layers.length === 0)) {
@@ -190,7 +186,7 @@ class BuildRun {
         layers: [],
         id: 'scratch',
       };
-      this.options.write(' ---> \n');
+      this.options.write(' --->\n');
       return;
     }
     const image = await images.resolve(name).catch(() => {
@@ -207,7 +203,6 @@ class BuildRun {
   }
   // #endregion from
 
-  // #region arg
   private async arg(ins: Instruction): Promise<void> {
     const buildArgs = this.options.buildArgs ?? {};
     const scope = this.state ? this.args : this.globalArgs;
@@ -228,7 +223,6 @@ class BuildRun {
     if (!this.state) return;
     await this.commitMetadata(ins, `ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
   }
-  // #endregion arg
 
   // #region metadata
   /** Instructions that only edit the config: a new config, an empty_layer history row. */

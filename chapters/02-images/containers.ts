@@ -315,7 +315,6 @@ function readRecord(paths: ContainerPaths): ContainerRecord | undefined {
   }
 }
 
-// #region names
 const ADJECTIVES = ['brave', 'calm', 'eager', 'gentle', 'jolly', 'keen', 'lucid', 'quiet', 'sharp', 'swift', 'tidy', 'witty'];
 const SAILORS = ['bligh', 'cook', 'drake', 'earhart', 'hopper', 'magellan', 'nansen', 'shackleton', 'slocum', 'tasman', 'vespucci', 'zheng'];
 
@@ -329,4 +328,3 @@ export function generateName(taken: Set<string>): string {
     if (!taken.has(numbered)) return numbered;
   }
 }
-// #endregion names

@@ -26,7 +26,6 @@ import { chainIds } from './chain-id.js';
 /** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
 export const DEFAULT_ROOT = '/var/lib/skiff';
 
-// #region run-request
 export interface RunRequest {
   image: string;
   name?: string;
@@ -42,7 +41,6 @@ export class NoSuchImageError extends Error {
     super(`No such image: ${reference}`);
   }
 }
-// #endregion run-request
 
 export class Engine {
   readonly images: ImageStore;
@@ -101,7 +99,6 @@ export class Engine {
     return this.builder.build(options);
   }
 
-  // #region images
   async removeImage(reference: string, force = false): Promise<ImageDeleteItem[]> {
     const image = await this.findImage(reference);
     const usedBy = this.containers.list().filter((c) => c.imageId === image.id).map((c) => c.id);
@@ -146,7 +143,6 @@ export class Engine {
     }
     return size;
   }
-  // #endregion images
 
   // #region export-commit
   /** `export`: the container's filesystem, as it sees it, as one tar. */

@@ -88,8 +88,12 @@ export function resolveUser(rootfs: string, spec: string | undefined): ResolvedU
     uid = Number(entry[2]);
     gid = Number(entry[3]);
     home = entry[5] || '/';
+  } else if (name === 'root') {
+    uid = 0; // an image with no /etc/passwd still runs as root
+    home = '/root';
   } else if (/^\d+$/.test(name)) {
     uid = Number(name);
+    if (uid === 0) home = '/root';
   } else {
     throw new StartError(`unable to find user ${name}: no matching entries in passwd file`, 125);
   }

@@ -11,7 +11,6 @@ import type { Engine } from './engine.js';
 import { shortId } from './format.js';
 import type { ImageRecord } from './image-store.js';
 
-// #region inspect
 /** The `docker image inspect` document for one image. */
 export async function inspectImage(engine: Engine, image: ImageRecord): Promise<Record<string, unknown>> {
   const c = image.config.config ?? {};
@@ -52,7 +51,6 @@ export async function inspectImage(engine: Engine, image: ImageRecord): Promise<
     Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
   };
 }
-// #endregion inspect
 
 // #region history
 export interface HistoryRow { image: string; created?: string; createdBy: string; size: number; comment: string }

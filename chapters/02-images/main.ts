@@ -143,7 +143,6 @@ program
   });
 // #endregion run-command
 
-// #region image-commands
 program
   .command('images')
   .description('list images')
@@ -261,9 +260,7 @@ async function confirm(question: string): Promise<boolean> {
   }
   return /^y(es)?$/i.test(Buffer.concat(chunks).toString().split('\n')[0].trim());
 }
-// #endregion image-commands
 
-// #region archive-commands
 program
   .command('load')
   .description('load images from a docker save or OCI layout archive')
@@ -311,9 +308,7 @@ program
 function refuseTerminal(): void {
   if (process.stdout.isTTY) throw new ExitError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
 }
-// #endregion archive-commands
 
-// #region container-commands
 program
   .command('ps')
   .description('list containers')
@@ -362,9 +357,7 @@ program
     const image = await engine().commit(container, reference);
     out(`${image.id}\n`);
   });
-// #endregion container-commands
 
-// #region main
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -375,4 +368,3 @@ try {
 }
 // Leave at once: stdin may still be open, and nothing is left to do.
 process.exit();
-// #endregion main
