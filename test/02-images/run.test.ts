@@ -131,3 +131,11 @@ test('without --rm the stopped container keeps its writable layer until rm', () 
   assert.equal(lab.containerDirs().some((d) => d.startsWith(id)), false);
   assert.match(lab.engine(['rm', 'keeper']).stderr, /No such container: keeper/);
 });
+
+test('-t gives a terminal (\\r\\n, stderr merged, /dev/pts/0); stdin reaches the program only with -i', () => {
+  const tty = lab.engine(['run', '--rm', '-t', 'busybox', 'sh', '-c', 'tty; echo to-stderr >&2']);
+  assert.equal(tty.code, 0);
+  assert.equal(tty.stdout, '/dev/pts/0\r\nto-stderr\r\n');
+  assert.equal(lab.ok(['run', '--rm', '-i', 'busybox', 'cat'], { input: 'piped in\n' }), 'piped in\n');
+  assert.equal(lab.ok(['run', '--rm', 'busybox', 'cat'], { input: 'piped in\n' }), '');
+});
