@@ -140,6 +140,8 @@ class LayerWriter {
   private readonly dirTimes = new Map<string, number>();
   /** Paths this layer itself created (a whiteout never hides them: it applies to lower layers only). */
   private readonly created = new Set<string>();
+  /** Whiteouts this layer made, so a directory later put at the same name becomes opaque. */
+  private readonly whiteouts = new Set<string>();
   private pendingFile: { fd: number; path: string; meta: FileMetadata } | null = null;
 
   constructor(readonly root: string) {
@@ -161,12 +163,17 @@ class LayerWriter {
 
     const path = this.tree.prepareParents(name, rel);
     switch (header.type) {
-      case 'directory':
+      case 'directory': {
+        // A directory where this layer put a whiteout replaces the lower one
+        // entirely: in overlayfs terms, it is opaque.
+        const replacesWhiteout = this.whiteouts.has(rel);
         this.clear(rel, path, true);
         if (!lstatOrUndefined(path)) mkdirSync(path, 0o700);
+        if (replacesWhiteout) makeOpaque(path);
         this.tree.rememberDir(rel);
         this.setDirMetadata(path, meta);
         break;
+      }
       case 'file':
       case 'contiguous-file':
         this.clear(rel, path, false);
@@ -216,10 +223,17 @@ class LayerWriter {
     // `.wh..` and `.wh...` would hide "." or "..": the directory itself, or its parent.
     if (wh.name === '.' || wh.name === '..') throw new UnsafeLayerError(name, `whites out "${wh.name}"`);
     const hiddenRel = parentRel === '' ? wh.name : `${parentRel}/${wh.name}`;
-    if (this.created.has(hiddenRel)) return; // spec: a whiteout never hides its own layer's files
+    if (this.created.has(hiddenRel)) {
+      // The spec: a whiteout never hides its own layer's files, only lower
+      // ones. For a directory of this layer that means: opaque.
+      const stat = lstatOrUndefined(join(this.root, hiddenRel));
+      if (stat?.isDirectory()) makeOpaque(join(this.root, hiddenRel));
+      return;
+    }
     const path = this.tree.prepareParents(name, hiddenRel);
     this.clear(hiddenRel, path, false);
     makeWhiteout(path);
+    this.whiteouts.add(hiddenRel);
   }
   // #endregion whiteout-entry
 
@@ -262,6 +276,7 @@ class LayerWriter {
     else rmSync(path, { recursive: true });
     this.tree.forget(rel);
     this.created.delete(rel);
+    this.whiteouts.delete(rel);
   }
 
   private setDirMetadata(path: string, meta: FileMetadata): void {

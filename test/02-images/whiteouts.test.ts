@@ -87,6 +87,42 @@ describe('whiteouts', () => {
     });
   }
 
+  test('a whiteout and a new directory of the same name in one layer replace the lower directory, in either order', async () => {
+    const lower = await makeTar([
+      { name: 'cfg/', type: 'directory' },
+      { name: 'cfg/old-a', data: 'a' },
+      { name: 'cfg/old-b', data: 'b' },
+    ]);
+    const whiteoutFirst = await makeTar([
+      { name: '.wh.cfg', data: '' },
+      { name: 'cfg/', type: 'directory' },
+      { name: 'cfg/new', data: 'new' },
+    ]);
+    const whiteoutLast = await makeTar([
+      { name: 'cfg/', type: 'directory' },
+      { name: 'cfg/new', data: 'new' },
+      { name: '.wh.cfg', data: '' },
+    ]);
+    const lowerId = chainId(null, sha256(lower) as Digest);
+    await snapshotters.overlay.importLayer(lowerId, null, streamOf(lower));
+    for (const [i, upper] of [whiteoutFirst, whiteoutLast].entries()) {
+      const id = chainId(lowerId, sha256(upper) as Digest);
+      await snapshotters.overlay.importLayer(id, lowerId, streamOf(upper));
+      assert.ok(isOpaque(join(snapshotters.overlay.layerDirs(id)[0], 'cfg')));
+      for (const mode of ['overlay', 'copy'] as const) {
+        const target = join(tmp, `replace-${mode}-${i}`);
+        mkdirSync(target);
+        mountRootfs(await snapshotters[mode].view(`replace-${mode}-${i}`, id), target);
+        try {
+          assert.deepEqual(readdirSync(join(target, 'cfg')), ['new'], `${mode}, whiteout ${i === 0 ? 'first' : 'last'}`);
+        } finally {
+          unmountRootfs(target);
+          await snapshotters[mode].remove(`replace-${mode}-${i}`);
+        }
+      }
+    }
+  });
+
   test('overlay and copy views are identical, file by file', () => {
     assert.ok(views.overlay && views.copy);
     assert.deepEqual(views.copy, views.overlay);
