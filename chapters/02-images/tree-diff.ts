@@ -40,8 +40,9 @@ function compareDir(lower: string, current: string, dirRel: string): Change[] {
   const changes: Change[] = [];
   const here = readdirSync(join(current, dirRel)).sort();
   const below = new Set(readdirSync(join(lower, dirRel)));
+  const present = new Set(here);
   for (const name of [...below].sort()) {
-    if (!here.includes(name)) changes.push({ kind: 'delete', dirRel, name });
+    if (!present.has(name)) changes.push({ kind: 'delete', dirRel, name });
   }
   for (const name of here) {
     const rel = dirRel ? `${dirRel}/${name}` : name;
@@ -74,9 +75,9 @@ function everything(root: string, dirRel: string): Change[] {
 
 /** Same file, as far as metadata can tell? (mtimes within a microsecond: utimes(2) goes through a double.) */
 function sameEntry(aPath: string, a: Stats, bPath: string, b: Stats): boolean {
-  if ((a.mode & 0o177777) !== (b.mode & 0o177777) || a.uid !== b.uid || a.gid !== b.gid) return false;
-  if (!a.isDirectory() && (a.size !== b.size || Math.abs(a.mtimeMs - b.mtimeMs) >= 0.001)) return false;
-  if (a.isDirectory() && Math.abs(a.mtimeMs - b.mtimeMs) >= 0.001) return false;
+  if (a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid) return false; // st_mode: type and permissions
+  if (Math.abs(a.mtimeMs - b.mtimeMs) >= 0.001) return false;
+  if (a.isFile() && a.size !== b.size) return false;
   if (a.isSymbolicLink() && readlinkSync(aPath) !== readlinkSync(bPath)) return false;
   if ((a.isCharacterDevice() || a.isBlockDevice()) && a.rdev !== b.rdev) return false;
   return sameXattrs(readXattrs(aPath), readXattrs(bPath));
