@@ -45,7 +45,7 @@ export function detectSnapshotMode(dir: string): SnapshotMode {
   const forced = process.env.SKIFF_SNAPSHOTTER;
   if (forced === 'copy' || forced === 'overlay') return forced;
   if (forced) throw new Error(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
-  const probe = join(dir, 'tmp', `probe-${randomBytes(6).toString('hex')}`);
+  const probe = join(dir, 'tmp', `${process.pid}-probe-${randomBytes(6).toString('hex')}`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
   try {
     for (const d of [lower, upper, work, merged]) mkdirSync(d, { recursive: true });
@@ -296,8 +296,10 @@ export class Snapshotter {
       rmSync(doomed, { recursive: true, force: true });
       removed.push(snap.chainId);
     }
-    // Leftovers of interrupted imports.
-    for (const name of readdirSync(join(this.dir, 'tmp'))) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
+    // Leftovers of interrupted imports: staging directories whose process is gone.
+    for (const name of readdirSync(join(this.dir, 'tmp'))) {
+      if (!processAlive(Number.parseInt(name, 10))) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
+    }
     return removed;
   }
   // #endregion list-gc
@@ -317,8 +319,9 @@ export class Snapshotter {
     return join(this.dir, hexOf(chainId));
   }
 
+  /** A fresh directory in tmp/, named after this process so gc can tell abandoned ones from busy ones. */
   private stagingDir(): string {
-    const dir = join(this.dir, 'tmp', randomBytes(8).toString('hex'));
+    const dir = join(this.dir, 'tmp', `${process.pid}-${randomBytes(8).toString('hex')}`);
     mkdirSync(dir);
     return dir;
   }
@@ -343,4 +346,15 @@ function diskUsage(path: string): number {
   const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.blocks * 512;
   return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), stat.blocks * 512);
+}
+
+/** Is process `pid` still running? (kill(2) with signal 0 checks without sending anything.) */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
