@@ -3,7 +3,7 @@
 // every source file gets an annotated listing (src/pages/source/), and the
 // public modules get an API reference from TypeDoc.
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, passthroughImageService } from 'astro/config';
 import starlight from '@astrojs/starlight';
@@ -19,6 +19,10 @@ const chapters = listChapters();
 // The public module of a chapter is its index.ts; the API reference grows as
 // chapters gain one (the SDK of chapter 04 above all).
 const entryPoints = chapters.map((c) => join(c.dir, 'index.ts')).filter((p) => existsSync(p));
+
+// The reference is generated afresh each build: no page of a module that is gone.
+const apiDir = join(repoRoot, 'site/src/content/docs/api');
+if (!process.argv.includes('preview')) rmSync(apiDir, { recursive: true, force: true });
 
 const sourceSidebar = {
   label: 'Source listings',
@@ -60,7 +64,7 @@ export default defineConfig({
         ? [
             starlightTypeDoc({
               entryPoints,
-              tsconfig: './tsconfig.typedoc.json',
+              tsconfig: join(repoRoot, 'site/tsconfig.typedoc.json'),
               output: 'api',
               sidebar: { label: 'API reference', collapsed: true },
               typeDoc: {

@@ -34,8 +34,19 @@ function findRepoRoot(): string {
 export const chaptersRoot = join(repoRoot, 'chapters');
 export const fixturesRoot = join(repoRoot, 'site/test-fixtures/chapters');
 
-/** Set SKIFF_BOOK_FIXTURES=1 to build the book with its fixture chapter added. */
-export const withFixtures = (): boolean => process.env.SKIFF_BOOK_FIXTURES === '1';
+/**
+ * SKIFF_BOOK_FIXTURES=1 builds the book with its fixture chapter added;
+ * SKIFF_BOOK_FIXTURES=only builds it with the fixture chapters alone (fast).
+ */
+export const withFixtures = (): boolean => ['1', 'only'].includes(process.env.SKIFF_BOOK_FIXTURES ?? '');
+export const onlyFixtures = (): boolean => process.env.SKIFF_BOOK_FIXTURES === 'only';
+
+/**
+ * Extra chapter roots, repo-relative and colon-separated, for the book's own
+ * tests (a deliberately broken chapter, say): SKIFF_BOOK_EXTRA_CHAPTERS.
+ */
+export const extraChapterRoots = (): string[] =>
+  (process.env.SKIFF_BOOK_EXTRA_CHAPTERS ?? '').split(':').filter(Boolean);
 
 /** The file extensions that count as a chapter's source files. */
 export const SOURCE_EXTENSIONS = ['.ts'] as const;
@@ -73,8 +84,8 @@ export function isSourceFile(path: string): boolean {
 
 /** Every chapter directory (`NN-name`), in order, with its sources. */
 export function listChapters(options: { fixtures?: boolean } = {}): Chapter[] {
-  const roots = [chaptersRoot];
-  if (options.fixtures ?? withFixtures()) roots.unshift(fixturesRoot);
+  const roots = options.fixtures === undefined && onlyFixtures() ? [] : [chaptersRoot];
+  if (options.fixtures ?? withFixtures()) roots.unshift(fixturesRoot, ...extraChapterRoots().map((r) => join(repoRoot, r)));
   const chapters: Chapter[] = [];
   for (const root of roots) {
     if (!existsSync(root)) continue;

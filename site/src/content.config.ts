@@ -6,12 +6,15 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { docsSchema } from '@astrojs/starlight/schema';
 import { slug } from 'github-slugger';
-import { repoRoot, withFixtures } from '../lib/sources.ts';
+import { extraChapterRoots, onlyFixtures, repoRoot, withFixtures } from '../lib/sources.ts';
 
 const SITE_DOCS = 'site/src/content/docs/';
 
-const patterns = [`${SITE_DOCS}**/[^_]*.{md,mdx}`, 'chapters/[0-9][0-9]-*/chapter.mdx'];
-if (withFixtures()) patterns.push('site/test-fixtures/chapters/[0-9][0-9]-*/chapter.mdx');
+const patterns = [`${SITE_DOCS}**/[^_]*.{md,mdx}`];
+if (!onlyFixtures()) patterns.push('chapters/[0-9][0-9]-*/chapter.mdx');
+if (withFixtures()) {
+  for (const root of ['site/test-fixtures/chapters', ...extraChapterRoots()]) patterns.push(`${root}/[0-9][0-9]-*/chapter.mdx`);
+}
 
 function generateId({ entry, data }: { entry: string; data: Record<string, unknown> }): string {
   if (typeof data.slug === 'string') return data.slug;
