@@ -21,7 +21,7 @@ import {
   claimContainerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
 } from './state.js';
-import { relayTerminal } from './terminal.js';
+import { copyWindowSize, relayTerminal } from './terminal.js';
 
 export type { Stdio } from './init-process.js';
 
@@ -147,14 +147,17 @@ function makeFifo(path: string): void {
 
 /**
  * Wait for init's answer. With a terminal, init says which of its
- * descriptors is the pty master; we copy it with pidfd_getfd and tell init
- * we have it. Returns our copy of the master, if any.
+ * descriptors is the pty master; we copy it with pidfd_getfd, give it our
+ * window size, and tell init we have it. Returns our copy of the master, if any.
  */
 export async function waitUntilReady(init: InitProcess): Promise<number | undefined> {
   const message = await init.sync.next();
   if (message?.type === 'ready') {
     const console = message.console !== undefined ? pidfdGetfd(init.pid, message.console) : undefined;
-    if (console !== undefined) init.sync.send({ type: 'console-taken' });
+    if (console !== undefined) {
+      copyWindowSize(console); // before the program can ask for it
+      init.sync.send({ type: 'console-taken' });
+    }
     init.sync.close();
     return console;
   }

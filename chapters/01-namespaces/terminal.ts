@@ -48,6 +48,11 @@ export function setWindowSize(master: number, rows: number, columns: number): vo
   winsize.writeUInt16LE(columns, 2);
   ioctlBuffer(master, TIOCSWINSZ, winsize);
 }
+
+/** Give the pty the size of our own terminal, if we have one. */
+export function copyWindowSize(master: number): void {
+  if (process.stdout.isTTY) setWindowSize(master, process.stdout.rows, process.stdout.columns);
+}
 // #endregion window-size
 
 // #region relay
@@ -59,18 +64,16 @@ export interface Relay {
 }
 
 /**
- * The runtime's side: raw mode on, the window size copied, stdin into the
- * master and the master out to stdout. Reading the master fails with EIO
- * once every slave is closed, which is how we learn the program is gone.
+ * The runtime's side: raw mode on, the window size copied on every
+ * SIGWINCH, stdin into the master and the master out to stdout. Reading
+ * the master fails with EIO once every slave is closed, which is how we
+ * learn the program is gone.
  */
 export function relayTerminal(master: number): Relay {
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
-  const resize = () => {
-    if (process.stdout.isTTY) setWindowSize(master, process.stdout.rows, process.stdout.columns);
-  };
-  resize();
+  const resize = () => copyWindowSize(master);
   process.on('SIGWINCH', resize);
 
   const onInput = (chunk: Buffer) => write(master, chunk, () => {});
