@@ -114,7 +114,11 @@ function metadataOf(header: Header): FileMetadata {
     // GNU tar and Docker write SCHILY.xattr.NAME=VALUE; libarchive writes
     // LIBARCHIVE.xattr.URLENCODED_NAME=BASE64_VALUE.
     if (key.startsWith('SCHILY.xattr.')) {
-      xattrs.set(key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'));
+      // tar-stream decodes PAX values as UTF-8; a binary value that is not
+      // valid UTF-8 arrives with U+FFFD in it and cannot be restored. It is
+      // skipped rather than written wrong (the kernel would refuse a mangled
+      // security.capability, failing the whole layer).
+      if (!value.includes('\uFFFD')) xattrs.set(key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'));
     } else if (key.startsWith('LIBARCHIVE.xattr.')) {
       xattrs.set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value, 'base64'));
     }

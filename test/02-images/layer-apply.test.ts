@@ -107,6 +107,20 @@ describe('applyLayer', () => {
     assert.equal(readFileSync(outside, 'utf8'), 'untouched');
   });
 
+  test('file capabilities written by GNU tar come back (binary xattr values that happen to be valid UTF-8)', async () => {
+    const capSrc = join(tmp, 'cap-src');
+    mkdirSync(capSrc);
+    writeFileSync(join(capSrc, 'ping'), 'pretend ping');
+    // VFS_CAP_REVISION_2 with CAP_NET_RAW (13) permitted and effective, as `setcap cap_net_raw+ep` writes it.
+    const capability = Buffer.from([0x01, 0, 0, 0x02, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    lsetxattr(join(capSrc, 'ping'), 'security.capability', capability);
+    const layer = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-C', capSrc, '-cf', '-', '.']);
+    const out = join(tmp, 'cap-out');
+    mkdirSync(out);
+    await applyLayer(out, streamOf(layer));
+    assert.deepEqual(lgetxattr(join(out, 'ping'), 'security.capability'), capability);
+  });
+
   test('a truncated layer is an error, not a partial success', async () => {
     const out = join(tmp, 'truncated');
     mkdirSync(out);
