@@ -124,6 +124,9 @@ export function normaliser(options: string[]): (line: string) => string {
       // durations: 12ms, 0.53s, 1m2.5s, 3.2µs
       .replace(/\b\d+m\d+(?:\.\d+)?s\b/g, '<duration>')
       .replace(/\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s)\b/g, '<duration>');
+    // Aligned columns move when a field's width changes (a longer pid, say):
+    // runs of spaces inside a line compare as one gap.
+    s = s.replace(/(\S) {2,}(?=\S)/g, '$1  ');
     if (flags.has('sizes')) s = s.replace(/\b\d+(?:\.\d+)?\s?(?:B|kB|KB|KiB|MB|MiB|GB|GiB|bytes)\b/g, '<size>');
     if (flags.has('pids')) s = s.replace(/\b(pid|PID|process)([ =:]+)\d+\b/g, '$1$2<pid>');
     if (flags.has('numbers')) s = s.replace(/\b\d+\b/g, '<n>');
@@ -150,8 +153,8 @@ export function lineDiff(expected: string[], actual: string[]): string {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && expected[i] === actual[j]) (out.push(`  ${expected[i]}`), i++, j++);
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) (out.push(`+ ${actual[j]}`), j++);
-    else (out.push(`- ${expected[i]}`), i++);
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) (out.push(`- ${expected[i]}`), i++);
+    else (out.push(`+ ${actual[j]}`), j++);
   }
   return out.join('\n');
 }

@@ -1,0 +1,82 @@
+// The terminal sessions the book shows are real: each transcript's commands
+// run again, in one bash from the repository root with bin/ on PATH, and
+// their output must match what the book prints once ids, temporary paths,
+// dates and durations are normalised. Re-record with
+//   npm run transcripts:record -- chapters/NN-name/transcripts/NAME.txt
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listChapters, listTranscripts, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
+import { checkTranscript, normaliser, parseTranscript, recordTranscript } from '../../site/lib/transcript.ts';
+
+const FIXTURE = 'site/test-fixtures/chapters/00-fixture/transcripts/echo.txt';
+
+test('the normaliser hides what differs between runs, and only that', () => {
+  const n = normaliser(['normalise: sizes']);
+  assert.equal(n('created 3f2a9c0b1d4e in 12ms'), 'created <id12> in <duration>');
+  assert.equal(n(`sha256:${'ab'.repeat(32)}`), 'sha256:<id64>');
+  assert.equal(n('bundle at /tmp/skiff-x1Y2z3/rootfs'), 'bundle at /tmp/<tmp>/rootfs');
+  assert.equal(n('at 2025-11-22T17:42:26.123Z, up 2 minutes ago'), 'at <date>, up <when> ago');
+  assert.equal(n('Up 3 seconds, took 1.5s, size 4.2MB'), 'Up <uptime>, took <duration>, size <size>');
+  assert.equal(normaliser([])('size 4.2MB, pid 42'), 'size 4.2MB, pid 42', 'sizes and pids only when asked for');
+  assert.equal(normaliser(['replace: pid \\d+ => pid N'])('pid 42'), 'pid N');
+});
+
+test('a transcript that matches passes, and one that does not fails with a diff', () => {
+  assert.deepEqual(checkTranscript(FIXTURE), []);
+  const dir = join(repoRoot, 'test-output', 'transcripts');
+  mkdirSync(dir, { recursive: true });
+  const stale = 'test-output/transcripts/stale.txt';
+  writeFileSync(join(repoRoot, stale), readFileSync(join(repoRoot, FIXTURE), 'utf8').replace('\nhello from the fixture\n', '\ngoodbye\n'));
+  try {
+    const mismatches = checkTranscript(stale);
+    assert.equal(mismatches.length, 1);
+    assert.equal(mismatches[0]!.command, 'echo hello from the fixture');
+    assert.equal(mismatches[0]!.diff, '- goodbye\n+ hello from the fixture');
+    // Recording rewrites it with the real output.
+    recordTranscript(stale);
+    assert.deepEqual(checkTranscript(stale), []);
+    assert.equal(readFileSync(join(repoRoot, stale), 'utf8'), readFileSync(join(repoRoot, FIXTURE), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('commands share one shell, as a reader typing them would', () => {
+  const dir = join(repoRoot, 'test-output', 'transcripts');
+  mkdirSync(dir, { recursive: true });
+  const file = 'test-output/transcripts/state.txt';
+  writeFileSync(join(repoRoot, file), '$ cd test-output && X=42\n$ echo "$X in $(basename $PWD)"\n42 in test-output\n$ echo oops >&2; which skiff-runtime | sed "s|.*/||"\noops\nskiff-runtime\n');
+  try {
+    assert.deepEqual(checkTranscript(file), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every chapter\'s "Run it" shows a transcript, and every transcript is shown', () => {
+  const problems: string[] = [];
+  const shownFiles = new Set<string>();
+  for (const c of listChapters({ fixtures: false })) {
+    if (!c.mdx) continue;
+    const text = readFileSync(c.mdx, 'utf8');
+    const runIt = text.indexOf('\n## Run it');
+    const uses = scanDirectives(c.mdx).filter((u) => u.kind === 'transcript');
+    for (const u of uses) shownFiles.add(u.file);
+    const runItLine = runIt < 0 ? Infinity : text.slice(0, runIt + 1).split('\n').length;
+    if (runIt < 0) problems.push(`${c.slug}: no "## Run it" section`);
+    else if (!uses.some((u) => u.line > runItLine)) problems.push(`${c.slug}: "## Run it" shows no ::transcript`);
+  }
+  for (const t of listTranscripts({ fixtures: false })) if (!shownFiles.has(t)) problems.push(`${t}: no chapter shows it`);
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
+
+for (const file of listTranscripts({ fixtures: false })) {
+  test(`transcript ${file} still matches`, () => {
+    parseTranscript(readFileSync(join(repoRoot, file), 'utf8'), file);
+    const mismatches = checkTranscript(file);
+    const report = mismatches.map((m) => `$ ${m.command}\n${m.diff}`).join('\n\n');
+    if (mismatches.length) assert.fail(`${file}: output changed (- recorded, + now). Re-record with npm run transcripts:record -- ${file}\n\n${report}`);
+  });
+}
