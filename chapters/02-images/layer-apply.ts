@@ -69,7 +69,10 @@ async function peek(input: Readable, count: number): Promise<{ head: Buffer; str
 export async function applyLayer(dir: string, input: Readable): Promise<LayerDigest> {
   const { head, stream } = await peek(input, 4);
   const compression = detectCompression(head);
-  if (compression === 'zstd') throw new Error('zstd-compressed layers are not supported (Node 20 has no zstd)');
+  if (compression === 'zstd') {
+    input.destroy();
+    throw new Error('zstd-compressed layers are not supported (Node 20 has no zstd)');
+  }
 
   const hash = createHash('sha256');
   let size = 0;
@@ -95,6 +98,9 @@ export async function applyLayer(dir: string, input: Readable): Promise<LayerDig
     }
     await flowing;
     writer.finish();
+  } catch (err) {
+    input.destroy(); // stop reading a layer we have given up on
+    throw err;
   } finally {
     writer.close();
   }

@@ -127,6 +127,14 @@ describe('applyLayer', () => {
     await assert.rejects(applyLayer(out, streamOf(layerTar.subarray(0, 5000))), /Unexpected end of data|premature|end/i);
   });
 
+  test('a zstd layer is recognised by its magic bytes and refused by name', async () => {
+    const out = join(tmp, 'zstd');
+    mkdirSync(out);
+    const zstdFrame = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64)]);
+    assert.equal(detectCompression(zstdFrame), 'zstd');
+    await assert.rejects(applyLayer(out, streamOf(zstdFrame)), /zstd-compressed layers are not supported/);
+  });
+
   test('garbage is refused with a clear error', async () => {
     const out = join(tmp, 'garbage');
     mkdirSync(out);
