@@ -28,7 +28,7 @@ import {
   type Owner,
 } from './build-context.js';
 import { chainId, chainIds, type LayerChainId } from './chain-id.js';
-import { digestOf, type Digest } from './digest.js';
+import { digestOf } from './digest.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
 import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
 import { shortId } from './format.js';
@@ -221,7 +221,7 @@ class BuildRun {
       declared.push([name, value]);
     }
     if (!this.state) return;
-    await this.commitMetadata(ins, `ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
+    await this.commitMetadata(`ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
   }
 
   // #region metadata
@@ -233,7 +233,7 @@ class BuildRun {
     switch (ins.keyword) {
       case 'ENV': {
         const pairs = keyValues(ins, vars);
-        return this.commitMetadata(ins, `ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, (c) => {
+        return this.commitMetadata(`ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, (c) => {
           const env = new Map((c.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
           for (const [k, v] of pairs) env.set(k, v);
           c.Env = [...env].map(([k, v]) => `${k}=${v}`);
@@ -241,40 +241,40 @@ class BuildRun {
       }
       case 'LABEL': {
         const pairs = keyValues(ins, vars);
-        return this.commitMetadata(ins, `LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, (c) => {
+        return this.commitMetadata(`LABEL ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, (c) => {
           c.Labels = { ...(c.Labels ?? {}), ...Object.fromEntries(pairs) };
         });
       }
       case 'WORKDIR': {
         const dir = posix.resolve(this.state!.config.config?.WorkingDir || '/', expandWord(ins.args, vars));
-        return this.commitMetadata(ins, `WORKDIR ${dir}`, (c) => void (c.WorkingDir = dir));
+        return this.commitMetadata(`WORKDIR ${dir}`, (c) => void (c.WorkingDir = dir));
       }
       case 'USER': {
         const user = expandWord(ins.args, vars);
-        return this.commitMetadata(ins, `USER ${user}`, (c) => void (c.User = user));
+        return this.commitMetadata(`USER ${user}`, (c) => void (c.User = user));
       }
       case 'EXPOSE': {
         const ports = splitWords(ins.args, vars).map((p) => (p.includes('/') ? p.toLowerCase() : `${p}/tcp`));
-        return this.commitMetadata(ins, `EXPOSE ${ports.join(' ')}`, (c) => {
+        return this.commitMetadata(`EXPOSE ${ports.join(' ')}`, (c) => {
           c.ExposedPorts = { ...(c.ExposedPorts ?? {}), ...Object.fromEntries(ports.map((p) => [p, {}])) };
         });
       }
       case 'VOLUME': {
         const paths = ins.json ?? splitWords(ins.args, vars);
-        return this.commitMetadata(ins, `VOLUME [${paths.join(' ')}]`, (c) => {
+        return this.commitMetadata(`VOLUME [${paths.join(' ')}]`, (c) => {
           c.Volumes = { ...(c.Volumes ?? {}), ...Object.fromEntries(paths.map((p) => [p, {}])) };
         });
       }
       case 'CMD': {
         const cmd = command();
         this.cmdSetHere = true;
-        return this.commitMetadata(ins, `CMD ${JSON.stringify(cmd)}`, (c) => void (c.Cmd = cmd));
+        return this.commitMetadata(`CMD ${JSON.stringify(cmd)}`, (c) => void (c.Cmd = cmd));
       }
       case 'ENTRYPOINT': {
         const entrypoint = ins.json ?? (ins.args ? [...shell, ins.args] : []);
         // An ENTRYPOINT resets a Cmd inherited from the base image (Dockerfile reference, "Understand how CMD and ENTRYPOINT interact").
         const resetCmd = !this.cmdSetHere;
-        return this.commitMetadata(ins, `ENTRYPOINT ${JSON.stringify(entrypoint)}`, (c) => {
+        return this.commitMetadata(`ENTRYPOINT ${JSON.stringify(entrypoint)}`, (c) => {
           c.Entrypoint = entrypoint;
           if (resetCmd) c.Cmd = null;
         });
@@ -282,15 +282,15 @@ class BuildRun {
       case 'SHELL': {
         if (!ins.json) throw new DockerfileError(ins.line, 'SHELL requires the arguments to be in JSON form');
         const shellArgs = ins.json;
-        return this.commitMetadata(ins, `SHELL ${JSON.stringify(shellArgs)}`, (c) => void ((c as { Shell?: string[] }).Shell = shellArgs));
+        return this.commitMetadata(`SHELL ${JSON.stringify(shellArgs)}`, (c) => void ((c as { Shell?: string[] }).Shell = shellArgs));
       }
       case 'STOPSIGNAL': {
         const signal = expandWord(ins.args, vars);
-        return this.commitMetadata(ins, `STOPSIGNAL ${signal}`, (c) => void (c.StopSignal = signal));
+        return this.commitMetadata(`STOPSIGNAL ${signal}`, (c) => void (c.StopSignal = signal));
       }
       case 'MAINTAINER': {
         const author = ins.args;
-        return this.commitMetadata(ins, `MAINTAINER ${author}`, (_c, image) => void (image.author = author));
+        return this.commitMetadata(`MAINTAINER ${author}`, (_c, image) => void (image.author = author));
       }
       default:
         throw new DockerfileError(ins.line, `unknown instruction: ${ins.keyword}`);
@@ -299,11 +299,10 @@ class BuildRun {
 
   /** Applies a config edit as a step of its own: cached, with a `#(nop)` history row. */
   private async commitMetadata(
-    ins: Instruction,
     description: string,
     edit: (config: ContainerConfig, image: OciImageConfig) => void,
   ): Promise<void> {
-    await this.cachedStep(ins, description, '', async (state) => {
+    await this.cachedStep(description, '', async (state) => {
       const config = structuredClone(state.config);
       config.config ??= {};
       edit(config.config, config);
@@ -319,7 +318,6 @@ class BuildRun {
    * on, every later step's parent is new, so the rest of the build runs.
    */
   private async cachedStep(
-    ins: Instruction,
     description: string,
     contentChecksum: string,
     execute: (state: BuildState) => Promise<BuildState>,
@@ -340,7 +338,6 @@ class BuildRun {
     this.state = { ...next, id: digestOf(configBytes) };
     await cache.put(key, { config: configBytes, layers: next.layers });
     this.options.write(` ---> ${shortId(this.state.id)}\n`);
-    void ins;
   }
 
   /** A cache entry is only good while its layers and its top snapshot still exist. */
@@ -371,7 +368,7 @@ class BuildRun {
     const argEnv = [...this.args].filter(([k, v]) => v !== undefined && !envNames.has(k)).map(([k, v]) => `${k}=${v}`);
     const description = `${argEnv.length ? `|${argEnv.length} ${argEnv.join(' ')} ` : ''}${argv.join(' ')}`;
     const printable = argv.map((a) => a).join(' ');
-    await this.cachedStep(ins, description, '', async (current) => {
+    await this.cachedStep(description, '', async (current) => {
       const id = randomBytes(32).toString('hex');
       this.options.write(` ---> Running in ${id.slice(0, 12)}\n`);
       const config: ContainerConfig = {
@@ -409,7 +406,7 @@ class BuildRun {
     const kind = files.length === 1 && !files[0].stats.isDirectory() ? 'file' : sources.length > 1 ? 'multi' : 'dir';
     const description = `${ins.keyword}${chown ? ` --chown=${chown}` : ''} ${kind}:${checksum} in ${dest} `;
 
-    await this.cachedStep(ins, description, checksum, async (current) => {
+    await this.cachedStep(description, checksum, async (current) => {
       const next = await this.changeFilesystem(current, async (rootfs, bundle) => {
         const owner: Owner = chown ? ownerOf(rootfs, chown) : { uid: 0, gid: 0 };
         const firstIsDir = sources.length === 1 && sourceIsDirectory(this.contextDir, sources[0]);

@@ -12,7 +12,6 @@ import { run as runtimeRun, type Stdio } from '../01-namespaces/index.js';
 import { loadArchive, saveArchive, saveArchiveToFile, type LoadedImage } from './archive.js';
 import { Builder, type BuildOptions } from './builder.js';
 import { Containers } from './containers.js';
-import { hexOf, type Digest } from './digest.js';
 import { exportRootfs, importRootfs } from './import-export.js';
 import { runtimeSpec, type RunOverrides } from './image-config.js';
 import { ImageNotFoundError, ImageStore, type ImageDeleteItem, type ImageRecord } from './image-store.js';
@@ -180,6 +179,3 @@ export class Engine {
   }
   // #endregion export-commit
 }
-
-/** `sha256:…` → the 64 hex digits Docker prints for a container or image id. */
-export const fullHex = (digest: Digest): string => hexOf(digest);
