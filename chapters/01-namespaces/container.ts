@@ -16,9 +16,10 @@ import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './in
 import { mknod, pidfdGetfd } from './libc.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
 import { checkSysctls } from './sysctl.js';
+import { readConfigJson } from './bundle.js';
 import type { ResourcesSpec, Spec } from './spec.js';
 import {
-  claimContainerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
+  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
 } from './state.js';
 import { copyWindowSize, relayTerminal } from './terminal.js';
@@ -77,6 +78,19 @@ function resourcesOf(spec: Spec): ResourcesSpec {
   return { ...resources, devices: [...(resources.devices ?? []), ...listed] };
 }
 
+/**
+ * The PID namespace init needs, read from the unchecked JSON when the
+ * answer is plain (a new one, or none); undefined when it names a path to
+ * join, which must wait until the config is checked.
+ */
+function peekPidNamespace(json: unknown): PidNamespace | undefined {
+  const namespaces = (json as { linux?: { namespaces?: unknown } } | null)?.linux?.namespaces;
+  if (!Array.isArray(namespaces)) return undefined;
+  const pid = namespaces.find((ns) => (ns as { type?: unknown } | null)?.type === 'pid') as { path?: unknown } | undefined;
+  if (!pid) return { kind: 'host' };
+  return pid.path === undefined ? { kind: 'new' } : undefined;
+}
+
 function pidNamespaceOf(spec: Spec): PidNamespace {
   const ns = spec.linux?.namespaces?.find((n) => n.type === 'pid');
   if (!ns) return { kind: 'host' };
@@ -96,22 +110,30 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   const id = parseContainerId(options.id);
   const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
   const bundle = resolve(options.bundle);
-  // Loaded on first use: the schema library is the biggest import of the
-  // runtime, and start, state, kill and delete never need it.
-  const { loadSpec } = await import('./spec.js');
-  const spec = loadSpec(bundle);
-  const rootfs = checkBundle(bundle, spec, wantsConsole);
+  const json = readConfigJson(bundle);
+  if (existsSync(containerDir(root, id))) throw new RuntimeError(`container ${JSON.stringify(id)} already exists`);
 
-  claimContainerDir(root, id);
+  // Start init first: a new Node process takes longer to boot than we take
+  // to load the schema library and check the config, and the two overlap.
+  // Init waits on fd 3 for its orders; if the config is refused, we kill it.
+  const early = peekPidNamespace(json);
+  let init = early ? spawnInit(early, options.stdio) : undefined;
+  let claimed = false;
   let cgroup: ContainerCgroup | null = null;
-  let init: InitProcess | undefined;
   let console: number | undefined;
   try {
+    // Loaded on first use: the schema library is the biggest import of the
+    // runtime, and start, state, kill and delete never need it.
+    const { validateSpec } = await import('./spec.js');
+    const spec = validateSpec(json);
+    const rootfs = checkBundle(bundle, spec, wantsConsole);
+    init ??= spawnInit(pidNamespaceOf(spec), options.stdio);
+
+    claimContainerDir(root, id);
+    claimed = true;
     const layout = detectCgroups();
     if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), resourcesOf(spec));
     makeFifo(fifoPath(root, id));
-
-    init = spawnInit(pidNamespaceOf(spec), spec.process.terminal ? ['ignore', 'inherit', 'inherit'] : options.stdio);
     init.sync.send({
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupProcs: cgroup ? procsFiles(cgroup) : [],
@@ -134,7 +156,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     }
     if (cgroup) await destroyCgroup(cgroup);
     if (console !== undefined) closeSync(console);
-    removeContainerDir(root, id);
+    if (claimed) removeContainerDir(root, id);
     throw err;
   }
 }

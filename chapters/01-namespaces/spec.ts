@@ -8,9 +8,8 @@
 // single namespace is made. Fields we do not use (seccomp, apparmor…) are
 // kept but ignored, so that any bundle runc accepts parses here too.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
 import { RuntimeError } from './errors.js';
@@ -164,22 +163,6 @@ export function validateSpec(json: unknown, source = 'config.json'): Spec {
 
 /** Reads and checks `<bundle>/config.json`. */
 export function loadSpec(bundleDir: string): Spec {
-  const file = join(resolve(bundleDir), 'config.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !existsSync(bundleDir)) throw new RuntimeError(`bundle ${bundleDir}: no such directory`);
-    if (code === 'ENOENT') throw new RuntimeError(`bundle ${bundleDir}: no config.json (is this an OCI bundle?)`);
-    throw new RuntimeError(`bundle ${bundleDir}: cannot read config.json: ${code}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new RuntimeError(`config.json: not valid JSON: ${(err as Error).message}`);
-  }
-  return validateSpec(json);
+  return validateSpec(readConfigJson(bundleDir));
 }
 // #endregion validate
