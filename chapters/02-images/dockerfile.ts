@@ -68,6 +68,9 @@ function logicalLines(source: string): LogicalLine[] {
 }
 // #endregion logical-lines
 
+/** Real Dockerfile instructions this builder does not implement: refused by name, not as unknown. */
+const NOT_YET = ['ONBUILD', 'HEALTHCHECK'];
+
 // #region parse
 /** Parses a Dockerfile into instructions; throws DockerfileError naming the line. */
 export function parseDockerfile(source: string): Instruction[] {
@@ -76,6 +79,7 @@ export function parseDockerfile(source: string): Instruction[] {
     const match = /^(\S+)\s*(.*)$/s.exec(text);
     if (!match) continue;
     const keyword = match[1].toUpperCase();
+    if (NOT_YET.includes(keyword)) throw new DockerfileError(line, `${keyword} is not supported by this builder yet`);
     if (!(KEYWORDS as readonly string[]).includes(keyword)) {
       throw new DockerfileError(line, `unknown instruction: ${match[1]}`);
     }

@@ -37,6 +37,10 @@ test('an unknown instruction is refused with its line', () => {
   );
 });
 
+test('real instructions this builder lacks are named as such, not as unknown', () => {
+  assert.throws(() => parseDockerfile('FROM scratch\nHEALTHCHECK CMD true\n'), /line 2: HEALTHCHECK is not supported by this builder yet/);
+});
+
 test('the first instruction must be FROM (ARG may come before it)', () => {
   assert.doesNotThrow(() => parseDockerfile('ARG BASE=busybox\nFROM $BASE\n'));
   assert.throws(() => parseDockerfile('RUN true\n'), /line 1: .*must be FROM/);
