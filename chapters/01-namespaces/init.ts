@@ -18,7 +18,7 @@ import { RuntimeError } from './errors.js';
 import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, sethostname, setns, unshare } from './libc.js';
 import { lookPath } from './lookpath.js';
 import { makeReadonly, maskPaths } from './masked-paths.js';
-import { enterNamespaces, joinNamespace, NAMESPACES, wantsNew, type SupportedNamespace } from './namespaces.js';
+import { enterNamespaces, NAMESPACES, wantsNew, type SupportedNamespace } from './namespaces.js';
 import { bringUpLoopback } from './network.js';
 import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, resolveInRoot } from './rootfs.js';
 import type { ProcessSpec } from './spec.js';
@@ -43,6 +43,8 @@ function initContainer(config: ContainerInitConfig): never {
   makeMountPoint(resolveInRoot(rootfs, spec.process.cwd), true);
   const fifo = openSync(config.fifo, O_PATH);
   const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
+  const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
+  const cgroupNamespaceToJoin = cgroupNamespace?.path ? openSync(cgroupNamespace.path, 'r') : undefined;
 
   pivotInto(rootfs);
   const terminal = spec.process.terminal ? attachConsole('/dev/pts/ptmx', spec.process.user.uid) : undefined;
@@ -54,9 +56,8 @@ function initContainer(config: ContainerInitConfig): never {
   if (spec.hostname !== undefined && wantsNew(namespaces, 'uts')) sethostname(spec.hostname);
   if (wantsNew(namespaces, 'network')) bringUpLoopback();
 
-  const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
   const program = prepareProcess(spec.process, cgroupProcs, () => {
-    if (cgroupNamespace?.path) joinNamespace(cgroupNamespace.path, 'cgroup');
+    if (cgroupNamespaceToJoin !== undefined) setns(cgroupNamespaceToJoin, CLONE.NEWCGROUP);
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
   });
   reportReady(terminal?.master);
