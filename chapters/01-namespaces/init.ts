@@ -135,8 +135,9 @@ interface Program {
 /**
  * The steps shared by both kinds of init, in the order the kernel needs
  * them: find the program while we may still look anywhere; join the cgroup
- * (writing "0" to cgroup.procs means "me") and only then the cgroup
- * namespace, whose root is the cgroup we are in; resource limits while we
+ * (writing "0" to cgroup.procs means "me") this late so that Node's own
+ * memory stays charged to the host, and only then the cgroup namespace,
+ * whose root is the cgroup we are in; resource limits while we
  * may still raise them; the bounding set while we hold CAP_SETPCAP; the
  * user; the final capability sets; no_new_privs.
  */
