@@ -8,7 +8,7 @@
 // common case of a foreground program.
 
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, procsFiles, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
 import { RuntimeError } from './errors.js';
@@ -264,6 +264,11 @@ export interface DeleteOptions extends StateOptions {
 
 export async function deleteContainer(idText: string, { force = false, stateRoot = DEFAULT_STATE_ROOT }: DeleteOptions = {}): Promise<void> {
   const id = parseContainerId(idText);
+  if (force && !existsSync(join(containerDir(stateRoot, id), 'state.json')) && existsSync(containerDir(stateRoot, id))) {
+    // A `create` that was killed before it wrote its state: nothing to stop, only the directory to remove.
+    removeContainerDir(stateRoot, id);
+    return;
+  }
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
   if (status === 'running' && !force) {
