@@ -36,14 +36,15 @@ function regionFigure(node: Node, file: { path?: string }): Node {
   if (!path) fail(file, node, 'needs file="chapters/NN-name/file.ts"');
   const name = attrs.name ?? null;
   let region;
+  let href;
   try {
     region = extractRegion(path, name);
+    href = `${listingHref(path)}#L${region.lineNumbers[0]}`;
   } catch (e) {
     fail(file, node, (e as Error).message);
   }
   const first = region.lineNumbers[0]!;
   const last = region.lineNumbers.at(-1)!;
-  const href = `${listingHref(path)}#L${first}`;
   const caption: Node = {
     type: 'skiffCaption',
     data: { hName: 'figcaption' },

@@ -115,12 +115,30 @@ export function chapterOf(path: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** The URL of a source file's annotated listing (site-absolute, trailing slash). */
+/**
+ * The URL of a source file's annotated listing (site-absolute, trailing
+ * slash): /source/NN-name/file.ts/ for a chapter's file, /source/<path>/ for
+ * any other file of the repository that a chapter shows (scripts/demo.ts).
+ */
 export function listingHref(path: string): string {
   const chapter = chapterOf(path);
-  if (!chapter) throw new Error(`not a chapter source file: ${path}`);
+  if (!chapter) return `/source/${path}/`;
   const inChapter = path.slice(path.indexOf(`chapters/${chapter}/`) + `chapters/${chapter}/`.length);
   return `/source/${chapter}/${inChapter}/`;
+}
+
+/** Files outside the chapters that some chapter shows a region of: they get listings too. */
+export function listOtherShownFiles(options: { fixtures?: boolean } = {}): string[] {
+  const chapters = listChapters(options);
+  const own = new Set(chapters.flatMap((c) => c.sources));
+  const other = new Set<string>();
+  for (const c of chapters) {
+    if (!c.mdx) continue;
+    for (const u of scanDirectives(c.mdx)) {
+      if (u.kind === 'region' && !own.has(u.file) && isSourceFile(u.file) && existsSync(join(repoRoot, u.file))) other.add(u.file);
+    }
+  }
+  return [...other].sort();
 }
 
 /** The URL of a chapter's page. */

@@ -4,13 +4,14 @@
 // keeps two test runs in the same tree from building at once.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../helpers/executables.ts';
 
 export const siteDir = join(repoRoot, 'site');
-export const distDir = join(siteDir, 'dist');
-const stampFile = join(siteDir, '.astro', 'skiff-build-stamp.json');
+// Tests build into test-output/book/<stamp>/, never into site/dist: another
+// test run (or `npm run book:build`) may be rebuilding that while we read.
+const buildsDir = join(repoRoot, 'test-output', 'book');
 const lockFile = join(siteDir, '.astro', 'skiff-build.lock');
 
 const SKIP = new Set(['node_modules', 'dist', '.astro']);
@@ -36,7 +37,10 @@ export function inputStamp(env: NodeJS.ProcessEnv = {}): string {
   return hash.digest('hex');
 }
 
+let locked = false;
+
 function withLock<T>(fn: () => T): T {
+  if (locked) return fn();
   mkdirSync(join(siteDir, '.astro'), { recursive: true });
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
@@ -58,9 +62,11 @@ function withLock<T>(fn: () => T): T {
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }
+  locked = true;
   try {
     return fn();
   } finally {
+    locked = false;
     rmSync(lockFile, { force: true });
   }
 }
@@ -74,40 +80,65 @@ export interface BuildResult {
 export function runAstroBuild(env: NodeJS.ProcessEnv = {}, args: string[] = []): BuildResult {
   const astro = join(siteDir, 'node_modules', 'astro', 'astro.js');
   if (!existsSync(astro)) throw new Error('site/node_modules is missing: run `bash scripts/setup.sh` (or `npm ci` in site/)');
-  const r = spawnSync(process.execPath, [astro, 'build', ...args], {
+  // One build at a time in this tree: builds share site/.astro and the generated API pages.
+  const r = withLock(() => spawnSync(process.execPath, [astro, 'build', ...args], {
     cwd: siteDir,
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: 10 * 60_000,
-  });
+  }));
   return { status: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
 /** The real book, built into site/dist (reused when nothing it is built from changed). */
-let builtHere: { output: string; reused: boolean } | null = null;
+export interface Built {
+  /** The built site. */
+  dir: string;
+  /** What the build printed. */
+  output: string;
+  reused: boolean;
+}
 
-export function ensureBookBuilt(): { output: string; reused: boolean } {
+let builtHere: Built | null = null;
+
+/** The real book, built once for what it is built from now (reused across test files). */
+export function ensureBookBuilt(): Built {
   // Once a test process has a build, it keeps it: chapters may change under
   // a long test run (authors at work), and one run should test one build.
   if (builtHere) return { ...builtHere, reused: true };
   builtHere = withLock(() => {
-    const stamp = inputStamp();
-    if (existsSync(stampFile) && existsSync(join(distDir, 'index.html'))) {
-      const saved = JSON.parse(readFileSync(stampFile, 'utf8')) as { stamp: string; output: string };
-      if (saved.stamp === stamp) return { output: saved.output, reused: true };
+    const stamp = inputStamp().slice(0, 16);
+    const dir = join(buildsDir, stamp);
+    const log = join(buildsDir, `${stamp}.log`);
+    if (existsSync(join(dir, 'index.html')) && existsSync(log)) return { dir, output: readFileSync(log, 'utf8'), reused: true };
+    const temp = `${dir}.${process.pid}.tmp`;
+    rmSync(temp, { recursive: true, force: true });
+    const r = runAstroBuild({}, ['--outDir', temp]);
+    if (r.status !== 0) {
+      rmSync(temp, { recursive: true, force: true });
+      throw new Error(`the book did not build (exit ${r.status}):\n${r.output.split('\n').slice(-60).join('\n')}`);
     }
-    rmSync(stampFile, { force: true });
-    const r = runAstroBuild();
-    if (r.status !== 0) throw new Error(`the book did not build (exit ${r.status}):\n${r.output.split('\n').slice(-60).join('\n')}`);
-    writeFileSync(stampFile, JSON.stringify({ stamp, output: r.output }));
-    return { output: r.output, reused: false };
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
+    writeFileSync(log, r.output);
+    pruneOldBuilds(stamp);
+    return { dir, output: r.output, reused: false };
   });
   return builtHere;
 }
 
+/** Keeps test-output/book/ small: builds of older inputs go once they are an hour old. */
+function pruneOldBuilds(keep: string): void {
+  for (const name of readdirSync(buildsDir)) {
+    if (name.startsWith(keep)) continue;
+    const path = join(buildsDir, name);
+    if (Date.now() - statSync(path).mtimeMs > 3600_000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /** Every HTML page of a built site, as URL paths ("/", "/overview/", …). */
-export function builtPages(dir = distDir): string[] {
+export function builtPages(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {

@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '../helpers/executables.ts';
-import { distDir, ensureBookBuilt } from './book-build.ts';
+import { ensureBookBuilt } from './book-build.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 import { listChapters } from '../../site/lib/sources.ts';
 
@@ -30,8 +30,7 @@ interface Visit {
 const visits = new Map<string, Visit>();
 
 before(async () => {
-  ensureBookBuilt();
-  server = await serveStatic(distDir);
+  server = await serveStatic(ensureBookBuilt().dir);
   // launch() starts chromium with a fresh, temporary user-data-dir of its own.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -66,15 +65,20 @@ async function visit(page: Page, path: string): Promise<Visit> {
     if (m.type() === 'error') errors.push(m.text());
   };
   const onPageError = (e: Error) => errors.push(e.message);
-  const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) =>
-    errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) => {
+    // ERR_ABORTED: a preload or favicon still in flight when the next page
+    // started; a missing file shows up as a console error (HTTP 404) instead.
+    const why = r.failure()?.errorText ?? '';
+    if (why !== 'net::ERR_ABORTED') errors.push(`request failed: ${r.url()} (${why})`);
+  };
   page.on('console', onConsole);
   page.on('pageerror', onPageError);
   page.on('requestfailed', onFailed);
   const response = await page.goto(server.url + path, { waitUntil: 'load' });
   const { ids, links } = await page.evaluate(() => ({
     ids: [...document.querySelectorAll('[id]')].map((e) => e.id).concat([...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name')!)),
-    links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
+    // getAttribute, not .href: links inside inline SVG have no string .href.
+    links: [...document.querySelectorAll('a[href]')].map((a) => new URL(a.getAttribute('href')!, location.href).href),
   }));
   page.off('console', onConsole);
   page.off('pageerror', onPageError);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/executables.ts';
-import { builtPages, distDir, ensureBookBuilt, runAstroBuild } from './book-build.ts';
+import { builtPages, ensureBookBuilt, runAstroBuild } from './book-build.ts';
 import { extractRegion, listChapters, listingHref } from '../../site/lib/sources.ts';
 
 const page = (dir: string, path: string) => readFileSync(join(dir, path, 'index.html'), 'utf8');
@@ -29,7 +29,7 @@ function figures(html: string, cls: string): string[] {
 }
 
 test('the book builds and prints its build time and page weight', () => {
-  const { output, reused } = ensureBookBuilt();
+  const { dir: distDir, output, reused } = ensureBookBuilt();
   const report = output.split('\n').filter((l) => l.includes('[skiff-weigh]'));
   for (const line of report) console.log(line.replace(/^.*\[skiff-weigh\]\s?/, 'book: '));
   if (reused) console.log('book: (reused the build made earlier in this run: nothing it is built from has changed)');
@@ -41,7 +41,7 @@ test('the book builds and prints its build time and page weight', () => {
 });
 
 test('every chapter with prose has a page that ends with "Run it" and "Exercises"', () => {
-  ensureBookBuilt();
+  const distDir = ensureBookBuilt().dir;
   const written = listChapters({ fixtures: false }).filter((c) => c.mdx);
   assert.ok(written.length > 0, 'at least one chapter has a chapter.mdx');
   for (const c of written) {
@@ -53,8 +53,8 @@ test('every chapter with prose has a page that ends with "Run it" and "Exercises
 });
 
 test('every source file under chapters/ has an annotated listing with line anchors', () => {
-  ensureBookBuilt();
-  const pages = new Set(builtPages());
+  const distDir = ensureBookBuilt().dir;
+  const pages = new Set(builtPages(distDir));
   const missing: string[] = [];
   for (const c of listChapters({ fixtures: false })) {
     for (const s of c.sources) {
@@ -72,7 +72,7 @@ test('every source file under chapters/ has an annotated listing with line ancho
 });
 
 test('the overview draws the architecture as inline SVG, each box a link', () => {
-  ensureBookBuilt();
+  const distDir = ensureBookBuilt().dir;
   const html = page(distDir, 'overview');
   const svg = html.slice(html.indexOf('<svg viewBox="0 0 600 600"'), html.indexOf('</svg>', html.indexOf('<svg viewBox="0 0 600 600"')));
   assert.ok(svg.length > 0, 'inline architecture SVG');
@@ -87,13 +87,13 @@ test('the overview draws the architecture as inline SVG, each box a link', () =>
 });
 
 test('the API reference is generated for every chapter with a public module', () => {
-  ensureBookBuilt();
+  const distDir = ensureBookBuilt().dir;
   const publicModules = listChapters({ fixtures: false }).filter((c) => existsSync(join(c.dir, 'index.ts')));
   if (publicModules.length === 0) {
     assert.ok(!existsSync(join(distDir, 'api')), 'no API pages without public modules');
     return;
   }
-  const api = builtPages().filter((p) => p.startsWith('/api/'));
+  const api = builtPages(distDir).filter((p) => p.startsWith('/api/'));
   assert.ok(api.length > 0, 'API pages exist');
   // One public module is documented at /api/ itself; several get a section each.
   if (publicModules.length > 1) for (const c of publicModules) {
@@ -104,7 +104,7 @@ test('the API reference is generated for every chapter with a public module', ()
 // The fixture chapter (site/test-fixtures) has a region with a nested region
 // inside and regions further down the file: the real-line-number cases.
 test('a region is shown with its real line numbers, nested markers removed, linked to its listing', () => {
-  const out = join(repoRoot, 'test-output', 'book-fixture');
+  const out = join(repoRoot, 'test-output', `book-fixture-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   const r = runAstroBuild({ SKIFF_BOOK_FIXTURES: 'only' }, ['--outDir', out]);
   assert.equal(r.status, 0, r.output.split('\n').slice(-40).join('\n'));
@@ -128,21 +128,22 @@ test('a region is shown with its real line numbers, nested markers removed, link
 });
 
 test('an unknown region or directive fails the build with a one-line reason', () => {
-  const root = join(repoRoot, 'test-output', 'book-broken', 'chapters');
+  const base = `test-output/book-broken-${process.pid}`;
+  const root = join(repoRoot, base, 'chapters');
   const chapter = join(root, '98-broken');
-  rmSync(join(repoRoot, 'test-output', 'book-broken'), { recursive: true, force: true });
+  rmSync(join(repoRoot, base), { recursive: true, force: true });
   mkdirSync(chapter, { recursive: true });
   writeFileSync(
     join(chapter, 'chapter.mdx'),
     '---\ntitle: Broken\n---\n\nA chapter that names a region nobody marked:\n\n::region{file="site/test-fixtures/chapters/00-fixture/sample.ts" name="nope"}\n',
   );
-  const out = join(repoRoot, 'test-output', 'book-broken', 'dist');
+  const out = join(repoRoot, base, 'dist');
   try {
-    const r = runAstroBuild({ SKIFF_BOOK_FIXTURES: 'only', SKIFF_BOOK_EXTRA_CHAPTERS: 'test-output/book-broken/chapters' }, ['--outDir', out]);
+    const r = runAstroBuild({ SKIFF_BOOK_FIXTURES: 'only', SKIFF_BOOK_EXTRA_CHAPTERS: `${base}/chapters` }, ['--outDir', out]);
     assert.notEqual(r.status, 0, 'the build fails');
     assert.match(r.output, /98-broken\/chapter\.mdx:7: ::region: no region "nope" in site\/test-fixtures\/chapters\/00-fixture\/sample\.ts \(its regions: greet, body, hash\)/);
   } finally {
-    rmSync(join(repoRoot, 'test-output', 'book-broken'), { recursive: true, force: true });
+    rmSync(join(repoRoot, base), { recursive: true, force: true });
   }
 });
 
