@@ -66,13 +66,18 @@ export default defineConfig({
               entryPoints,
               tsconfig: join(repoRoot, 'site/tsconfig.typedoc.json'),
               output: 'api',
-              sidebar: { label: 'API reference', collapsed: true },
+              // One public module is documented at the top of the reference: name its chapter.
+              sidebar: {
+                label: entryPoints.length === 1 ? `API reference · ${chapters.find((c) => entryPoints[0]!.startsWith(c.dir))!.slug}` : 'API reference',
+                collapsed: true,
+              },
               typeDoc: {
                 excludePrivate: true,
                 // tsc over the whole tree is the type gate; the book documents what is there.
                 skipErrorChecking: true,
                 excludeInternal: true,
                 readme: 'none',
+                name: 'Skiff API reference',
                 disableSources: true,
               },
             }),
