@@ -241,6 +241,7 @@ export async function destroyCgroup(cgroup: ContainerCgroup): Promise<void> {
         // already gone
       }
     }
+    if (isFrozen(cgroup)) await setFrozen(cgroup, false); // frozen processes cannot die
     await new Promise((r) => setTimeout(r, 10));
   }
   removeDirs(cgroup);
@@ -264,6 +265,36 @@ function removeDirs(cgroup: ContainerCgroup): void {
   }
 }
 // #endregion destroy
+
+// #region freeze
+/**
+ * pause and resume: the freezer stops every process of the cgroup where it
+ * stands, without a signal they could see or handle. v1 has a freezer
+ * hierarchy with freezer.state (FROZEN / THAWED, with FREEZING on the way);
+ * v2 has cgroup.freeze in every cgroup, and reports "frozen 1" in
+ * cgroup.events once done.
+ */
+export async function setFrozen(cgroup: ContainerCgroup, frozen: boolean): Promise<void> {
+  for (const dir of cgroup.dirs) {
+    if (existsSync(join(dir, 'freezer.state'))) write(dir, 'freezer.state', frozen ? 'FROZEN' : 'THAWED');
+    else if (existsSync(join(dir, 'cgroup.freeze'))) write(dir, 'cgroup.freeze', frozen ? 1 : 0);
+  }
+  for (let i = 0; i < 1000 && isFrozen(cgroup) !== frozen; i++) await new Promise((r) => setTimeout(r, 2));
+  if (isFrozen(cgroup) !== frozen) throw new RuntimeError(`cgroup: the container did not ${frozen ? 'freeze' : 'thaw'}`);
+}
+
+export function isFrozen(cgroup: ContainerCgroup): boolean {
+  for (const dir of cgroup.dirs) {
+    try {
+      if (existsSync(join(dir, 'freezer.state'))) return readFileSync(join(dir, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+      if (existsSync(join(dir, 'cgroup.events'))) return /^frozen 1$/m.test(readFileSync(join(dir, 'cgroup.events'), 'utf8'));
+    } catch {
+      return false; // removed meanwhile
+    }
+  }
+  return false;
+}
+// #endregion freeze
 
 // #region container-mounts
 /**

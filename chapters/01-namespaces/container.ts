@@ -9,7 +9,7 @@
 
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, procsFiles, type ContainerCgroup } from './cgroups.js';
+import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, procsFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
 import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
@@ -256,6 +256,25 @@ export function kill(idText: string, signal: string | number = 'SIGTERM', { stat
 }
 // #endregion kill
 
+// #region pause
+export async function pause(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): Promise<void> {
+  const id = parseContainerId(idText);
+  const stored = readState(stateRoot, id);
+  const { status } = observeStatus(stateRoot, stored);
+  if (status !== 'running') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not running`);
+  if (!stored.cgroup) throw new RuntimeError(`container ${JSON.stringify(id)} has no cgroup to freeze`);
+  await setFrozen(stored.cgroup, true);
+}
+
+export async function resume(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): Promise<void> {
+  const id = parseContainerId(idText);
+  const stored = readState(stateRoot, id);
+  const { status } = observeStatus(stateRoot, stored);
+  if (status !== 'paused') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not paused`);
+  await setFrozen(stored.cgroup!, false);
+}
+// #endregion pause
+
 // #region delete
 export interface DeleteOptions extends StateOptions {
   /** Kill the container first if it is still running. */
@@ -271,11 +290,13 @@ export async function deleteContainer(idText: string, { force = false, stateRoot
   }
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status === 'running' && !force) {
-    throw new RuntimeError(`cannot delete container ${JSON.stringify(id)}: it is running (kill it first, or use --force)`);
+  if ((status === 'running' || status === 'paused') && !force) {
+    throw new RuntimeError(`cannot delete container ${JSON.stringify(id)}: it is ${status} (kill it first, or use --force)`);
   }
   if (status !== 'stopped') {
     process.kill(stored.pid, 'SIGKILL');
+    // A frozen process cannot act on its SIGKILL until it is thawed (v1).
+    if (status === 'paused') await setFrozen(stored.cgroup!, false);
     for (let i = 0; i < 1000 && isAlive(stored); i++) await sleep(5);
   }
   // PID 1's death took the rest of its PID namespace with it, and its mount

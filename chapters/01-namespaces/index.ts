@@ -10,10 +10,11 @@ export { RuntimeError } from './errors.js';
 export { loadSpec, validateSpec, type Spec, type ProcessSpec, type MountSpec, type NamespaceSpec } from './spec.js';
 export { defaultSpec, DEFAULT_CAPABILITIES, type DefaultSpecOptions } from './default-spec.js';
 export {
-  create, start, state, list, kill, deleteContainer, run, exitStatus,
+  create, start, state, list, kill, pause, resume, deleteContainer, run, exitStatus,
   type CreateOptions, type RunOptions, type DeleteOptions, type StateOptions, type ProcessExit, type Stdio,
 } from './container.js';
 export { exec, type ExecProcess, type ExecOptions } from './exec.js';
 export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
+export { setWindowSize } from './terminal.js';
 // #endregion exports

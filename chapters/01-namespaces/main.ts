@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { create, deleteContainer, kill, list, run, start, state } from './container.js';
+import { create, deleteContainer, kill, list, pause, resume, run, start, state } from './container.js';
 import { defaultSpec } from './default-spec.js';
 import { RuntimeError } from './errors.js';
 import { exec } from './exec.js';
@@ -75,6 +75,12 @@ program.command('state').description("print a container's OCI state").argument('
 
 program.command('kill').description("send a signal to a container's PID 1").argument('<id>').argument('[signal]', 'name or number', 'SIGTERM')
   .action((id: string, signal: string) => kill(id, signal, { stateRoot: root() }));
+
+program.command('pause').description("freeze every process of a container").argument('<id>')
+  .action(async (id: string) => pause(id, { stateRoot: root() }));
+
+program.command('resume').description('thaw a paused container').argument('<id>')
+  .action(async (id: string) => resume(id, { stateRoot: root() }));
 
 program.command('delete').description('delete a stopped container').argument('<id>')
   .option('-f, --force', 'kill it first if it is still running')

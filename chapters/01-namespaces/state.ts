@@ -12,7 +12,7 @@
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerCgroup } from './cgroups.js';
+import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { RuntimeError } from './errors.js';
 import type { Spec } from './spec.js';
@@ -20,7 +20,8 @@ import type { Spec } from './spec.js';
 export const DEFAULT_STATE_ROOT = '/run/skiff';
 
 // #region oci-state
-export type ContainerStatus = 'creating' | 'created' | 'running' | 'stopped';
+/** The spec's four, and runc's `paused` for a container whose cgroup is frozen. */
+export type ContainerStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
 /** The state document of the OCI runtime spec, as `state <id>` prints it. */
 export interface OciState {
@@ -133,7 +134,13 @@ export function isAlive(state: StoredState): boolean {
 
 export function observeStatus(root: string, state: StoredState): OciState {
   const alive = isAlive(state);
-  const status: ContainerStatus = !alive ? 'stopped' : existsSync(fifoPath(root, state.id as ContainerId)) ? 'created' : 'running';
+  const status: ContainerStatus = !alive
+    ? 'stopped'
+    : existsSync(fifoPath(root, state.id as ContainerId))
+      ? 'created'
+      : state.cgroup && isFrozen(state.cgroup)
+        ? 'paused'
+        : 'running';
   const { ociVersion, id, bundle, rootfs, created, annotations } = state;
   return { ociVersion, id, status, pid: alive ? state.pid : 0, bundle, rootfs, created, annotations: annotations ?? {} };
 }
