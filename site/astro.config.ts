@@ -10,6 +10,7 @@ import starlight from '@astrojs/starlight';
 import starlightTypeDoc, { typeDocSidebarGroup } from 'starlight-typedoc';
 import remarkSkiff from './lib/remark-skiff.ts';
 import { pluginSourceLines } from './lib/ec-source-lines.ts';
+import { pluginTranscript } from './lib/ec-transcript.ts';
 import { THEMES } from './lib/listing.ts';
 import { fileName, listChapters, listingHref, repoPath, repoRoot } from './lib/sources.ts';
 import weigh from './lib/weigh.ts';
@@ -57,7 +58,7 @@ export default defineConfig({
       components: { PageTitle: './src/components/PageTitle.astro' },
       expressiveCode: {
         themes: [THEMES.dark, THEMES.light],
-        plugins: [pluginSourceLines()],
+        plugins: [pluginSourceLines(), pluginTranscript()],
         styleOverrides: { borderRadius: '0 0 0.4rem 0.4rem', codeFontSize: '0.85rem' },
       },
       plugins: entryPoints.length

@@ -94,7 +94,7 @@ function transcriptFigure(node: Node, file: { path?: string }): Node {
     type: 'skiffTranscript',
     data: { hName: 'figure', hProperties: { className: ['skiff-transcript'], dataFile: path } },
     children: [
-      { type: 'code', lang: 'shellsession', meta: `frame="terminal" title="${fileName(path)}"`, value },
+      { type: 'code', lang: 'shellsession', meta: `frame="terminal" title="${fileName(path)}" transcript wrap`, value },
     ],
   };
 }
