@@ -16,13 +16,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run as runtimeRun, RuntimeError, state as runtimeState, kill as runtimeKill, type Stdio } from '../01-namespaces/index.js';
-import { resolveInRoot } from '../01-namespaces/rootfs.js';
+import type { RuntimeError, Stdio } from '../01-namespaces/index.js';
 import type { LayerChainId } from './chain-id.js';
 import type { Digest } from './digest.js';
-import { commandLine, runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
+import type { RunOverrides, VolumeMount } from './image-config.js';
 import type { ContainerConfig } from './manifest.js';
-import { mountRootfs, unmountRootfs } from './overlay.js';
 import type { Snapshotter } from './snapshotter.js';
 
 // #region record
@@ -94,21 +92,30 @@ export class Containers {
    * Docker's does.
    */
   async create(input: CreateInput): Promise<ContainerRecord> {
+    const [{ commandLine, runtimeSpec, StartError }, { resolveInRoot }] = await Promise.all([imageConfigModule(), rootfsModule()]);
     const id = randomBytes(32).toString('hex');
-    const name = input.name ?? generateName(new Set(this.list().map((c) => c.name)));
-    this.checkName(name);
+    const taken = await this.list();
+    const name = input.name ?? generateName(new Set(taken.map((c) => c.name)));
+    const badName = nameProblem(name, taken);
+    if (badName) throw new StartError(badName, 125);
     const paths = new ContainerPaths(this.root, id);
     const hostname = input.overrides.hostname ?? id.slice(0, 12);
+    let command: string[] = [];
+    try {
+      command = commandLine(input.config, input.overrides);
+    } catch {
+      // no command at all: runtimeSpec below says so, and the container is kept with that error
+    }
     const record: ContainerRecord = {
       id, name, image: input.image, imageId: input.imageId, parent: input.parent,
-      command: safeCommand(input.config, input.overrides), created: new Date().toISOString(), status: 'created', exitCode: 0,
+      command, created: new Date().toISOString(), status: 'created', exitCode: 0,
     };
     mkdirSync(paths.rootfs, { recursive: true });
     writeRecord(paths, record);
     try {
       await this.snapshotter.prepare(paths.snapshotKey, input.parent);
       const etcFiles = writeEtcFiles(paths, hostname);
-      this.mount(paths);
+      await this.mount(paths);
       try {
         for (const volume of input.overrides.volumes ?? []) makeVolumeSource(volume);
         const spec = runtimeSpec(paths.rootfs, input.config, {
@@ -117,7 +124,7 @@ export class Containers {
         mkdirSync(resolveInRoot(paths.rootfs, spec.process.cwd), { recursive: true }); // `-w /missing` is created
         writeFileSync(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       } finally {
-        this.unmount(paths);
+        await this.unmount(paths);
       }
     } catch (err) {
       if (!(err instanceof StartError) || input.autoRemove) {
@@ -136,25 +143,26 @@ export class Containers {
   // #region start
   /** Runs a created container in the foreground; answers the program's exit code. */
   async start(reference: string, stdio: Stdio): Promise<number> {
-    const record = this.find(reference);
+    const record = await this.find(reference);
+    const [runtime, { StartError }] = await Promise.all([loadRuntime(), imageConfigModule()]);
     const paths = new ContainerPaths(this.root, record.id);
     if (record.status !== 'created') throw new Error(`container ${record.name} has already run; this engine starts a container once`);
     if (record.error) throw new StartError(record.error, record.exitCode);
-    this.mount(paths);
+    await this.mount(paths);
     try {
       record.status = 'running';
       record.startedAt = new Date().toISOString();
       writeRecord(paths, record);
-      record.exitCode = await runtimeRun({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
+      record.exitCode = await runtime.run({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
     } catch (err) {
-      record.exitCode = err instanceof RuntimeError ? startExitCode(err) : 125;
+      record.exitCode = err instanceof runtime.RuntimeError ? startExitCode(err) : 125;
       record.error = (err as Error).message;
-      throw err instanceof RuntimeError ? new StartError(err.message, record.exitCode) : err;
+      throw err instanceof runtime.RuntimeError ? new StartError(err.message, record.exitCode) : err;
     } finally {
       record.status = 'exited';
       record.finishedAt = new Date().toISOString();
       writeRecord(paths, record);
-      this.unmount(paths);
+      await this.unmount(paths);
     }
     return record.exitCode;
   }
@@ -163,16 +171,16 @@ export class Containers {
   // #region remove
   /** `rm`: the record, the writable layer, the mount. A running one only with force (killed first). */
   async remove(reference: string, { force = false } = {}): Promise<ContainerRecord> {
-    const record = this.find(reference);
+    const record = await this.find(reference);
     const paths = new ContainerPaths(this.root, record.id);
-    if (this.status(record) === 'running') {
+    if ((await this.status(record)) === 'running') {
       if (!force) {
         throw new Error(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
       }
-      runtimeKill(record.id, 'SIGKILL', { stateRoot: this.stateRoot });
-      for (let i = 0; i < 100 && this.status(record) === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+      (await loadRuntime()).kill(record.id, 'SIGKILL', { stateRoot: this.stateRoot });
+      for (let i = 0; i < 100 && (await this.status(record)) === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
     }
-    this.unmount(paths);
+    await this.unmount(paths);
     try {
       await this.snapshotter.remove(paths.snapshotKey);
     } catch (err) {
@@ -187,20 +195,20 @@ export class Containers {
   // #endregion remove
 
   /** Every container, newest first. */
-  list(): ContainerRecord[] {
+  async list(): Promise<ContainerRecord[]> {
     const dir = join(this.root, 'containers');
     if (!existsSync(dir)) return [];
-    return readdirSync(dir)
+    const records = readdirSync(dir)
       .filter((name) => /^[a-f0-9]{64}$/.test(name))
       .map((id) => readRecord(new ContainerPaths(this.root, id)))
-      .filter((r): r is ContainerRecord => r !== undefined)
-      .map((r) => ({ ...r, status: this.status(r) }))
-      .sort((a, b) => b.created.localeCompare(a.created));
+      .filter((r): r is ContainerRecord => r !== undefined);
+    for (const r of records) r.status = await this.status(r);
+    return records.sort((a, b) => b.created.localeCompare(a.created));
   }
 
   /** By full id, unique id prefix, or name (Docker's lookup order). */
-  find(reference: string): ContainerRecord {
-    const all = this.list();
+  async find(reference: string): Promise<ContainerRecord> {
+    const all = await this.list();
     const exact = all.find((c) => c.id === reference || c.name === reference.replace(/^\//, ''));
     if (exact) return exact;
     const byPrefix = /^[a-f0-9]+$/.test(reference) ? all.filter((c) => c.id.startsWith(reference)) : [];
@@ -208,11 +216,15 @@ export class Containers {
     throw new ContainerNotFoundError(reference);
   }
 
-  /** A record says running; the runtime knows whether it still is (the engine may have died). */
-  status(record: ContainerRecord): ContainerStatus {
+  /**
+   * A record says running; the runtime knows whether it still is (the
+   * engine may have died). Only then is chapter 01's runtime loaded.
+   */
+  async status(record: ContainerRecord): Promise<ContainerStatus> {
     if (record.status !== 'running') return record.status;
     try {
-      return runtimeState(record.id, { stateRoot: this.stateRoot }).status === 'running' ? 'running' : 'exited';
+      const { state } = await loadRuntime();
+      return state(record.id, { stateRoot: this.stateRoot }).status === 'running' ? 'running' : 'exited';
     } catch {
       return 'exited';
     }
@@ -223,27 +235,36 @@ export class Containers {
   }
 
   /** Mounts the container's root filesystem at its bundle's rootfs (for run, export). */
-  mount(paths: ContainerPaths): void {
+  async mount(paths: ContainerPaths): Promise<void> {
+    const { mountRootfs } = await overlayModule();
     if (!isMountPoint(paths.rootfs)) mountRootfs(this.snapshotter.mounts(paths.snapshotKey), paths.rootfs);
   }
 
-  unmount(paths: ContainerPaths): void {
+  async unmount(paths: ContainerPaths): Promise<void> {
+    const { unmountRootfs } = await overlayModule();
     if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
   }
-
-  private checkName(name: string): void {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
-      throw new StartError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 125);
-    }
-    const taken = this.list().find((c) => c.name === name);
-    if (taken) {
-      throw new StartError(
-        `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-        125,
-      );
-    }
-  }
 }
+
+/** What is wrong with a new container's name, in Docker's words, if anything. */
+function nameProblem(name: string, containers: ContainerRecord[]): string | undefined {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
+    return `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`;
+  }
+  const taken = containers.find((c) => c.name === name);
+  if (taken) {
+    return `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`;
+  }
+  return undefined;
+}
+
+// Loaded by the verbs that make, start or stop a container, so that `ps`
+// and `rmi`, which only read records, load neither chapter 01's runtime nor
+// the libc bindings (koffi) that mounting needs.
+const loadRuntime = () => import('../01-namespaces/index.js');
+const imageConfigModule = () => import('./image-config.js');
+const rootfsModule = () => import('../01-namespaces/rootfs.js');
+const overlayModule = () => import('./overlay.js');
 
 /** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */
 function isMountPoint(target: string): boolean {
@@ -255,14 +276,6 @@ function startExitCode(err: RuntimeError): number {
   if (err.exitCode === 127 || /executable file not found|no such file or directory/.test(err.message)) return 127;
   if (err.exitCode === 126 || /permission denied|is a directory/.test(err.message)) return 126;
   return 125;
-}
-
-function safeCommand(config: ContainerConfig, overrides: CreateInput['overrides']): string[] {
-  try {
-    return commandLine(config, overrides);
-  } catch {
-    return [];
-  }
 }
 
 // #region etc-files

@@ -8,19 +8,29 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { run as runtimeRun, type Stdio } from '../01-namespaces/index.js';
-import { loadArchive, saveArchive, saveArchiveToFile, type LoadedImage } from './archive.js';
-import { Builder, type BuildOptions } from './builder.js';
+import type { Stdio } from '../01-namespaces/index.js';
+import type { LoadedImage } from './archive.js';
+import type { BuildOptions } from './builder.js';
+import { chainIds } from './chain-id.js';
 import { Containers } from './containers.js';
-import { exportRootfs, importRootfs } from './import-export.js';
-import { runtimeSpec, type RunOverrides } from './image-config.js';
+import type { RunOverrides } from './image-config.js';
 import { ImageNotFoundError, ImageStore, type ImageDeleteItem, type ImageRecord } from './image-store.js';
 import { MediaType } from './media-types.js';
 import type { OciImageConfig } from './manifest.js';
 import { familiarString, parseReference } from './reference.js';
 import { Snapshotter } from './snapshotter.js';
 import { unpackImage } from './unpack.js';
-import { chainIds } from './chain-id.js';
+
+// #region lazy-modules
+// Each command is a fresh process, and Node pays for every module it loads
+// (zod's schemas alone are some ninety). So the code of the heavy verbs is
+// loaded by the method that needs it, and `images` loads none of it.
+const builderModule = () => import('./builder.js');
+const archiveModule = () => import('./archive.js');
+const importExportModule = () => import('./import-export.js');
+const imageConfigModule = () => import('./image-config.js');
+const runtimeModule = () => import('../01-namespaces/index.js');
+// #endregion lazy-modules
 
 /** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
 export const DEFAULT_ROOT = '/var/lib/skiff';
@@ -45,14 +55,12 @@ export class Engine {
   readonly images: ImageStore;
   readonly snapshotter: Snapshotter;
   readonly containers: Containers;
-  readonly builder: Builder;
 
   constructor(readonly root: string) {
     this.snapshotter = new Snapshotter(root);
     const snapshotter = this.snapshotter;
     this.images = new ImageStore(root, { snapshots: { gc: async (keep) => snapshotter.gc(keep) } });
     this.containers = new Containers(root, this.snapshotter);
-    this.builder = new Builder(root, this.images, this.snapshotter, (step) => this.runBuildStep(step));
   }
 
   // #region engine-run
@@ -87,25 +95,28 @@ export class Engine {
   // #region build-step
   /** How the builder runs a RUN step: a one-off container on the step's mounted snapshot. */
   private async runBuildStep(step: { id: string; rootfs: string; bundle: string; config: OciImageConfig['config'] }): Promise<number> {
+    const [{ runtimeSpec }, runtime] = await Promise.all([imageConfigModule(), runtimeModule()]);
     const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
     writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
     // The step's output is the build's output; its stdin is nothing, as in `docker build`.
-    return runtimeRun({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+    return runtime.run({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   }
   // #endregion build-step
 
-  build(options: BuildOptions): Promise<ImageRecord> {
-    return this.builder.build(options);
+  async build(options: BuildOptions): Promise<ImageRecord> {
+    const { Builder } = await builderModule();
+    const builder = new Builder(this.root, this.images, this.snapshotter, (step) => this.runBuildStep(step));
+    return builder.build(options);
   }
 
   async removeImage(reference: string, force = false): Promise<ImageDeleteItem[]> {
     const image = await this.findImage(reference);
-    const usedBy = this.containers.list().filter((c) => c.imageId === image.id).map((c) => c.id);
+    const usedBy = (await this.containers.list()).filter((c) => c.imageId === image.id).map((c) => c.id);
     return this.images.remove(reference, { force, usedBy });
   }
 
   async pruneImages(all = false): Promise<{ deleted: ImageDeleteItem[]; spaceReclaimed: number }> {
-    const usedImageIds = new Set(this.containers.list().map((c) => c.imageId));
+    const usedImageIds = new Set((await this.containers.list()).map((c) => c.imageId));
     return this.images.prune({ all, usedImageIds });
   }
 
@@ -114,17 +125,20 @@ export class Engine {
     await this.images.tag(source, target);
   }
 
-  load(input: Readable): Promise<LoadedImage[]> {
+  async load(input: Readable): Promise<LoadedImage[]> {
+    const { loadArchive } = await archiveModule();
     return loadArchive(this.images, input);
   }
 
   async save(references: string[], out: Writable | string): Promise<void> {
     for (const reference of references) await this.findImage(reference);
+    const { saveArchive, saveArchiveToFile } = await archiveModule();
     if (typeof out === 'string') await saveArchiveToFile(this.images, references, out);
     else await saveArchive(this.images, references, out);
   }
 
-  importImage(input: Readable, ref?: string): Promise<ImageRecord> {
+  async importImage(input: Readable, ref?: string): Promise<ImageRecord> {
+    const { importRootfs } = await importExportModule();
     return importRootfs(this.images, this.snapshotter, input, { ref });
   }
 
@@ -146,20 +160,21 @@ export class Engine {
   // #region export-commit
   /** `export`: the container's filesystem, as it sees it, as one tar. */
   async exportContainer(reference: string, out: Writable): Promise<void> {
-    const record = this.containers.find(reference);
+    const record = await this.containers.find(reference);
     const paths = this.containers.paths(record);
-    const wasRunning = this.containers.status(record) === 'running';
-    this.containers.mount(paths);
+    const wasRunning = (await this.containers.status(record)) === 'running';
+    const { exportRootfs } = await importExportModule();
+    await this.containers.mount(paths);
     try {
       await exportRootfs(paths.rootfs, out);
     } finally {
-      if (!wasRunning) this.containers.unmount(paths);
+      if (!wasRunning) await this.containers.unmount(paths);
     }
   }
 
   /** `commit`: the container's writable layer becomes one more layer on its image. */
   async commit(reference: string, ref?: string): Promise<ImageRecord> {
-    const record = this.containers.find(reference);
+    const record = await this.containers.find(reference);
     const image = await this.images.resolve(record.imageId);
     const pass = new PassThrough();
     const [diff, blob] = await Promise.all([

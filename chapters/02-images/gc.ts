@@ -14,7 +14,7 @@ import { abandonedIngests } from './content-store.js';
 import type { Digest } from './digest.js';
 import { readIndex, withLock } from './image-layout.js';
 import type { ImageStore } from './image-store.js';
-import { documentKind, parseImageConfig, parseIndex, parseManifest } from './manifest.js';
+import type { OciImageConfig, OciIndex, OciManifest } from './manifest.js';
 import { Snapshotter } from './snapshotter.js';
 
 /** Whatever keeps snapshots (snapshotter.ts): told which are still needed, it answers what it removed. */
@@ -39,16 +39,14 @@ export async function markLive(store: ImageStore): Promise<{ blobs: Set<Digest>;
   const visit = async (digest: Digest): Promise<void> => {
     if (blobs.has(digest) || !store.content.has(digest)) return;
     blobs.add(digest);
-    const bytes = await store.content.read(digest);
-    if (documentKind(bytes) === 'index') {
-      for (const child of parseIndex(bytes).manifests) await visit(child.digest);
-      return;
-    }
-    const { manifest } = parseManifest(bytes);
-    blobs.add(manifest.config.digest);
-    for (const layer of manifest.layers) blobs.add(layer.digest);
-    if (store.content.has(manifest.config.digest)) {
-      const config = parseImageConfig(await store.content.read(manifest.config.digest));
+    // Documents were checked on their way in; their digest vouches for them now.
+    const doc = await store.content.readJson<Partial<OciIndex & OciManifest>>(digest);
+    for (const child of doc.manifests ?? []) await visit(child.digest); // an index
+    if (!doc.config) return;
+    blobs.add(doc.config.digest);
+    for (const layer of doc.layers ?? []) blobs.add(layer.digest);
+    if (store.content.has(doc.config.digest)) {
+      const config = await store.content.readJson<OciImageConfig>(doc.config.digest);
       for (const id of chainIds(config.rootfs.diff_ids)) chains.add(id);
     }
   };

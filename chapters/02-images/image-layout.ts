@@ -12,7 +12,8 @@ import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { syncDirectory } from './content-store.js';
-import { parseIndex, type OciIndex } from './manifest.js';
+import { isDigest } from './digest.js';
+import type { OciIndex } from './manifest.js';
 import { MediaType } from './media-types.js';
 
 // #region layout
@@ -38,18 +39,32 @@ export async function ensureLayout(dir: string): Promise<void> {
 }
 // #endregion layout
 
+/**
+ * Reads index.json. Only its outline is checked here, not each descriptor
+ * against the schemas of manifest.ts: every command reads the index, and the
+ * schemas are for documents entering the store (image-store.ts, `put`).
+ */
 export async function readIndex(dir: string): Promise<OciIndex> {
   try {
-    return parseIndex(await readFile(join(dir, INDEX_FILE)));
+    return indexOutline(await readFile(join(dir, INDEX_FILE), 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyIndex();
     throw err;
   }
 }
 
-export function readIndexSync(dir: string): OciIndex {
-  if (!existsSync(join(dir, INDEX_FILE))) return emptyIndex();
-  return parseIndex(readFileSync(join(dir, INDEX_FILE)));
+function indexOutline(text: string): OciIndex {
+  let index: Partial<OciIndex> | null;
+  try {
+    index = JSON.parse(text) as Partial<OciIndex> | null;
+  } catch (err) {
+    throw new Error(`invalid ${INDEX_FILE}: ${(err as Error).message}`);
+  }
+  const entries = index?.manifests;
+  if (!Array.isArray(entries) || !entries.every((d) => typeof d?.digest === 'string' && isDigest(d.digest))) {
+    throw new Error(`invalid ${INDEX_FILE}: manifests must be a list of descriptors`);
+  }
+  return index as OciIndex;
 }
 
 // #region atomic-write

@@ -10,21 +10,9 @@
 import { join } from 'node:path';
 import { ContentStore } from './content-store.js';
 import { hexOf, isDigest, type Digest } from './digest.js';
-import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
+import type { GcResult, SnapshotCollector } from './gc.js';
 import { REF_NAME_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
-import {
-  documentKind,
-  encodeJson,
-  parseImageConfig,
-  parseIndex,
-  parseManifest,
-  selectPlatform,
-  type Descriptor,
-  type OciImageConfig,
-  type OciIndex,
-  type OciManifest,
-  type Platform,
-} from './manifest.js';
+import type { Descriptor, OciImageConfig, OciIndex, OciManifest, Platform } from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarString, parseReference, ReferenceError } from './reference.js';
 
@@ -71,6 +59,12 @@ export interface RemoveOptions {
   usedBy?: string[];
 }
 
+/**
+ * The schemas of manifest.ts (zod: some ninety modules to load) are needed
+ * only where a document enters the store, so they are loaded there.
+ */
+const schemas = () => import('./manifest.js');
+
 const shortId = (d: Digest): string => hexOf(d).slice(0, 12);
 
 export class ImageStore {
@@ -89,10 +83,17 @@ export class ImageStore {
     this.lockPath = join(root, 'images.lock');
     this.snapshots = options.snapshots;
   }
-  /** Reads an index entry's manifest and config into a record. */
+  // #region trusted-read
+  /**
+   * Reads an index entry's manifest and config into a record. They are not
+   * checked against the schemas again: `addManifest` checked them on their
+   * way in, and `content.read` proves by their digest that these are the
+   * very bytes it checked. So the commands that only read the store
+   * (`images`, `inspect`, `history`) never load the schema code at all.
+   */
   private async record(entry: Descriptor): Promise<ImageRecord> {
-    const { manifest } = parseManifest(await this.content.read(entry.digest));
-    const config = parseImageConfig(await this.content.read(manifest.config.digest));
+    const manifest = await this.content.readJson<OciManifest>(entry.digest);
+    const config = await this.content.readJson<OciImageConfig>(manifest.config.digest);
     const size = manifest.config.size + manifest.layers.reduce((sum, l) => sum + l.size, 0);
     return {
       name: entry.annotations?.[REF_NAME_ANNOTATION] ?? '',
@@ -105,6 +106,7 @@ export class ImageStore {
       size,
     };
   }
+  // #endregion trusted-read
 
   /** Every image: one record per name, and one per untagged image. */
   async list(): Promise<ImageRecord[]> {
@@ -211,6 +213,7 @@ export class ImageStore {
     ref?: string;
     annotations?: Record<string, string>;
   }): Promise<ImageRecord> {
+    const { encodeJson } = await schemas();
     const config = await this.content.write(encodeJson(input.config));
     const manifest: OciManifest = {
       schemaVersion: 2,
@@ -229,6 +232,7 @@ export class ImageStore {
    * ever names complete images.
    */
   async addManifest(manifestDigest: Digest, ref?: string): Promise<ImageRecord> {
+    const { parseImageConfig, parseManifest } = await schemas();
     const { manifest } = parseManifest(await this.content.read(manifestDigest));
     for (const blob of [manifest.config, ...manifest.layers]) {
       if (!this.content.has(blob.digest)) throw new Error(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
@@ -253,6 +257,7 @@ export class ImageStore {
     bytes: Uint8Array,
     options: { ref?: string; platform?: Platform; mediaType?: string } = {},
   ): Promise<ImageRecord> {
+    const { documentKind, encodeJson, parseIndex, parseManifest, selectPlatform } = await schemas();
     if (documentKind(bytes, options.mediaType) === 'index') {
       const chosen = selectPlatform(parseIndex(bytes), options.platform);
       return this.importManifest(await this.content.read(chosen.digest), { ...options, mediaType: chosen.mediaType });
@@ -358,7 +363,8 @@ export class ImageStore {
   // #endregion prune
 
   /** Frees every blob and snapshot no indexed image refers to. */
-  gc(): Promise<GcResult> {
+  async gc(): Promise<GcResult> {
+    const { collectGarbage } = await import('./gc.js');
     return collectGarbage(this);
   }
 }

@@ -15,7 +15,6 @@ import { Command, CommanderError } from 'commander';
 import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
 import { ago, humanSize, shortId, table, truncate } from './format.js';
-import { parseMemory, parseVolume, StartError } from './image-config.js';
 import type { ImageRecord } from './image-store.js';
 import { inspectImage, historyRows } from './inspect.js';
 import { familiarRepository, parseReference } from './reference.js';
@@ -112,6 +111,7 @@ program
   .option('-t, --tty', 'allocate a pseudo-terminal')
   .option('-i, --interactive', 'keep stdin attached')
   .action(async (image: string, command: string[], flags: RunFlags) => {
+    const { parseMemory, parseVolume, StartError } = await import('./image-config.js');
     let code: number;
     try {
       code = await engine().run({
@@ -314,8 +314,8 @@ program
   .description('list containers')
   .option('-a, --all', 'show stopped containers too')
   .option('-q, --quiet', 'only container ids')
-  .action((flags: { all?: boolean; quiet?: boolean }) => {
-    const containers = engine().containers.list().filter((c) => flags.all || c.status === 'running');
+  .action(async (flags: { all?: boolean; quiet?: boolean }) => {
+    const containers = (await engine().containers.list()).filter((c) => flags.all || c.status === 'running');
     if (flags.quiet) return out(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(''));
     out(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], containers.map(containerRow)));
   });

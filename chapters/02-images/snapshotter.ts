@@ -25,12 +25,18 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { chainId as chainIdOf, type LayerChainId } from './chain-id.js';
-import { copyMetadata, flattenLayers } from './copy-view.js';
 import { hexOf, isDigest, type Digest } from './digest.js';
-import { applyLayer, type LayerDigest } from './layer-apply.js';
-import { writeLayerDiff } from './layer-diff.js';
-import { isInUse, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
-import { writeTreeDiff } from './tree-diff.js';
+import type { LayerDigest } from './layer-apply.js';
+import type { Mount } from './overlay.js';
+
+// The code that reads, writes and mounts layers brings tar-stream and the
+// libc bindings (koffi) with it. Each verb below loads what it uses, so that
+// reading snapshot.json, all `images` does here, loads none of it.
+const layerApply = () => import('./layer-apply.js');
+const layerDiff = () => import('./layer-diff.js');
+const treeDiff = () => import('./tree-diff.js');
+const copyView = () => import('./copy-view.js');
+const overlay = () => import('./overlay.js');
 
 // #region modes
 export type SnapshotMode = 'overlay' | 'copy';
@@ -41,10 +47,11 @@ export type SnapshotMode = 'overlay' | 'copy';
  * mounts a tiny overlay for real: /proc/filesystems may list overlay while
  * the filesystem under `dir` still cannot serve as an upperdir.
  */
-export function detectSnapshotMode(dir: string): SnapshotMode {
+export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
   const forced = process.env.SKIFF_SNAPSHOTTER;
   if (forced === 'copy' || forced === 'overlay') return forced;
   if (forced) throw new Error(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
+  const { mountRootfs, unmountRootfs } = await overlay();
   const probe = join(dir, 'tmp', `${process.pid}-probe-${randomBytes(6).toString('hex')}`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
   try {
@@ -91,8 +98,8 @@ export class Snapshotter {
   }
 
   /** How active snapshots are made on this host (detected once). */
-  get mode(): SnapshotMode {
-    this.modeCache ??= detectSnapshotMode(this.dir);
+  async mode(): Promise<SnapshotMode> {
+    this.modeCache ??= await detectSnapshotMode(this.dir);
     return this.modeCache;
   }
 
@@ -124,6 +131,7 @@ export class Snapshotter {
    */
   async importLayer(chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
     if (parent !== null && !this.exists(parent)) throw new Error(`parent snapshot ${parent} does not exist`);
+    const { applyLayer } = await layerApply();
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
@@ -183,7 +191,8 @@ export class Snapshotter {
     const dir = this.activeDir(key);
     if (existsSync(dir)) throw new Error(`snapshot ${key} already exists`);
     const lowers = this.layerDirs(parent);
-    const mode = this.mode;
+    const mode = await this.mode();
+    const { copyMetadata, flattenLayers } = await copyView();
     const staging = this.stagingDir();
     try {
       if (mode === 'copy') {
@@ -210,8 +219,9 @@ export class Snapshotter {
   async diff(key: string, out: Writable): Promise<LayerDigest> {
     const info = this.activeInfo(key);
     const dir = this.activeDir(key);
-    if (info.mode === 'overlay') return writeLayerDiff(join(dir, 'upper'), out);
+    if (info.mode === 'overlay') return (await layerDiff()).writeLayerDiff(join(dir, 'upper'), out);
     // Copy mode: compare against a fresh copy of what was below.
+    const [{ flattenLayers }, { writeTreeDiff }] = await Promise.all([copyView(), treeDiff()]);
     const lowerView = this.stagingDir();
     try {
       flattenLayers([...this.layerDirs(info.parent)].reverse(), lowerView);
@@ -251,6 +261,7 @@ export class Snapshotter {
   async remove(key: string): Promise<void> {
     const dir = this.activeDir(key);
     if (!existsSync(dir)) throw new Error(`snapshot ${key} does not exist`);
+    const { isInUse } = await overlay();
     for (const sub of ['fs', 'upper']) {
       if (isInUse(join(dir, sub))) throw new Error(`snapshot ${key} is still mounted; unmount it first`);
     }

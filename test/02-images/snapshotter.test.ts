@@ -27,20 +27,20 @@ async function importOne(s: Snapshotter, parent: LayerChainId | null, name: stri
   return id;
 }
 
-test('SKIFF_SNAPSHOTTER forces a mode; otherwise overlayfs is detected by really mounting it', () => {
+test('SKIFF_SNAPSHOTTER forces a mode; otherwise overlayfs is detected by really mounting it', async () => {
   const dir = join(tmp, 'detect');
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   const saved = process.env.SKIFF_SNAPSHOTTER;
   try {
     process.env.SKIFF_SNAPSHOTTER = 'copy';
-    assert.equal(detectSnapshotMode(dir), 'copy');
+    assert.equal(await detectSnapshotMode(dir), 'copy');
     process.env.SKIFF_SNAPSHOTTER = 'overlay';
-    assert.equal(detectSnapshotMode(dir), 'overlay');
+    assert.equal(await detectSnapshotMode(dir), 'overlay');
     process.env.SKIFF_SNAPSHOTTER = 'zfs';
-    assert.throws(() => detectSnapshotMode(dir), /SKIFF_SNAPSHOTTER must be "overlay" or "copy"/);
+    await assert.rejects(detectSnapshotMode(dir), /SKIFF_SNAPSHOTTER must be "overlay" or "copy"/);
     delete process.env.SKIFF_SNAPSHOTTER;
     // This test host has overlayfs on an ext4 root, so detection must find it.
-    assert.equal(detectSnapshotMode(dir), 'overlay');
+    assert.equal(await detectSnapshotMode(dir), 'overlay');
     assert.deepEqual(readdirSync(join(dir, 'tmp')), [], 'the probe cleans up');
   } finally {
     if (saved === undefined) delete process.env.SKIFF_SNAPSHOTTER;
