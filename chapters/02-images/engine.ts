@@ -9,7 +9,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Stdio } from '../01-namespaces/index.js';
-import type { LoadedImage } from './archive.js';
+import type { ArchiveFormat, LoadedImage } from './archive.js';
 import type { BuildOptions } from './builder.js';
 import { chainIds } from './chain-id.js';
 import { Containers } from './containers.js';
@@ -130,11 +130,12 @@ export class Engine {
     return loadArchive(this.images, input);
   }
 
-  async save(references: string[], out: Writable | string): Promise<void> {
+  /** `save`: docker's archive format unless `oci` is asked for (both are read by `load`). */
+  async save(references: string[], out: Writable | string, options: { format?: ArchiveFormat } = {}): Promise<void> {
     for (const reference of references) await this.findImage(reference);
     const { saveArchive, saveArchiveToFile } = await archiveModule();
-    if (typeof out === 'string') await saveArchiveToFile(this.images, references, out);
-    else await saveArchive(this.images, references, out);
+    if (typeof out === 'string') await saveArchiveToFile(this.images, references, out, options);
+    else await saveArchive(this.images, references, out, options);
   }
 
   async importImage(input: Readable, ref?: string): Promise<ImageRecord> {

@@ -275,13 +275,18 @@ program
 
 program
   .command('save')
-  .description('save images to a docker save archive')
+  .description('save images to a docker save archive, or an OCI layout archive')
   .argument('<image...>')
   .option('-o, --output <file>', 'write to this file instead of stdout')
-  .action(async (images: string[], flags: { output?: string }) => {
-    if (flags.output) return engine().save(images, resolve(flags.output));
+  .option('--format <format>', 'docker (what docker load reads) or oci (an OCI Image Layout)', 'docker')
+  .action(async (images: string[], flags: { output?: string; format: string }) => {
+    if (flags.format !== 'docker' && flags.format !== 'oci') {
+      throw new ExitError(`invalid format "${flags.format}": must be "docker" or "oci"`, 1);
+    }
+    const format = flags.format;
+    if (flags.output) return engine().save(images, resolve(flags.output), { format });
     refuseTerminal();
-    await engine().save(images, process.stdout);
+    await engine().save(images, process.stdout, { format });
   });
 
 program

@@ -1,6 +1,7 @@
 // The shapes of skiff-engine's output, docker's: tables, ids, inspect JSON,
 // rmi/tag/prune lines, save/load round trips, and error wording.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,6 +87,32 @@ test('save, rmi, load: the image comes back under its name and runs', () => {
   const viaStdout = lab.engine(['save', 'roundtrip:v1']);
   assert.equal(viaStdout.code, 0);
   assert.equal(readFileSync(archive).length > 0, true);
+});
+
+test('save --format oci writes an OCI layout archive that skopeo reads and load takes back', () => {
+  const archive = join(lab.dir, 'saved-oci.tar');
+  lab.ok(['tag', 'busybox', 'oci-trip:v1']);
+  const [image] = JSON.parse(lab.ok(['inspect', 'oci-trip:v1'])) as Array<{ Id: string; RootFS: { Layers: string[] } }>;
+  lab.ok(['save', '--format', 'oci', '-o', archive, 'oci-trip:v1']);
+  const skopeo = (...args: string[]) => {
+    const r = spawnSync('skopeo', args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const manifest = skopeo('inspect', '--raw', `oci-archive:${archive}`);
+  assert.equal(manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(manifest.config.digest, image.Id, "skopeo finds our config: the image id");
+  const summary = skopeo('inspect', `oci-archive:${archive}`);
+  assert.equal(summary.Os, 'linux');
+  assert.deepEqual(summary.Layers, image.RootFS.Layers, 'an imported layer is stored uncompressed: blob digest = DiffID');
+  lab.ok(['rmi', 'oci-trip:v1']);
+  assert.equal(lab.ok(['load', '-i', archive]), 'Loaded image: oci-trip:v1\n');
+  assert.equal(lab.ok(['run', '--rm', 'oci-trip:v1', 'echo', 'oci']), 'oci\n');
+  const bad = lab.engine(['save', '--format', 'zip', '-o', join(lab.dir, 'never.tar'), 'oci-trip:v1']);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, 'Error: invalid format "zip": must be "docker" or "oci"\n');
+  assert.equal(existsSync(join(lab.dir, 'never.tar')), false);
+  lab.ok(['rmi', 'oci-trip:v1']);
 });
 
 test('image prune -f removes dangling images and reports the space', () => {
