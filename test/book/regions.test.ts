@@ -31,8 +31,8 @@ test('every // #region in chapters/ is shown by a chapter', () => {
       for (const r of regions) if (!isShown(file, r.name)) unshown.push(`${file}:${r.startMarker} region "${r.name}"`);
     }
   }
-  assert.deepEqual(broken, [], `badly marked regions:\n  ${broken.join('\n  ')}`);
-  assert.deepEqual(unshown, [], `${unshown.length} region(s) that no chapter.mdx shows with ::region:\n  ${unshown.join('\n  ')}`);
+  if (broken.length) assert.fail(`badly marked regions:\n  ${broken.join('\n  ')}`);
+  if (unshown.length) assert.fail(`${unshown.length} region(s) that no chapter.mdx shows with ::region:\n  ${unshown.join('\n  ')}`);
 });
 
 test('every source file under chapters/ has a listing and is shown at least in part', () => {
@@ -47,5 +47,5 @@ test('every source file under chapters/ has a listing and is shown at least in p
   }
   // The listing pages are made for exactly these files (see site/src/pages/source):
   // the build test checks that each one exists in the built site.
-  assert.deepEqual(unshown, [], `${unshown.length} source file(s) that no chapter shows any part of:\n  ${unshown.join('\n  ')}`);
+  if (unshown.length) assert.fail(`${unshown.length} source file(s) that no chapter shows any part of:\n  ${unshown.join('\n  ')}`);
 });
