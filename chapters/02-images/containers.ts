@@ -22,6 +22,7 @@ import type { Digest } from './digest.js';
 import type { RunOverrides, VolumeMount } from './image-config.js';
 import type { ContainerConfig } from './manifest.js';
 import type { Snapshotter } from './snapshotter.js';
+import type { AnonymousVolume } from './volumes.js';
 
 // #region record
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -43,6 +44,8 @@ export interface ContainerRecord {
   finishedAt?: string;
   /** Why it could not start, if it could not. */
   error?: string;
+  /** The anonymous volumes made for the image's VOLUME paths. */
+  volumes?: AnonymousVolume[];
 }
 // #endregion record
 
@@ -92,7 +95,9 @@ export class Containers {
    * Docker's does.
    */
   async create(input: CreateInput): Promise<ContainerRecord> {
-    const [{ commandLine, runtimeSpec, StartError }, { resolveInRoot }] = await Promise.all([imageConfigModule(), rootfsModule()]);
+    const [{ commandLine, runtimeSpec, StartError }, { resolveInRoot }, { createAnonymousVolumes }] = await Promise.all([
+      imageConfigModule(), rootfsModule(), volumesModule(),
+    ]);
     const id = randomBytes(32).toString('hex');
     const taken = await this.list();
     const name = input.name ?? generateName(new Set(taken.map((c) => c.name)));
@@ -117,9 +122,13 @@ export class Containers {
       const etcFiles = writeEtcFiles(paths, hostname);
       await this.mount(paths);
       try {
-        for (const volume of input.overrides.volumes ?? []) makeVolumeSource(volume);
+        const binds = input.overrides.volumes ?? [];
+        for (const volume of binds) makeVolumeSource(volume);
+        const anonymous = createAnonymousVolumes(this.root, paths.rootfs, input.config.Volumes, binds);
+        record.volumes = anonymous.volumes;
+        writeRecord(paths, record);
         const spec = runtimeSpec(paths.rootfs, input.config, {
-          ...input.overrides, hostname, etcFiles, cgroupsPath: `skiff/${id}`,
+          ...input.overrides, volumes: [...binds, ...anonymous.mounts], hostname, etcFiles, cgroupsPath: `skiff/${id}`,
         });
         mkdirSync(resolveInRoot(paths.rootfs, spec.process.cwd), { recursive: true }); // `-w /missing` is created
         writeFileSync(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
@@ -128,7 +137,7 @@ export class Containers {
       }
     } catch (err) {
       if (!(err instanceof StartError) || input.autoRemove) {
-        await this.remove(id, { force: true }).catch(() => {});
+        await this.remove(id, { force: true, volumes: true }).catch(() => {});
         throw err;
       }
       record.exitCode = err.exitCode;
@@ -169,8 +178,12 @@ export class Containers {
   // #endregion start
 
   // #region remove
-  /** `rm`: the record, the writable layer, the mount. A running one only with force (killed first). */
-  async remove(reference: string, { force = false } = {}): Promise<ContainerRecord> {
+  /**
+   * `rm`: the record, the writable layer, the mount, and with `volumes`
+   * (`rm -v`, `run --rm`) the anonymous volumes. A running container only
+   * with force (killed first).
+   */
+  async remove(reference: string, { force = false, volumes = false } = {}): Promise<ContainerRecord> {
     const record = await this.find(reference);
     const paths = new ContainerPaths(this.root, record.id);
     if ((await this.status(record)) === 'running') {
@@ -190,6 +203,7 @@ export class Containers {
     const doomed = join(this.root, 'containers', `.removing-${record.id}`);
     renameSync(paths.dir, doomed);
     rmSync(doomed, { recursive: true, force: true });
+    if (volumes && record.volumes?.length) (await volumesModule()).removeVolumes(this.root, record.volumes);
     return record;
   }
   // #endregion remove
@@ -265,6 +279,7 @@ const loadRuntime = () => import('../01-namespaces/index.js');
 const imageConfigModule = () => import('./image-config.js');
 const rootfsModule = () => import('../01-namespaces/rootfs.js');
 const overlayModule = () => import('./overlay.js');
+const volumesModule = () => import('./volumes.js');
 
 /** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */
 function isMountPoint(target: string): boolean {

@@ -77,7 +77,7 @@ export class Engine {
     try {
       return await this.containers.start(record.id, stdio);
     } finally {
-      if (request.remove) await this.containers.remove(record.id, { force: true });
+      if (request.remove) await this.containers.remove(record.id, { force: true, volumes: true });
     }
   }
 

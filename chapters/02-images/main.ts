@@ -339,11 +339,12 @@ program
   .description('remove containers')
   .argument('<container...>')
   .option('-f, --force', 'kill a running container first')
-  .action(async (containers: string[], flags: { force?: boolean }) => {
+  .option('-v, --volumes', 'remove the anonymous volumes of the container too')
+  .action(async (containers: string[], flags: { force?: boolean; volumes?: boolean }) => {
     let failed = false;
     for (const c of containers) {
       try {
-        await engine().containers.remove(c, { force: flags.force });
+        await engine().containers.remove(c, { force: flags.force, volumes: flags.volumes });
         out(`${c}\n`);
       } catch (err) {
         process.stderr.write(`Error: ${(err as Error).message}\n`);

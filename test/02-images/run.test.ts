@@ -1,7 +1,8 @@
 // `skiff-engine run`: the image config applied the way Docker applies it,
 // seen from inside the container, and nothing left behind by --rm.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cgroupDirsOf, EngineLab } from './engine-lab.ts';
@@ -85,6 +86,53 @@ test('-v binds a host directory, read-write or read-only', () => {
   assert.notEqual(ro.code, 0);
   assert.match(ro.stderr, /Read-only file system/);
   assert.equal(existsSync(join(host, 'ro.txt')), false);
+});
+
+test('VOLUME gets an anonymous volume: the image\'s files are in it, writes to it stay out of the writable layer', () => {
+  const ctx = lab.context('ctx-volume', {
+    Dockerfile: 'FROM busybox\nRUN mkdir -p /data && echo from-image > /data/seed && chown 7:8 /data/seed\nVOLUME /data\n',
+  });
+  lab.ok(['build', '-t', 'with-volume', ctx]);
+  const volumes = () => {
+    const dir = join(lab.root, 'volumes');
+    return existsSync(dir) ? readdirSync(dir).sort() : [];
+  };
+  const before = volumes();
+  const script = 'stat -c "%u:%g" /data/seed; cat /data/seed; echo written > /data/new; echo layer > /layer-file; grep -c " /data " /proc/mounts';
+  assert.equal(lab.ok(['run', '--name', 'vol-user', 'with-volume', 'sh', '-c', script]), '7:8\nfrom-image\n1\n');
+  const made = volumes().filter((v) => !before.includes(v));
+  assert.equal(made.length, 1, 'one volume for one VOLUME path');
+  assert.match(made[0], /^[0-9a-f]{64}$/);
+  const data = join(lab.root, 'volumes', made[0], '_data');
+  assert.equal(readFileSync(join(data, 'seed'), 'utf8'), 'from-image\n', 'filled from the image');
+  assert.equal(readFileSync(join(data, 'new'), 'utf8'), 'written\n', "the container's write landed in the volume");
+
+  // Neither export nor commit sees what was written to the volume; both see the writable layer.
+  const exported = join(lab.dir, 'vol-export.tar');
+  lab.ok(['export', '-o', exported, 'vol-user']);
+  const names = execFileSync('tar', ['-tf', exported], { encoding: 'utf8' }).split('\n');
+  assert.ok(names.includes('layer-file') && names.includes('data/seed'), names.join(' '));
+  assert.ok(!names.some((n) => n.endsWith('data/new')), 'the volume is not in export');
+  lab.ok(['commit', 'vol-user', 'vol-committed']);
+  assert.equal(lab.ok(['run', '--rm', 'vol-committed', 'sh', '-c', 'ls /data; cat /layer-file']), 'seed\nlayer\n');
+  assert.deepEqual(volumes(), [...before, ...made].sort(), '--rm took its own volume with it');
+
+  // rm keeps a container's volumes, as docker does; rm -v removes them.
+  lab.ok(['run', '--name', 'vol-kept', 'with-volume', 'true']);
+  const kept = volumes().filter((v) => !before.includes(v) && !made.includes(v));
+  assert.equal(kept.length, 1);
+  lab.ok(['rm', 'vol-kept']);
+  assert.ok(existsSync(join(lab.root, 'volumes', kept[0], '_data', 'seed')));
+  lab.ok(['rm', '-v', 'vol-user']);
+  assert.equal(existsSync(join(lab.root, 'volumes', made[0])), false);
+
+  // -v on the same path replaces the image's volume.
+  const host = join(lab.dir, 'vol-host');
+  mkdirSync(host);
+  writeFileSync(join(host, 'mine'), 'x');
+  assert.equal(lab.ok(['run', '--rm', '-v', `${host}:/data`, 'with-volume', 'ls', '/data']), 'mine\n');
+  assert.deepEqual(volumes(), [...before, ...kept].sort());
+  assert.deepEqual(lab.mounts(), []);
 });
 
 test('--memory and --pids-limit reach the container cgroup', () => {
