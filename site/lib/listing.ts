@@ -114,6 +114,11 @@ async function render(file: string): Promise<Listing> {
     }
   }
   const firstProse = parts.find((p) => p.kind === 'prose');
-  const summary = firstProse && firstProse.kind === 'prose' ? firstProse.markdown.split('\n\n')[0]!.replace(/\s+/g, ' ').replace(/`/g, '').trim() : '';
+  const name = file.split('/').pop()!;
+  // The opening line of a file is "name.ts — what it is for": keep the second half.
+  const summary =
+    firstProse && firstProse.kind === 'prose'
+      ? firstProse.markdown.split('\n\n')[0]!.replace(/\s+/g, ' ').replace(/`/g, '').trim().replace(new RegExp(`^${name.replace(/\./g, '\\.')}\\s+[—–-]+\\s+`), '')
+      : '';
   return { html: `<div class="skiff-listing">${out.join('\n')}</div>`, summary, lineCount: lines.length };
 }
