@@ -298,7 +298,7 @@ export class ImageStore {
     if (used.length > 0 && !options.force) {
       throw new ImageConflictError(
         byName
-          ? `conflict: unable to remove repository reference "${familiar(image.name)}" (must force) - container ${used[0].slice(0, 12)} is using its referenced image ${shortId(image.id)}`
+          ? `conflict: unable to remove repository reference "${input}" (must force) - container ${used[0].slice(0, 12)} is using its referenced image ${shortId(image.id)}`
           : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${used[0].slice(0, 12)}`,
       );
     }

@@ -79,6 +79,35 @@ describe('docker save / load round trip with a real dockerd', () => {
     assert.equal(skiffOk(['run', '--rm', 'interop/busybox:v1', 'sh', '-c', 'echo $GREETING']), 'hello-from-docker\n');
   });
 
+  it('inspect and a refused rmi answer as dockerd does', () => {
+    const name = 'interop/busybox:two';
+    const [ours] = JSON.parse(skiffOk(['inspect', name]));
+    const [theirs] = JSON.parse(dockerd.docker(['image', 'inspect', name]).stdout);
+    for (const key of ['Id', 'RepoTags', 'RepoDigests', 'RootFS', 'Os', 'Architecture']) {
+      assert.deepEqual(ours[key], theirs[key], key);
+    }
+    for (const key of ['Cmd', 'Env', 'Entrypoint', 'WorkingDir', 'User']) {
+      assert.deepEqual(ours.Config[key], theirs.Config[key], `Config.${key}`);
+    }
+
+    // The last name of an image a stopped container uses: both refuse, in the same words.
+    skiffOk(['import', rootfsTar, 'conflicted']);
+    dockerd.docker(['import', rootfsTar, 'conflicted']);
+    skiffOk(['run', '--name', 'user-of-it', 'conflicted', 'true']);
+    dockerd.docker(['run', '--name', 'user-of-it', '--network', 'none', 'conflicted', 'true']);
+    const ourError = skiff(['rmi', 'conflicted']);
+    const theirError = dockerd.docker(['rmi', 'conflicted'], { allowFail: true });
+    assert.equal(ourError.code, 1);
+    assert.notEqual(theirError.status, 0);
+    const words = (text: string) => text.replace(/^(Error: |Error response from daemon: )/, '').replace(/\b[0-9a-f]{12}\b/g, 'ID').trim();
+    assert.equal(words(ourError.stderr), words(theirError.stderr));
+    assert.match(words(ourError.stderr), /^conflict: unable to remove repository reference "conflicted" \(must force\)/);
+    skiffOk(['rm', 'user-of-it']);
+    skiffOk(['rmi', 'conflicted']);
+    dockerd.docker(['rm', 'user-of-it']);
+    dockerd.docker(['rmi', 'conflicted']);
+  });
+
   it('saves what dockerd loads and runs', () => {
     // An image dockerd never had: imported by Skiff itself.
     const id = skiffOk(['import', rootfsTar, 'skiff-made:1']).trim();
