@@ -27,7 +27,7 @@ import {
   type ContextFile,
   type Owner,
 } from './build-context.js';
-import { chainId, chainIds, type LayerChainId } from './chain-id.js';
+import { chainIds, type LayerChainId } from './chain-id.js';
 import { digestOf } from './digest.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
 import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
@@ -474,15 +474,18 @@ class BuildRun {
       }
       tidyMountPoints(upperDirOf(mounts), mountPoints);
 
-      const pass = new PassThrough();
-      const [diff, blob] = await Promise.all([snapshotter.diff(key, pass), images.content.write(pass)]);
-      if (diff.diffId !== blob.digest) throw new Error(`layer digest mismatch: ${diff.diffId} != ${blob.digest}`);
-      const chain = chainId(parent, diff.diffId);
-      await snapshotter.commit(key, chain);
+      // One diff: the snapshotter commits it and, through `tar`, it becomes the layer blob.
+      const tar = new PassThrough();
+      const storing = images.content.write(tar).catch((err: Error) => {
+        tar.destroy(err);
+        throw err;
+      });
+      const [committed, blob] = await Promise.all([snapshotter.commit(key, tar), storing]);
       prepared = false;
+      if (committed.diffId !== blob.digest) throw new Error(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
 
       const config = structuredClone(state.config);
-      config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, diff.diffId] };
+      config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, committed.diffId] };
       const layer: Descriptor = { mediaType: MediaType.ociLayer, digest: blob.digest, size: blob.size };
       return { config, layers: [...state.layers, layer], id: state.id };
     } finally {

@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { chainId as chainIdOf, type LayerChainId } from './chain-id.js';
 import { hexOf, isDigest, type Digest } from './digest.js';
 import type { LayerDigest } from './layer-apply.js';
@@ -232,28 +233,49 @@ export class Snapshotter {
   }
 
   /**
-   * Turns active snapshot `key` into the committed snapshot `chainId`, and
-   * removes `key`. The changes go through the tar format and back
-   * (diff, then apply): a committed snapshot is then always exactly what
-   * its layer tar says, whichever mode made it, with no overlayfs
-   * bookkeeping left in it.
+   * Turns active snapshot `key` into a committed snapshot, and removes
+   * `key`. The changes go through the tar format and back: diffed once,
+   * the one tar stream goes two ways at the same time — into `layer` if
+   * the caller wants the layer (the builder stores it as a blob), and
+   * through applyLayer into the new snapshot. A committed snapshot is then
+   * always exactly what its layer tar says, whichever mode made it, with no
+   * overlayfs bookkeeping left in it. Its name, the ChainID, depends on the
+   * DiffID, known only once the whole tar has gone by: so it is unpacked
+   * in tmp/ and renamed into place at the end, like any imported layer.
    */
-  async commit(key: string, chainId: LayerChainId): Promise<LayerDigest> {
+  async commit(key: string, layer?: Writable): Promise<CommittedSnapshot> {
     const info = this.activeInfo(key);
     if (info.kind !== 'active') throw new Error(`snapshot ${key} is a read-only view and cannot be committed`);
-    if (!this.exists(chainId)) {
+    const { applyLayer } = await layerApply();
+    const staging = this.stagingDir();
+    try {
+      mkdirSync(join(staging, 'fs'));
       const tar = new PassThrough();
-      const importing = this.importLayer(chainId, info.parent, tar).catch((err: Error) => {
+      const toSnapshot = tar.pipe(new PassThrough()); // pipe() to two readers waits for the slower one
+      if (layer) tar.pipe(layer);
+      const diffing = this.diff(key, tar).catch((err: Error) => {
+        toSnapshot.destroy(err);
+        layer?.destroy(err);
+        throw err;
+      });
+      const applying = applyLayer(join(staging, 'fs'), toSnapshot).catch((err: Error) => {
         tar.destroy(err); // stop the diff writer too
         throw err;
       });
-      const [, applied] = await Promise.all([this.diff(key, tar), importing]);
+      const [, applied] = await Promise.all([diffing, applying, layer && finished(layer, { readable: false })]);
+      const snapshot: CommittedSnapshot = {
+        chainId: chainIdOf(info.parent, applied.diffId),
+        parent: info.parent,
+        diffId: applied.diffId,
+        size: applied.size,
+        created: new Date().toISOString(),
+      };
+      this.publish(staging, snapshot);
       await this.remove(key);
-      return applied;
+      return snapshot;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
     }
-    const existing = this.info(chainId);
-    await this.remove(key);
-    return { diffId: existing.diffId, size: existing.size };
   }
   // #endregion diff-commit
 

@@ -94,8 +94,11 @@ for (const mode of ['overlay', 'copy'] as const) {
     test('committing the active snapshot gives a snapshot that looks exactly like the container did', async () => {
       const s = snapshotter();
       const next = chainId(base, diffId);
-      const committed = await s.commit(key, next);
+      const layer = join(tmp, `commit-${mode}.tar`);
+      const committed = await s.commit(key, createWriteStream(layer));
       assert.equal(committed.diffId, diffId, 'commit re-derives the same DiffID');
+      assert.equal(sha256(readFileSync(layer)), diffId, 'the layer it hands out is the tar it committed');
+      assert.equal(committed.chainId, next, 'named by the ChainID of parent and DiffID');
       assert.ok(s.exists(next));
       assert.equal(s.list().active.some((a) => a.key === key), false, 'commit consumes the active snapshot');
       const target = join(tmp, `committed-${mode}`);

@@ -78,7 +78,7 @@ for (const mode of ['overlay', 'copy'] as const) {
       }
       assert.deepEqual(s.mounts('c1'), await Promise.resolve(s.mounts('c1')), 'mounts(key) answers the same again');
       assert.ok(s.usage('c1') > 0);
-      await assert.rejects(s.commit('v1', top), /read-only view/);
+      await assert.rejects(s.commit('v1'), /read-only view/);
       await s.remove('v1');
     });
 
