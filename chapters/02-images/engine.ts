@@ -1,7 +1,7 @@
 // engine.ts — the daemonless engine as a library: images, builds, containers.
 //
 // One object ties the chapter's parts together over one root directory:
-// the image store (STORE's OCI layout), the snapshotter (layers on disk),
+// the image store (an OCI layout), the snapshotter (layers on disk),
 // the builder and the containers. The CLI (main.ts) is a thin shell over
 // these methods, and chapter 03's daemon will call the same ones.
 
