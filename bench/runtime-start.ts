@@ -41,6 +41,8 @@ try {
 
   const floors: Summary[] = [
     timeCommand('node -e 0', () => [process.execPath, '-e', '0']),
+    // init starts with an empty environment: Node's start-up without what ours may ask of it (NODE_OPTIONS, extra CA certificates...)
+    timeCommand('node -e 0, empty env', () => ['env', '-i', process.execPath, '-e', '0']),
     // the runtime's own start-up (Node plus its imports), with no container to run
     timeCommand('skiff-runtime list', () => [...runtimeCommand(), '--root', stateRoot('skiff-list'), 'list']),
     timeCommand(hybrid ? 'crun wrapper alone' : 'sh -c true', () => crunWrapped('true')),

@@ -205,7 +205,20 @@ function applyV2Limits(dir: string, { memory, pids, cpu }: ResourcesSpec): void 
 // #endregion limits-v2
 
 // #region procs
-/** The files init writes "0" into (meaning "me") to join the cgroup. */
+/**
+ * The files init writes "0" into (meaning "me") to join the cgroup. On v1
+ * that is `tasks`, which moves only the calling thread: Node's other
+ * threads stay behind, and execve ends them moments later. Moving a whole
+ * process through cgroup.procs takes a kernel-wide lock whose first taker
+ * waits out an RCU grace period, 10 to 20 ms here; a thread moving itself
+ * skips that lock (kernel/cgroup/cgroup.c, cgroup_procs_write_start). On v2,
+ * outside threaded subtrees, whole processes are all that can move.
+ */
+export function joinFiles(cgroup: ContainerCgroup): string[] {
+  return cgroup.dirs.map((dir) => join(dir, cgroup.version === 'v1' ? 'tasks' : 'cgroup.procs'));
+}
+
+/** The files that list the processes in the cgroup. */
 export function procsFiles(cgroup: ContainerCgroup): string[] {
   return cgroup.dirs.map((dir) => join(dir, 'cgroup.procs'));
 }

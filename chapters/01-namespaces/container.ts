@@ -8,8 +8,8 @@
 // common case of a foreground program.
 
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, procsFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
+import { resolve } from 'node:path';
+import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
 import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
@@ -19,10 +19,11 @@ import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
 import type { ResourcesSpec, Spec } from './spec.js';
 import {
-  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, isAlive, listIds, observeStatus, processStartTime,
+  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
 } from './state.js';
 import { copyWindowSize, relayTerminal } from './terminal.js';
+import { trace } from './trace.js';
 
 export type { Stdio } from './init-process.js';
 
@@ -118,6 +119,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   // Init waits on fd 3 for its orders; if the config is refused, we kill it.
   const early = peekPidNamespace(json);
   let init = early ? spawnInit(early, options.stdio) : undefined;
+  trace('runtime', 'init spawned');
   let claimed = false;
   let cgroup: ContainerCgroup | null = null;
   let console: number | undefined;
@@ -126,6 +128,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // runtime, and start, state, kill and delete never need it.
     const { validateSpec } = await import('./spec.js');
     const spec = validateSpec(json);
+    trace('runtime', 'config checked');
     const rootfs = checkBundle(bundle, spec, wantsConsole);
     init ??= spawnInit(pidNamespaceOf(spec), options.stdio);
 
@@ -136,17 +139,20 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     makeFifo(fifoPath(root, id));
     init.sync.send({
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
-      cgroupProcs: cgroup ? procsFiles(cgroup) : [],
+      cgroupJoin: cgroup ? joinFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
     });
+    trace('runtime', 'cgroup made, config sent');
     console = await waitUntilReady(init);
+    trace('runtime', 'init ready');
 
     const stored: StoredState = {
       ociVersion: spec.ociVersion, id, pid: init.pid, bundle, rootfs, created: new Date().toISOString(),
       annotations: spec.annotations ?? {}, startTime: processStartTime(init.pid) ?? '', cgroup, spec,
     };
     writeState(root, stored);
-    if (options.pidFile) writeAtomically(resolve(options.pidFile), `${init.pid}`);
+    if (options.pidFile) writeAtomically(resolve(options.pidFile), `${init.pid}`, { durable: false });
+    trace('runtime', 'state written: created');
     if (options.onExit) void init.exited.then(options.onExit);
     return { state: observeStatus(root, stored), init, console };
   } catch (err) {
@@ -283,8 +289,9 @@ export interface DeleteOptions extends StateOptions {
 
 export async function deleteContainer(idText: string, { force = false, stateRoot = DEFAULT_STATE_ROOT }: DeleteOptions = {}): Promise<void> {
   const id = parseContainerId(idText);
-  if (force && !existsSync(join(containerDir(stateRoot, id), 'state.json')) && existsSync(containerDir(stateRoot, id))) {
-    // A `create` that was killed before it wrote its state: nothing to stop, only the directory to remove.
+  if (force && existsSync(containerDir(stateRoot, id)) && !hasState(stateRoot, id)) {
+    // A `create` killed before it wrote its state, or a state file a crash
+    // emptied: nothing we can stop, only the directory to remove.
     removeContainerDir(stateRoot, id);
     return;
   }
@@ -323,6 +330,7 @@ export async function run(options: RunOptions): Promise<number> {
   try {
     await start(options.id, { stateRoot });
     const exit = await init.exited;
+    trace('runtime', 'program exited');
     if (relay) await Promise.race([relay.drained, sleep(1000)]);
     return exitStatus(exit);
   } finally {
@@ -330,6 +338,7 @@ export async function run(options: RunOptions): Promise<number> {
     relay?.stop();
     if (console !== undefined) closeSync(console);
     await deleteContainer(options.id, { force: true, stateRoot });
+    trace('runtime', 'deleted');
   }
 }
 // #endregion run

@@ -8,7 +8,7 @@
 // step back.
 
 import { closeSync } from 'node:fs';
-import { procsFiles } from './cgroups.js';
+import { joinFiles } from './cgroups.js';
 import { parseContainerId } from './container-id.js';
 import { exitStatus, waitUntilReady, type Stdio } from './container.js';
 import { RuntimeError } from './errors.js';
@@ -66,7 +66,7 @@ export async function exec(idText: string, proc: ExecProcess, { stateRoot = DEFA
     hasPidNamespace ? { kind: 'join', path: `/proc/${stored.pid}/ns/pid` } : { kind: 'host' },
     processSpec.terminal ? ['ignore', 'inherit', 'inherit'] : stdio,
   );
-  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupProcs: stored.cgroup ? procsFiles(stored.cgroup) : [] });
+  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin: stored.cgroup ? joinFiles(stored.cgroup) : [] });
   const stopForwarding = forwardSignals(init.pid);
   let console: number | undefined;
   let relay: Relay | undefined;

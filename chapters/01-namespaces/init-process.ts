@@ -14,6 +14,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CLONE, setns, unshare } from './libc.js';
 import { SyncPipe } from './sync-pipe.js';
+import { traceEnvironment } from './trace.js';
 import type { Duplex } from 'node:stream';
 
 // #region init-command
@@ -59,7 +60,7 @@ export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit'):
     }
     // detached: init calls setsid(), so it has a session of its own: no
     // terminal signals from ours, and it may take a pty as its own terminal.
-    child = spawn(process.execPath, initCommand(), { stdio: streams, detached: true, cwd: '/', env: {} });
+    child = spawn(process.execPath, initCommand(), { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() });
   } finally {
     setns(ownPidNamespace, CLONE.NEWPID);
     closeSync(ownPidNamespace);

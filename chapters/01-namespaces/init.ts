@@ -25,6 +25,9 @@ import type { ProcessSpec } from './spec.js';
 import { applySysctls } from './sysctl.js';
 import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, type InitConfig } from './sync-pipe.js';
 import { attachConsole } from './terminal.js';
+import { trace, traceBoot } from './trace.js';
+
+traceBoot('init');
 
 const O_PATH = 0o10000000; // open(2): a handle on the file itself, without opening it for I/O
 
@@ -42,7 +45,7 @@ function initContainer(config: ContainerInitConfig): never {
   setupDev(rootfs, spec.linux?.devices, devIsBound);
   makeMountPoint(resolveInRoot(rootfs, spec.process.cwd), true);
   const fifo = openSync(config.fifo, O_PATH);
-  const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
+  const cgroupJoin = config.cgroupJoin.map((file) => openSync(file, constants.O_WRONLY));
   const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
   const cgroupNamespaceToJoin = cgroupNamespace?.path ? openSync(cgroupNamespace.path, 'r') : undefined;
 
@@ -56,7 +59,8 @@ function initContainer(config: ContainerInitConfig): never {
   if (spec.hostname !== undefined && wantsNew(namespaces, 'uts')) sethostname(spec.hostname);
   if (wantsNew(namespaces, 'network')) bringUpLoopback();
 
-  const program = prepareProcess(spec.process, cgroupProcs, () => {
+  trace('init', 'namespaces, mounts, pivot_root, /proc masked');
+  const program = prepareProcess(spec.process, cgroupJoin, () => {
     if (cgroupNamespaceToJoin !== undefined) setns(cgroupNamespaceToJoin, CLONE.NEWCGROUP);
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
   });
@@ -73,6 +77,7 @@ function initContainer(config: ContainerInitConfig): never {
  * (pidfd_getfd): ours closes at execve.
  */
 function reportReady(consoleMaster: number | undefined): void {
+  trace('init', 'cgroup joined, credentials set: ready');
   sendSync({ type: 'ready', console: consoleMaster });
   if (consoleMaster !== undefined) receiveSync();
   started = true;
@@ -103,7 +108,7 @@ function waitForStart(fifo: number): void {
  * before the first setns, while /proc/<pid> is still the host's.
  */
 function initExec(config: ExecInitConfig): never {
-  const cgroupProcs = config.cgroupProcs.map((file) => openSync(file, constants.O_WRONLY));
+  const cgroupJoin = config.cgroupJoin.map((file) => openSync(file, constants.O_WRONLY));
   const open = (type: SupportedNamespace) =>
     config.namespaces.includes(type) ? openSync(`/proc/${config.pid}/ns/${NAMESPACES[type].file}`, 'r') : undefined;
   const joined = { ipc: open('ipc'), uts: open('uts'), network: open('network'), mount: open('mount'), cgroup: open('cgroup') };
@@ -114,7 +119,7 @@ function initExec(config: ExecInitConfig): never {
   }
   chdir(config.process.cwd);
   const terminal = config.process.terminal ? attachConsole('/dev/pts/ptmx', config.process.user.uid) : undefined;
-  const program = prepareProcess(config.process, cgroupProcs, () => {
+  const program = prepareProcess(config.process, cgroupJoin, () => {
     if (joined.cgroup !== undefined) setns(joined.cgroup, CLONE.NEWCGROUP);
   });
   for (const fd of Object.values(joined)) if (fd !== undefined) closeSync(fd);
@@ -135,16 +140,16 @@ interface Program {
 /**
  * The steps shared by both kinds of init, in the order the kernel needs
  * them: find the program while we may still look anywhere; join the cgroup
- * (writing "0" to cgroup.procs means "me") this late so that Node's own
+ * (writing "0" means "me", see joinFiles) this late so that Node's own
  * memory stays charged to the host, and only then the cgroup namespace,
  * whose root is the cgroup we are in; resource limits while we
  * may still raise them; the bounding set while we hold CAP_SETPCAP; the
  * user; the final capability sets; no_new_privs.
  */
-function prepareProcess(proc: ProcessSpec, cgroupProcs: number[], enterCgroupNamespace: () => void): Program {
+function prepareProcess(proc: ProcessSpec, cgroupJoin: number[], enterCgroupNamespace: () => void): Program {
   const env = withHome(proc.env ?? [], proc.user.uid);
   const program = { path: lookPath(proc.args[0]!, env), args: proc.args, env, cwd: proc.cwd };
-  for (const fd of cgroupProcs) {
+  for (const fd of cgroupJoin) {
     writeSync(fd, '0');
     closeSync(fd);
   }
@@ -177,6 +182,7 @@ function execProgram(program: Program): never {
     }
   }
   for (const fd of [0, 1, 2]) keepOpenOnExec(fd);
+  trace('init', 'started: execve');
   return execve(program.path, program.args, program.env);
 }
 // #endregion exec-program
@@ -199,6 +205,7 @@ function fail(err: unknown): never {
 
 try {
   const config = receiveSync<InitConfig>();
+  trace('init', 'config received');
   if (config.kind === 'container') initContainer(config);
   else initExec(config);
 } catch (err) {

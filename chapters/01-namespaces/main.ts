@@ -5,21 +5,53 @@
 // with the other: `create`, `start`, `state`, `kill`, `delete`, `list`,
 // `run`, `exec`, with the state directory under --root. Every failure ends
 // as one line on stderr and a non-zero exit status.
+//
+// The flags are parsed with node:util's parseArgs rather than a CLI
+// framework: every container start pays for this process's imports, and a
+// framework cost more to load than the commands it parses (see "Where the
+// time goes" in the chapter).
 
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { create, deleteContainer, kill, list, pause, resume, run, start, state } from './container.js';
 import { defaultSpec } from './default-spec.js';
 import { RuntimeError } from './errors.js';
 import { exec } from './exec.js';
 import { DEFAULT_STATE_ROOT, writeAtomically, type OciState } from './state.js';
+import { trace, traceBoot } from './trace.js';
+
+traceBoot('runtime');
+
+// #region command-table
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** One subcommand: how it is written, and what it does with its words and flags. */
+interface Command {
+  usage: string;
+  summary: string;
+  options?: Options;
+  /** Resolves with the exit status, or with nothing for 0. */
+  action(words: string[], flags: Flags, stateRoot: string): Promise<number | void> | number | void;
+}
+
+/** The value of a string flag; parseArgs has already refused a flag without its value. */
+const stringFlag = (value: Flags[string]) => (typeof value === 'string' ? value : undefined);
+const stringFlags = (value: Flags[string]) => (Array.isArray(value) ? value.map(String) : []);
+
+/** The positional word at `index`, or a one-line error naming what is missing. */
+function word(words: string[], index: number, what: string): string {
+  const value = words[index];
+  if (value === undefined) throw new RuntimeError(`missing ${what}`);
+  return value;
+}
+const containerId = (words: string[]) => word(words, 0, 'a container id');
+const bundleOption = { bundle: { type: 'string', short: 'b', default: '.' } } satisfies Options;
+// #endregion command-table
 
 // #region parse-helpers
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 /** "64m" → 67108864: docker's size suffixes, powers of 1024. */
 export function parseBytes(text: string): number {
   const match = /^(\d+)([kmgt]?)b?$/i.exec(text.trim());
@@ -32,66 +64,79 @@ function parseCount(text: string): number {
   if (!/^-?\d+$/.test(text)) throw new RuntimeError(`invalid number ${JSON.stringify(text)}`);
   return Number(text);
 }
+
+function parseUser(text: string): { uid: number; gid: number } {
+  const [uid, gid = uid] = text.split(':');
+  if (!/^\d+$/.test(uid!) || !/^\d+$/.test(gid!)) throw new RuntimeError(`invalid user ${JSON.stringify(text)}: use numeric uid[:gid]`);
+  return { uid: Number(uid), gid: Number(gid) };
+}
 // #endregion parse-helpers
 
-const program = new Command('skiff-runtime')
-  .description('Run OCI bundles in Linux namespaces: a runc-like runtime written in TypeScript.')
-  .option('--root <dir>', 'directory for container state', DEFAULT_STATE_ROOT)
-  .showHelpAfterError(false)
-  .configureOutput({ outputError: (text, write) => write(`skiff-runtime: ${text.replace(/^error: /, '')}`) })
-  .exitOverride();
-
-const root = () => resolve(program.opts<{ root: string }>().root);
-
 // #region lifecycle-commands
-program
-  .command('spec')
-  .description('write a default config.json into a bundle directory, like `runc spec`')
-  .argument('[command...]', 'the program to run (default: sh)')
-  .option('-b, --bundle <dir>', 'bundle directory', '.')
-  .option('--rootfs <dir>', 'root filesystem, relative to the bundle', 'rootfs')
-  .action((command: string[], opts: { bundle: string; rootfs: string }) => {
-    const file = join(resolve(opts.bundle), 'config.json');
-    if (existsSync(file)) throw new RuntimeError(`${file} already exists`);
-    const spec = defaultSpec({ args: command.length ? command : ['sh'], rootfs: opts.rootfs });
-    writeAtomically(file, JSON.stringify(spec, null, 2) + '\n');
-  });
+const LIFECYCLE: Record<string, Command> = {
+  spec: {
+    usage: 'spec [-b DIR] [--rootfs DIR] [-- COMMAND ARGS...]',
+    summary: 'write a default config.json into a bundle directory, like `runc spec`',
+    options: { ...bundleOption, rootfs: { type: 'string', default: 'rootfs' } },
+    action(command, flags) {
+      const file = join(resolve(stringFlag(flags.bundle)!), 'config.json');
+      if (existsSync(file)) throw new RuntimeError(`${file} already exists`);
+      const spec = defaultSpec({ args: command.length ? command : ['sh'], rootfs: stringFlag(flags.rootfs) });
+      writeAtomically(file, JSON.stringify(spec, null, 2) + '\n');
+    },
+  },
+  create: {
+    usage: 'create <id> [-b DIR] [--pid-file FILE]',
+    summary: 'create a container from a bundle; it waits for `start`',
+    options: { ...bundleOption, 'pid-file': { type: 'string' } },
+    async action(words, flags, stateRoot) {
+      await create({ id: containerId(words), bundle: stringFlag(flags.bundle)!, stateRoot, pidFile: stringFlag(flags['pid-file']) });
+    },
+  },
+  start: {
+    usage: 'start <id>',
+    summary: 'start a created container',
+    action: (words, _, stateRoot) => start(containerId(words), { stateRoot }),
+  },
+  state: {
+    usage: 'state <id>',
+    summary: "print a container's OCI state",
+    action: (words, _, stateRoot) => console.log(JSON.stringify(state(containerId(words), { stateRoot }), null, 2)),
+  },
+  kill: {
+    usage: 'kill <id> [SIGNAL]',
+    summary: "send a signal (a name or a number; SIGTERM if none) to a container's PID 1",
+    action: (words, _, stateRoot) => kill(containerId(words), words[1] ?? 'SIGTERM', { stateRoot }),
+  },
+  pause: {
+    usage: 'pause <id>',
+    summary: 'freeze every process of a container',
+    action: (words, _, stateRoot) => pause(containerId(words), { stateRoot }),
+  },
+  resume: {
+    usage: 'resume <id>',
+    summary: 'thaw a paused container',
+    action: (words, _, stateRoot) => resume(containerId(words), { stateRoot }),
+  },
+  delete: {
+    usage: 'delete [-f] <id>',
+    summary: 'delete a stopped container; with -f (--force), kill it first if it still runs',
+    options: { force: { type: 'boolean', short: 'f' } },
+    action: (words, flags, stateRoot) => deleteContainer(containerId(words), { force: flags.force === true, stateRoot }),
+  },
+  list: {
+    usage: 'list [-f table|json] [-q]',
+    summary: 'list containers',
+    options: { format: { type: 'string', short: 'f', default: 'table' }, quiet: { type: 'boolean', short: 'q' } },
+    action(_, flags, stateRoot) {
+      const format = stringFlag(flags.format)!;
+      if (format !== 'table' && format !== 'json') throw new RuntimeError(`invalid format ${JSON.stringify(format)}: use table or json`);
+      printList(list({ stateRoot }), { format, quiet: flags.quiet === true });
+    },
+  },
+};
 
-program
-  .command('create')
-  .description('create a container from a bundle; it waits for `start`')
-  .argument('<id>')
-  .option('-b, --bundle <dir>', 'bundle directory', '.')
-  .option('--pid-file <file>', 'write the container PID 1 host pid here')
-  .action(async (id: string, opts: { bundle: string; pidFile?: string }) => {
-    await create({ id, bundle: opts.bundle, stateRoot: root(), pidFile: opts.pidFile });
-  });
-
-program.command('start').description('start a created container').argument('<id>')
-  .action(async (id: string) => start(id, { stateRoot: root() }));
-
-program.command('state').description("print a container's OCI state").argument('<id>')
-  .action((id: string) => console.log(JSON.stringify(state(id, { stateRoot: root() }), null, 2)));
-
-program.command('kill').description("send a signal to a container's PID 1").argument('<id>').argument('[signal]', 'name or number', 'SIGTERM')
-  .action((id: string, signal: string) => kill(id, signal, { stateRoot: root() }));
-
-program.command('pause').description("freeze every process of a container").argument('<id>')
-  .action(async (id: string) => pause(id, { stateRoot: root() }));
-
-program.command('resume').description('thaw a paused container').argument('<id>')
-  .action(async (id: string) => resume(id, { stateRoot: root() }));
-
-program.command('delete').description('delete a stopped container').argument('<id>')
-  .option('-f, --force', 'kill it first if it is still running')
-  .action(async (id: string, opts: { force?: boolean }) => deleteContainer(id, { force: opts.force, stateRoot: root() }));
-
-program.command('list').description('list containers')
-  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-  .option('-q, --quiet', 'print only the ids')
-  .action((opts: { format: string; quiet?: boolean }) => printList(list({ stateRoot: root() }), opts));
-
-function printList(states: OciState[], { format, quiet }: { format: string; quiet?: boolean }): void {
+function printList(states: OciState[], { format, quiet }: { format: string; quiet: boolean }): void {
   if (quiet) return states.forEach((s) => console.log(s.id));
   if (format === 'json') return console.log(JSON.stringify(states));
   const rows = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED'], ...states.map((s) => [s.id, String(s.pid), s.status, s.bundle, s.created])];
@@ -101,48 +146,46 @@ function printList(states: OciState[], { format, quiet }: { format: string; quie
 // #endregion lifecycle-commands
 
 // #region run-command
-interface RunFlags {
-  bundle?: string;
-  rootfs?: string;
-  hostname?: string;
-  env: string[];
-  cwd?: string;
-  memory?: string;
-  pidsLimit?: string;
-  tty?: boolean;
-}
+const RUN: Command = {
+  usage: 'run <id> [-b DIR]\n  run --rootfs DIR [--hostname NAME] [-e K=V]... [--cwd DIR] [--memory SIZE] [--pids-limit N] [-t] -- COMMAND ARGS...',
+  summary: 'run a bundle in the foreground, or a command in a root filesystem with a default config',
+  options: {
+    ...bundleOption,
+    rootfs: { type: 'string' },
+    hostname: { type: 'string' },
+    env: { type: 'string', short: 'e', multiple: true },
+    cwd: { type: 'string' },
+    memory: { type: 'string' },
+    'pids-limit': { type: 'string' },
+    tty: { type: 'boolean', short: 't' },
+  },
+  action(words, flags, stateRoot) {
+    if (flags.rootfs) return runRootfs(words, flags, stateRoot);
+    return run({ id: containerId(words), bundle: stringFlag(flags.bundle)!, stateRoot });
+  },
+};
 
-program
-  .command('run')
-  .description('run a bundle in the foreground: `run <id> -b DIR`, or `run --rootfs DIR [flags] -- CMD ARGS...`')
-  .argument('[words...]', 'the container id (with a bundle) or the command (with --rootfs)')
-  .option('-b, --bundle <dir>', 'bundle directory')
-  .option('--rootfs <dir>', 'run a command in this root filesystem, with a default config')
-  .option('--hostname <name>', 'hostname (with --rootfs)')
-  .option('-e, --env <KEY=VALUE>', 'environment variable (with --rootfs), repeatable', collect, [])
-  .option('--cwd <dir>', 'working directory (with --rootfs)')
-  .option('--memory <bytes>', 'memory limit, e.g. 64m (with --rootfs)')
-  .option('--pids-limit <n>', 'maximum number of processes (with --rootfs)')
-  .option('-t, --tty', 'allocate a pseudo-terminal (with --rootfs)')
-  .action(async (words: string[], flags: RunFlags) => {
-    process.exit(flags.rootfs ? await runRootfs(words, flags) : await run({ id: words[0] ?? missing('a container id'), bundle: flags.bundle ?? '.', stateRoot: root() }));
-  });
-
-function missing(what: string): never {
-  throw new RuntimeError(`missing ${what}`);
-}
+/**
+ * Twelve random hex digits. Only uniqueness matters, not secrecy, and the
+ * atomic claim of the state directory refuses a duplicate anyway; so
+ * Math.random does, and node:crypto (several ms to load) is not needed.
+ */
+const newContainerId = () => `skiff-${Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0')}`;
 
 /** `run --rootfs`: write a default config into a temporary bundle, run it, remove the bundle. */
-async function runRootfs(args: string[], flags: RunFlags): Promise<number> {
-  if (!args.length) missing('a command to run (after --)');
-  const spec = defaultSpec({ args, rootfs: resolve(flags.rootfs!), terminal: flags.tty, hostname: flags.hostname, env: flags.env, cwd: flags.cwd });
+async function runRootfs(args: string[], flags: Flags, stateRoot: string): Promise<number> {
+  if (!args.length) throw new RuntimeError('missing a command to run (after --)');
+  const spec = defaultSpec({
+    args, rootfs: resolve(stringFlag(flags.rootfs)!), terminal: flags.tty === true,
+    hostname: stringFlag(flags.hostname), env: stringFlags(flags.env), cwd: stringFlag(flags.cwd),
+  });
   const resources = (spec.linux!.resources ??= {});
-  if (flags.memory) resources.memory = { limit: parseBytes(flags.memory) };
-  if (flags.pidsLimit) resources.pids = { limit: parseCount(flags.pidsLimit) };
+  if (flags.memory) resources.memory = { limit: parseBytes(stringFlag(flags.memory)!) };
+  if (flags['pids-limit']) resources.pids = { limit: parseCount(stringFlag(flags['pids-limit'])!) };
   const bundle = mkdtempSync(join(tmpdir(), 'skiff-bundle-'));
   try {
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
-    return await run({ id: `skiff-${randomBytes(6).toString('hex')}`, bundle, stateRoot: root() });
+    return await run({ id: newContainerId(), bundle, stateRoot });
   } finally {
     rmSync(bundle, { recursive: true, force: true });
   }
@@ -150,33 +193,73 @@ async function runRootfs(args: string[], flags: RunFlags): Promise<number> {
 // #endregion run-command
 
 // #region exec-command
-program
-  .command('exec')
-  .description('run another process in a running container: `exec <id> [flags] -- CMD ARGS...`')
-  .argument('<id>')
-  .argument('<command...>')
-  .option('-t, --tty', 'allocate a pseudo-terminal')
-  .option('-e, --env <KEY=VALUE>', 'environment variable, repeatable', collect, [])
-  .option('--cwd <dir>', 'working directory')
-  .option('-u, --user <uid[:gid]>', 'user to run as')
-  .action(async (id: string, command: string[], flags: { tty?: boolean; env: string[]; cwd?: string; user?: string }) => {
-    const user = flags.user ? parseUser(flags.user) : undefined;
-    process.exit(await exec(id, { args: command, env: flags.env, cwd: flags.cwd, terminal: flags.tty, user }, { stateRoot: root() }));
-  });
-
-function parseUser(text: string): { uid: number; gid: number } {
-  const [uid, gid = uid] = text.split(':');
-  if (!/^\d+$/.test(uid!) || !/^\d+$/.test(gid!)) throw new RuntimeError(`invalid user ${JSON.stringify(text)}: use numeric uid[:gid]`);
-  return { uid: Number(uid), gid: Number(gid) };
-}
+const EXEC: Command = {
+  usage: 'exec <id> [-t] [-e K=V]... [--cwd DIR] [-u UID[:GID]] -- COMMAND ARGS...',
+  summary: 'run another process in a running container',
+  options: {
+    tty: { type: 'boolean', short: 't' },
+    env: { type: 'string', short: 'e', multiple: true },
+    cwd: { type: 'string' },
+    user: { type: 'string', short: 'u' },
+  },
+  action(words, flags, stateRoot) {
+    const args = words.slice(1);
+    if (!args.length) throw new RuntimeError('missing a command to run (after --)');
+    const user = flags.user ? parseUser(stringFlag(flags.user)!) : undefined;
+    const proc = { args, env: stringFlags(flags.env), cwd: stringFlag(flags.cwd), terminal: flags.tty === true, user };
+    return exec(containerId(words), proc, { stateRoot });
+  },
+};
 // #endregion exec-command
 
 // #region main
+const COMMANDS: Record<string, Command> = { ...LIFECYCLE, run: RUN, exec: EXEC };
+
+const HELP = [
+  'Usage: skiff-runtime [--root DIR] COMMAND [FLAGS] [ARGS...]',
+  '',
+  'Run OCI bundles in Linux namespaces: a runc-like runtime written in TypeScript.',
+  `--root DIR is the directory for container state (default ${DEFAULT_STATE_ROOT}).`,
+  '',
+  'Commands:',
+  ...Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`),
+].join('\n');
+
+function printHelp(text: string): number {
+  console.log(text);
+  return 0;
+}
+
+/** Runs one command line; resolves with the exit status. */
+async function main(argv: string[]): Promise<number> {
+  // Global flags come before the command, as with runc.
+  let stateRoot = DEFAULT_STATE_ROOT;
+  let i = 0;
+  for (; argv[i]?.startsWith('-'); i++) {
+    const flag = argv[i]!;
+    if (flag === '-h' || flag === '--help') return printHelp(HELP);
+    if (flag === '--root') stateRoot = word(argv, ++i, 'a directory after --root');
+    else if (flag.startsWith('--root=')) stateRoot = flag.slice('--root='.length);
+    else throw new RuntimeError(`unknown option ${flag} (try --help)`);
+  }
+  const name = word(argv, i, 'a command (try --help)');
+  if (name === 'help') return printHelp(HELP);
+  const command = COMMANDS[name];
+  if (!command) throw new RuntimeError(`unknown command ${JSON.stringify(name)} (try --help)`);
+  const { values, positionals } = parseArgs({
+    args: argv.slice(i + 1),
+    options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help) return printHelp(`Usage: skiff-runtime [--root DIR] ${command.usage}\n\n${command.summary}`);
+  return (await command.action(positionals, values, resolve(stateRoot))) ?? 0;
+}
+
 try {
-  await program.parseAsync(process.argv);
-  process.exit(0);
+  const status = await main(process.argv.slice(2));
+  trace('runtime', 'exit');
+  process.exit(status);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`skiff-runtime: ${message}\n`);
   process.exit(err instanceof RuntimeError ? err.exitCode : 1);

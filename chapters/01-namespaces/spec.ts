@@ -2,55 +2,59 @@
 //
 // A bundle is a directory with a root filesystem and a config.json that says
 // how to run it (OCI runtime-spec `config.md` and `config-linux.md`). We
-// describe the part of that document Skiff understands as a zod schema, so
-// that one declaration gives us the TypeScript types and the validation, and
-// a bad file is refused with one line naming the field at fault before a
+// describe the part of that document Skiff understands as a valibot schema,
+// so that one declaration gives us the TypeScript types and the validation,
+// and a bad file is refused with one line naming the field at fault before a
 // single namespace is made. Fields we do not use (seccomp, apparmor…) are
 // kept but ignored, so that any bundle runc accepts parses here too.
 
-import { z } from 'zod';
+import * as v from 'valibot';
 import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
 import { RuntimeError } from './errors.js';
 
 // #region process-schema
-const capabilityList = z.array(
-  z.string().refine((name): boolean => isCapabilityName(name), { error: (issue) => `unknown capability ${JSON.stringify(issue.input)}` }),
+const integer = v.pipe(v.number(), v.integer());
+const nonNegative = v.pipe(v.number(), v.integer(), v.minValue(0));
+const absolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
+
+const capabilityList = v.array(
+  v.pipe(v.string(), v.check(isCapabilityName, (issue) => `unknown capability ${JSON.stringify(issue.input)}`)),
 );
 
-const processSchema = z.looseObject({
-  terminal: z.boolean().optional(),
-  consoleSize: z.object({ height: z.number().int(), width: z.number().int() }).optional(),
-  user: z.looseObject({
-    uid: z.number().int().nonnegative(),
-    gid: z.number().int().nonnegative(),
-    umask: z.number().int().optional(),
-    additionalGids: z.array(z.number().int().nonnegative()).optional(),
+const processSchema = v.looseObject({
+  terminal: v.optional(v.boolean()),
+  consoleSize: v.optional(v.object({ height: integer, width: integer })),
+  user: v.looseObject({
+    uid: nonNegative,
+    gid: nonNegative,
+    umask: v.optional(integer),
+    additionalGids: v.optional(v.array(nonNegative)),
   }),
-  args: z.array(z.string()).min(1, { error: 'must name a program to run' }),
-  env: z.array(z.string()).optional(),
-  cwd: z.string().startsWith('/', { error: 'must be an absolute path' }),
-  capabilities: z
-    .looseObject({
-      bounding: capabilityList.optional(),
-      effective: capabilityList.optional(),
-      permitted: capabilityList.optional(),
-      inheritable: capabilityList.optional(),
-      ambient: capabilityList.optional(),
-    })
-    .optional(),
-  rlimits: z
-    .array(
-      z.object({
-        type: z.string().refine((t) => t in RLIMIT_NUMBERS, { error: (issue) => `unknown rlimit ${JSON.stringify(issue.input)}` }),
-        soft: z.number().int().nonnegative(),
-        hard: z.number().int().nonnegative(),
+  args: v.pipe(v.array(v.string()), v.minLength(1, 'must name a program to run')),
+  env: v.optional(v.array(v.string())),
+  cwd: absolutePath,
+  capabilities: v.optional(
+    v.looseObject({
+      bounding: v.optional(capabilityList),
+      effective: v.optional(capabilityList),
+      permitted: v.optional(capabilityList),
+      inheritable: v.optional(capabilityList),
+      ambient: v.optional(capabilityList),
+    }),
+  ),
+  rlimits: v.optional(
+    v.array(
+      v.object({
+        type: v.pipe(v.string(), v.check((t) => t in RLIMIT_NUMBERS, (issue) => `unknown rlimit ${JSON.stringify(issue.input)}`)),
+        soft: nonNegative,
+        hard: nonNegative,
       }),
-    )
-    .optional(),
-  noNewPrivileges: z.boolean().optional(),
-  oomScoreAdj: z.number().int().min(-1000).max(1000).optional(),
+    ),
+  ),
+  noNewPrivileges: v.optional(v.boolean()),
+  oomScoreAdj: v.optional(v.pipe(integer, v.minValue(-1000), v.maxValue(1000))),
 });
 // #endregion process-schema
 
@@ -58,106 +62,97 @@ const processSchema = z.looseObject({
 /** The namespace kinds of config-linux.md; `user` and `time` parse, then are refused plainly. */
 export const NAMESPACE_TYPES = ['pid', 'network', 'mount', 'ipc', 'uts', 'cgroup', 'user', 'time'] as const;
 
-const namespaceSchema = z.object({
-  type: z.enum(NAMESPACE_TYPES, { error: (issue) => `unknown namespace type ${JSON.stringify(issue.input)}` }),
-  path: z.string().startsWith('/', { error: 'must be an absolute path' }).optional(),
+const namespaceSchema = v.object({
+  type: v.pipe(
+    v.picklist(NAMESPACE_TYPES, (issue) => `unknown namespace type ${JSON.stringify(issue.input)}`),
+    v.check((type) => type !== 'user' && type !== 'time', (issue) => `namespace type "${issue.input}" is not supported by skiff-runtime`),
+  ),
+  path: v.optional(absolutePath),
 });
 
-const mountSchema = z.looseObject({
-  destination: z.string().startsWith('/', { error: 'must be an absolute path' }),
-  type: z.string().optional(),
-  source: z.string().optional(),
-  options: z.array(z.string()).optional(),
+const mountSchema = v.looseObject({
+  destination: absolutePath,
+  type: v.optional(v.string()),
+  source: v.optional(v.string()),
+  options: v.optional(v.array(v.string())),
 });
 
-const deviceSchema = z.looseObject({
-  type: z.enum(['c', 'b', 'u', 'p']),
-  path: z.string().startsWith('/'),
-  major: z.number().int().optional(),
-  minor: z.number().int().optional(),
-  fileMode: z.number().int().optional(),
-  uid: z.number().int().optional(),
-  gid: z.number().int().optional(),
+const deviceSchema = v.looseObject({
+  type: v.picklist(['c', 'b', 'u', 'p']),
+  path: absolutePath,
+  major: v.optional(integer),
+  minor: v.optional(integer),
+  fileMode: v.optional(integer),
+  uid: v.optional(integer),
+  gid: v.optional(integer),
 });
 
-const deviceRuleSchema = z.looseObject({
-  allow: z.boolean(),
-  type: z.enum(['a', 'c', 'b']).optional(),
-  major: z.number().int().optional(),
-  minor: z.number().int().optional(),
-  access: z.string().regex(/^[rwm]*$/, { error: 'must be made of r, w and m' }).optional(),
+const deviceRuleSchema = v.looseObject({
+  allow: v.boolean(),
+  type: v.optional(v.picklist(['a', 'c', 'b'])),
+  major: v.optional(integer),
+  minor: v.optional(integer),
+  access: v.optional(v.pipe(v.string(), v.regex(/^[rwm]*$/, 'must be made of r, w and m'))),
 });
 
-const resourcesSchema = z.looseObject({
-  devices: z.array(deviceRuleSchema).optional(),
-  memory: z.looseObject({ limit: z.number().int().optional(), swap: z.number().int().optional() }).optional(),
-  pids: z.looseObject({ limit: z.number().int() }).optional(),
-  cpu: z
-    .looseObject({
-      shares: z.number().int().nonnegative().optional(),
-      quota: z.number().int().optional(),
-      period: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
+const resourcesSchema = v.looseObject({
+  devices: v.optional(v.array(deviceRuleSchema)),
+  memory: v.optional(v.looseObject({ limit: v.optional(integer), swap: v.optional(integer) })),
+  pids: v.optional(v.looseObject({ limit: integer })),
+  cpu: v.optional(
+    v.looseObject({
+      shares: v.optional(nonNegative),
+      quota: v.optional(integer),
+      period: v.optional(nonNegative),
+    }),
+  ),
 });
 
-const linuxSchema = z.looseObject({
-  namespaces: z.array(namespaceSchema).optional(),
-  resources: resourcesSchema.optional(),
-  cgroupsPath: z.string().optional(),
-  devices: z.array(deviceSchema).optional(),
-  maskedPaths: z.array(z.string()).optional(),
-  readonlyPaths: z.array(z.string()).optional(),
-  rootfsPropagation: z.string().optional(),
-  sysctl: z.record(z.string(), z.string()).optional(),
+const linuxSchema = v.looseObject({
+  namespaces: v.optional(v.array(namespaceSchema)),
+  resources: v.optional(resourcesSchema),
+  cgroupsPath: v.optional(v.string()),
+  devices: v.optional(v.array(deviceSchema)),
+  maskedPaths: v.optional(v.array(v.string())),
+  readonlyPaths: v.optional(v.array(v.string())),
+  rootfsPropagation: v.optional(v.string()),
+  sysctl: v.optional(v.record(v.string(), v.string())),
 });
 // #endregion linux-schema
 
 // #region spec-schema
-const specSchema = z
-  .looseObject({
-    ociVersion: z.string(),
-    process: processSchema,
-    root: z.looseObject({ path: z.string().min(1), readonly: z.boolean().optional() }),
-    hostname: z.string().optional(),
-    mounts: z.array(mountSchema).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-    linux: linuxSchema.optional(),
-  })
-  .superRefine((spec, ctx) => {
-    spec.linux?.namespaces?.forEach((ns, i) => {
-      if (ns.type === 'user' || ns.type === 'time') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['linux', 'namespaces', i, 'type'],
-          message: `namespace type "${ns.type}" is not supported by skiff-runtime`,
-        });
-      }
-    });
-  });
+const specSchema = v.looseObject({
+  ociVersion: v.string(),
+  process: processSchema,
+  root: v.looseObject({ path: v.pipe(v.string(), v.minLength(1)), readonly: v.optional(v.boolean()) }),
+  hostname: v.optional(v.string()),
+  mounts: v.optional(v.array(mountSchema)),
+  annotations: v.optional(v.record(v.string(), v.string())),
+  linux: v.optional(linuxSchema),
+});
 
-export type Spec = z.infer<typeof specSchema>;
+export type Spec = v.InferOutput<typeof specSchema>;
 export type ProcessSpec = Spec['process'];
-export type MountSpec = z.infer<typeof mountSchema>;
-export type NamespaceSpec = z.infer<typeof namespaceSchema>;
+export type MountSpec = v.InferOutput<typeof mountSchema>;
+export type NamespaceSpec = v.InferOutput<typeof namespaceSchema>;
 export type NamespaceType = NamespaceSpec['type'];
-export type DeviceSpec = z.infer<typeof deviceSchema>;
-export type ResourcesSpec = z.infer<typeof resourcesSchema>;
-export type DeviceRule = z.infer<typeof deviceRuleSchema>;
+export type DeviceSpec = v.InferOutput<typeof deviceSchema>;
+export type ResourcesSpec = v.InferOutput<typeof resourcesSchema>;
+export type DeviceRule = v.InferOutput<typeof deviceRuleSchema>;
 // #endregion spec-schema
 
 // #region validate
 /** `linux.namespaces[2].type` — the path of a field as a reader would write it. */
-function fieldPath(path: PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('');
+function fieldPath(path: readonly { key: unknown }[]): string {
+  return path.map(({ key }, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('');
 }
 
 /** Checks a parsed config.json; throws a one-line RuntimeError naming the first bad field. */
 export function validateSpec(json: unknown, source = 'config.json'): Spec {
-  const result = specSchema.safeParse(json);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.length ? `${fieldPath(issue.path)}: ` : '';
+  const result = v.safeParse(specSchema, json, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const where = issue.path?.length ? `${fieldPath(issue.path)}: ` : '';
   throw new RuntimeError(`${source}: ${where}${issue.message}`);
 }
 

@@ -74,29 +74,56 @@ export function removeContainerDir(root: string, id: ContainerId): void {
 // #endregion paths
 
 // #region read-write
-/** Written to a temporary name, flushed, then renamed: a reader sees the old file or the new one, never half of one. */
-export function writeAtomically(path: string, text: string): void {
+/**
+ * Written to a temporary name, then renamed: a reader sees the old file or
+ * the new one, never half of one (`man 2 rename`). `durable` also flushes
+ * the data to disk before the rename (fsync, a few ms), so that a crash of
+ * the machine cannot leave an empty file under the final name.
+ */
+export function writeAtomically(path: string, text: string, { durable = true } = {}): void {
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w', 0o644);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temp, path);
 }
 
+/**
+ * Not durable: a state file describes live processes, and a crash of the
+ * machine kills them all, so flushing it would buy nothing but time on
+ * every start. If a crash does leave a state.json empty, `delete --force`
+ * still removes the container (see hasState).
+ */
 export function writeState(root: string, state: StoredState): void {
-  writeAtomically(join(root, state.id, 'state.json'), JSON.stringify(state, null, 2) + '\n');
+  writeAtomically(join(root, state.id, 'state.json'), JSON.stringify(state, null, 2) + '\n', { durable: false });
 }
 
 export function readState(root: string, id: ContainerId): StoredState {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(join(root, id, 'state.json'), 'utf8')) as StoredState;
+    text = readFileSync(join(root, id, 'state.json'), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RuntimeError(`container ${JSON.stringify(id)} does not exist`);
     throw err;
+  }
+  try {
+    return JSON.parse(text) as StoredState;
+  } catch {
+    throw new RuntimeError(`container ${JSON.stringify(id)}: its state file is damaged (a crash?); delete --force removes it`);
+  }
+}
+
+/** Whether the container has a whole state.json: a `create` killed early, or a crash, can leave a directory without one. */
+export function hasState(root: string, id: ContainerId): boolean {
+  try {
+    readState(root, id);
+    return true;
+  } catch {
+    return false;
   }
 }
 

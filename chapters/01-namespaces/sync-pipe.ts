@@ -29,8 +29,8 @@ export interface ContainerInitConfig {
   rootfs: string;
   /** <state dir>/exec.fifo: init blocks on it until `start`. */
   fifo: string;
-  /** cgroup.procs files to join, and what to show at /sys/fs/cgroup. */
-  cgroupProcs: string[];
+  /** The files to write "0" into to join the cgroup, and what to show at /sys/fs/cgroup. */
+  cgroupJoin: string[];
   cgroupMounts: { name: string; dir: string }[];
 }
 
@@ -41,7 +41,7 @@ export interface ExecInitConfig {
   pid: number;
   namespaces: NamespaceType[];
   process: ProcessSpec;
-  cgroupProcs: string[];
+  cgroupJoin: string[];
 }
 
 export type InitConfig = ContainerInitConfig | ExecInitConfig;
