@@ -6,6 +6,7 @@
 // binaries and file capabilities from ever granting more than we have now.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { RuntimeError } from './errors.js';
 import { prctl, PR, setgroups, setresgid, setresuid, setrlimit } from './libc.js';
 
 // #region rlimits
@@ -38,7 +39,12 @@ export function setRlimits(rlimits: Rlimit[] = []): void {
  * CAP_SYS_RESOURCE, so it is set with the rlimits.
  */
 export function setOomScoreAdj(score: number): void {
-  writeFileSync('/proc/self/oom_score_adj', String(score));
+  try {
+    writeFileSync('/proc/self/oom_score_adj', String(score));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RuntimeError(`process.oomScoreAdj: the kernel refused ${score} (${code}): lowering it needs CAP_SYS_RESOURCE`);
+  }
 }
 // #endregion rlimits
 

@@ -38,6 +38,7 @@ export interface Spec {
     capabilities?: Record<'bounding' | 'effective' | 'permitted' | 'inheritable' | 'ambient', string[] | undefined>;
     rlimits?: { type: string; hard: number; soft: number }[];
     noNewPrivileges?: boolean;
+    oomScoreAdj?: number;
     user: { uid: number; gid: number; additionalGids?: number[] };
   };
   root: { path: string; readonly?: boolean };
@@ -54,6 +55,7 @@ export interface Spec {
     maskedPaths?: string[];
     readonlyPaths?: string[];
     cgroupsPath?: string;
+    sysctl?: Record<string, string>;
   };
   [key: string]: unknown;
 }
@@ -228,7 +230,7 @@ export class Lab {
 export interface OciState {
   ociVersion: string;
   id: string;
-  status: 'creating' | 'created' | 'running' | 'stopped';
+  status: 'creating' | 'created' | 'running' | 'paused' | 'stopped';
   pid?: number;
   bundle: string;
 }
