@@ -3,9 +3,11 @@
 // With `process.terminal: true` the program gets a terminal of its own:
 // init opens a pty pair (`man 7 pty`) in the container's own devpts, makes
 // the slave its controlling terminal and its stdin/stdout/stderr, and the
-// runtime takes the master and copies bytes between it and its own terminal. The user's terminal goes
-// into raw mode so that Ctrl-C, arrows and tab reach the program as bytes,
-// and the window size is copied to the pty now and on every SIGWINCH.
+// runtime takes the master and copies bytes between it and its own
+// terminal. The user's terminal goes into raw mode so that Ctrl-C, arrows
+// and tab reach the program as bytes, and bytes from the program reach the
+// screen as they are; the window size is copied to the pty now and on every
+// SIGWINCH.
 
 import { chownSync, closeSync, constants, openSync, read, write } from 'node:fs';
 import { dirname } from 'node:path';
@@ -55,6 +57,31 @@ export function copyWindowSize(master: number): void {
 }
 // #endregion window-size
 
+// #region pass-output-through
+const TCGETS = 0x5401; // ioctl_tty(2): read and write a terminal's settings, a struct termios
+const TCSETS = 0x5402;
+const TERMIOS_SIZE = 36; // the kernel's struct termios: four 32-bit flag words, c_line, 19 control chars
+const OPOST = 0o1; // in c_oflag, the second word: process output at all (ONLCR and the rest)
+
+/**
+ * Node's raw mode (libuv's) turns the terminal's input processing off but
+ * leaves output processing on, with ONLCR: every "\n" written becomes
+ * "\r\n". The container's pty has already translated what its program
+ * wrote, as that program's terminal settings said (`stty -onlcr` inside
+ * turns it off), so a second translation would print "\r\r\n" for every
+ * line. Clearing OPOST on our side, as cfmakeraw(3) does and runc with it,
+ * lets the bytes through untouched. Returns how to put the settings back.
+ */
+function passOutputThrough(fd: number): () => void {
+  const saved = Buffer.alloc(TERMIOS_SIZE);
+  ioctlBuffer(fd, TCGETS, saved);
+  const raw = Buffer.from(saved);
+  raw.writeUInt32LE(raw.readUInt32LE(4) & ~OPOST, 4);
+  ioctlBuffer(fd, TCSETS, raw);
+  return () => ioctlBuffer(fd, TCSETS, saved);
+}
+// #endregion pass-output-through
+
 // #region relay
 export interface Relay {
   /** Resolves when the container side is closed and all its output is written. */
@@ -64,15 +91,16 @@ export interface Relay {
 }
 
 /**
- * The runtime's side: raw mode on, the window size copied on every
- * SIGWINCH, stdin into the master and the master out to stdout. Reading
- * the master fails with EIO once every slave is closed, which is how we
- * learn the program is gone.
+ * The runtime's side: raw mode on (input and output), the window size
+ * copied on every SIGWINCH, stdin into the master and the master out to
+ * stdout. Reading the master fails with EIO once every slave is closed,
+ * which is how we learn the program is gone.
  */
 export function relayTerminal(master: number): Relay {
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
+  const restoreOutput = process.stdout.isTTY ? passOutputThrough(1) : undefined;
   const resize = () => copyWindowSize(master);
   process.on('SIGWINCH', resize);
 
@@ -95,6 +123,7 @@ export function relayTerminal(master: number): Relay {
     stop() {
       process.off('SIGWINCH', resize);
       stdin.off('data', onInput);
+      restoreOutput?.(); // undone in the reverse order of doing
       if (raw) stdin.setRawMode(false);
       stdin.pause();
       stdin.unref?.();

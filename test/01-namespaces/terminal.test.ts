@@ -16,19 +16,28 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** What a program sees of its terminal, then one line read from it. */
 const TERMINAL_PROBE = 'tty; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-three-tty; read line; echo "got:$line"; exit 3';
 
+interface TerminalRun {
+  /** The lines printed, carriage returns dropped. */
+  lines: string[];
+  /** What the runtime wrote to its terminal, byte for byte. */
+  output: string;
+  /** Whether the terminal settings were the same before and after. */
+  restored: boolean;
+  code: string | undefined;
+}
+
 /**
- * Runs the runtime in a fresh terminal of 33 rows and 101 columns, typing
- * `input`; returns the lines printed (carriage returns dropped) and whether
- * the terminal settings were the same before and after.
+ * Runs the runtime (or `argv`) in a fresh terminal of 33 rows and 101
+ * columns, typing `input`.
  */
-function underTerminal(lab: Lab, args: string[], input: string): { lines: string[]; restored: boolean; code: string | undefined } {
-  const runtime = [...runtimeCommand(), '--root', lab.stateRoot, ...args].map(quote).join(' ');
-  const session = `stty rows 33 cols 101; echo "before:$(stty -g)"; ${runtime}; echo "code:$?"; echo "after:$(stty -g)"`;
+function underTerminal(lab: Lab, args: string[], input: string, argv = [...runtimeCommand(), '--root', lab.stateRoot, ...args]): TerminalRun {
+  const session = `stty rows 33 cols 101; echo "before:$(stty -g)"; ${argv.map(quote).join(' ')}; echo "code:$?"; echo "after:$(stty -g)"`;
   const r = spawnSync('script', ['-qec', session, '/dev/null'], { input, encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw r.error;
   const lines = r.stdout.replace(/\r/g, '').split('\n');
   const value = (key: string) => lines.find((l) => l.startsWith(`${key}:`))?.slice(key.length + 1);
-  return { lines, restored: value('before') !== undefined && value('before') === value('after'), code: value('code') };
+  const output = r.stdout.slice(r.stdout.indexOf('\n', r.stdout.indexOf('before:')) + 1, r.stdout.lastIndexOf('code:'));
+  return { lines, output, restored: value('before') !== undefined && value('before') === value('after'), code: value('code') };
 }
 
 describe('a container with a terminal', () => {
@@ -55,6 +64,33 @@ describe('a container with a terminal', () => {
     assert.ok(t.lines.includes('33 101'));
     assert.ok(t.lines.includes('got:typed'));
     assert.equal(t.code, '3');
+    assert.ok(t.restored);
+  });
+
+  // `script` types a NUL when its input ends, which the container's terminal
+  // echoes as "^@" unless the program has turned echo off first.
+  const printed = (run: TerminalRun) => run.output.replace(/\^@/g, '');
+
+  it('prints the program\'s lines with one "\\r\\n" each, byte for byte as runc does', () => {
+    const bundle = lab.bundle(['sh', '-c', "stty -echo; printf 'one\\ntwo\\n'"], (spec) => {
+      spec.process.terminal = true;
+    });
+    const ours = underTerminal(lab, ['run', lab.newId('crlf'), '--bundle', bundle.dir], '');
+    assert.equal(printed(ours), 'one\r\ntwo\r\n', 'the newline made "\\r\\n" once, not twice');
+    assert.equal(ours.code, '0');
+    assert.ok(ours.restored);
+    const runc = ['runc', '--root', join(lab.dir, 'runc-state'), 'run', '--bundle', bundle.dir, lab.newId('crlf-runc')];
+    assert.equal(printed(underTerminal(lab, [], '', runc)), printed(ours));
+  });
+
+  it("follows the container's own terminal settings: after stty -onlcr, a bare \"\\n\"", () => {
+    // (runc differs here: it clears onlcr in the container's terminal from the
+    // start and converts on the host's side, so a program cannot turn it off.)
+    const bundle = lab.bundle(['sh', '-c', "stty -echo; printf 'one\\n'; stty -onlcr; printf 'two\\n'; stty onlcr; printf 'three\\n'"], (spec) => {
+      spec.process.terminal = true;
+    });
+    const t = underTerminal(lab, ['run', lab.newId('onlcr'), '--bundle', bundle.dir], '');
+    assert.equal(printed(t), 'one\r\ntwo\nthree\r\n');
     assert.ok(t.restored);
   });
 
