@@ -124,8 +124,8 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   let cgroup: ContainerCgroup | null = null;
   let console: number | undefined;
   try {
-    // Loaded on first use: the schema library is the biggest import of the
-    // runtime, and start, state, kill and delete never need it.
+    // Loaded on first use: the schema library is one of the runtime's larger
+    // imports, and start, state, kill and delete never need it.
     const { validateSpec } = await import('./spec.js');
     const spec = validateSpec(json);
     trace('runtime', 'config checked');
