@@ -7,8 +7,8 @@
 // as one line on stderr and a non-zero exit status.
 //
 // The flags are parsed with node:util's parseArgs rather than a CLI
-// framework: every container start pays for this process's imports, and a
-// framework cost more to load than the commands it parses (see "Where the
+// framework: every container start pays for this process's imports, and
+// loading one took longer than all the parsing it would do (see "Where the
 // time goes" in the chapter).
 
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
