@@ -78,6 +78,10 @@ export default defineConfig({
                 skipErrorChecking: true,
                 excludeInternal: true,
                 readme: 'none',
+                // starlight-typedoc drops every module's README.md page when there
+                // are several entry points, yet the reference's front page links to
+                // them; naming module pages overview.md keeps those pages.
+                entryFileName: 'overview',
                 name: 'Skiff API reference',
                 disableSources: true,
               },
