@@ -15,6 +15,7 @@ import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, pidfdGetfd } from './libc.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
+import { wantsNew } from './namespaces.js';
 import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
 import type { ResourcesSpec, Spec } from './spec.js';
@@ -64,6 +65,11 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
     throw new RuntimeError(`config.json: root.path: ${rootfs} is not a directory`);
   }
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
+  // sethostname(2) changes the UTS namespace of the caller: without one of
+  // the container's own, it would rename the host (or a container we joined).
+  if (spec.hostname && !wantsNew(namespaces, 'uts')) {
+    throw new RuntimeError('config.json: hostname: cannot set a hostname without a private UTS namespace (add {"type": "uts"} to linux.namespaces)');
+  }
   if (spec.process.terminal && !wantsConsole) {
     throw new RuntimeError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
   }

@@ -89,6 +89,16 @@ describe('bad input', () => {
     assertNothingLeft(lab, id);
   });
 
+  it('a hostname without a UTS namespace of its own', () => {
+    const id = lab.newId('nouts');
+    const bundle = lab.bundle(['true'], (spec) => {
+      spec.hostname = 'wanted';
+      spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'uts');
+    });
+    assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /hostname.*UTS namespace/);
+    assertNothingLeft(lab, id);
+  });
+
   it('a program that does not exist: exit 127 and its name', () => {
     const id = lab.newId('noprog');
     const bundle = lab.bundle(['/no/such-program', 'arg']);
