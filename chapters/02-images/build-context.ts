@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { chmod, copyFile, lchown, link, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { basename, join, posix, relative } from 'node:path';
 import type { IgnoreRule } from './dockerignore.js';
 import { resolveInRoot } from '../01-namespaces/rootfs.js';
 
@@ -43,7 +43,7 @@ export function collectSources(contextDir: string, ignored: IgnoreRule, sources:
       );
     }
     for (const rel of matches) {
-      const hostPath = join(contextDir, rel);
+      const hostPath = contextPath(contextDir, rel);
       const stats = lstatSync(hostPath);
       if (stats.isDirectory()) files.push(...walk(contextDir, ignored, rel, ''));
       else files.push({ hostPath, target: basename(rel), stats });
@@ -57,7 +57,10 @@ function matchSource(contextDir: string, ignored: IgnoreRule, source: string): s
   const rel = posix.normalize(source.replace(/^\/+/, '')).replace(/\/+$/, '') || '.';
   if (rel === '..' || rel.startsWith('../')) throw new ContextError(`forbidden path outside the build context: ${source}`);
   if (!/[*?[]/.test(rel)) {
-    return existsOrLink(join(contextDir, rel)) && !ignored(rel) ? [rel] : [];
+    if (ignored(rel)) return [];
+    // `dir/` or `dir/.` names what a link there points to: follow it, inside the root.
+    const named = /\/\.?$/.test(source) ? relative(contextDir, resolveInRoot(contextDir, rel)) || '.' : rel;
+    return existsOrLink(contextPath(contextDir, named)) ? [named] : [];
   }
   const pattern = globToRegExp(rel);
   const all: string[] = [];
@@ -71,6 +74,18 @@ function matchSource(contextDir: string, ignored: IgnoreRule, source: string): s
   };
   visit('.');
   return all;
+}
+
+/**
+ * Where a context-relative path is on the host. The directories on the way
+ * are resolved inside the context root (chapter 01's resolveInRoot), the way
+ * Docker does: a link `evil -> /etc` makes `evil/hostname` mean the context's
+ * own `etc/hostname`, never the host's. The last name is left as it is, so a
+ * link named as a source is copied as a link.
+ */
+function contextPath(contextDir: string, rel: string): string {
+  if (rel === '.') return contextDir;
+  return join(resolveInRoot(contextDir, posix.dirname(rel)), posix.basename(rel));
 }
 
 function existsOrLink(path: string): boolean {
@@ -102,19 +117,19 @@ function globToRegExp(glob: string): RegExp {
 /** Every entry under a context directory, minus the excluded ones. */
 function walk(contextDir: string, ignored: IgnoreRule, rel: string, target: string): ContextFile[] {
   const out: ContextFile[] = [];
-  const hostDir = join(contextDir, rel);
+  const hostDir = contextPath(contextDir, rel);
   if (target !== '') out.push({ hostPath: hostDir, target, stats: lstatSync(hostDir) });
   for (const name of readdirSync(hostDir).sort()) {
     const childRel = rel === '.' ? name : `${rel}/${name}`;
     const childTarget = target === '' ? name : `${target}/${name}`;
-    const stats = lstatSync(join(contextDir, childRel));
+    const stats = lstatSync(join(hostDir, name));
     if (ignored(childRel)) {
       // An excluded directory may still hold a file a `!` line brings back.
       if (stats.isDirectory() && ignored.hasExceptions) out.push(...walk(contextDir, ignored, childRel, childTarget).slice(1));
       continue;
     }
     if (stats.isDirectory()) out.push(...walk(contextDir, ignored, childRel, childTarget));
-    else out.push({ hostPath: join(contextDir, childRel), target: childTarget, stats });
+    else out.push({ hostPath: join(hostDir, name), target: childTarget, stats });
   }
   return out;
 }
@@ -208,7 +223,7 @@ async function makeParents(rootfs: string, dir: string, owner: Owner): Promise<v
 export function sourceIsDirectory(contextDir: string, source: string): boolean {
   if (/[*?[]/.test(source)) return false;
   try {
-    return lstatSync(join(contextDir, posix.normalize(source.replace(/^\/+/, '')) || '.')).isDirectory();
+    return lstatSync(contextPath(contextDir, posix.normalize(source.replace(/^\/+/, '')).replace(/\/+$/, '') || '.')).isDirectory();
   } catch {
     return false;
   }

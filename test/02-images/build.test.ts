@@ -3,7 +3,7 @@
 // failed build leaves nothing half-made.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineLab } from './engine-lab.ts';
@@ -122,6 +122,34 @@ test('.dockerignore keeps files out of COPY', () => {
   const excluded = lab.engine(['build', '-f', join(ctx, 'Dockerfile.secret'), ctx]);
   assert.equal(excluded.code, 1);
   assert.match(excluded.stderr, /line 2: COPY failed: file not found in build context or excluded by \.dockerignore: stat key\.secret/);
+});
+
+test('COPY resolves links on a source path inside the context root, never on the host', () => {
+  // A host directory outside the context, holding a secret a link points at.
+  const outside = join(lab.dir, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'secret'), 'host secret\n');
+  const ctx = lab.context('ctx-links', { Dockerfile: 'FROM busybox\n', 'sub/a.txt': 'in context\n' });
+  symlinkSync(outside, join(ctx, 'evil'));
+  symlinkSync('sub', join(ctx, 'relative'));
+  symlinkSync('/sub', join(ctx, 'absolute')); // absolute: "/" is the context root
+
+  const build = (name: string, dockerfile: string) => {
+    writeFileSync(join(ctx, name), dockerfile);
+    return lab.engine(['build', '-t', name.toLowerCase(), '-f', join(ctx, name), ctx]);
+  };
+  for (const source of ['evil/secret', 'evil/', 'evil/./secret']) {
+    const escaped = build('Dockerfile.escape', `FROM busybox\nCOPY ${source} /x\nRUN cat /x\n`);
+    assert.equal(escaped.code, 1, `COPY ${source}`);
+    assert.doesNotMatch(escaped.stdout + escaped.stderr, /host secret/);
+    assert.match(escaped.stderr, /line 2: COPY failed: file not found in build context/);
+  }
+
+  const inside = build('Dockerfile.inside', 'FROM busybox\nCOPY relative/a.txt /r\nCOPY absolute/a.txt /a\nCOPY evil /link\n');
+  assert.equal(inside.code, 0, inside.stderr);
+  assert.equal(lab.ok(['run', '--rm', 'dockerfile.inside', 'cat', '/r', '/a']), 'in context\nin context\n');
+  // A link named as a source is copied as the link itself, still pointing where it did.
+  assert.equal(lab.ok(['run', '--rm', 'dockerfile.inside', 'readlink', '/link']), `${outside}\n`);
 });
 
 test('errors name the Dockerfile line, and a failed build leaves nothing half-made', () => {
