@@ -70,6 +70,17 @@ const namespaceSchema = v.object({
   path: v.optional(absolutePath),
 });
 
+/** The first namespace type listed twice, if any: a process has one namespace of each kind. */
+function duplicatedType(namespaces: readonly { type: string }[]): string | undefined {
+  const seen = new Set<string>();
+  return namespaces.map((ns) => ns.type).find((type) => seen.size === seen.add(type).size);
+}
+
+const namespaceList = v.pipe(
+  v.array(namespaceSchema),
+  v.check((list) => duplicatedType(list) === undefined, (issue) => `namespace type "${duplicatedType(issue.input as { type: string }[])}" is listed twice`),
+);
+
 const mountSchema = v.looseObject({
   destination: absolutePath,
   type: v.optional(v.string()),
@@ -109,7 +120,7 @@ const resourcesSchema = v.looseObject({
 });
 
 const linuxSchema = v.looseObject({
-  namespaces: v.optional(v.array(namespaceSchema)),
+  namespaces: v.optional(namespaceList),
   resources: v.optional(resourcesSchema),
   cgroupsPath: v.optional(v.string()),
   devices: v.optional(v.array(deviceSchema)),

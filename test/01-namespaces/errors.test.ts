@@ -81,6 +81,15 @@ describe('bad input', () => {
     assertNothingLeft(lab, id);
   });
 
+  it('a namespace type listed twice', () => {
+    const id = lab.newId('dupns');
+    const bundle = lab.bundle(['true'], (spec) => {
+      spec.linux.namespaces.push({ type: 'pid' });
+    });
+    assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /linux\.namespaces.*"pid".*twice/);
+    assertNothingLeft(lab, id);
+  });
+
   it('a missing root filesystem', () => {
     const id = lab.newId('norootfs');
     const bundle = lab.bundle(['true']);
