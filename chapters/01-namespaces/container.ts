@@ -7,7 +7,7 @@
 // it; `delete` cleans up once it has stopped. `run` chains the four for the
 // common case of a foreground program.
 
-import { chmodSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
@@ -63,6 +63,11 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
   const rootfs = resolve(bundle, spec.root.path);
   if (!existsSync(rootfs) || !statSync(rootfs).isDirectory()) {
     throw new RuntimeError(`config.json: root.path: ${rootfs} is not a directory`);
+  }
+  // Mounting /proc, /dev and the cgroups "into" the host's own root would
+  // change the host, and pivot_root into it would go nowhere.
+  if (realpathSync(rootfs) === '/') {
+    throw new RuntimeError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
   }
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   // sethostname(2) changes the UTS namespace of the caller: without one of

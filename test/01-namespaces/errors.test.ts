@@ -108,6 +108,15 @@ describe('bad input', () => {
     assertNothingLeft(lab, id);
   });
 
+  it("a root.path that climbs up to the host's /", () => {
+    const id = lab.newId('hostroot');
+    const bundle = lab.bundle(['true'], (spec) => {
+      spec.root.path = '../'.repeat(40);
+    });
+    assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /root\.path.*host's \//);
+    assertNothingLeft(lab, id);
+  });
+
   it('a program that does not exist: exit 127 and its name', () => {
     const id = lab.newId('noprog');
     const bundle = lab.bundle(['/no/such-program', 'arg']);
