@@ -186,13 +186,10 @@ export class Containers {
   async remove(reference: string, { force = false, volumes = false } = {}): Promise<ContainerRecord> {
     const record = await this.find(reference);
     const paths = new ContainerPaths(this.root, record.id);
-    if ((await this.status(record)) === 'running') {
-      if (!force) {
-        throw new Error(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
-      }
-      (await loadRuntime()).kill(record.id, 'SIGKILL', { stateRoot: this.stateRoot });
-      for (let i = 0; i < 100 && (await this.status(record)) === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    if ((await this.status(record)) === 'running' && !force) {
+      throw new Error(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
     }
+    await this.forgetInRuntime(record.id);
     await this.unmount(paths);
     try {
       await this.snapshotter.remove(paths.snapshotKey);
@@ -205,6 +202,18 @@ export class Containers {
     rmSync(doomed, { recursive: true, force: true });
     if (volumes && record.volumes?.length) (await volumesModule()).removeVolumes(this.root, record.volumes);
     return record;
+  }
+
+  /**
+   * Whatever chapter 01's runtime still holds for the container goes: its
+   * process (killed), its cgroups, its state directory. Usually the engine
+   * deleted them when the program exited; but an engine that was killed
+   * itself never got there, and left a live or dead container behind.
+   */
+  private async forgetInRuntime(id: string): Promise<void> {
+    if (!existsSync(join(this.stateRoot, id))) return;
+    const { deleteContainer } = await loadRuntime();
+    await deleteContainer(id, { force: true, stateRoot: this.stateRoot });
   }
   // #endregion remove
 

@@ -1,11 +1,12 @@
 // `skiff-engine run`: the image config applied the way Docker applies it,
 // seen from inside the container, and nothing left behind by --rm.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cgroupDirsOf, EngineLab } from './engine-lab.ts';
+import { engineCommand } from '../helpers/executables.ts';
 
 let lab: EngineLab;
 
@@ -167,6 +168,34 @@ test('--rm leaves nothing: no container, no writable layer, no mount, no cgroup'
   assert.equal(lab.activeSnapshots().some((k) => k.includes(hostname)), false);
   assert.deepEqual(lab.mounts(), []);
   assert.deepEqual(cgroupDirsOf(hostname), []);
+});
+
+test('rm -f after the engine itself was killed mid-run leaves nothing: no state, cgroup, mount or process', async () => {
+  const [cmd, ...prefix] = engineCommand();
+  const engine = spawn(cmd, [...prefix, '--root', lab.root, 'run', '--rm', '--name', 'orphan', 'busybox', 'sleep', '300'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => engine.on('exit', resolve));
+  // Wait until the runtime has written the container's state with its pid.
+  const runtimeDir = join(lab.root, 'runtime');
+  let id = '';
+  let pid = 0;
+  while (pid === 0) {
+    await new Promise((r) => setTimeout(r, 50));
+    id = existsSync(runtimeDir) ? readdirSync(runtimeDir).find((d) => /^[0-9a-f]{64}$/.test(d)) ?? '' : '';
+    const statePath = join(runtimeDir, id, 'state.json');
+    if (id && existsSync(statePath)) pid = (JSON.parse(readFileSync(statePath, 'utf8')) as { pid: number }).pid;
+  }
+  engine.kill('SIGKILL');
+  await exited;
+  assert.match(lab.ok(['ps']), /Up .* orphan/); // the program outlived its engine
+
+  assert.equal(lab.ok(['rm', '-f', 'orphan']), 'orphan\n');
+  assert.equal(existsSync(join(runtimeDir, id)), false);
+  assert.deepEqual(cgroupDirsOf(id), []);
+  assert.deepEqual(lab.mounts(), []);
+  assert.equal(lab.containerDirs().some((d) => d.startsWith(id)), false);
+  // Gone, or at most a zombie waiting for the host's init to reap it.
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  assert.equal(stat === '' || /^\d+ \(.*\) Z /.test(stat), true, `process ${pid} still alive: ${stat}`);
 });
 
 test('without --rm the stopped container keeps its writable layer until rm', () => {
