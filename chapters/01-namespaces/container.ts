@@ -13,12 +13,13 @@ import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupM
 import { parseContainerId, type ContainerId } from './container-id.js';
 import { RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
-import { mknod, pidfdGetfd } from './libc.js';
+import { mknod, MS, pidfdGetfd } from './libc.js';
+import { parseMountOptions } from './mount-options.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
 import { wantsNew } from './namespaces.js';
 import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
-import type { ResourcesSpec, Spec } from './spec.js';
+import type { MountSpec, ResourcesSpec, Spec } from './spec.js';
 import {
   claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
@@ -69,6 +70,7 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
   if (realpathSync(rootfs) === '/') {
     throw new RuntimeError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
   }
+  for (const entry of spec.mounts ?? []) checkBindSource(bundle, entry);
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   // sethostname(2) changes the UTS namespace of the caller: without one of
   // the container's own, it would rename the host (or a container we joined).
@@ -79,6 +81,13 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
     throw new RuntimeError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
   }
   return rootfs;
+}
+
+/** A bind mount's source must exist on the host; say which mount wants it, not just which file is missing. */
+function checkBindSource(bundle: string, entry: MountSpec): void {
+  if (!(parseMountOptions(entry.options).flags & MS.BIND)) return;
+  const source = resolve(bundle, entry.source ?? '');
+  if (!existsSync(source)) throw new RuntimeError(`mount ${entry.destination}: source ${source} does not exist`);
 }
 
 /** linux.resources, with the devices of linux.devices allowed: a node listed there should also work. */

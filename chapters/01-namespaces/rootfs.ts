@@ -75,7 +75,10 @@ export function mountOne(entry: MountSpec, ctx: MountContext): void {
     mountCgroups(target, flags, ctx.cgroups);
   } else if (flags & MS.BIND) {
     const source = resolve(ctx.bundle, entry.source ?? '');
-    makeMountPoint(target, statSync(source).isDirectory());
+    // Checked before init was started too (container.ts); this is for a source removed since.
+    const isDirectory = statSync(source, { throwIfNoEntry: false })?.isDirectory();
+    if (isDirectory === undefined) throw new Error(`mount ${entry.destination}: source ${source} does not exist`);
+    makeMountPoint(target, isDirectory);
     bindMount(source, target, flags);
   } else {
     makeMountPoint(target, true);

@@ -86,7 +86,7 @@ describe('bad input', () => {
     const bundle = lab.bundle(['true'], (spec) => {
       spec.linux.namespaces.push({ type: 'pid' });
     });
-    assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /linux\.namespaces.*"pid".*twice/);
+    assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /"pid".*twice|duplicated ns.*pid/);
     assertNothingLeft(lab, id);
   });
 
@@ -114,6 +114,16 @@ describe('bad input', () => {
       spec.root.path = '../'.repeat(40);
     });
     assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /root\.path.*host's \//);
+    assertNothingLeft(lab, id);
+  });
+
+  it('a bind mount whose source does not exist, named by its destination', () => {
+    const id = lab.newId('nosrc');
+    const missing = join(lab.dir, 'no-such-source');
+    const bundle = lab.bundle(['true'], (spec) => {
+      spec.mounts!.push({ destination: '/data', type: 'bind', source: missing, options: ['rbind', 'ro'] });
+    });
+    assertOneLineError(lab.runtime(['run', id, '--bundle', bundle.dir]), /\/data.*no-such-source|no-such-source.*\/data/);
     assertNothingLeft(lab, id);
   });
 
