@@ -309,7 +309,10 @@ export interface DeleteOptions extends StateOptions {
 
 export async function deleteContainer(idText: string, { force = false, stateRoot = DEFAULT_STATE_ROOT }: DeleteOptions = {}): Promise<void> {
   const id = parseContainerId(idText);
-  if (force && existsSync(containerDir(stateRoot, id)) && !hasState(stateRoot, id)) {
+  // As with runc, --force also means "make sure it is gone": a container that
+  // does not exist already is, and that is success, so cleanup scripts can repeat it.
+  if (force && !existsSync(containerDir(stateRoot, id))) return;
+  if (force && !hasState(stateRoot, id)) {
     // A `create` killed before it wrote its state, or a state file a crash
     // emptied: nothing we can stop, only the directory to remove.
     removeContainerDir(stateRoot, id);

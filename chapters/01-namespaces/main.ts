@@ -120,7 +120,7 @@ const LIFECYCLE: Record<string, Command> = {
   },
   delete: {
     usage: 'delete [-f] <id>',
-    summary: 'delete a stopped container; with -f (--force), kill it first if it still runs',
+    summary: 'delete a stopped container; with -f (--force), kill it first if it still runs, and succeed if it does not exist',
     options: { force: { type: 'boolean', short: 'f' } },
     action: (words, flags, stateRoot) => deleteContainer(containerId(words), { force: flags.force === true, stateRoot }),
   },

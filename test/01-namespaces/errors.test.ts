@@ -169,6 +169,14 @@ describe('bad input', () => {
     assert.deepEqual(readdirSync(lab.stateRoot), []);
   });
 
+  it('delete --force of an unknown container succeeds quietly, as with runc', () => {
+    const id = lab.newId('ghostforce');
+    const r = lab.runtime(['delete', '--force', id]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assertNothingLeft(lab, id);
+  });
+
   it('a program that does not exist, in exec: exit 127', () => {
     const id = lab.newId('execnoprog');
     const bundle = lab.bundle(['sleep', '1000']);
