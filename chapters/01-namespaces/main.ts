@@ -11,7 +11,7 @@
 // loading one took longer than all the parsing it would do (see "Where the
 // time goes" in the chapter).
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -175,8 +175,13 @@ const newContainerId = () => `skiff-${Math.floor(Math.random() * 2 ** 48).toStri
 /** `run --rootfs`: write a default config into a temporary bundle, run it, remove the bundle. */
 async function runRootfs(args: string[], flags: Flags, stateRoot: string): Promise<number> {
   if (!args.length) throw new RuntimeError('missing a command to run (after --)');
+  // Checked here, in the words the user typed: the config.json that would
+  // otherwise report it is one we write, which the user never saw.
+  const rootfs = resolve(stringFlag(flags.rootfs)!);
+  if (!existsSync(rootfs)) throw new RuntimeError(`rootfs ${rootfs} does not exist`);
+  if (!statSync(rootfs).isDirectory()) throw new RuntimeError(`rootfs ${rootfs} is not a directory`);
   const spec = defaultSpec({
-    args, rootfs: resolve(stringFlag(flags.rootfs)!), terminal: flags.tty === true,
+    args, rootfs, terminal: flags.tty === true,
     hostname: stringFlag(flags.hostname), env: stringFlags(flags.env), cwd: stringFlag(flags.cwd),
   });
   const resources = (spec.linux!.resources ??= {});

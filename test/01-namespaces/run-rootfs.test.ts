@@ -45,6 +45,15 @@ describe('run --rootfs', () => {
     assert.ok(started >= 1 && started <= limit - 1, `${started} sleeps started beside the shell under a limit of ${limit}`);
   });
 
+  it('refuses a rootfs that does not exist in its own words, not those of a config.json the user never wrote', () => {
+    const missing = join(lab.dir, 'no-such-rootfs');
+    const r = lab.runtime(['run', '--rootfs', missing, '--', 'true']);
+    assert.equal(r.code, 1);
+    assert.deepEqual(lines(r.stderr), [`skiff-runtime: rootfs ${missing} does not exist`]);
+    assert.deepEqual(lab.stateEntries(), []);
+    assert.deepEqual(hostMountsUnder(lab.dir), []);
+  });
+
   it('generates an id, lists it while it runs, and leaves nothing behind', async () => {
     const running = lab.spawn(['run', '--rootfs', rootfs, '--', 'sh', '-c', 'echo ready; read line'], { stdin: true });
     await running.waitForLine(/^ready$/);
