@@ -60,8 +60,9 @@ export function parseBytes(text: string): number {
   return Number(match[1]) * 1024 ** power;
 }
 
-function parseCount(text: string): number {
-  if (!/^-?\d+$/.test(text)) throw new RuntimeError(`invalid number ${JSON.stringify(text)}`);
+/** A count of things, such as processes: 1 or more (leaving a flag out is how to ask for no limit). */
+function parseCount(text: string, flag: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new RuntimeError(`invalid ${flag} ${JSON.stringify(text)}: use a whole number, 1 or more`);
   return Number(text);
 }
 
@@ -186,7 +187,7 @@ async function runRootfs(args: string[], flags: Flags, stateRoot: string): Promi
   });
   const resources = (spec.linux!.resources ??= {});
   if (flags.memory) resources.memory = { limit: parseBytes(stringFlag(flags.memory)!) };
-  if (flags['pids-limit']) resources.pids = { limit: parseCount(stringFlag(flags['pids-limit'])!) };
+  if (flags['pids-limit']) resources.pids = { limit: parseCount(stringFlag(flags['pids-limit'])!, '--pids-limit') };
   const bundle = mkdtempSync(join(tmpdir(), 'skiff-bundle-'));
   try {
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
@@ -235,6 +236,28 @@ function printHelp(text: string): number {
   return 0;
 }
 
+/**
+ * parseArgs, with its errors said in one line and in our words: its own
+ * messages run over several lines and suggest its own syntax.
+ */
+function parseFlags(name: string, command: Command, args: string[]) {
+  try {
+    return parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    if (!code?.startsWith('ERR_PARSE_ARGS')) throw err;
+    // "Option '-f, --format <value>' argument missing": name the long form.
+    const flag = /--[\w-]+/.exec(message)?.[0] ?? /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
+    const hint = `(try ${name} --help)`;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new RuntimeError(`${name}: unknown option ${flag} ${hint}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('ambiguous')) {
+      throw new RuntimeError(`${name}: option ${flag} needs a value; for one that starts with a dash, write ${flag}=VALUE`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new RuntimeError(`${name}: option ${flag} needs a value ${hint}`);
+    throw new RuntimeError(`${name}: ${message.split('\n')[0]} ${hint}`);
+  }
+}
+
 /** Runs one command line; resolves with the exit status. */
 async function main(argv: string[]): Promise<number> {
   // Global flags come before the command, as with runc.
@@ -251,11 +274,7 @@ async function main(argv: string[]): Promise<number> {
   if (name === 'help') return printHelp(HELP);
   const command = COMMANDS[name];
   if (!command) throw new RuntimeError(`unknown command ${JSON.stringify(name)} (try --help)`);
-  const { values, positionals } = parseArgs({
-    args: argv.slice(i + 1),
-    options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseFlags(name, command, argv.slice(i + 1));
   if (values.help) return printHelp(`Usage: skiff-runtime [--root DIR] ${command.usage}\n\n${command.summary}`);
   return (await command.action(positionals, values, resolve(stateRoot))) ?? 0;
 }
@@ -265,7 +284,8 @@ try {
   trace('runtime', 'exit');
   process.exit(status);
 } catch (err) {
-  const message = err instanceof Error ? err.message : String(err);
+  // One line, whatever the error: a script reads the first line of stderr.
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
   process.stderr.write(`skiff-runtime: ${message}\n`);
   process.exit(err instanceof RuntimeError ? err.exitCode : 1);
 }
