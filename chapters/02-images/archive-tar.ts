@@ -117,6 +117,9 @@ export class ArchiveWriter {
 
   constructor(out: Writable) {
     this.done = pipeline(this.pack, out);
+    // If `out` fails early, whoever awaits the writing hears of it (output.ts);
+    // until `finish` awaits this promise, its rejection is not an unhandled one.
+    this.done.catch(() => {});
   }
 
   private header(name: string, type: 'file' | 'directory', size = 0): EntryHeader {

@@ -6,13 +6,8 @@
 // `oci-layout` means an OCI layout. `save` writes docker's format unless
 // asked for OCI, like `docker save`.
 
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
-import { syncDirectory } from './content-store.js';
 import type { Digest } from './digest.js';
 import { loadDockerArchive, writeDockerArchive, type LoadedImage } from './docker-archive.js';
 import { markLive } from './gc.js';
@@ -20,6 +15,7 @@ import { withLock } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import type { Platform } from './manifest.js';
 import { loadOciArchive, writeOciArchive } from './oci-archive.js';
+import { writeFileAtomically } from './output.js';
 import { parseReference } from './reference.js';
 
 export type ArchiveFormat = 'docker' | 'oci';
@@ -85,25 +81,14 @@ export async function saveArchive(
   await writer.finish();
 }
 
-/** `docker save -o FILE`: written to a temporary name, fsync'd, then renamed. */
+/** `docker save -o FILE`: written whole or not at all (output.ts). */
 export async function saveArchiveToFile(
   store: ImageStore,
   references: string[],
   path: string,
   options: { format?: ArchiveFormat } = {},
 ): Promise<void> {
-  const temp = join(dirname(path), `.${randomUUID()}.tar.tmp`);
-  try {
-    await saveArchive(store, references, createWriteStream(temp, { flags: 'wx' }), options);
-    const file = await open(temp, 'r+');
-    await file.sync();
-    await file.close();
-    await rename(temp, path);
-    await syncDirectory(dirname(path));
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeFileAtomically(path, (out) => saveArchive(store, references, out, options));
 }
 // #endregion save
 

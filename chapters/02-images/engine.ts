@@ -16,6 +16,7 @@ import { Containers } from './containers.js';
 import type { RunOverrides } from './image-config.js';
 import { ImageNotFoundError, ImageStore, type ImageDeleteItem, type ImageRecord } from './image-store.js';
 import { MediaType } from './media-types.js';
+import { writeFileAtomically, writeTo } from './output.js';
 import type { OciImageConfig } from './manifest.js';
 import { familiarString, parseReference } from './reference.js';
 import { Snapshotter } from './snapshotter.js';
@@ -135,7 +136,7 @@ export class Engine {
     for (const reference of references) await this.findImage(reference);
     const { saveArchive, saveArchiveToFile } = await archiveModule();
     if (typeof out === 'string') await saveArchiveToFile(this.images, references, out, options);
-    else await saveArchive(this.images, references, out, options);
+    else await writeTo(out, '/dev/stdout', (stream) => saveArchive(this.images, references, stream, options));
   }
 
   async importImage(input: Readable, ref?: string): Promise<ImageRecord> {
@@ -159,15 +160,21 @@ export class Engine {
   }
 
   // #region export-commit
-  /** `export`: the container's filesystem, as it sees it, as one tar. */
-  async exportContainer(reference: string, out: Writable): Promise<void> {
+  /**
+   * `export`: the container's filesystem, as it sees it, as one tar — to a
+   * file written whole or not at all, or to a stream. A failed write still
+   * unmounts what export mounted (output.ts makes sure the failure arrives).
+   */
+  async exportContainer(reference: string, out: Writable | string): Promise<void> {
     const record = await this.containers.find(reference);
     const paths = this.containers.paths(record);
     const wasRunning = (await this.containers.status(record)) === 'running';
     const { exportRootfs } = await importExportModule();
     await this.containers.mount(paths);
     try {
-      await exportRootfs(paths.rootfs, out);
+      const produce = (stream: Writable) => exportRootfs(paths.rootfs, stream);
+      if (typeof out === 'string') await writeFileAtomically(out, produce);
+      else await writeTo(out, '/dev/stdout', produce);
     } finally {
       if (!wasRunning) await this.containers.unmount(paths);
     }

@@ -80,14 +80,26 @@ export class LayerTarWriter {
 
   private entry(header: HeaderArgument): Promise<void> {
     // An entry without data still needs its (empty) body, or the pack waits for one.
-    return new Promise((resolve, reject) => this.pack.entry(header, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+    // The entry's error also comes as an event when the pack is torn down: listen, or it is an uncaught one.
+    return new Promise((resolve, reject) => {
+      this.pack.entry(header, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())).on('error', reject);
+    });
   }
 
-  /** Streams a file into the tar; the pack's callback fires once its reader has taken the bytes. */
+  /**
+   * Streams a file into the tar; the pack's callback fires once its reader has
+   * taken the bytes. Settles only once the file is closed, success or not:
+   * export unmounts the filesystem it reads from right after.
+   */
   private file(header: HeaderArgument, abs: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const sink = this.pack.entry(header, (err) => (err ? reject(err) : resolve()));
       const source = createReadStream(abs);
+      const closed = new Promise<void>((done) => source.once('close', () => done()));
+      const fail = (err: Error): void => {
+        source.destroy();
+        void closed.then(() => reject(err));
+      };
+      const sink = this.pack.entry(header, (err) => (err ? fail(err) : void closed.then(() => resolve())));
       source.on('data', (chunk) => {
         if (!sink.write(chunk)) {
           source.pause();
@@ -95,7 +107,9 @@ export class LayerTarWriter {
         }
       });
       source.on('end', () => sink.end(null));
-      source.on('error', reject);
+      source.on('error', fail);
+      // Torn down with the pack (its reader failed): an 'error' event nobody hears would crash the process.
+      sink.on('error', fail);
     });
   }
 }
@@ -154,6 +168,7 @@ export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) 
     },
   });
   const flowing = pipeline(writer.pack as unknown as NodeJS.ReadableStream, measure, out);
+  flowing.catch(() => {}); // awaited below; `out` failing first must not crash the process meanwhile
   try {
     await produce(writer);
     writer.finish();

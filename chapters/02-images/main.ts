@@ -9,7 +9,7 @@
 // fails, 126/127 when the program cannot be executed or found, else the
 // program's own code.
 
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { ContainerRecord } from './containers.js';
@@ -17,6 +17,7 @@ import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
 import { ago, humanSize, shortId, table, truncate } from './format.js';
 import type { ImageRecord } from './image-store.js';
 import { inspectImage, historyRows } from './inspect.js';
+import { outputPathProblem } from './output.js';
 import { familiarRepository, parseReference } from './reference.js';
 
 /** An error that ends the command with a given exit code. */
@@ -284,7 +285,10 @@ program
       throw new ExitError(`invalid format "${flags.format}": must be "docker" or "oci"`, 1);
     }
     const format = flags.format;
-    if (flags.output) return engine().save(images, resolve(flags.output), { format });
+    if (flags.output) {
+      checkOutput(flags.output, 'failed to save image');
+      return engine().save(images, resolve(flags.output), { format });
+    }
     refuseTerminal();
     await engine().save(images, process.stdout, { format });
   });
@@ -306,9 +310,16 @@ program
   .argument('<container>')
   .option('-o, --output <file>', 'write to this file instead of stdout')
   .action(async (container: string, flags: { output?: string }) => {
-    if (!flags.output) refuseTerminal();
-    await engine().exportContainer(container, flags.output ? createWriteStream(flags.output) : process.stdout);
+    if (flags.output) checkOutput(flags.output, 'failed to export container');
+    else refuseTerminal();
+    await engine().exportContainer(container, flags.output ? resolve(flags.output) : process.stdout);
   });
+
+/** `-o FILE` in a directory that is not there fails before any work, as with docker (exit 1). */
+function checkOutput(path: string, what: string): void {
+  const problem = outputPathProblem(resolve(path));
+  if (problem) throw new ExitError(`${what}: ${problem}`, 1);
+}
 
 function refuseTerminal(): void {
   if (process.stdout.isTTY) throw new ExitError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);

@@ -2,11 +2,12 @@
 // filesystem becomes a tarball), commit (its writable layer becomes a layer),
 // checked with the system's own tar.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineLab } from './engine-lab.ts';
+import { engineCommand } from '../helpers/executables.ts';
 
 let lab: EngineLab;
 
@@ -67,4 +68,53 @@ test('commit turns the writable layer into a new image layer, deletions included
   const [image] = JSON.parse(lab.ok(['inspect', 'committed:v1'])) as Array<{ RootFS: { Layers: string[] } }>;
   assert.equal(image.RootFS.Layers.length, 2);
   lab.ok(['rm', 'exported']);
+});
+
+test('save and export that cannot write: one line, exit 1, nothing mounted, no partial file', () => {
+  lab.importBusybox('writer:latest');
+  lab.ok(['run', '--name', 'to-export', 'writer', 'true']);
+  const oneLine = (r: { code: number; stderr: string }, message: RegExp) => {
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  };
+
+  // A directory that is not there: refused before any work, in the docker CLI's words.
+  oneLine(lab.engine(['save', '-o', '/nonexistent/dir/x.tar', 'writer']),
+    /^Error: failed to save image: invalid output path: stat \/nonexistent\/dir: no such file or directory$/m);
+  oneLine(lab.engine(['export', '-o', '/nonexistent/x.tar', 'to-export']),
+    /^Error: failed to export container: invalid output path: stat \/nonexistent: no such file or directory$/m);
+
+  // Standard output on a device that is always full (ENOSPC on every write).
+  const toDevFull = (args: string[]) => {
+    const [cmd, ...prefix] = engineCommand();
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(cmd, [...prefix, '--root', lab.root, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      return { code: r.status ?? -1, stderr: r.stderr };
+    } finally {
+      closeSync(full);
+    }
+  };
+  oneLine(toDevFull(['save', 'writer']), /^Error: write \/dev\/stdout: no space left on device$/m);
+  oneLine(toDevFull(['save', '--format', 'oci', 'writer']), /^Error: write \/dev\/stdout: no space left on device$/m);
+  oneLine(toDevFull(['export', 'to-export']), /^Error: write \/dev\/stdout: no space left on device$/m);
+  assert.deepEqual(lab.mounts(), []);
+
+  // A file system that fills up half-way: no file under the name, no temporary one either.
+  const small = join(lab.dir, 'small');
+  mkdirSync(small);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', small]);
+  try {
+    oneLine(lab.engine(['export', '-o', join(small, 'ctr.tar'), 'to-export']), /^Error: write .*ctr\.tar: no space left on device$/m);
+    oneLine(lab.engine(['save', '-o', join(small, 'img.tar'), 'writer']), /^Error: write .*img\.tar: no space left on device$/m);
+    assert.deepEqual(readdirSync(small), []);
+  } finally {
+    execFileSync('umount', [small]);
+  }
+  assert.deepEqual(lab.mounts(), []);
+  // And with room, export -o writes the whole tar.
+  lab.ok(['export', '-o', join(lab.dir, 'ctr.tar'), 'to-export']);
+  assert.match(execFileSync('tar', ['-tf', join(lab.dir, 'ctr.tar')], { encoding: 'utf8' }), /^bin\/busybox$/m);
+  assert.deepEqual(lab.mounts(), []);
 });

@@ -1,0 +1,90 @@
+// output.ts — where `save` and `export` write: a whole file or none, or stdout.
+//
+// Both commands stream a tar that may be gigabytes, into a file (`-o`) or to
+// standard output. Either can fail half-way: a directory that is not there,
+// a full disk (ENOSPC), a closed pipe. A failure must end the command with
+// one line, leave no partial file under the name the user gave, and let the
+// command clean up (export unmounts the container's filesystem) — so the
+// destination's error has to reach the code that awaits the writing, even
+// when the producer is blocked waiting for a stream that will never drain.
+
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PassThrough, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { syncDirectory } from './content-store.js';
+
+/** Writes its bytes to the stream it is given; resolves when it has written them all. */
+export type Producer = (out: Writable) => Promise<unknown>;
+
+// #region check
+/**
+ * The docker CLI's check on `-o FILE` before any work starts: the directory
+ * must exist. Answers what is wrong, in its words, or undefined.
+ */
+export function outputPathProblem(path: string): string | undefined {
+  try {
+    statSync(dirname(path));
+    return undefined;
+  } catch (err) {
+    return `invalid output path: stat ${dirname(path)}: ${errnoText(err)}`;
+  }
+}
+// #endregion check
+
+// #region write-to
+/**
+ * Runs `produce` into `dest` and settles when `dest` has every byte — or,
+ * when `dest` fails, with its error once `produce` has given up too (its
+ * stream is destroyed under it, so its writes fail rather than wait).
+ */
+export async function writeTo(dest: Writable, name: string, produce: Producer): Promise<void> {
+  const pass = new PassThrough();
+  const delivered = pipeline(pass, dest).catch((err: unknown) => {
+    throw new Error(`write ${name}: ${errnoText(err)}`);
+  });
+  const produced = produce(pass).then(
+    () => pass.end(),
+    (err: unknown) => {
+      pass.destroy(err as Error);
+      throw err;
+    },
+  );
+  // Whichever fails first is the error; the other one is only an echo of it.
+  produced.catch(() => {});
+  delivered.catch(() => {});
+  try {
+    await Promise.race([produced.then(() => delivered), delivered]);
+  } catch (err) {
+    // The producer sees its stream torn down and stops; wait for that, so
+    // that it holds no file open when the caller cleans up (export unmounts).
+    await produced.catch(() => {});
+    throw err;
+  }
+}
+
+/** Writes `path` whole or not at all: a temporary name beside it, fsync, rename. */
+export async function writeFileAtomically(path: string, produce: Producer): Promise<void> {
+  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
+  try {
+    await writeTo(createWriteStream(temp, { flags: 'wx' }), path, produce);
+    const file = await open(temp, 'r+');
+    await file.sync();
+    await file.close();
+    await rename(temp, path);
+    await syncDirectory(dirname(path));
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+// #endregion write-to
+
+/** `no space left on device` from Node's `ENOSPC: no space left on device, write`. */
+function errnoText(err: unknown): string {
+  const { code, message } = err as NodeJS.ErrnoException;
+  if (!code) return message;
+  return message.replace(new RegExp(`^${code}: `), '').replace(/, \w+( '.*')?$/, '');
+}
