@@ -194,7 +194,8 @@ export function runtimeSpec(rootfs: string, config: ContainerConfig, overrides: 
   if (overrides.cgroupsPath) linux.cgroupsPath = overrides.cgroupsPath;
   linux.resources ??= {};
   if (overrides.memory) linux.resources.memory = { limit: overrides.memory };
-  if (overrides.pidsLimit) linux.resources.pids = { limit: overrides.pidsLimit };
+  // Docker's --pids-limit 0 or -1: no limit.
+  if (overrides.pidsLimit && overrides.pidsLimit > 0) linux.resources.pids = { limit: overrides.pidsLimit };
   return spec;
 }
 
@@ -214,6 +215,26 @@ export function parseMemory(text: string): number {
   const power = 'bkmgt'.indexOf((m[2] || 'b').toLowerCase());
   return Math.floor(Number(m[1]) * 1024 ** power);
 }
+
+// #region run-flags
+/**
+ * `--pids-limit`: a 64-bit integer, as the docker CLI's flag parser
+ * (Go's strconv.ParseInt) reads it. 0 and negative numbers mean no limit.
+ */
+export function parsePidsLimit(text: string): number {
+  const invalid = (why: string) => new Error(`invalid argument "${text}" for "--pids-limit" flag: strconv.ParseInt: parsing "${text}": ${why}`);
+  if (!/^[+-]?\d+$/.test(text)) throw invalid('invalid syntax');
+  const value = BigInt(text);
+  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) throw invalid('value out of range');
+  return Number(value);
+}
+
+/** `-w`: Docker refuses a relative working directory rather than guess what it is relative to. */
+export function checkWorkdir(dir: string): string {
+  if (!posix.isAbsolute(dir)) throw new Error(`the working directory '${dir}' is invalid, it needs to be an absolute path`);
+  return dir;
+}
+// #endregion run-flags
 
 /** Docker's `-v` syntax; only host paths (named volumes are a later chapter's). */
 export function parseVolume(text: string): VolumeMount {

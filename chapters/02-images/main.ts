@@ -112,7 +112,7 @@ program
   .option('-t, --tty', 'allocate a pseudo-terminal')
   .option('-i, --interactive', 'keep stdin attached')
   .action(async (image: string, command: string[], flags: RunFlags) => {
-    const { parseMemory, parseVolume, StartError } = await import('./image-config.js');
+    const { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } = await import('./image-config.js');
     let code: number;
     try {
       code = await engine().run({
@@ -124,13 +124,13 @@ program
           cmd: command,
           entrypoint: flags.entrypoint,
           env: flags.env,
-          workdir: flags.workdir,
+          workdir: flags.workdir ? checkWorkdir(flags.workdir) : undefined,
           user: flags.user,
           hostname: flags.hostname,
           tty: flags.tty,
           volumes: flags.volume.map(parseVolume),
           memory: flags.memory ? parseMemory(flags.memory) : undefined,
-          pidsLimit: flags.pidsLimit ? Number(flags.pidsLimit) : undefined,
+          pidsLimit: flags.pidsLimit === undefined ? undefined : parsePidsLimit(flags.pidsLimit),
         },
       });
     } catch (err) {

@@ -148,6 +148,24 @@ test('--memory and --pids-limit reach the container cgroup', () => {
   assert.match(forks.stderr, /can't fork|Resource temporarily unavailable/);
 });
 
+test('--pids-limit must be an integer and -w an absolute path: refused with 125, no container made', () => {
+  const before = lab.containerDirs();
+  const bad = lab.engine(['run', '--rm', '--pids-limit', 'abc', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /^Error: invalid argument "abc" for "--pids-limit" flag: strconv\.ParseInt: parsing "abc": invalid syntax$/m);
+  const huge = lab.engine(['run', '--rm', '--pids-limit', '9223372036854775808', 'busybox', 'true']);
+  assert.equal(huge.code, 125);
+  assert.match(huge.stderr, /parsing "9223372036854775808": value out of range/);
+  const relative = lab.engine(['run', '--name', 'relative-wd', '-w', 'relative', 'busybox', 'pwd']);
+  assert.equal(relative.code, 125);
+  assert.equal(relative.stdout, '');
+  assert.match(relative.stderr, /^Error: the working directory 'relative' is invalid, it needs to be an absolute path$/m);
+  assert.deepEqual(lab.containerDirs(), before);
+  // -1 is Docker's "no limit"; the container's pids.max says so.
+  const unlimited = lab.ok(['run', '--rm', '--pids-limit', '-1', 'busybox', 'sh', '-c', 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max']);
+  assert.equal(unlimited, 'max\n');
+});
+
 test('exit codes: the program\'s own, 127 not found, 126 not executable, 125 engine errors', () => {
   assert.equal(lab.engine(['run', '--rm', 'busybox', 'sh', '-c', 'exit 3']).code, 3);
   const missing = lab.engine(['run', '--rm', 'busybox', 'no-such-program']);
