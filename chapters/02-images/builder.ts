@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { join, posix, resolve } from 'node:path';
+import { join, posix, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { resolveInRoot } from '../01-namespaces/rootfs.js';
 import { BuildCache, type CacheEntry } from './build-cache.js';
@@ -89,6 +89,11 @@ export class Builder {
     const dockerfilePath = resolve(contextDir, options.dockerfile ?? 'Dockerfile');
     if (!existsSync(dockerfilePath)) throw new Error(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
     const instructions = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
+    if (instructions.length === 0) {
+      // Docker's words, naming the file as the context sees it.
+      const name = relative(contextDir, dockerfilePath);
+      throw new Error(`the Dockerfile (${name.startsWith('..') ? options.dockerfile : name}) cannot be empty`);
+    }
     const tags = (options.tags ?? []).map((t) => parseReference(t).full); // bad tags fail before any work
 
     const run = new BuildRun(this, contextDir, readDockerignore(contextDir), options);
@@ -254,7 +259,7 @@ class BuildRun {
         return this.commitMetadata(`USER ${user}`, (c) => void (c.User = user));
       }
       case 'EXPOSE': {
-        const ports = splitWords(ins.args, vars).map((p) => (p.includes('/') ? p.toLowerCase() : `${p}/tcp`));
+        const ports = splitWords(ins.args, vars).flatMap((spec) => exposedPorts(ins.line, spec));
         return this.commitMetadata(`EXPOSE ${ports.join(' ')}`, (c) => {
           c.ExposedPorts = { ...(c.ExposedPorts ?? {}), ...Object.fromEntries(ports.map((p) => [p, {}])) };
         });
@@ -561,3 +566,23 @@ function listTree(dir: string, prefix: string): ContextFile[] {
   }
   return out;
 }
+
+// #region expose
+/**
+ * One word of EXPOSE as the ports it names, the way Docker reads it
+ * (`PORT[-END][/PROTO]`, PROTO tcp, udp or sctp): `8080` is `8080/tcp`,
+ * `53/UDP` is `53/udp`, `7000-7002` is three ports. Anything else is refused
+ * with Docker's message rather than stored as a key no one can use.
+ */
+function exposedPorts(line: number, spec: string): string[] {
+  const [range, proto = 'tcp', ...extra] = spec.split('/');
+  const protocol = proto.toLowerCase();
+  if (extra.length > 0 || !['tcp', 'udp', 'sctp'].includes(protocol)) throw new DockerfileError(line, `invalid proto: ${proto}`);
+  const m = /^(\d+)(?:-(\d+))?$/.exec(range);
+  const first = m ? Number(m[1]) : NaN;
+  const last = m?.[2] === undefined ? first : Number(m[2]);
+  if (!m || first > 65535 || last > 65535) throw new DockerfileError(line, `invalid containerPort: ${range}`);
+  if (last < first) throw new DockerfileError(line, `invalid range specified for container port: ${range}`);
+  return Array.from({ length: last - first + 1 }, (_, i) => `${first + i}/${protocol}`);
+}
+// #endregion expose

@@ -72,7 +72,11 @@ function logicalLines(source: string): LogicalLine[] {
 const NOT_YET = ['ONBUILD', 'HEALTHCHECK'];
 
 // #region parse
-/** Parses a Dockerfile into instructions; throws DockerfileError naming the line. */
+/**
+ * Parses a Dockerfile into instructions; throws DockerfileError naming the
+ * line. A file with none gives an empty list: the builder refuses it, with
+ * the file's name in Docker's message.
+ */
 export function parseDockerfile(source: string): Instruction[] {
   const instructions: Instruction[] = [];
   for (const { line, text } of logicalLines(source)) {
@@ -90,7 +94,6 @@ export function parseDockerfile(source: string): Instruction[] {
     }
     instructions.push({ keyword: keyword as Keyword, line, flags, args: rest, json, text: `${keyword} ${match[2]}`.trim() });
   }
-  if (instructions.length === 0) throw new DockerfileError(1, 'the Dockerfile has no instructions');
   const first = instructions.find((i) => i.keyword !== 'ARG');
   if (first && first.keyword !== 'FROM') {
     throw new DockerfileError(first.line, `no build stage in current context: the first instruction must be FROM, not ${first.keyword}`);

@@ -19,7 +19,7 @@ import { MediaType } from './media-types.js';
 import { writeFileAtomically, writeTo } from './output.js';
 import type { OciImageConfig } from './manifest.js';
 import { familiarString, parseReference } from './reference.js';
-import { Snapshotter } from './snapshotter.js';
+import { layerSize, Snapshotter } from './snapshotter.js';
 import { unpackImage } from './unpack.js';
 
 // #region lazy-modules
@@ -154,7 +154,7 @@ export class Engine {
   unpackedSize(image: ImageRecord): number {
     let size = 0;
     for (const [i, chain] of chainIds(image.config.rootfs.diff_ids).entries()) {
-      size += this.snapshotter.exists(chain) ? this.snapshotter.info(chain).size : (image.manifest.layers[i]?.size ?? 0);
+      size += this.snapshotter.exists(chain) ? layerSize(this.snapshotter.info(chain)) : (image.manifest.layers[i]?.size ?? 0);
     }
     return size;
   }

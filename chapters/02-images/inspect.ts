@@ -10,6 +10,7 @@ import { chainIds } from './chain-id.js';
 import type { Engine } from './engine.js';
 import { shortId } from './format.js';
 import type { ImageRecord } from './image-store.js';
+import { layerSize } from './snapshotter.js';
 
 /** The `docker image inspect` document for one image. */
 export async function inspectImage(engine: Engine, image: ImageRecord): Promise<Record<string, unknown>> {
@@ -66,7 +67,7 @@ export async function historyRows(engine: Engine, image: ImageRecord): Promise<H
     let size = 0;
     if (!h.empty_layer) {
       const chain = chains[layer];
-      size = chain && engine.snapshotter.exists(chain) ? engine.snapshotter.info(chain).size : (image.manifest.layers[layer]?.size ?? 0);
+      size = chain && engine.snapshotter.exists(chain) ? layerSize(engine.snapshotter.info(chain)) : (image.manifest.layers[layer]?.size ?? 0);
       layer++;
     }
     return { image: '<missing>', created: h.created, createdBy: h.created_by ?? '', size, comment: h.comment ?? '' };

@@ -34,6 +34,19 @@ export interface LayerDigest {
   size: number;
 }
 
+// #region applied-layer
+/** A layer as applied: its digest, and what its files weigh. */
+export interface AppliedLayer extends LayerDigest {
+  /**
+   * Bytes of the files the layer adds or changes (a symlink weighs its
+   * target's name), what Docker reports as a layer's size: tar headers,
+   * directories and whiteouts weigh nothing, so a step that changed nothing
+   * is 0 B, not the 1 KiB of an empty tar's end blocks.
+   */
+  contentSize: number;
+}
+// #endregion applied-layer
+
 // #region sniff
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -66,7 +79,7 @@ async function peek(input: Readable, count: number): Promise<{ head: Buffer; str
 
 // #region apply
 /** Applies a plain or gzipped tar layer into `dir` (which should be empty). */
-export async function applyLayer(dir: string, input: Readable): Promise<LayerDigest> {
+export async function applyLayer(dir: string, input: Readable): Promise<AppliedLayer> {
   const { head, stream } = await peek(input, 4);
   const compression = detectCompression(head);
   if (compression === 'zstd') {
@@ -90,9 +103,11 @@ export async function applyLayer(dir: string, input: Readable): Promise<LayerDig
   flowing.catch(() => {}); // its error also reaches the loop below, which reports it
 
   const writer = new LayerWriter(dir);
+  let contentSize = 0;
   try {
     for await (const entry of extract) {
       const data = entry as unknown as EntryData;
+      contentSize += weight(entry.header);
       writer.add(entry.header, entry.header.type === 'file' || entry.header.type === 'contiguous-file' ? data : null);
       await writer.drain(data);
     }
@@ -104,7 +119,14 @@ export async function applyLayer(dir: string, input: Readable): Promise<LayerDig
   } finally {
     writer.close();
   }
-  return { diffId: `sha256:${hash.digest('hex')}`, size };
+  return { diffId: `sha256:${hash.digest('hex')}`, size, contentSize };
+}
+
+/** What one entry adds to the layer's contentSize. */
+function weight(header: Header): number {
+  if (header.type === 'file' || header.type === 'contiguous-file') return header.size ?? 0;
+  if (header.type === 'symlink') return Buffer.byteLength(header.linkname ?? '');
+  return 0;
 }
 // #endregion apply
 

@@ -74,7 +74,14 @@ export interface CommittedSnapshot {
   diffId: Digest;
   /** Bytes of the uncompressed layer tar. */
   size: number;
+  /** Bytes of the layer's files, Docker's layer size (layer-apply.ts); absent in older stores. */
+  contentSize?: number;
   created: string;
+}
+
+/** A layer's size as Docker reports it (`history`, `images`): its files' bytes, or the tar's in an older store. */
+export function layerSize(snapshot: CommittedSnapshot): number {
+  return snapshot.contentSize ?? snapshot.size;
 }
 
 export interface ActiveSnapshot {
@@ -141,7 +148,8 @@ export class Snapshotter {
       if (expected !== chainId) {
         throw new Error(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
       }
-      this.publish(staging, { chainId, parent, diffId: layer.diffId, size: layer.size, created: new Date().toISOString() });
+      const { diffId, size, contentSize } = layer;
+      this.publish(staging, { chainId, parent, diffId, size, contentSize, created: new Date().toISOString() });
       return layer;
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -268,6 +276,7 @@ export class Snapshotter {
         parent: info.parent,
         diffId: applied.diffId,
         size: applied.size,
+        contentSize: applied.contentSize,
         created: new Date().toISOString(),
       };
       this.publish(staging, snapshot);

@@ -152,6 +152,34 @@ test('COPY resolves links on a source path inside the context root, never on the
   assert.equal(lab.ok(['run', '--rm', 'dockerfile.inside', 'readlink', '/link']), `${outside}\n`);
 });
 
+test('EXPOSE reads ports as Docker does and refuses what is no port; an empty Dockerfile is refused', () => {
+  const ctx = lab.context('ctx-expose', { Dockerfile: 'FROM busybox\nEXPOSE 7000-7002 53/UDP 8080\n' });
+  lab.ok(['build', '-t', 'exposing', ctx]);
+  assert.deepEqual(Object.keys(inspect('exposing').Config.ExposedPorts).sort(), ['53/udp', '7000/tcp', '7001/tcp', '7002/tcp', '8080/tcp']);
+  for (const [word, message] of [['notaport', 'invalid containerPort: notaport'], ['70000', 'invalid containerPort: 70000'], ['80/xtp', 'invalid proto: xtp']]) {
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM busybox\nEXPOSE ${word}\n`);
+    const refused = lab.engine(['build', '-t', 'not-exposing', ctx]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`^Error: Dockerfile line 2: ${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'm'));
+  }
+  assert.match(lab.engine(['inspect', 'not-exposing']).stderr, /No such image/);
+
+  writeFileSync(join(ctx, 'Dockerfile'), '# only a comment\n\n');
+  const empty = lab.engine(['build', ctx]);
+  assert.equal(empty.code, 1);
+  assert.equal(empty.stdout, '');
+  assert.match(empty.stderr, /^Error: the Dockerfile \(Dockerfile\) cannot be empty$/m);
+});
+
+test('a RUN that changes nothing has a 0B layer in history; one that writes 6 bytes, 6B', () => {
+  const ctx = lab.context('ctx-zero', { Dockerfile: 'FROM busybox\nRUN true\nRUN echo hello > /h\n' });
+  lab.ok(['build', '-t', 'zero', ctx]);
+  const rows = lab.ok(['history', '--no-trunc', 'zero']).trimEnd().split('\n');
+  assert.match(rows[1], /\/bin\/sh -c echo hello > \/h\s+6B\s*$/);
+  assert.match(rows[2], /\/bin\/sh -c true\s+0B\s*$/);
+  assert.equal(inspect('zero').RootFS.Layers.length, 3); // Docker keeps the empty layer too
+});
+
 test('errors name the Dockerfile line, and a failed build leaves nothing half-made', () => {
   const imagesBefore = lab.ok(['images', '-q']);
   const unknown = lab.engine(['build', lab.context('ctx-err1', { Dockerfile: 'FROM busybox\n\nRUN true\nFLY away\n' })]);

@@ -44,6 +44,7 @@ test('real instructions this builder lacks are named as such, not as unknown', (
 test('the first instruction must be FROM (ARG may come before it)', () => {
   assert.doesNotThrow(() => parseDockerfile('ARG BASE=busybox\nFROM $BASE\n'));
   assert.throws(() => parseDockerfile('RUN true\n'), /line 1: .*must be FROM/);
+  assert.deepEqual(parseDockerfile('# only a comment\n\n'), []); // the builder names the file when it refuses it
 });
 
 test('flags are taken off COPY', () => {
