@@ -5,6 +5,7 @@
 // never point at the wrong bytes, and equal bytes are stored once.
 
 import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 
 // #region digest
 /** `sha256:` followed by 64 lowercase hex digits. */
@@ -32,3 +33,23 @@ export function hexOf(digest: Digest): string {
   return digest.slice('sha256:'.length);
 }
 // #endregion digest
+
+// #region digesting-stream
+/**
+ * A pass-through stream that digests and counts the bytes flowing through
+ * it, so a layer is named by its DiffID in the same pass that unpacks or
+ * writes it, without holding it in memory.
+ */
+export function digestingStream(): { stream: Transform; result(): { digest: Digest; size: number } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ digest: `sha256:${hash.digest('hex')}`, size }) };
+}
+// #endregion digesting-stream

@@ -14,14 +14,13 @@
 // snapshotter hands it a fresh temporary directory and renames it into
 // place only if applyLayer succeeds, so a refused layer leaves nothing.
 
-import { createHash } from 'node:crypto';
 import { closeSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import type { Digest } from './digest.js';
+import { digestingStream, type Digest } from './digest.js';
 import { applyMetadata, isLayerXattr, type FileMetadata } from './file-metadata.js';
 import { mknod } from '../01-namespaces/libc.js';
 import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
@@ -87,15 +86,8 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
     throw new Error('zstd-compressed layers are not supported (Node 20 has no zstd)');
   }
 
-  const hash = createHash('sha256');
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const measured = digestingStream();
+  const measure = measured.stream;
   const extract = tar.extract();
   const sink = extract as unknown as NodeJS.WritableStream; // a streamx Writable
   const flowing =
@@ -119,7 +111,8 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
   } finally {
     writer.close();
   }
-  return { diffId: `sha256:${hash.digest('hex')}`, size, contentSize };
+  const { digest: diffId, size } = measured.result();
+  return { diffId, size, contentSize };
 }
 
 /** What one entry adds to the layer's contentSize. */

@@ -13,12 +13,12 @@
 // so the same changes always give the same bytes and the same DiffID —
 // which is what lets a build cache recognise a layer it already has.
 
-import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { digestingStream } from './digest.js';
 import { deviceNumbers, readXattrs } from './file-metadata.js';
 import type { LayerDigest } from './layer-apply.js';
 import { isOpaque, isWhiteout, OPAQUE_MARKER, WHITEOUT_PREFIX } from './whiteouts.js';
@@ -158,15 +158,8 @@ async function walkUpper(writer: LayerTarWriter, upperDir: string, dirRel: strin
 /** Runs `produce` against a tar writer whose bytes go to `out`, hashing them on the way. */
 export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) => Promise<void>): Promise<LayerDigest> {
   const writer = new LayerTarWriter();
-  const hash = createHash('sha256');
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const measured = digestingStream();
+  const measure = measured.stream;
   const flowing = pipeline(writer.pack as unknown as NodeJS.ReadableStream, measure, out);
   flowing.catch(() => {}); // awaited below; `out` failing first must not crash the process meanwhile
   try {
@@ -178,5 +171,6 @@ export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) 
     throw err;
   }
   await flowing;
-  return { diffId: `sha256:${hash.digest('hex')}`, size };
+  const { digest: diffId, size } = measured.result();
+  return { diffId, size };
 }
