@@ -25,6 +25,7 @@ import { applyMetadata, isLayerXattr, type FileMetadata } from './file-metadata.
 import { mknod } from '../01-namespaces/libc.js';
 import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
 import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
+import { extractKeepingRawPax, rawPaxXattrs } from './pax-xattrs.js';
 
 export interface LayerDigest {
   /** sha256 of the uncompressed tar: the layer's DiffID. */
@@ -88,7 +89,7 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
 
   const measured = digestingStream();
   const measure = measured.stream;
-  const extract = tar.extract();
+  const extract = extractKeepingRawPax();
   const sink = extract as unknown as NodeJS.WritableStream; // a streamx Writable
   const flowing =
     compression === 'gzip' ? pipeline(stream, createGunzip({ chunkSize: 256 * 1024 }), measure, sink) : pipeline(stream, measure, sink);
@@ -131,15 +132,17 @@ type EntryData = AsyncIterable<Buffer> & { resume(): unknown };
 function metadataOf(header: Header): FileMetadata {
   const pax = (header.pax ?? {}) as Record<string, string>;
   const xattrs = new Map<string, Buffer>();
+  const rawXattrs = rawPaxXattrs(header.pax);
   for (const [key, value] of Object.entries(pax)) {
     // GNU tar and Docker write SCHILY.xattr.NAME=VALUE; libarchive writes
     // LIBARCHIVE.xattr.URLENCODED_NAME=BASE64_VALUE.
     if (key.startsWith('SCHILY.xattr.')) {
-      // tar-stream decodes PAX values as UTF-8; a binary value that is not
-      // valid UTF-8 arrives with U+FFFD in it and cannot be restored. It is
-      // skipped rather than written wrong (the kernel would refuse a mangled
-      // security.capability, failing the whole layer).
-      if (!value.includes('\uFFFD')) xattrs.set(key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'));
+      // The value's raw bytes, read from the PAX header itself (pax-xattrs.ts):
+      // tar-stream's decoded `value` is UTF-8 text and would mangle a binary
+      // one such as a file capability.
+      const name = key.slice('SCHILY.xattr.'.length);
+      const bytes = rawXattrs?.get(name) ?? Buffer.from(value, 'utf8');
+      xattrs.set(name, bytes);
     } else if (key.startsWith('LIBARCHIVE.xattr.')) {
       xattrs.set(decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length)), Buffer.from(value, 'base64'));
     }

@@ -121,6 +121,26 @@ describe('applyLayer', () => {
     assert.deepEqual(lgetxattr(join(out, 'ping'), 'security.capability'), capability);
   });
 
+  test('binary xattr values written by GNU tar come back byte for byte, even when they are not UTF-8', async () => {
+    const capSrc = join(tmp, 'cap-setuid-src');
+    mkdirSync(capSrc);
+    writeFileSync(join(capSrc, 'newuidmap'), 'pretend newuidmap');
+    // What `setcap cap_setuid+ep` writes: CAP_SETUID is bit 7, so the mask holds 0x80, which is not UTF-8.
+    execFileSync('setcap', ['cap_setuid+ep', join(capSrc, 'newuidmap')]);
+    const capability = lgetxattr(join(capSrc, 'newuidmap'), 'security.capability');
+    assert.ok(capability.includes(0x80), 'the capability value has a byte that is not UTF-8');
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x0a, 0x3d, 0x80]); // NUL, newline and '=' inside
+    writeFileSync(join(capSrc, 'labelled'), 'x');
+    lsetxattr(join(capSrc, 'labelled'), 'user.binary', binary);
+    const layer = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-C', capSrc, '-cf', '-', '.']);
+    const out = join(tmp, 'cap-setuid-out');
+    mkdirSync(out);
+    await applyLayer(out, streamOf(layer));
+    assert.deepEqual(lgetxattr(join(out, 'newuidmap'), 'security.capability'), capability);
+    assert.deepEqual(lgetxattr(join(out, 'labelled'), 'user.binary'), binary);
+    assert.match(execFileSync('getcap', [join(out, 'newuidmap')], { encoding: 'utf8' }), /cap_setuid[=+]ep/);
+  });
+
   test('a truncated layer is an error, not a partial success', async () => {
     const out = join(tmp, 'truncated');
     mkdirSync(out);
