@@ -34,7 +34,12 @@ const program = new Command('skiff-engine')
   .option('--root <dir>', 'where images, layers and containers are kept (default: $SKIFF_ROOT or /var/lib/skiff)')
   .enablePositionalOptions()
   .showHelpAfterError(false)
-  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
+  // Usage goes to stdout even when shown for a missing command, as `docker`
+  // alone shows it; errors go to stderr in docker's wording.
+  .configureOutput({
+    writeErr: (text) => process.stdout.write(text),
+    outputError: (text) => process.stderr.write(text.replace(/^error: /, 'Error: ')),
+  })
   .exitOverride();
 
 let engineInstance: Engine | undefined;
@@ -375,10 +380,33 @@ program
     out(`${image.id}\n`);
   });
 
+// #region usage-exit-codes
+/**
+ * Exit codes for command-line mistakes, as the docker CLI gives them: a
+ * wrong or incomplete flag is 125, a wrong number of arguments or an unknown
+ * command is 1, and asking for help is no mistake at all.
+ */
+function usageExitCode(err: CommanderError): number {
+  switch (err.code) {
+    case 'commander.help':
+    case 'commander.helpDisplayed':
+    case 'commander.version':
+      return 0;
+    case 'commander.unknownOption':
+    case 'commander.optionMissingArgument':
+    case 'commander.missingMandatoryOptionValue':
+    case 'commander.invalidArgument':
+      return 125;
+    default:
+      return 1;
+  }
+}
+// #endregion usage-exit-codes
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 125);
+  if (err instanceof CommanderError) process.exit(usageExitCode(err));
   const message = err instanceof Error ? err.message : String(err);
   if (message) process.stderr.write(`Error: ${message}\n`);
   process.exitCode = err instanceof ExitError ? err.exitCode : 1;

@@ -131,3 +131,22 @@ test('image prune -f removes dangling images and reports the space', () => {
   assert.match(out, /^Deleted Images:\ndeleted: sha256:[0-9a-f]{64}\n\nTotal reclaimed space: \d+(\.\d+)?[kM]?B\n$/);
   assert.doesNotMatch(lab.ok(['images']), /<none>/);
 });
+
+test('command-line mistakes exit as the docker CLI does: 125 for a flag, 1 for arguments or commands', () => {
+  const alone = lab.engine([]);
+  assert.equal(alone.code, 0, 'the command alone shows its usage');
+  assert.match(alone.stdout, /^Usage: skiff-engine/);
+  const cases: Array<[string[], number, RegExp]> = [
+    [['images', '--bogus'], 125, /unknown option '--bogus'/],
+    [['run', '--memory'], 125, /argument missing/],
+    [['tag', 'busybox'], 1, /missing required argument/],
+    [['run'], 1, /missing required argument 'image'/],
+    [['bogus'], 1, /unknown command 'bogus'/],
+  ];
+  for (const [args, code, message] of cases) {
+    const r = lab.engine(args);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}`);
+  }
+});
