@@ -107,6 +107,14 @@ describe('applyLayer', () => {
     assert.equal(readFileSync(outside, 'utf8'), 'untouched');
   });
 
+  /** Tars `src` with GNU tar, xattrs included, and applies that layer into a new directory `out`. */
+  async function applyGnuTarOf(src: string, out: string): Promise<string> {
+    const layer = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-C', src, '-cf', '-', '.']);
+    mkdirSync(out);
+    await applyLayer(out, streamOf(layer));
+    return out;
+  }
+
   test('file capabilities written by GNU tar come back (binary xattr values that happen to be valid UTF-8)', async () => {
     const capSrc = join(tmp, 'cap-src');
     mkdirSync(capSrc);
@@ -114,10 +122,7 @@ describe('applyLayer', () => {
     // VFS_CAP_REVISION_2 with CAP_NET_RAW (13) permitted and effective, as `setcap cap_net_raw+ep` writes it.
     const capability = Buffer.from([0x01, 0, 0, 0x02, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     lsetxattr(join(capSrc, 'ping'), 'security.capability', capability);
-    const layer = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-C', capSrc, '-cf', '-', '.']);
-    const out = join(tmp, 'cap-out');
-    mkdirSync(out);
-    await applyLayer(out, streamOf(layer));
+    const out = await applyGnuTarOf(capSrc, join(tmp, 'cap-out'));
     assert.deepEqual(lgetxattr(join(out, 'ping'), 'security.capability'), capability);
   });
 
@@ -132,10 +137,7 @@ describe('applyLayer', () => {
     const binary = Buffer.from([0xff, 0xfe, 0x00, 0x0a, 0x3d, 0x80]); // NUL, newline and '=' inside
     writeFileSync(join(capSrc, 'labelled'), 'x');
     lsetxattr(join(capSrc, 'labelled'), 'user.binary', binary);
-    const layer = execFileSync('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-C', capSrc, '-cf', '-', '.']);
-    const out = join(tmp, 'cap-setuid-out');
-    mkdirSync(out);
-    await applyLayer(out, streamOf(layer));
+    const out = await applyGnuTarOf(capSrc, join(tmp, 'cap-setuid-out'));
     assert.deepEqual(lgetxattr(join(out, 'newuidmap'), 'security.capability'), capability);
     assert.deepEqual(lgetxattr(join(out, 'labelled'), 'user.binary'), binary);
     assert.match(execFileSync('getcap', [join(out, 'newuidmap')], { encoding: 'utf8' }), /cap_setuid[=+]ep/);
