@@ -11,7 +11,7 @@ import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpa
 import { resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
-import { RuntimeError } from './errors.js';
+import { ConflictError, RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, MS, pidfdGetfd } from './libc.js';
 import { parseMountOptions } from './mount-options.js';
@@ -132,7 +132,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
   const bundle = resolve(options.bundle);
   const json = readConfigJson(bundle);
-  if (existsSync(containerDir(root, id))) throw new RuntimeError(`container ${JSON.stringify(id)} already exists`);
+  if (existsSync(containerDir(root, id))) throw new ConflictError(`container ${JSON.stringify(id)} already exists`);
 
   // Start init first: a new Node process takes longer to boot than we take
   // to load the schema library and check the config, and the two overlap.

@@ -1,4 +1,4 @@
-// errors.ts — the one kind of error a user of the runtime sees.
+// errors.ts — the kinds of error a user of the engine sees.
 //
 // A runtime fails in many places (a bad config.json, a missing program, a
 // syscall the kernel refused), but the person at the terminal should always
@@ -15,7 +15,24 @@ export class RuntimeError extends Error {
     readonly exitCode = 1,
   ) {
     super(message);
-    this.name = 'RuntimeError';
+    this.name = new.target.name;
   }
 }
 // #endregion runtime-error
+
+// #region error-kinds
+// Three mistakes come up in every layer of the engine: a name that matches
+// nothing, a request that clashes with what exists, and input that is
+// malformed. Each layer above says them in its own terms (an exit code, an
+// HTTP status: 404, 409, 400), so each is a class of its own, and whoever
+// catches one asks `instanceof`, never the wording of the message.
+
+/** Nothing has that name or id: an unknown container, image, blob. */
+export class NotFoundError extends RuntimeError {}
+
+/** The request clashes with what exists: a name in use, a container still running. */
+export class ConflictError extends RuntimeError {}
+
+/** The input itself is wrong, whatever the state: a bad reference, flag or field. */
+export class InvalidArgumentError extends RuntimeError {}
+// #endregion error-kinds

@@ -6,7 +6,7 @@
 
 // #region exports
 export { parseContainerId, isContainerId, type ContainerId } from './container-id.js';
-export { RuntimeError } from './errors.js';
+export { RuntimeError, NotFoundError, ConflictError, InvalidArgumentError } from './errors.js';
 export { loadSpec, validateSpec, type Spec, type ProcessSpec, type MountSpec, type NamespaceSpec } from './spec.js';
 export { defaultSpec, DEFAULT_CAPABILITIES, type DefaultSpecOptions } from './default-spec.js';
 export {

@@ -14,7 +14,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { join } from 'node:path';
 import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
-import { RuntimeError } from './errors.js';
+import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
 import type { Spec } from './spec.js';
 
 export const DEFAULT_STATE_ROOT = '/run/skiff';
@@ -62,7 +62,7 @@ export function claimContainerDir(root: string, id: ContainerId): string {
   try {
     mkdirSync(dir, { mode: 0o711 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError(`container ${JSON.stringify(id)} already exists`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`container ${JSON.stringify(id)} already exists`);
     throw err;
   }
   return dir;
@@ -107,7 +107,7 @@ export function readState(root: string, id: ContainerId): StoredState {
   try {
     text = readFileSync(join(root, id, 'state.json'), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RuntimeError(`container ${JSON.stringify(id)} does not exist`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`container ${JSON.stringify(id)} does not exist`);
     throw err;
   }
   try {
