@@ -1,0 +1,42 @@
+// body.ts — a request's body, read whole, and its JSON checked.
+//
+// Every JSON body the API takes (a container config, an exec config, an
+// update) goes through `readJson`: bytes that are not JSON are a 400 in the
+// words of Go's encoding/json, as dockerd says it, and never a crash.
+
+import type { Readable } from 'node:stream';
+import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
+
+// #region read-body
+/** Reads a whole body (bounded: a container config is a few kilobytes). */
+export async function readBody(stream: Readable, limit = 16 << 20): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new InvalidArgumentError(`request body is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+// #endregion read-body
+
+// #region read-json
+/**
+ * The body as JSON; an empty body is `undefined` (moby treats it as "no
+ * config" where that is allowed). Malformed text is the client's mistake.
+ */
+export function parseJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function readJson(stream: Readable): Promise<unknown> {
+  return parseJson(await readBody(stream));
+}
+// #endregion read-json

@@ -1,0 +1,123 @@
+// daemon.ts — the Daemon: one engine, one event bus, every Backend interface.
+//
+// moby's daemon.Daemon is the object every router's Backend interface is
+// implemented by. Ours holds chapter 02's Engine (images, snapshots, the
+// builder: never a copy of them), the event bus, and the container store.
+// The routers only ever see it through their Backend interfaces.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../../02-images/index.js';
+import type { SystemBackend } from '../api/server/router/system/backend.js';
+import { API_VERSION, MIN_API_VERSION } from '../api/server/middleware/version.js';
+import { Events, type EventMessage } from './events.js';
+import { hostInfo, type HostInfo } from './host-info.js';
+import { lockDataRoot } from './pidfile.js';
+
+// #region daemon-config
+export interface DaemonConfig {
+  /** Images, layers, containers: shared with chapter 02's skiff-engine. */
+  dataRoot: string;
+  /** Sockets and pids that do not outlive a reboot. */
+  execRoot: string;
+  debug?: (line: string) => void;
+}
+
+/** The version skiffd reports as the Engine's. */
+export const SERVER_VERSION = '28.2.2-skiff';
+// #endregion daemon-config
+
+// #region daemon-open
+export class Daemon implements SystemBackend {
+  readonly engine: Engine;
+  readonly events = new Events();
+  readonly id: string;
+  readonly host: HostInfo = hostInfo();
+  private readonly unlock: () => void;
+
+  private constructor(readonly config: DaemonConfig) {
+    this.unlock = lockDataRoot(config.dataRoot);
+    mkdirSync(config.execRoot, { recursive: true });
+    this.engine = new Engine(config.dataRoot);
+    this.id = engineId(config.dataRoot);
+  }
+
+  /** Opens the data root (refusing one another daemon holds) and restores what it finds. */
+  static async open(config: DaemonConfig): Promise<Daemon> {
+    return new Daemon(config);
+  }
+
+  async close(): Promise<void> {
+    this.unlock();
+  }
+  // #endregion daemon-open
+
+  // #region system-backend
+  systemVersion(): Record<string, unknown> {
+    const details = {
+      ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, GitCommit: 'skiff', GoVersion: `node ${process.version}`,
+      Os: 'linux', Arch: this.host.goArch, KernelVersion: this.host.kernelVersion, BuildTime: '', Experimental: 'false',
+    };
+    return {
+      Platform: { Name: 'Skiff' },
+      Components: [{ Name: 'Engine', Version: SERVER_VERSION, Details: details }],
+      Version: SERVER_VERSION,
+      ...details,
+      Experimental: false,
+    };
+  }
+
+  async systemInfo(): Promise<Record<string, unknown>> {
+    const images = new Set((await this.engine.images.list()).map((i) => i.id));
+    const counts = { total: 0, running: 0, paused: 0, stopped: 0 };
+    return {
+      ID: this.id, Containers: counts.total, ContainersRunning: counts.running, ContainersPaused: counts.paused,
+      ContainersStopped: counts.stopped, Images: images.size, Driver: await this.engine.snapshotter.mode(), DriverStatus: [],
+      Plugins: { Volume: ['local'], Network: ['host', 'none'], Authorization: null, Log: ['json-file'] },
+      MemoryLimit: true, SwapLimit: true, CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, PidsLimit: true,
+      OomKillDisable: false, IPv4Forwarding: false, Debug: !!this.config.debug, NFd: 0, NGoroutines: 0,
+      SystemTime: new Date().toISOString(), LoggingDriver: 'json-file', CgroupDriver: 'cgroupfs', CgroupVersion: this.host.cgroupVersion,
+      NEventsListener: 0, KernelVersion: this.host.kernelVersion, OperatingSystem: this.host.operatingSystem, OSVersion: '',
+      OSType: 'linux', Architecture: this.host.architecture, IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: [] },
+      NCPU: this.host.ncpu, MemTotal: this.host.memTotal, DockerRootDir: this.config.dataRoot, Name: this.host.name, Labels: [],
+      ExperimentalBuild: false, ServerVersion: SERVER_VERSION, Runtimes: { 'skiff-runtime': { path: 'skiff-runtime' } },
+      DefaultRuntime: 'skiff-runtime', Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: true, Isolation: '', InitBinary: '', SecurityOptions: ['name=cgroupns'], Warnings: [],
+    };
+  }
+
+  async systemDiskUsage(): Promise<Record<string, unknown>> {
+    const images = await this.engine.images.list();
+    const ids = [...new Set(images.map((i) => i.id))];
+    const summaries = ids.map((id) => {
+      const named = images.filter((i) => i.id === id);
+      const size = this.engine.unpackedSize(named[0]!);
+      return {
+        Id: id, ParentId: '', RepoTags: named.filter((i) => i.name).map((i) => i.name), RepoDigests: [],
+        Created: Math.floor(Date.parse(named[0]!.created ?? '') / 1000) || 0, Size: size, SharedSize: 0, VirtualSize: size,
+        Labels: named[0]!.config.config?.Labels ?? {}, Containers: 0,
+      };
+    });
+    return {
+      LayersSize: summaries.reduce((s, i) => s + i.Size, 0), Images: summaries, Containers: [], Volumes: [], BuildCache: [],
+    };
+  }
+
+  subscribeToEvents(listener: (message: EventMessage) => void): { past: EventMessage[]; cancel: () => void } {
+    return this.events.subscribe(listener);
+  }
+}
+  // #endregion system-backend
+
+// #region engine-id
+/** A stable id for this engine, made once per data root (docker info's ID). */
+function engineId(dataRoot: string): string {
+  const path = join(dataRoot, 'engine-id');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const id = randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5');
+  writeFileSync(path, `${id}\n`);
+  return id;
+}
+// #endregion engine-id

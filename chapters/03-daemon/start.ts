@@ -1,0 +1,58 @@
+// start.ts — skiffd assembled: the daemon, its routers, the server, the sockets.
+//
+// moby's cmd/dockerd does the same wiring: open the daemon (which restores
+// the containers it finds), make one router per resource over it, and
+// serve them on every `--host`.
+
+import type { Server } from 'node:http';
+import { listen, type TlsFiles } from './api/server/listener.js';
+import { ApiServer } from './api/server/server.js';
+import { SystemRouter } from './api/server/router/system/routes.js';
+import { Daemon } from './daemon/daemon.js';
+
+// #region start-daemon
+export interface SkiffdOptions {
+  hosts: string[];
+  dataRoot: string;
+  execRoot: string;
+  debug?: boolean;
+  tls?: TlsFiles;
+  /** Where log lines go (stderr by default). */
+  log?: (line: string) => void;
+}
+
+export interface RunningDaemon {
+  daemon: Daemon;
+  servers: Server[];
+  /** Stops listening and lets go of the data root; containers go on running. */
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
+  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
+  const api = new ApiServer([new SystemRouter(daemon)], debug);
+  const servers: Server[] = [];
+  try {
+    for (const host of options.hosts) {
+      const server = await listen(host, options.tls ?? { verify: false });
+      api.serve(server);
+      servers.push(server);
+      log(`skiffd: API listening on ${host}`);
+    }
+  } catch (err) {
+    for (const s of servers) s.close();
+    await daemon.close();
+    throw err;
+  }
+  const stop = async () => {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    })));
+    await daemon.close();
+  };
+  return { daemon, servers, stop };
+}
+// #endregion start-daemon
