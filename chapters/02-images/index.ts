@@ -25,4 +25,7 @@ export { mountRootfs, unmountRootfs, type Mount } from './overlay.js';
 export { unpackImage } from './unpack.js';
 export { loadArchive, saveArchive, type ArchiveFormat } from './archive.js';
 export { Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest } from './engine.js';
+export { inspectImage, historyRows, type HistoryRow } from './inspect.js';
+export { Builder, type BuildOptions, type StepRunner } from './builder.js';
+export { runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
 // #endregion exports

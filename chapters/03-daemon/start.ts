@@ -7,6 +7,8 @@
 import type { Server } from 'node:http';
 import { listen, type TlsFiles } from './api/server/listener.js';
 import { ApiServer } from './api/server/server.js';
+import { BuildRouter } from './api/server/router/build/routes.js';
+import { ImageRouter } from './api/server/router/image/routes.js';
 import { SystemRouter } from './api/server/router/system/routes.js';
 import { Daemon } from './daemon/daemon.js';
 
@@ -32,7 +34,8 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
   const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
-  const api = new ApiServer([new SystemRouter(daemon)], debug);
+  const routers = [new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService)];
+  const api = new ApiServer(routers, debug);
   const servers: Server[] = [];
   try {
     for (const host of options.hosts) {

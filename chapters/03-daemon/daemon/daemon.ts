@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { Engine } from '../../02-images/index.js';
 import type { SystemBackend } from '../api/server/router/system/backend.js';
 import { API_VERSION, MIN_API_VERSION } from '../api/server/middleware/version.js';
+import { BuildService } from './build-service.js';
 import { Events, type EventMessage } from './events.js';
 import { hostInfo, type HostInfo } from './host-info.js';
+import { ImageService } from './image-service.js';
 import { lockDataRoot } from './pidfile.js';
 
 // #region daemon-config
@@ -34,6 +36,8 @@ export class Daemon implements SystemBackend {
   readonly events = new Events();
   readonly id: string;
   readonly host: HostInfo = hostInfo();
+  readonly imageService: ImageService;
+  readonly buildService: BuildService;
   private readonly unlock: () => void;
 
   private constructor(readonly config: DaemonConfig) {
@@ -41,6 +45,8 @@ export class Daemon implements SystemBackend {
     mkdirSync(config.execRoot, { recursive: true });
     this.engine = new Engine(config.dataRoot);
     this.id = engineId(config.dataRoot);
+    this.imageService = new ImageService(this.engine, this.events);
+    this.buildService = new BuildService(this.engine, this.events);
   }
 
   /** Opens the data root (refusing one another daemon holds) and restores what it finds. */

@@ -32,8 +32,17 @@ export function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new InvalidArgumentError(`invalid JSON: ${(err as Error).message}`);
+    throw new InvalidArgumentError(`invalid JSON: ${goSyntaxError(text, err as Error)}`);
   }
+}
+
+/** Go's encoding/json wording for the common mistakes, which is what clients of dockerd see. */
+function goSyntaxError(text: string, err: Error): string {
+  const at = /position (\d+)/.exec(err.message);
+  if (!at) return /end of JSON/i.test(err.message) ? 'unexpected EOF' : err.message;
+  const char = text[Number(at[1])] ?? '';
+  const looking = /property name/.test(err.message) ? 'looking for beginning of object key string' : 'looking for beginning of value';
+  return `invalid character '${char}' ${looking}`;
 }
 
 export async function readJson(stream: Readable): Promise<unknown> {
