@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { listen, type TlsFiles } from './api/server/listener.js';
 import { ApiServer } from './api/server/server.js';
 import { BuildRouter } from './api/server/router/build/routes.js';
+import { ContainerRouter } from './api/server/router/container/routes.js';
 import { ImageRouter } from './api/server/router/image/routes.js';
 import { SystemRouter } from './api/server/router/system/routes.js';
 import { Daemon } from './daemon/daemon.js';
@@ -34,7 +35,10 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
   const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
-  const routers = [new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService)];
+  const routers = [
+    new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService),
+    new ContainerRouter(daemon.containerService),
+  ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];
   try {

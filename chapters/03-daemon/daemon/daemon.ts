@@ -12,6 +12,8 @@ import { Engine } from '../../02-images/index.js';
 import type { SystemBackend } from '../api/server/router/system/backend.js';
 import { API_VERSION, MIN_API_VERSION } from '../api/server/middleware/version.js';
 import { BuildService } from './build-service.js';
+import { ContainerService } from './container-service.js';
+import { ContainerStore } from './container-store.js';
 import { Events, type EventMessage } from './events.js';
 import { hostInfo, type HostInfo } from './host-info.js';
 import { ImageService } from './image-service.js';
@@ -38,6 +40,8 @@ export class Daemon implements SystemBackend {
   readonly host: HostInfo = hostInfo();
   readonly imageService: ImageService;
   readonly buildService: BuildService;
+  readonly containers: ContainerStore;
+  readonly containerService: ContainerService;
   private readonly unlock: () => void;
 
   private constructor(readonly config: DaemonConfig) {
@@ -45,8 +49,11 @@ export class Daemon implements SystemBackend {
     mkdirSync(config.execRoot, { recursive: true });
     this.engine = new Engine(config.dataRoot);
     this.id = engineId(config.dataRoot);
-    this.imageService = new ImageService(this.engine, this.events);
+    this.containers = new ContainerStore(config.dataRoot);
+    this.containers.load();
+    this.imageService = new ImageService(this.engine, this.events, (id) => this.containers.all().filter((c) => c.record.Image === id).length);
     this.buildService = new BuildService(this.engine, this.events);
+    this.containerService = new ContainerService(this);
   }
 
   /** Opens the data root (refusing one another daemon holds) and restores what it finds. */
@@ -76,7 +83,11 @@ export class Daemon implements SystemBackend {
 
   async systemInfo(): Promise<Record<string, unknown>> {
     const images = new Set((await this.engine.images.list()).map((i) => i.id));
-    const counts = { total: 0, running: 0, paused: 0, stopped: 0 };
+    const all = this.containers.all();
+    const counts = {
+      total: all.length, running: all.filter((c) => c.state.Running && !c.state.Paused).length,
+      paused: all.filter((c) => c.state.Paused).length, stopped: all.filter((c) => !c.state.Running).length,
+    };
     return {
       ID: this.id, Containers: counts.total, ContainersRunning: counts.running, ContainersPaused: counts.paused,
       ContainersStopped: counts.stopped, Images: images.size, Driver: await this.engine.snapshotter.mode(), DriverStatus: [],

@@ -88,6 +88,11 @@ export class ImageService implements ImageBackend {
     }
   }
 
+  /** The image a new container is made from: a miss is the 404 that makes `docker run` pull. */
+  findForContainer(name: string): Promise<ImageRecord> {
+    return this.find(name);
+  }
+
   async imageInspect(name: string): Promise<Record<string, unknown>> {
     return inspectImage(this.engine, await this.find(name));
   }
