@@ -93,15 +93,21 @@ function tlsServer(tls: TlsFiles, address: string): Server {
 // #endregion listen-tcp
 
 // #region listen
-/** A listening server for one `--host`; the caller attaches the API to it. */
+/**
+ * A listening server for one `--host`; the caller attaches the API to it.
+ * Idle keep-alive connections are never timed out, as dockerd's are not:
+ * Node's default of five seconds races with clients (Node's own agent among
+ * them) that reuse a pooled connection just as the server closes it.
+ */
 export async function listen(text: string, tls: TlsFiles): Promise<Server> {
   const address = parseHost(text);
   if (address.kind === 'unix') {
-    const server = createHttpServer();
+    const server = createHttpServer({ keepAliveTimeout: 0 });
     await listenUnix(server, address.path);
     return server;
   }
   const server = tlsServer(tls, text);
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(address.port, address.host, () => (server.off('error', reject), resolve()));

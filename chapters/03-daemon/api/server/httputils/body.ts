@@ -4,7 +4,7 @@
 // update) goes through `readJson`: bytes that are not JSON are a 400 in the
 // words of Go's encoding/json, as dockerd says it, and never a crash.
 
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
 
 // #region read-body
@@ -18,6 +18,29 @@ export async function readBody(stream: Readable, limit = 16 << 20): Promise<Buff
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Reads and drops what is left of a body. A tar reader stops at the
+ * archive's end-of-archive blocks, before the padding after them; Node
+ * would then close the connection under a client still sending it (EPIPE).
+ */
+export async function drain(stream: Readable): Promise<void> {
+  stream.unpipe();
+  if (stream.readableEnded) return;
+  stream.resume();
+  await new Promise<void>((resolve) => (stream.once('end', resolve), stream.once('close', resolve), stream.once('error', () => resolve())));
+}
+
+/**
+ * The body as a stream of its own: a consumer that destroys it when done
+ * (a stream pipeline does) must not destroy the request, and with it the
+ * connection the answer still has to go out on.
+ */
+export function bodyStream(req: Readable): Readable {
+  const body = new PassThrough();
+  req.pipe(body);
+  return body;
 }
 // #endregion read-body
 

@@ -1,6 +1,7 @@
 // routes.ts — POST /build: a tar of the context in, the legacy builder's JSON stream out.
 
 import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
+import { bodyStream, drain } from '../../httputils/body.js';
 import { JsonStream } from '../../httputils/json-stream.js';
 import { boolValue } from '../../httputils/query.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
@@ -23,11 +24,12 @@ export class BuildRouter implements Router {
     const request = buildRequest(ctx.query);
     const stream = new JsonStream(responseOf(ctx)).begin();
     try {
-      const id = await this.backend.build(ctx.req, request, (m) => stream.send(m));
+      const id = await this.backend.build(bodyStream(ctx.req), request, (m) => stream.send(m));
       if (request.quiet) stream.send({ stream: `${id}\n` });
     } catch (err) {
       stream.fail(err);
     }
+    await drain(ctx.req);
     stream.end();
   }
 }

@@ -2,6 +2,7 @@
 
 import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
 import { HttpStatusError } from '../../httputils/errors.js';
+import { bodyStream, drain } from '../../httputils/body.js';
 import { JsonStream } from '../../httputils/json-stream.js';
 import { boolValue, checkFilterKeys, parseFilters } from '../../httputils/query.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
@@ -78,10 +79,11 @@ export class ImageRouter implements Router {
   private async load(ctx: RouteContext): Promise<void> {
     const stream = new JsonStream(responseOf(ctx)).begin();
     try {
-      await this.backend.loadImages(ctx.req, (m) => stream.send(m));
+      await this.backend.loadImages(bodyStream(ctx.req), (m) => stream.send(m));
     } catch (err) {
       stream.fail(err);
     }
+    await drain(ctx.req);
     stream.end();
   }
 
@@ -114,7 +116,7 @@ export class ImageRouter implements Router {
     if (changes.length) throw new InvalidArgumentError(`import --change is not supported by this daemon: ${changes.join(', ')}`);
     const stream = new JsonStream(responseOf(ctx)).begin();
     try {
-      const id = await this.backend.importImage(ctx.req, {
+      const id = await this.backend.importImage(bodyStream(ctx.req), {
         repo: ctx.query.get('repo') || undefined, tag: ctx.query.get('tag') || undefined,
         message: ctx.query.get('message') || undefined,
       });
@@ -122,6 +124,7 @@ export class ImageRouter implements Router {
     } catch (err) {
       stream.fail(err);
     }
+    await drain(ctx.req);
     stream.end();
   }
 }
