@@ -15,8 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { resolveInRoot } from '../01-namespaces/rootfs.js';
-import { flattenLayers } from './copy-view.js';
+import { resolveInRoot } from '../../01-namespaces/rootfs.js';
+import { flattenLayers } from '../layers/copy-view.js';
 import type { VolumeMount } from './image-config.js';
 
 /** One anonymous volume of a container: its name and where it is mounted. */

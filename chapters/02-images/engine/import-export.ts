@@ -8,13 +8,13 @@
 // speaks of layers to the user: export flattens them, import makes one.
 
 import type { Readable, Writable } from 'node:stream';
-import { chainId } from './chain-id.js';
-import { maybeGunzip } from './archive-tar.js';
-import type { ImageRecord, ImageStore } from './image-store.js';
-import { writeLayerDiff } from './layer-diff.js';
-import type { OciImageConfig } from './manifest.js';
-import { MediaType } from './media-types.js';
-import type { Snapshotter } from './snapshotter.js';
+import { chainId } from '../layers/chain-id.js';
+import { maybeGunzip } from '../store/archive-tar.js';
+import type { ImageRecord, ImageStore } from '../store/image-store.js';
+import { writeLayerDiff } from '../layers/layer-diff.js';
+import type { OciImageConfig } from '../store/manifest.js';
+import { MediaType } from '../store/media-types.js';
+import type { Snapshotter } from '../layers/snapshotter.js';
 
 // #region import
 /**

@@ -9,13 +9,13 @@
 
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chainIds, type LayerChainId } from './chain-id.js';
+import { chainIds, type LayerChainId } from '../layers/chain-id.js';
 import { abandonedIngests } from './content-store.js';
 import type { Digest } from './digest.js';
 import { readIndex, withLock } from './image-layout.js';
 import type { ImageStore } from './image-store.js';
 import type { OciImageConfig, OciIndex, OciManifest } from './manifest.js';
-import { Snapshotter } from './snapshotter.js';
+import { Snapshotter } from '../layers/snapshotter.js';
 
 /** Whatever keeps snapshots (snapshotter.ts): told which are still needed, it answers what it removed. */
 export interface SnapshotCollector {

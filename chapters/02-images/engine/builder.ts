@@ -15,7 +15,7 @@ import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSy
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { resolveInRoot } from '../01-namespaces/rootfs.js';
+import { resolveInRoot } from '../../01-namespaces/rootfs.js';
 import { BuildCache, type CacheEntry } from './build-cache.js';
 import {
   checksumFiles,
@@ -27,20 +27,20 @@ import {
   type ContextFile,
   type Owner,
 } from './build-context.js';
-import { chainIds, type LayerChainId } from './chain-id.js';
-import { digestOf } from './digest.js';
+import { chainIds, type LayerChainId } from '../layers/chain-id.js';
+import { digestOf } from '../store/digest.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
 import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
 import { shortId } from './format.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
-import type { ImageRecord, ImageStore } from './image-store.js';
-import { applyLayer } from './layer-apply.js';
-import { encodeJson, type ContainerConfig, type Descriptor, type OciImageConfig } from './manifest.js';
-import { MediaType } from './media-types.js';
-import { mountRootfs, unmountRootfs, type Mount } from './overlay.js';
-import { familiarString, parseReference } from './reference.js';
-import type { Snapshotter } from './snapshotter.js';
-import { unpackImage } from './unpack.js';
+import type { ImageRecord, ImageStore } from '../store/image-store.js';
+import { applyLayer } from '../layers/layer-apply.js';
+import { encodeJson, type ContainerConfig, type Descriptor, type OciImageConfig } from '../store/manifest.js';
+import { MediaType } from '../store/media-types.js';
+import { mountRootfs, unmountRootfs, type Mount } from '../layers/overlay.js';
+import { familiarString, parseReference } from '../store/reference.js';
+import type { Snapshotter } from '../layers/snapshotter.js';
+import { unpackImage } from '../layers/unpack.js';
 
 export interface BuildOptions {
   contextDir: string;
