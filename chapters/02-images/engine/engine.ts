@@ -59,8 +59,7 @@ export class Engine {
 
   constructor(readonly root: string) {
     this.snapshotter = new Snapshotter(root);
-    const snapshotter = this.snapshotter;
-    this.images = new ImageStore(root, { snapshots: { gc: async (keep) => snapshotter.gc(keep) } });
+    this.images = new ImageStore(root, { snapshots: this.snapshotter });
     this.containers = new Containers(root, this.snapshotter);
   }
 
