@@ -8,13 +8,11 @@
 // speaks of layers to the user: export flattens them, import makes one.
 
 import type { Readable, Writable } from 'node:stream';
-import { chainId } from '../layers/chain-id.js';
-import { maybeGunzip } from '../store/archive-tar.js';
-import type { ImageRecord, ImageStore } from '../store/image-store.js';
-import { writeLayerDiff } from '../layers/layer-diff.js';
-import type { OciImageConfig } from '../store/manifest.js';
-import { MediaType } from '../store/media-types.js';
-import type { Snapshotter } from '../layers/snapshotter.js';
+import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
+import { archiveTarModule, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
+
+// Loaded only by `import` and `export`, which use these.
+const [{ writeLayerDiff }, { maybeGunzip }] = await Promise.all([layerDiffModule(), archiveTarModule()]);
 
 // #region import
 /**

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
-import { hexOf, isDigest, type Digest } from '../store/digest.js';
+import { type Digest, hexOf, isDigest } from '../store/index.js';
 import type { LayerDigest } from './layer-apply.js';
 import type { Mount } from './overlay.js';
 
