@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyLayer } from '../chapters/02-images/layer-apply.ts';
+import { applyLayer } from '../chapters/02-images/layers/layer-apply.ts';
 import { median } from './lib/measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

@@ -14,8 +14,8 @@ import { makeBusyboxRootfs } from './rootfs.js';
 
 /** The runtime executable, as built next to this script (dist/chapters/01-namespaces/main.js). */
 const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.js');
-/** The chapter 02 engine, built the same way (dist/chapters/02-images/main.js). */
-const ENGINE = resolve(import.meta.dirname, '../chapters/02-images/main.js');
+/** The chapter 02 engine, built the same way (dist/chapters/02-images/engine/main.js). */
+const ENGINE = resolve(import.meta.dirname, '../chapters/02-images/engine/main.js');
 
 /** What the container reports about itself, one "key=value" line each. */
 const PROBE = [

@@ -17,4 +17,8 @@ export { exec, type ExecProcess, type ExecOptions } from './exec.js';
 export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
 export { setWindowSize } from './terminal.js';
+// For chapter 02, which resolves image paths inside a root filesystem, mounts
+// layers with overlayfs and keeps device nodes and extended attributes.
+export { resolveInRoot } from './rootfs.js';
+export { mount, umount2, MS, mknod, lgetxattr, llistxattr, lsetxattr } from './libc.js';
 // #endregion exports

@@ -1,31 +1,42 @@
 // index.ts — the image layer as a library: what later chapters import.
 //
-// The executable (main.ts) is a thin layer over the Engine; the daemon of
-// chapter 03 will hold one Engine for its whole life and serve the Engine
+// The executable (engine/main.ts) is a thin layer over the Engine; the daemon
+// of chapter 03 will hold one Engine for its whole life and serve the Engine
 // API's image routes from it, and the registry of chapter 05 will share the
-// content store and the reference grammar.
+// content store and the reference grammar. Each name comes from the index of
+// its section: store/, layers/ or engine/.
 
 // #region exports
-export { type Digest, isDigest, parseDigest, digestOf, hexOf } from './digest.js';
 export {
+  type Digest, isDigest, parseDigest, digestOf, hexOf,
   parseReference, normalizeReference, familiarString, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
-} from './reference.js';
-export { ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob } from './content-store.js';
-export {
-  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, ManifestError,
+  ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
-} from './manifest.js';
-export { ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem } from './image-store.js';
-export { collectGarbage, type GcResult } from './gc.js';
-export { chainId, chainIds, type LayerChainId } from './chain-id.js';
-export { applyLayer, type LayerDigest } from './layer-apply.js';
-export { writeLayerDiff } from './layer-diff.js';
-export { Snapshotter, type SnapshotMode } from './snapshotter.js';
-export { mountRootfs, unmountRootfs, type Mount } from './overlay.js';
-export { unpackImage } from './unpack.js';
-export { loadArchive, saveArchive, type ArchiveFormat } from './archive.js';
-export { Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest } from './engine.js';
-export { inspectImage, historyRows, type HistoryRow } from './inspect.js';
-export { Builder, type BuildOptions, type StepRunner } from './builder.js';
-export { runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
+  ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem,
+  collectGarbage, type GcResult,
+  type ArchiveFormat,
+} from './store/index.js';
+export {
+  chainId, chainIds, type LayerChainId, type LayerDigest, Snapshotter, type SnapshotMode, type Mount, unpackImage,
+} from './layers/index.js';
+export {
+  Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest,
+  inspectImage, historyRows, type HistoryRow, Builder, type BuildOptions, type StepRunner,
+  runtimeSpec, StartError, type RunOverrides, type VolumeMount,
+} from './engine/index.js';
 // #endregion exports
+
+// #region lazy-exports
+// The parts each section loads only on demand; a later chapter that imports
+// this file wants the whole library, so it loads them here, once.
+import { archiveModule, manifestModule } from './store/index.js';
+import { layerApplyModule, layerDiffModule, overlayModule } from './layers/index.js';
+
+export const { parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, ManifestError } =
+  await manifestModule();
+export type ManifestError = InstanceType<typeof ManifestError>;
+export const { loadArchive, saveArchive } = await archiveModule();
+export const { applyLayer } = await layerApplyModule();
+export const { writeLayerDiff } = await layerDiffModule();
+export const { mountRootfs, unmountRootfs } = await overlayModule();
+// #endregion lazy-exports

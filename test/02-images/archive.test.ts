@@ -10,10 +10,10 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import tar from 'tar-stream';
-import { loadArchive, saveArchive, saveArchiveToFile } from '../../chapters/02-images/archive.js';
-import { digestOf, hexOf } from '../../chapters/02-images/digest.js';
-import { ImageStore, type ImageRecord } from '../../chapters/02-images/image-store.js';
-import { MediaType } from '../../chapters/02-images/media-types.js';
+import { loadArchive, saveArchive, saveArchiveToFile } from '../../chapters/02-images/store/archive.js';
+import { digestOf, hexOf } from '../../chapters/02-images/store/digest.js';
+import { ImageStore, type ImageRecord } from '../../chapters/02-images/store/image-store.js';
+import { MediaType } from '../../chapters/02-images/store/media-types.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { makeImage, makeLayer } from './store-fixtures.js';
 

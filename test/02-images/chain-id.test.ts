@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chainId, chainIds } from '../../chapters/02-images/chain-id.js';
-import type { Digest } from '../../chapters/02-images/digest.js';
-import { Snapshotter } from '../../chapters/02-images/snapshotter.js';
-import { unpackImage } from '../../chapters/02-images/unpack.js';
+import { chainId, chainIds } from '../../chapters/02-images/layers/chain-id.js';
+import type { Digest } from '../../chapters/02-images/store/digest.js';
+import { Snapshotter } from '../../chapters/02-images/layers/snapshotter.js';
+import { unpackImage } from '../../chapters/02-images/layers/unpack.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { gzip, makeTar, sha256, streamOf } from './layer-fixtures.js';
 

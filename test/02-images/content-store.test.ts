@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { ContentStore, DigestMismatchError } from '../../chapters/02-images/content-store.js';
+import { ContentStore, DigestMismatchError } from '../../chapters/02-images/store/content-store.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 
 describe('content store', () => {

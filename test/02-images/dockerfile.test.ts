@@ -2,8 +2,8 @@
 // and the .dockerignore rules it is paired with.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DockerfileError, keyValues, parseDockerfile, splitWords, expandWord } from '../../chapters/02-images/dockerfile.js';
-import { dockerignoreRule } from '../../chapters/02-images/dockerignore.js';
+import { DockerfileError, keyValues, parseDockerfile, splitWords, expandWord } from '../../chapters/02-images/engine/dockerfile.js';
+import { dockerignoreRule } from '../../chapters/02-images/engine/dockerignore.js';
 
 test('instructions keep the line they start on, across continuations and comments', () => {
   const source = [

@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chainIds } from '../../chapters/02-images/chain-id.js';
-import { hexOf } from '../../chapters/02-images/digest.js';
-import { ImageStore } from '../../chapters/02-images/image-store.js';
-import { Snapshotter } from '../../chapters/02-images/snapshotter.js';
-import { unpackImage } from '../../chapters/02-images/unpack.js';
+import { chainIds } from '../../chapters/02-images/layers/chain-id.js';
+import { hexOf } from '../../chapters/02-images/store/digest.js';
+import { ImageStore } from '../../chapters/02-images/store/image-store.js';
+import { Snapshotter } from '../../chapters/02-images/layers/snapshotter.js';
+import { unpackImage } from '../../chapters/02-images/layers/unpack.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { makeImage, makeLayer } from './store-fixtures.js';
 

@@ -6,10 +6,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { digestOf, hexOf } from '../../chapters/02-images/digest.js';
-import { ImageConflictError, ImageStore } from '../../chapters/02-images/image-store.js';
-import { encodeJson } from '../../chapters/02-images/manifest.js';
-import { MediaType } from '../../chapters/02-images/media-types.js';
+import { digestOf, hexOf } from '../../chapters/02-images/store/digest.js';
+import { ImageConflictError, ImageStore } from '../../chapters/02-images/store/image-store.js';
+import { encodeJson } from '../../chapters/02-images/store/manifest.js';
+import { MediaType } from '../../chapters/02-images/store/media-types.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { makeImage, makeLayer } from './store-fixtures.js';
 
@@ -160,7 +160,7 @@ describe('image store', () => {
   it('keeps every tag when several processes tag at once', async () => {
     await makeImage(store, [makeLayer(work, 'f', { f: 'f' })], { ref: 'shared' });
     const script = `
-      import { ImageStore } from ${JSON.stringify(join(import.meta.dirname, '../../chapters/02-images/image-store.ts'))};
+      import { ImageStore } from ${JSON.stringify(join(import.meta.dirname, '../../chapters/02-images/store/image-store.ts'))};
       const store = new ImageStore(process.argv[1]);
       for (let i = 0; i < 5; i++) await store.tag('shared', 'shared:p' + process.argv[2] + '-' + i);
     `;

@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, createWriteStream, linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chainId, type LayerChainId } from '../../chapters/02-images/chain-id.js';
-import type { Digest } from '../../chapters/02-images/digest.js';
-import { mountRootfs, unmountRootfs } from '../../chapters/02-images/overlay.js';
-import { Snapshotter, type SnapshotMode } from '../../chapters/02-images/snapshotter.js';
+import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chain-id.js';
+import type { Digest } from '../../chapters/02-images/store/digest.js';
+import { mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
+import { Snapshotter, type SnapshotMode } from '../../chapters/02-images/layers/snapshotter.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { describeTree, makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chainId } from '../../chapters/02-images/chain-id.js';
-import { Snapshotter } from '../../chapters/02-images/snapshotter.js';
+import { chainId } from '../../chapters/02-images/layers/chain-id.js';
+import { Snapshotter } from '../../chapters/02-images/layers/snapshotter.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { gzip, makeTar, sha256, streamOf, type TarEntry } from './layer-fixtures.js';
 

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chainId, type LayerChainId } from '../../chapters/02-images/chain-id.js';
-import type { Digest } from '../../chapters/02-images/digest.js';
-import { isInUse, mountRootfs, unmountRootfs } from '../../chapters/02-images/overlay.js';
-import { Snapshotter } from '../../chapters/02-images/snapshotter.js';
+import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chain-id.js';
+import type { Digest } from '../../chapters/02-images/store/digest.js';
+import { isInUse, mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
+import { Snapshotter } from '../../chapters/02-images/layers/snapshotter.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
 

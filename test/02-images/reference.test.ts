@@ -3,7 +3,7 @@
 // same inputs (`docker tag`, `docker pull`).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { familiarString, normalizeReference, parseReference } from '../../chapters/02-images/reference.js';
+import { familiarString, normalizeReference, parseReference } from '../../chapters/02-images/store/reference.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 

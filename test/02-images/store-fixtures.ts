@@ -3,10 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { digestOf, type Digest } from '../../chapters/02-images/digest.js';
-import type { ImageRecord, ImageStore } from '../../chapters/02-images/image-store.js';
-import type { Descriptor } from '../../chapters/02-images/manifest.js';
-import { MediaType } from '../../chapters/02-images/media-types.js';
+import { digestOf, type Digest } from '../../chapters/02-images/store/digest.js';
+import type { ImageRecord, ImageStore } from '../../chapters/02-images/store/image-store.js';
+import type { Descriptor } from '../../chapters/02-images/store/manifest.js';
+import { MediaType } from '../../chapters/02-images/store/media-types.js';
 
 /** A tar layer holding `files` (path → content), built with tar(1). */
 export function makeLayer(workDir: string, name: string, files: Record<string, string>): Buffer {

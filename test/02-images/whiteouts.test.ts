@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chainId, type LayerChainId } from '../../chapters/02-images/chain-id.js';
-import type { Digest } from '../../chapters/02-images/digest.js';
-import { mountRootfs, unmountRootfs } from '../../chapters/02-images/overlay.js';
-import { Snapshotter, type SnapshotMode } from '../../chapters/02-images/snapshotter.js';
-import { isOpaque, isWhiteout } from '../../chapters/02-images/whiteouts.js';
+import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chain-id.js';
+import type { Digest } from '../../chapters/02-images/store/digest.js';
+import { mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
+import { Snapshotter, type SnapshotMode } from '../../chapters/02-images/layers/snapshotter.js';
+import { isOpaque, isWhiteout } from '../../chapters/02-images/layers/whiteouts.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { describeTree, makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
 

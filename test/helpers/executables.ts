@@ -16,6 +16,6 @@ function command(envVar: string, script: string): string[] {
 export const runtimeCommand = (): string[] => command('SKIFF_RUNTIME', 'dist/chapters/01-namespaces/main.js');
 
 /** The chapter 02 daemonless engine. */
-export const engineCommand = (): string[] => command('SKIFF_ENGINE', 'dist/chapters/02-images/main.js');
+export const engineCommand = (): string[] => command('SKIFF_ENGINE', 'dist/chapters/02-images/engine/main.js');
 
 export const repoRoot = root;

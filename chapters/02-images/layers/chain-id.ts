@@ -11,7 +11,7 @@
 // Two images that share their first three layers share the first three
 // ChainIDs, and so share the three snapshots on disk.
 
-import { digestOf, type Digest } from './digest.js';
+import { type Digest, digestOf } from '../store/index.js';
 
 // #region chain-id
 /** The ChainID of a stack of layers: names a snapshot, never a blob. */

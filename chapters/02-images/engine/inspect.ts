@@ -6,11 +6,10 @@
 // layer: rows marked `empty_layer` have none, the others take the next
 // layer in order (image-spec `config.md`, "history").
 
-import { chainIds } from './chain-id.js';
+import { chainIds, layerSize } from '../layers/index.js';
 import type { Engine } from './engine.js';
 import { shortId } from './format.js';
-import type { ImageRecord } from './image-store.js';
-import { layerSize } from './snapshotter.js';
+import type { ImageRecord } from '../store/index.js';
 
 /** The `docker image inspect` document for one image. */
 export async function inspectImage(engine: Engine, image: ImageRecord): Promise<Record<string, unknown>> {

@@ -8,13 +8,11 @@
 // speaks of layers to the user: export flattens them, import makes one.
 
 import type { Readable, Writable } from 'node:stream';
-import { chainId } from './chain-id.js';
-import { maybeGunzip } from './archive-tar.js';
-import type { ImageRecord, ImageStore } from './image-store.js';
-import { writeLayerDiff } from './layer-diff.js';
-import type { OciImageConfig } from './manifest.js';
-import { MediaType } from './media-types.js';
-import type { Snapshotter } from './snapshotter.js';
+import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
+import { archiveTarModule, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
+
+// Loaded only by `import` and `export`, which use these.
+const [{ writeLayerDiff }, { maybeGunzip }] = await Promise.all([layerDiffModule(), archiveTarModule()]);
 
 // #region import
 /**

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { digestingStream } from './digest.js';
+import { digestingStream } from '../store/index.js';
 import { deviceNumbers, readXattrs } from './file-metadata.js';
 import type { LayerDigest } from './layer-apply.js';
 import { isOpaque, isWhiteout, OPAQUE_MARKER, WHITEOUT_PREFIX } from './whiteouts.js';

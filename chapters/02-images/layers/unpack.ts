@@ -9,7 +9,7 @@
 
 import type { Readable } from 'node:stream';
 import { chainIds, type LayerChainId } from './chain-id.js';
-import type { Digest } from './digest.js';
+import type { Digest } from '../store/index.js';
 import type { Snapshotter } from './snapshotter.js';
 
 /** What unpacking needs of an image store: a way to read a blob. */

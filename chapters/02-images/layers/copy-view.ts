@@ -13,7 +13,7 @@
 
 import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { mknod } from '../01-namespaces/libc.js';
+import { mknod } from '../../01-namespaces/index.js';
 import { applyMetadata, deviceNumbers, readXattrs } from './file-metadata.js';
 import { lstatOrUndefined } from './safe-path.js';
 import { isOpaque, isWhiteout } from './whiteouts.js';

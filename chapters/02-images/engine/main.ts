@@ -15,10 +15,8 @@ import { Command, CommanderError } from 'commander';
 import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
 import { ago, humanSize, shortId, table, truncate } from './format.js';
-import type { ImageRecord } from './image-store.js';
+import { familiarRepository, type ImageRecord, outputPathProblem, parseReference } from '../store/index.js';
 import { inspectImage, historyRows } from './inspect.js';
-import { outputPathProblem } from './output.js';
-import { familiarRepository, parseReference } from './reference.js';
 
 /** An error that ends the command with a given exit code. */
 class ExitError extends Error {

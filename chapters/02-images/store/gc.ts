@@ -4,38 +4,46 @@
 // entries of index.json; from each, follow manifest → config and layers (and
 // index → manifests); every blob reached is live, every other blob is
 // garbage. The snapshots on disk are named by ChainID, which the config's
-// `rootfs.diff_ids` determine, so the same walk says which snapshots the
+// `rootfs.diff_ids` determine, so the same walk says which layer stacks the
 // snapshotter must keep.
 
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { chainIds, type LayerChainId } from './chain-id.js';
-import { abandonedIngests } from './content-store.js';
+import { rmSync, statSync } from 'node:fs';
+import { abandonedIngests, type ContentStore } from './content-store.js';
 import type { Digest } from './digest.js';
 import { readIndex, withLock } from './image-layout.js';
-import type { ImageStore } from './image-store.js';
 import type { OciImageConfig, OciIndex, OciManifest } from './manifest.js';
-import { Snapshotter } from './snapshotter.js';
 
-/** Whatever keeps snapshots (snapshotter.ts): told which are still needed, it answers what it removed. */
+/**
+ * Whatever keeps unpacked layers (the snapshotter): told the layer stacks
+ * that images still need — each one an image's `rootfs.diff_ids`, bottom
+ * first — it removes the rest and answers the names of what it removed.
+ */
 export interface SnapshotCollector {
-  gc(keep: ReadonlySet<LayerChainId>): LayerChainId[] | Promise<LayerChainId[]>;
+  collect(keep: readonly (readonly Digest[])[]): Digest[] | Promise<Digest[]>;
+}
+
+/** What the collector walks: an image store's blobs, its index.json and the lock on it. */
+export interface CollectableStore {
+  readonly content: ContentStore;
+  readonly layoutDir: string;
+  readonly lockPath: string;
+  readonly snapshots?: SnapshotCollector;
 }
 
 export interface GcResult {
   removed: Digest[];
   bytesFreed: number;
-  /** The snapshots that images still need (handed to the snapshotter). */
-  keepSnapshots: Set<LayerChainId>;
+  /** The layer stacks that images still need (handed to the snapshotter). */
+  keepLayers: Digest[][];
   /** The snapshots the snapshotter removed. */
-  snapshotsRemoved: LayerChainId[];
+  snapshotsRemoved: Digest[];
 }
 
 // #region mark
-/** Every blob reachable from index.json, and every ChainID the images need. */
-export async function markLive(store: ImageStore): Promise<{ blobs: Set<Digest>; chains: Set<LayerChainId> }> {
+/** Every blob reachable from index.json, and every layer stack the images need. */
+export async function markLive(store: CollectableStore): Promise<{ blobs: Set<Digest>; layers: Digest[][] }> {
   const blobs = new Set<Digest>();
-  const chains = new Set<LayerChainId>();
+  const layers: Digest[][] = [];
   const visit = async (digest: Digest): Promise<void> => {
     if (blobs.has(digest) || !store.content.has(digest)) return;
     blobs.add(digest);
@@ -47,11 +55,11 @@ export async function markLive(store: ImageStore): Promise<{ blobs: Set<Digest>;
     for (const layer of doc.layers ?? []) blobs.add(layer.digest);
     if (store.content.has(doc.config.digest)) {
       const config = await store.content.readJson<OciImageConfig>(doc.config.digest);
-      for (const id of chainIds(config.rootfs.diff_ids)) chains.add(id);
+      layers.push(config.rootfs.diff_ids);
     }
   };
   for (const entry of (await readIndex(store.layoutDir)).manifests) await visit(entry.digest);
-  return { blobs, chains };
+  return { blobs, layers };
 }
 // #endregion mark
 
@@ -60,7 +68,7 @@ export async function markLive(store: ImageStore): Promise<{ blobs: Set<Digest>;
  * Deletes unreachable blobs, then asks the snapshotter to drop unreachable
  * snapshots. It holds the index lock, so no name can be added mid-walk.
  */
-export async function collectGarbage(store: ImageStore): Promise<GcResult> {
+export async function collectGarbage(store: CollectableStore): Promise<GcResult> {
   return withLock(store.lockPath, async () => {
     const live = await markLive(store);
     const removed: Digest[] = [];
@@ -76,10 +84,9 @@ export async function collectGarbage(store: ImageStore): Promise<GcResult> {
       bytesFreed += statSync(path).size;
       rmSync(path, { force: true });
     }
-    // The store's own root holds the snapshots, unless the engine handed us its snapshotter.
-    const snapshots = store.snapshots ?? (existsSync(join(store.root, 'snapshots')) ? new Snapshotter(store.root) : undefined);
-    const snapshotsRemoved = snapshots ? await snapshots.gc(live.chains) : [];
-    return { removed, bytesFreed, keepSnapshots: live.chains, snapshotsRemoved };
+    // The engine hands the store its snapshotter; a store opened alone has only blobs.
+    const snapshotsRemoved = store.snapshots ? await store.snapshots.collect(live.layers) : [];
+    return { removed, bytesFreed, keepLayers: live.layers, snapshotsRemoved };
   });
 }
 // #endregion sweep

@@ -8,29 +8,25 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { Stdio } from '../01-namespaces/index.js';
-import type { ArchiveFormat, LoadedImage } from './archive.js';
+import type { Stdio } from '../../01-namespaces/index.js';
+import {
+  archiveModule, familiarString, ImageNotFoundError, ImageStore, MediaType, parseReference, writeFileAtomically, writeTo,
+  type ArchiveFormat, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
+} from '../store/index.js';
+import { chainIds, layerSize, Snapshotter, unpackImage } from '../layers/index.js';
 import type { BuildOptions } from './builder.js';
-import { chainIds } from './chain-id.js';
 import { Containers } from './containers.js';
 import type { RunOverrides } from './image-config.js';
-import { ImageNotFoundError, ImageStore, type ImageDeleteItem, type ImageRecord } from './image-store.js';
-import { MediaType } from './media-types.js';
-import { writeFileAtomically, writeTo } from './output.js';
-import type { OciImageConfig } from './manifest.js';
-import { familiarString, parseReference } from './reference.js';
-import { layerSize, Snapshotter } from './snapshotter.js';
-import { unpackImage } from './unpack.js';
 
 // #region lazy-modules
 // Each command is a fresh process, and Node pays for every module it loads
 // (zod's schemas alone are some ninety). So the code of the heavy verbs is
-// loaded by the method that needs it, and `images` loads none of it.
+// loaded by the method that needs it, and `images` loads none of it. (The
+// archive formats are the store's: its index offers them as `archiveModule`.)
 const builderModule = () => import('./builder.js');
-const archiveModule = () => import('./archive.js');
 const importExportModule = () => import('./import-export.js');
 const imageConfigModule = () => import('./image-config.js');
-const runtimeModule = () => import('../01-namespaces/index.js');
+const runtimeModule = () => import('../../01-namespaces/index.js');
 // #endregion lazy-modules
 
 /** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
@@ -59,8 +55,7 @@ export class Engine {
 
   constructor(readonly root: string) {
     this.snapshotter = new Snapshotter(root);
-    const snapshotter = this.snapshotter;
-    this.images = new ImageStore(root, { snapshots: { gc: async (keep) => snapshotter.gc(keep) } });
+    this.images = new ImageStore(root, { snapshots: this.snapshotter });
     this.containers = new Containers(root, this.snapshotter);
   }
 

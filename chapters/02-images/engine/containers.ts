@@ -16,12 +16,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuntimeError, Stdio } from '../01-namespaces/index.js';
-import type { LayerChainId } from './chain-id.js';
-import type { Digest } from './digest.js';
+import type { RuntimeError, Stdio } from '../../01-namespaces/index.js';
+import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
+import type { ContainerConfig, Digest } from '../store/index.js';
 import type { RunOverrides, VolumeMount } from './image-config.js';
-import type { ContainerConfig } from './manifest.js';
-import type { Snapshotter } from './snapshotter.js';
 import type { AnonymousVolume } from './volumes.js';
 
 // #region record
@@ -96,7 +94,7 @@ export class Containers {
    */
   async create(input: CreateInput): Promise<ContainerRecord> {
     const [{ commandLine, runtimeSpec, StartError }, { resolveInRoot }, { createAnonymousVolumes }] = await Promise.all([
-      imageConfigModule(), rootfsModule(), volumesModule(),
+      imageConfigModule(), loadRuntime(), volumesModule(),
     ]);
     const id = randomBytes(32).toString('hex');
     const taken = await this.list();
@@ -284,10 +282,8 @@ function nameProblem(name: string, containers: ContainerRecord[]): string | unde
 // Loaded by the verbs that make, start or stop a container, so that `ps`
 // and `rmi`, which only read records, load neither chapter 01's runtime nor
 // the libc bindings (koffi) that mounting needs.
-const loadRuntime = () => import('../01-namespaces/index.js');
+const loadRuntime = () => import('../../01-namespaces/index.js');
 const imageConfigModule = () => import('./image-config.js');
-const rootfsModule = () => import('../01-namespaces/rootfs.js');
-const overlayModule = () => import('./overlay.js');
 const volumesModule = () => import('./volumes.js');
 
 /** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { ContentStore } from './content-store.js';
 import { hexOf, isDigest, type Digest } from './digest.js';
-import type { GcResult, SnapshotCollector } from './gc.js';
+import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
 import { REF_NAME_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
 import type { Descriptor, OciImageConfig, OciIndex, OciManifest, Platform } from './manifest.js';
 import { MediaType } from './media-types.js';
@@ -364,7 +364,6 @@ export class ImageStore {
 
   /** Frees every blob and snapshot no indexed image refers to. */
   async gc(): Promise<GcResult> {
-    const { collectGarbage } = await import('./gc.js');
     return collectGarbage(this);
   }
 }

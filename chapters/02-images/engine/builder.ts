@@ -15,7 +15,7 @@ import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSy
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { resolveInRoot } from '../01-namespaces/rootfs.js';
+import { resolveInRoot } from '../../01-namespaces/index.js';
 import { BuildCache, type CacheEntry } from './build-cache.js';
 import {
   checksumFiles,
@@ -27,20 +27,22 @@ import {
   type ContextFile,
   type Owner,
 } from './build-context.js';
-import { chainIds, type LayerChainId } from './chain-id.js';
-import { digestOf } from './digest.js';
+import {
+  chainIds, layerApplyModule, overlayModule, type LayerChainId, type Mount, type Snapshotter, unpackImage,
+} from '../layers/index.js';
+import {
+  digestOf, familiarString, manifestModule, MediaType, parseReference,
+  type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
+} from '../store/index.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
 import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
 import { shortId } from './format.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
-import type { ImageRecord, ImageStore } from './image-store.js';
-import { applyLayer } from './layer-apply.js';
-import { encodeJson, type ContainerConfig, type Descriptor, type OciImageConfig } from './manifest.js';
-import { MediaType } from './media-types.js';
-import { mountRootfs, unmountRootfs, type Mount } from './overlay.js';
-import { familiarString, parseReference } from './reference.js';
-import type { Snapshotter } from './snapshotter.js';
-import { unpackImage } from './unpack.js';
+
+// The builder is loaded only when a build runs, and a build uses all of these.
+const [{ applyLayer }, { mountRootfs, unmountRootfs }, { encodeJson }] = await Promise.all([
+  layerApplyModule(), overlayModule(), manifestModule(),
+]);
 
 export interface BuildOptions {
   contextDir: string;

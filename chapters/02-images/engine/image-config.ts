@@ -10,10 +10,8 @@
 
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { defaultSpec } from '../01-namespaces/default-spec.js';
-import type { MountSpec, Spec } from '../01-namespaces/spec.js';
-import type { ContainerConfig } from './manifest.js';
-import { resolveInRoot } from '../01-namespaces/rootfs.js';
+import { defaultSpec, type MountSpec, resolveInRoot, type Spec } from '../../01-namespaces/index.js';
+import type { ContainerConfig } from '../store/index.js';
 
 /** Docker's default PATH (moby `oci/defaults.go`), set when the image has none. */
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

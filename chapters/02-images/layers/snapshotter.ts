@@ -25,8 +25,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { chainId as chainIdOf, type LayerChainId } from './chain-id.js';
-import { hexOf, isDigest, type Digest } from './digest.js';
+import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
+import { type Digest, hexOf, isDigest } from '../store/index.js';
 import type { LayerDigest } from './layer-apply.js';
 import type { Mount } from './overlay.js';
 
@@ -343,6 +343,11 @@ export class Snapshotter {
       if (!processAlive(Number.parseInt(name, 10))) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
     }
     return removed;
+  }
+
+  /** The image store's collector (store/gc.ts) names the layer stacks its images use; keep their ChainIDs. */
+  collect(keep: readonly (readonly Digest[])[]): LayerChainId[] {
+    return this.gc(new Set(keep.flatMap((diffIds) => chainIds(diffIds))));
   }
   // #endregion list-gc
 

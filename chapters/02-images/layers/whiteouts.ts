@@ -15,7 +15,7 @@
 // are; this file converts between the two.
 
 import type { Stats } from 'node:fs';
-import { lgetxattr, lsetxattr, mknod } from '../01-namespaces/libc.js';
+import { lgetxattr, lsetxattr, mknod } from '../../01-namespaces/index.js';
 
 // #region names
 export const WHITEOUT_PREFIX = '.wh.';

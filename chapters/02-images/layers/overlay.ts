@@ -15,7 +15,7 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { mount, MS, umount2 } from '../01-namespaces/libc.js';
+import { mount, MS, umount2 } from '../../01-namespaces/index.js';
 
 // #region mount-type
 /** One mount, as a snapshotter describes it (containerd's `mount.Mount`). */

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Descriptor } from './manifest.js';
+import type { Descriptor } from '../store/index.js';
 
 // #region cache
 /**
