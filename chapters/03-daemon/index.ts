@@ -6,8 +6,6 @@
 
 // #region exports
 export { startDaemon, type SkiffdOptions, type RunningDaemon } from './start.js';
-export { Daemon, type DaemonConfig } from './daemon/daemon.js';
-export { ApiServer } from './api/server/server.js';
-export { route, type Route, type RouteContext, type Router } from './api/server/router/route.js';
-export { API_VERSION, MIN_API_VERSION } from './api/server/middleware/version.js';
+export { Daemon, type DaemonConfig } from './daemon/index.js';
+export { ApiServer, route, API_VERSION, MIN_API_VERSION, type Route, type RouteContext, type Router } from './api/index.js';
 // #endregion exports

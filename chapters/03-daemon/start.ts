@@ -5,13 +5,8 @@
 // serve them on every `--host`.
 
 import type { Server } from 'node:http';
-import { listen, type TlsFiles } from './api/server/listener.js';
-import { ApiServer } from './api/server/server.js';
-import { BuildRouter } from './api/server/router/build/routes.js';
-import { ContainerRouter } from './api/server/router/container/routes.js';
-import { ImageRouter } from './api/server/router/image/routes.js';
-import { SystemRouter } from './api/server/router/system/routes.js';
-import { Daemon } from './daemon/daemon.js';
+import { ApiServer, BuildRouter, ContainerRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
+import { Daemon } from './daemon/index.js';
 
 // #region start-daemon
 export interface SkiffdOptions {

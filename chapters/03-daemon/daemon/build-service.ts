@@ -14,8 +14,7 @@ import { run } from '../../01-namespaces/index.js';
 import {
   applyLayer, Builder, familiarString, parseReference, runtimeSpec, type Engine, type StepRunner,
 } from '../../02-images/index.js';
-import type { BuildBackend, BuildRequest } from '../api/server/router/build/backend.js';
-import type { JsonMessage } from '../api/server/httputils/json-stream.js';
+import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
 import { outputPipe } from './output-pipe.js';
 

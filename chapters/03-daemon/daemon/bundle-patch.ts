@@ -9,7 +9,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../01-namespaces/index.js';
-import type { HostConfig } from '../api/types/container-config.js';
+import type { HostConfig } from '../api/index.js';
 
 // #region bundle-patch
 const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)

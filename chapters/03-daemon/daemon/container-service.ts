@@ -5,18 +5,15 @@
 // publishing its event.
 
 import { ConflictError, InvalidArgumentError } from '../../01-namespaces/index.js';
-import type { ContainerBackend } from '../api/server/router/container/backend.js';
-import type { Filters } from '../api/server/httputils/query.js';
+import type { ContainerBackend, Filters, WaitCondition, WaitResult } from '../api/index.js';
 import type { Container } from './container.js';
 import { inspectView, summaryView } from './container-views.js';
-import { createContainer } from './create.js';
-import type { Daemon } from './daemon.js';
+import { createContainer, type CreateContext } from './create.js';
 import { listContainers } from './list.js';
-import type { WaitCondition, WaitResult } from './state.js';
 
 // #region container-service
 export class ContainerService implements ContainerBackend {
-  constructor(private readonly daemon: Daemon) {}
+  constructor(private readonly daemon: CreateContext) {}
 
   async containerCreate(body: unknown, name: string | null): Promise<{ Id: string; Warnings: string[] }> {
     const container = await createContainer(this.daemon, body, name);

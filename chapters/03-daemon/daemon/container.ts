@@ -8,7 +8,7 @@
 
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerConfig, HostConfig } from '../api/types/container-config.js';
+import type { ContainerConfig, HostConfig } from '../api/index.js';
 import { newState, Waiters, type StateRecord } from './state.js';
 
 // #region container-record

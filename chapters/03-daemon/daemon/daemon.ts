@@ -9,12 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../02-images/index.js';
-import type { SystemBackend } from '../api/server/router/system/backend.js';
-import { API_VERSION, MIN_API_VERSION } from '../api/server/middleware/version.js';
+import { API_VERSION, checkFilterKeys, MIN_API_VERSION, type EventMessage, type EventQuery, type SystemBackend } from '../api/index.js';
 import { BuildService } from './build-service.js';
 import { ContainerService } from './container-service.js';
 import { ContainerStore } from './container-store.js';
-import { Events, type EventMessage } from './events.js';
+import { EVENT_FILTERS, eventMatches } from './event-filter.js';
+import { Events } from './events.js';
 import { hostInfo, type HostInfo } from './host-info.js';
 import { ImageService } from './image-service.js';
 import { lockDataRoot } from './pidfile.js';
@@ -122,8 +122,14 @@ export class Daemon implements SystemBackend {
     };
   }
 
-  subscribeToEvents(listener: (message: EventMessage) => void): { past: EventMessage[]; cancel: () => void } {
-    return this.events.subscribe(listener);
+  /** Past events are replayed only for a subscriber that gave `since` or `until`, as moby does. */
+  subscribeToEvents({ since, until, filters }: EventQuery, listener: (message: EventMessage) => void): { past: EventMessage[]; cancel: () => void } {
+    checkFilterKeys(filters, EVENT_FILTERS);
+    const wanted = (m: EventMessage) =>
+      eventMatches(m, filters) && (until === undefined || m.timeNano <= until) && (since === undefined || m.timeNano >= since);
+    const subscription = this.events.subscribe((m) => wanted(m) && listener(m));
+    const replay = since !== undefined || until !== undefined;
+    return { past: replay ? subscription.past.filter(wanted) : [], cancel: subscription.cancel };
   }
 }
   // #endregion system-backend

@@ -5,8 +5,7 @@
 // `label` matches an attribute (`key` or `key=value`), `event` an action
 // (`exec_start: sh -c …` counts as `exec_start`).
 
-import type { Filters } from '../api/server/httputils/query.js';
-import type { EventMessage } from './events.js';
+import type { EventMessage, Filters } from '../api/index.js';
 
 // #region event-matches
 export const EVENT_FILTERS = ['container', 'event', 'image', 'label', 'type', 'daemon', 'network', 'volume', 'scope'] as const;

@@ -7,23 +7,7 @@
 // what a new subscriber missed.
 
 import { EventEmitter } from 'node:events';
-
-// #region event-message
-export type EventType = 'container' | 'image' | 'daemon' | 'network' | 'volume';
-
-/** moby's events.Message, with the deprecated `status`/`id`/`from` fields older clients read. */
-export interface EventMessage {
-  status?: string;
-  id?: string;
-  from?: string;
-  Type: EventType;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  scope: 'local';
-  time: number;
-  timeNano: number;
-}
-// #endregion event-message
+import type { EventMessage, EventType } from '../api/index.js';
 
 // #region event-bus
 /** How many past events are kept for `since` (moby's eventsLimit). */

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
-import type { HostConfig } from '../api/types/container-config.js';
+import type { HostConfig } from '../api/index.js';
 import type { MountPoint } from './container.js';
 
 // #region refuse

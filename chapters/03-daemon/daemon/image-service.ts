@@ -10,9 +10,7 @@ import { InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.j
 import {
   familiarString, historyRows, inspectImage, NoSuchImageError, parseReference, type Engine, type ImageRecord,
 } from '../../02-images/index.js';
-import type { ImageBackend, ImageDeleteResponseItem } from '../api/server/router/image/backend.js';
-import type { JsonMessage } from '../api/server/httputils/json-stream.js';
-import type { Filters } from '../api/server/httputils/query.js';
+import type { ImageBackend, ImageDeleteResponseItem, JsonMessage, Filters } from '../api/index.js';
 import type { Events } from './events.js';
 import { globMatch } from './glob.js';
 

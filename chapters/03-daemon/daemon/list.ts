@@ -1,7 +1,7 @@
 // list.ts — `docker ps`: which containers, in which order, filtered how.
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
-import type { Filters } from '../api/server/httputils/query.js';
+import { checkFilterKeys, type Filters } from '../api/index.js';
 import type { Container } from './container.js';
 import type { Status } from './state.js';
 
@@ -15,6 +15,7 @@ const STATUSES: Status[] = ['created', 'restarting', 'running', 'removing', 'pau
  */
 export function listContainers(all: Container[], options: { all: boolean; limit: number; filters: Filters; imageIdOf: (ref: string) => string | undefined }): Container[] {
   const f = options.filters;
+  checkFilterKeys(f, LIST_FILTERS);
   for (const s of f.get('status') ?? []) {
     if (!STATUSES.includes(s as Status)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
   }

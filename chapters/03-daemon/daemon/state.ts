@@ -6,6 +6,8 @@
 // container removed. `docker run` leaves such a waiter *before* it starts
 // the container, so a wait is a promise kept on the state, not a poll.
 
+import type { WaitResult } from '../api/index.js';
+
 // #region state
 export type Status = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -33,13 +35,6 @@ export const newState = (): StateRecord => ({
 // #endregion state
 
 // #region wait
-export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
-
-export interface WaitResult {
-  StatusCode: number;
-  Error: { Message: string } | null;
-}
-
 /** Promises for the moments of a container's life that clients wait for. */
 export class Waiters {
   private exits: ((r: WaitResult) => void)[] = [];

@@ -1,7 +1,7 @@
 // backend.ts — what the container routes need from the daemon (moby's container router Backend).
 
 import type { Filters } from '../../httputils/query.js';
-import type { WaitCondition, WaitResult } from '../../../../daemon/state.js';
+import type { WaitCondition, WaitResult } from '../../../types/wait.js';
 
 // #region container-backend
 export interface ContainerBackend {

@@ -1,11 +1,10 @@
 // routes.ts — /containers/…: create, inspect, list, remove, rename, prune, wait.
 
 import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
-import type { WaitCondition } from '../../../../daemon/state.js';
+import type { WaitCondition } from '../../../types/wait.js';
 import { readJson } from '../../httputils/body.js';
 import { HttpStatusError } from '../../httputils/errors.js';
-import { boolValue, checkFilterKeys, intValue, parseFilters } from '../../httputils/query.js';
-import { LIST_FILTERS } from '../../../../daemon/list.js';
+import { boolValue, intValue, parseFilters } from '../../httputils/query.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
 import type { ContainerBackend } from './backend.js';
 
@@ -43,10 +42,8 @@ export class ContainerRouter implements Router {
 
   // #region list-route
   private async list(ctx: RouteContext): Promise<void> {
-    const filters = parseFilters(ctx.query);
-    checkFilterKeys(filters, LIST_FILTERS);
     ctx.reply.json(200, await this.backend.containers({
-      all: boolValue(ctx.query, 'all'), limit: intValue(ctx.query, 'limit', -1), size: boolValue(ctx.query, 'size'), filters,
+      all: boolValue(ctx.query, 'all'), limit: intValue(ctx.query, 'limit', -1), size: boolValue(ctx.query, 'size'), filters: parseFilters(ctx.query),
     }));
   }
   // #endregion list-route

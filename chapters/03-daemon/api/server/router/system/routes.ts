@@ -1,9 +1,7 @@
 // routes.ts — /_ping, /version, /info, /events, /system/df.
 
 import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
-import { EVENT_FILTERS, eventMatches } from '../../../../daemon/event-filter.js';
-import type { EventMessage } from '../../../../daemon/events.js';
-import { checkFilterKeys, parseFilters } from '../../httputils/query.js';
+import { parseFilters } from '../../httputils/query.js';
 import { API_VERSION } from '../../middleware/version.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
 import type { SystemBackend } from './backend.js';
@@ -54,13 +52,11 @@ export class SystemRouter implements Router {
    * replayed first. Headers go out at once: the CLI waits for them.
    */
   private events(ctx: RouteContext): Promise<void> {
-    const filters = parseFilters(ctx.query);
-    checkFilterKeys(filters, EVENT_FILTERS);
     const since = parseTimestamp(ctx.query.get('since'), 'since');
     const until = parseTimestamp(ctx.query.get('until'), 'until');
     const res = responseOf(ctx);
-    const wanted = (m: EventMessage) =>
-      eventMatches(m, filters) && (until === undefined || m.timeNano <= until) && (since === undefined || m.timeNano >= since);
+    const send = (m: unknown) => res.write(`${JSON.stringify(m)}\n`);
+    const subscription = this.backend.subscribeToEvents({ since, until, filters: parseFilters(ctx.query) }, send);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
     return new Promise((resolve) => {
@@ -71,10 +67,7 @@ export class SystemRouter implements Router {
         res.end();
         resolve();
       };
-      const subscription = this.backend.subscribeToEvents((m) => {
-        if (wanted(m)) res.write(`${JSON.stringify(m)}\n`);
-      });
-      if (since !== undefined || until !== undefined) for (const m of subscription.past) if (wanted(m)) res.write(`${JSON.stringify(m)}\n`);
+      subscription.past.forEach(send);
       const now = Date.now() * 1e6;
       if (until !== undefined && until <= now) return finish();
       if (until !== undefined) timer = setTimeout(finish, (until - now) / 1e6);
