@@ -316,7 +316,7 @@ export function kill(idText: string, signal: string | number = 'SIGTERM', { stat
   const id = parseContainerId(idText);
   const name = parseSignal(signal);
   const current = state(id, { stateRoot });
-  if (current.status === 'stopped') throw new RuntimeError(`container ${JSON.stringify(id)} is not running`);
+  if (current.status === 'stopped') throw new ConflictError(`container ${JSON.stringify(id)} is not running`);
   process.kill(current.pid, name);
 }
 // #endregion kill

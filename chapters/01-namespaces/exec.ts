@@ -11,7 +11,7 @@ import { closeSync } from 'node:fs';
 import { joinFiles } from './cgroups.js';
 import { parseContainerId } from './container-id.js';
 import { exitStatus, waitUntilReady, type ProcessExit, type Stdio } from './container.js';
-import { RuntimeError } from './errors.js';
+import { ConflictError, RuntimeError } from './errors.js';
 import { spawnInit } from './init-process.js';
 import { forwardSignals } from './signals.js';
 import type { NamespaceType, ProcessSpec } from './spec.js';
@@ -77,7 +77,7 @@ export async function startExec(idText: string, proc: ExecProcess, options: Exec
   const { stateRoot = DEFAULT_STATE_ROOT, stdio, onConsole, windowSize } = options;
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
-  if (observeStatus(stateRoot, stored).status !== 'running') throw new RuntimeError(`container ${JSON.stringify(id)} is not running`);
+  if (observeStatus(stateRoot, stored).status !== 'running') throw new ConflictError(`container ${JSON.stringify(id)} is not running`);
   const processSpec = execProcessSpec(stored.spec.process, proc);
   if (processSpec.terminal && !onConsole) throw new RuntimeError('exec: a terminal needs someone to hold it (onConsole)');
   const namespaces = (stored.spec.linux?.namespaces ?? []).map((ns) => ns.type).filter((t): t is NamespaceType => t !== 'pid');
