@@ -67,6 +67,9 @@ export class ShimClient implements Shim {
     if (record) return Promise.resolve(record);
     return Promise.reject(err instanceof ShimGoneError ? new RuntimeError(`the shim in ${this.dir} is gone without recording an exit`) : err);
   }
+  // #endregion client
+
+  // #region client-verbs
 
   private get socketPath(): string {
     return join(this.dir, 'shim.sock');
@@ -94,7 +97,9 @@ export class ShimClient implements Shim {
     const { socket } = await this.whileRunning(() => openStream(this.socketPath, { op: 'attach', ...options }));
     return socket;
   }
+  // #endregion client-verbs
 
+  // #region client-exec
   async exec(proc: ExecProcess, options: { tty: boolean; stdin: boolean; consoleSize?: [number, number] }): Promise<ShimExec> {
     const { socket, ok } = await this.whileRunning(() => openStream(this.socketPath, { op: 'exec', process: proc, ...options }));
     const { pid, exec } = ok as { pid: number; exec: number };
@@ -113,7 +118,7 @@ export class ShimClient implements Shim {
     this.control.close();
   }
 }
-// #endregion client
+// #endregion client-exec
 
 // #region end-after
 /**

@@ -43,6 +43,9 @@ export class ControlConnection {
     });
   }
 
+  // #endregion control-connection
+
+  // #region requests
   request<T>(message: ControlRequest): Promise<T> {
     if (this.socket.destroyed) return Promise.reject(new ShimGoneError('the connection to the shim is closed'));
     const id = this.nextId++;
@@ -65,7 +68,7 @@ export class ControlConnection {
 
 /** The shim went away before it answered: not the container's fault, nor the request's. */
 export class ShimGoneError extends RuntimeError {}
-// #endregion control-connection
+// #endregion requests
 
 // #region stream-connection
 /** Opens a stream connection: resolves with what the shim answered, and the socket that carries the stream from then on. */

@@ -12,9 +12,9 @@ import { frame, STDOUT } from './frames.js';
 import type { ExecRequest, ShimSpec } from './protocol.js';
 import { StdioHub, type HubOptions } from './stdio-hub.js';
 
+// #region exec-session
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// #region exec-start
 export class ExecSession {
   pid = 0;
   private hub?: StdioHub;
@@ -27,6 +27,9 @@ export class ExecSession {
   readonly exitCode = new Promise<number>((resolve) => (this.setCode = resolve));
 
   constructor(private readonly spec: ShimSpec, private readonly request: ExecRequest) {}
+  // #endregion exec-session
+
+  // #region exec-start
 
   /**
    * Starts the process. A program that cannot start is an outcome, not an
@@ -58,6 +61,9 @@ export class ExecSession {
     }
   }
 
+  // #endregion exec-start
+
+  // #region exec-streams
   /** With a terminal, the master is the one stream, all of it stdout; without, the pipes. */
   private streams(pipes: ContainerPipes | undefined): Pick<HubOptions, 'sources' | 'stdin'> {
     if (!pipes) {
@@ -66,7 +72,7 @@ export class ExecSession {
     }
     return { sources: [{ stream: 'stdout', readable: pipes.stdout }, { stream: 'stderr', readable: pipes.stderr }], stdin: pipes.stdin };
   }
-  // #endregion exec-start
+  // #endregion exec-streams
 
   // #region exec-serve
   /** The client's stream: the process's output until it exits, or Docker's words for why it never started. */
@@ -85,5 +91,5 @@ export class ExecSession {
   resize(rows: number, cols: number): void {
     if (this.master !== undefined && this.running) setWindowSize(this.master, rows, cols);
   }
-  // #endregion exec-serve
 }
+// #endregion exec-serve

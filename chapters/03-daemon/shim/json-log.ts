@@ -37,6 +37,9 @@ export class LogWriter {
     this.append(entries);
   }
 
+  // #endregion log-writer
+
+  // #region log-append
   /** The stream has ended: log what is left of its last line. */
   end(stream: LogStream): void {
     if (this.partial[stream].length) this.append([entry(this.partial[stream], stream, formatTime(nowNs()))]);
@@ -57,4 +60,4 @@ export class LogWriter {
 function entry(log: Buffer, stream: LogStream, time: string): string {
   return `{"log":${JSON.stringify(log.toString('utf8'))},"stream":"${stream}","time":"${time}"}\n`;
 }
-// #endregion log-writer
+// #endregion log-append

@@ -39,11 +39,19 @@ export class ShimPool {
     this.refill();
   }
 
+  /** How many shims are warm right now. */
+  get available(): number {
+    return this.ready.length;
+  }
+
   /** Starts shims until `size` are ready or booting. */
   refill(): void {
     while (!this.closed && this.ready.length + this.booting < Math.max(this.size, this.waiting.length)) this.boot();
   }
 
+  // #endregion pool
+
+  // #region pool-boot
   private boot(): void {
     this.booting++;
     const socketPath = join(this.dir, `warm-${process.pid}-${++this.launched}.sock`);
@@ -68,6 +76,9 @@ export class ShimPool {
     );
   }
 
+  // #endregion pool-boot
+
+  // #region pool-take
   /** A warm shim, or the next to be ready; undefined if the pool cannot provide one. */
   take(): Promise<ControlConnection | undefined> {
     if (this.closed) return Promise.resolve(undefined);
@@ -85,4 +96,4 @@ export class ShimPool {
     for (const waiter of this.waiting.splice(0)) waiter(undefined);
   }
 }
-// #endregion pool
+// #endregion pool-take

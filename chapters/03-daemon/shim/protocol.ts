@@ -96,6 +96,9 @@ export function onLines(socket: Socket, onLine: (message: unknown) => void): voi
   socket.resume(); // readFirstLine may have paused it
 }
 
+// #endregion lines
+
+// #region first-line
 /**
  * The first line of a stream connection, parsed; whatever came after it
  * is put back, so the socket then reads as the raw stream that follows.
@@ -122,4 +125,4 @@ export function readFirstLine(socket: Socket): Promise<unknown> {
 }
 
 export const line = (message: unknown) => JSON.stringify(message) + '\n';
-// #endregion lines
+// #endregion first-line

@@ -17,6 +17,7 @@ import { Container, type Prestarted } from './container.js';
 import { ExecSession } from './exec.js';
 import { line, onLines, readFirstLine, toWire, type AttachRequest, type ControlRequest, type ExecRequest } from './protocol.js';
 
+// #region server
 /** How long a shim waits for its owner's first connection before it gives up. */
 const BOOT_TIMEOUT_MS = 30_000;
 
@@ -41,6 +42,7 @@ export class ShimServer {
   get dir(): string | undefined {
     return this.container?.spec.dir;
   }
+  // #endregion server
 
   // #region listen
   listen(path: string): Promise<void> {
@@ -211,5 +213,5 @@ export class ShimServer {
     ]);
     process.exit(code);
   }
-  // #endregion finish
 }
+// #endregion finish

@@ -33,6 +33,9 @@ export interface HubOptions {
   log?: LogWriter;
 }
 
+// #endregion hub
+
+// #region pump
 export class StdioHub {
   private readonly clients = new Set<Client>();
   private readonly blocked = new Set<Socket>();
@@ -64,7 +67,7 @@ export class StdioHub {
       readable.once('end', done).once('error', () => readable.destroy()).once('close', done);
     });
   }
-  // #endregion hub
+  // #endregion pump
 
   // #region backpressure
   private block(socket: Socket): void {
@@ -107,6 +110,9 @@ export class StdioHub {
     client.socket.resume();
   }
 
+  // #endregion attach
+
+  // #region close
   /**
    * The process is gone and its output drained: end every client's stream
    * once what it has been sent is written. Resolves when no client still
@@ -123,5 +129,5 @@ export class StdioHub {
       });
     })));
   }
-  // #endregion attach
 }
+// #endregion close
