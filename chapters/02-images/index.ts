@@ -22,7 +22,8 @@ export {
 export {
   Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest,
   inspectImage, historyRows, type HistoryRow, Builder, type BuildOptions, type StepRunner,
-  runtimeSpec, StartError, type RunOverrides, type VolumeMount,
+  parseDockerfile, keyValues, splitWords, DockerfileError, type Instruction,
+  runtimeSpec, resolveUser, StartError, type RunOverrides, type VolumeMount, type ResolvedUser,
 } from './engine/index.js';
 // #endregion exports
 

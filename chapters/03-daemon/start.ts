@@ -5,7 +5,7 @@
 // serve them on every `--host`.
 
 import type { Server } from 'node:http';
-import { ApiServer, BuildRouter, ContainerRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
+import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
 import { Daemon } from './daemon/index.js';
 
 // #region start-daemon
@@ -32,7 +32,7 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService),
-    new ContainerRouter(daemon.containerService),
+    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];

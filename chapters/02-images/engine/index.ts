@@ -9,5 +9,7 @@ export { Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest } from './engin
 // so the builder's weight falls only on a caller that wants all of it.
 export { inspectImage, historyRows, type HistoryRow } from './inspect.js';
 export { Builder, type BuildOptions, type StepRunner } from './builder.js';
-export { runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
+// `import --change` and `commit --change` edit a config with Dockerfile instructions.
+export { parseDockerfile, keyValues, splitWords, DockerfileError, type Instruction } from './dockerfile.js';
+export { runtimeSpec, resolveUser, StartError, type RunOverrides, type VolumeMount, type ResolvedUser } from './image-config.js';
 // #endregion exports

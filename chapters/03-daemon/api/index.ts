@@ -20,12 +20,18 @@ export { ImageRouter } from './server/router/image/routes.js';
 export type { ImageBackend, ImageDeleteResponseItem } from './server/router/image/backend.js';
 export { BuildRouter } from './server/router/build/routes.js';
 export type { BuildBackend, BuildRequest } from './server/router/build/backend.js';
-export { ContainerRouter } from './server/router/container/routes.js';
-export type { ContainerBackend } from './server/router/container/backend.js';
+export { ContainerRouter, type FullContainerBackend } from './server/router/container/routes.js';
+export type {
+  ContainerBackend, LifecycleBackend, StreamsBackend, InspectBackend,
+  AttachConfig, ClientStreams, LogsOptions, LogMessage, PathStat, CommitOptions,
+} from './server/router/container/backend.js';
+export { ExecRouter } from './server/router/exec/routes.js';
+export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';
+export { NotModifiedError } from './server/httputils/errors.js';
 
 export {
-  checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema,
-  type ContainerConfig, type CreateBody, type HostConfig,
+  checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema, ExecConfigSchema, UpdateConfigSchema,
+  type ContainerConfig, type CreateBody, type HostConfig, type ExecConfig, type UpdateConfig,
 } from './types/container-config.js';
 export type { EventMessage, EventType } from './types/events.js';
 export type { WaitCondition, WaitResult } from './types/wait.js';

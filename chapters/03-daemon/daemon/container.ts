@@ -9,6 +9,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../api/index.js';
+import type { Shim } from '../shim/index.js';
 import { newState, Waiters, type StateRecord } from './state.js';
 
 // #region container-record
@@ -45,10 +46,28 @@ export interface ContainerRecord {
 // #endregion container-record
 
 // #region container
+/** A client attached before the container runs, waiting for the shim that start() will spawn. */
+export interface PendingAttach {
+  connect(shim: Shim): Promise<void>;
+  /** The container went away (removed) before it ever ran. */
+  cancel(): void;
+}
+
 export class Container {
   readonly waiters = new Waiters();
   /** Set while a removal is under way, so that a second one (or a start) backs off. */
   removing = false;
+  /** The shim holding the running container; undefined while it is not running. */
+  shim?: Shim;
+  /** Clients that attached before the next start. */
+  readonly pendingAttaches = new Set<PendingAttach>();
+  /** A restart the policy has scheduled, cancelled by stop, kill or rm. */
+  restartTimer?: NodeJS.Timeout;
+  /** The last wait between policy restarts (restart-policy.ts doubles it). */
+  restartDelayMs = 0;
+  /** Set once the container is gone from disk: a second removal has nothing to do. */
+  destroyed = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly record: ContainerRecord, readonly dir: string) {}
 
@@ -63,6 +82,32 @@ export class Container {
 
   get state(): StateRecord {
     return this.record.State;
+  }
+
+  /**
+   * Runs `work` after every change of state asked for before it (moby's
+   * container lock): of a start and an rm sent at once, one finishes
+   * before the other looks at the state.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** Calls off a restart the policy scheduled: the container stays exited. */
+  cancelRestart(): void {
+    if (!this.restartTimer && !this.state.Restarting) return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.state.Restarting = false;
+    this.state.Status = 'exited';
+    this.save();
+  }
+
+  /** What every event about this container carries: its image, its name, its labels (moby's). */
+  eventAttributes(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.record.Config.Labels, ...extra, image: this.record.Config.Image, name: this.name };
   }
 
   /** Writes config.v2.json whole, then renames it into place. */

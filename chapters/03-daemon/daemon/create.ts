@@ -9,14 +9,11 @@
 
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
-import { StartError, unpackImage, type Engine, type ImageRecord } from '../../02-images/index.js';
+import { StartError, unpackImage, type ImageRecord } from '../../02-images/index.js';
 import { checkJson, CreateBodySchema, type CreateBody } from '../api/index.js';
 import { patchBundle } from './bundle-patch.js';
 import { Container, type ContainerRecord } from './container.js';
-import type { ContainerStore } from './container-store.js';
-import type { Events } from './events.js';
-import type { HostInfo } from './host-info.js';
-import type { ImageService } from './image-service.js';
+import type { DaemonContext } from './context.js';
 import { bindMounts, checkResources, networkMode, refuseUnsupported, restartPolicy } from './host-config.js';
 import { generateName } from './names-generator.js';
 
@@ -52,16 +49,7 @@ const argvPart = (x: string | string[] | null | undefined): string[] | undefined
 // #endregion argv-part
 
 // #region create
-/** What making a container needs of the daemon: its engine, its records, its events, its images. */
-export interface CreateContext {
-  readonly engine: Engine;
-  readonly containers: ContainerStore;
-  readonly events: Events;
-  readonly imageService: Pick<ImageService, 'findForContainer'>;
-  readonly host: HostInfo;
-}
-
-export async function createContainer(daemon: CreateContext, input: unknown, requestedName: string | null): Promise<Container> {
+export async function createContainer(daemon: DaemonContext, input: unknown, requestedName: string | null): Promise<Container> {
   const body = checkJson(CreateBodySchema, input, 'ContainerConfigWrapper');
   if (!body.Image) throw new InvalidArgumentError('No image was specified: config.Image must be set');
   const hc = body.HostConfig ?? {};

@@ -10,14 +10,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../02-images/index.js';
 import { API_VERSION, checkFilterKeys, MIN_API_VERSION, type EventMessage, type EventQuery, type SystemBackend } from '../api/index.js';
+import { ShimPool } from '../shim/index.js';
 import { BuildService } from './build-service.js';
 import { ContainerService } from './container-service.js';
+import type { DaemonContext } from './context.js';
 import { ContainerStore } from './container-store.js';
 import { EVENT_FILTERS, eventMatches } from './event-filter.js';
 import { Events } from './events.js';
 import { hostInfo, type HostInfo } from './host-info.js';
 import { ImageService } from './image-service.js';
+import { ExecService } from './exec.js';
 import { lockDataRoot } from './pidfile.js';
+import { restoreContainers } from './restore.js';
+import { startContainer } from './start.js';
 
 // #region daemon-config
 export interface DaemonConfig {
@@ -26,6 +31,10 @@ export interface DaemonConfig {
   /** Sockets and pids that do not outlive a reboot. */
   execRoot: string;
   debug?: (line: string) => void;
+  /** Where the daemon's warnings go (stderr by default). */
+  warn?: (line: string) => void;
+  /** How many shims to keep warm (0: start each cold). */
+  warmShims?: number;
 }
 
 /** The version skiffd reports as the Engine's. */
@@ -33,7 +42,7 @@ export const SERVER_VERSION = '28.2.2-skiff';
 // #endregion daemon-config
 
 // #region daemon-open
-export class Daemon implements SystemBackend {
+export class Daemon implements SystemBackend, DaemonContext {
   readonly engine: Engine;
   readonly events = new Events();
   readonly id: string;
@@ -42,26 +51,47 @@ export class Daemon implements SystemBackend {
   readonly buildService: BuildService;
   readonly containers: ContainerStore;
   readonly containerService: ContainerService;
+  readonly execService: ExecService;
+  readonly shimsDir: string;
+  readonly shimPool?: ShimPool;
+  readonly warn: (line: string) => void;
   private readonly unlock: () => void;
 
   private constructor(readonly config: DaemonConfig) {
     this.unlock = lockDataRoot(config.dataRoot);
     mkdirSync(config.execRoot, { recursive: true });
+    this.warn = config.warn ?? ((line) => process.stderr.write(`skiffd: ${line}\n`));
+    this.shimsDir = join(config.execRoot, 'shims');
     this.engine = new Engine(config.dataRoot);
     this.id = engineId(config.dataRoot);
     this.containers = new ContainerStore(config.dataRoot);
     this.containers.load();
     this.imageService = new ImageService(this.engine, this.events, (id) => this.containers.all().filter((c) => c.record.Image === id).length);
     this.buildService = new BuildService(this.engine, this.events);
-    this.containerService = new ContainerService(this);
+    this.execService = new ExecService(this);
+    this.containerService = new ContainerService(this, this.execService);
+    const warm = config.warmShims ?? 2;
+    if (warm > 0) this.shimPool = new ShimPool({ dir: join(this.shimsDir, '.warm'), size: warm });
   }
 
-  /** Opens the data root (refusing one another daemon holds) and restores what it finds. */
+  /**
+   * Opens the data root (refusing one another daemon holds) and restores
+   * what it finds: running containers re-attached through their shims,
+   * restart policies applied to the others (restore.ts).
+   */
   static async open(config: DaemonConfig): Promise<Daemon> {
-    return new Daemon(config);
+    const daemon = new Daemon(config);
+    await restoreContainers(daemon, (c) => startContainer(daemon, c, { policy: true }));
+    return daemon;
   }
 
+  /** Lets go of the shims and the data root; the containers run on, to be found by the next daemon. */
   async close(): Promise<void> {
+    this.shimPool?.close();
+    for (const c of this.containers.all()) {
+      clearTimeout(c.restartTimer);
+      c.shim?.close();
+    }
     this.unlock();
   }
   // #endregion daemon-open

@@ -12,6 +12,7 @@ import {
 } from '../../02-images/index.js';
 import type { ImageBackend, ImageDeleteResponseItem, JsonMessage, Filters } from '../api/index.js';
 import type { Events } from './events.js';
+import { applyChanges } from './config-changes.js';
 import { globMatch } from './glob.js';
 
 // #region image-names
@@ -158,15 +159,21 @@ export class ImageService implements ImageBackend {
     for (const name of names) this.events.log('image', 'save', (await this.engine.findImage(name)).id, { name });
   }
 
-  /** `docker import`: `message` becomes the history row's comment, as Docker records it. */
-  async importImage(input: Readable, options: { repo?: string; tag?: string; message?: string }): Promise<string> {
+  /**
+   * `docker import`: `message` becomes the history row's comment, as Docker
+   * records it; `changes` (`-c 'CMD ["sh"]'`) edit the config.
+   */
+  async importImage(input: Readable, options: { repo?: string; tag?: string; message?: string; changes: string[] }): Promise<string> {
     const ref = options.repo ? (options.tag ? `${options.repo}:${options.tag}` : options.repo) : undefined;
     if (ref) parseReference(ref); // a bad name fails before the body is read
-    let image = await this.engine.importImage(input, options.message === undefined ? ref : undefined);
-    if (options.message !== undefined) {
+    applyChanges({}, options.changes); // and so does a bad change
+    const edited = options.message !== undefined || options.changes.length > 0;
+    let image = await this.engine.importImage(input, edited ? undefined : ref);
+    if (edited) {
       const imported = image;
       const config = structuredClone(image.config);
-      for (const row of config.history ?? []) row.comment = options.message;
+      config.config = applyChanges(config.config ?? {}, options.changes);
+      if (options.message !== undefined) for (const row of config.history ?? []) row.comment = options.message;
       image = await this.engine.images.putImage({ config, layers: image.manifest.layers, ref });
       await this.engine.images.remove(imported.id); // the layer stays: the new image holds it
     }

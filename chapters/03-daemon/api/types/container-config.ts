@@ -55,7 +55,23 @@ export const CreateBodySchema = v.looseObject({
   NetworkingConfig: v.optional(v.nullable(v.any())),
 });
 
+/** `POST /containers/{id}/exec` (moby's ExecConfig). */
+export const ExecConfigSchema = v.looseObject({
+  User: str, Privileged: bool, Tty: bool, ConsoleSize: v.optional(v.nullable(v.array(v.number()))),
+  AttachStdin: bool, AttachStdout: bool, AttachStderr: bool, Detach: bool, DetachKeys: str,
+  Env: strings, WorkingDir: str, Cmd: strings,
+});
+
+/** `POST /containers/{id}/update`: the resources, and the restart policy. */
+export const UpdateConfigSchema = v.looseObject({
+  Memory: int, MemorySwap: int, MemoryReservation: int, NanoCpus: int, CpuShares: int, CpuPeriod: int, CpuQuota: int,
+  PidsLimit: int, CpusetCpus: str, CpusetMems: str, BlkioWeight: int, KernelMemory: int,
+  RestartPolicy: v.optional(v.nullable(RestartPolicySchema)),
+});
+
 export type ContainerConfig = v.InferOutput<typeof ContainerConfigSchema>;
+export type ExecConfig = v.InferOutput<typeof ExecConfigSchema>;
+export type UpdateConfig = v.InferOutput<typeof UpdateConfigSchema>;
 export type HostConfig = v.InferOutput<typeof HostConfigSchema>;
 export type CreateBody = v.InferOutput<typeof CreateBodySchema>;
 // #endregion config-schema

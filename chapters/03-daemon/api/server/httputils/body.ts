@@ -4,6 +4,7 @@
 // update) goes through `readJson`: bytes that are not JSON are a 400 in the
 // words of Go's encoding/json, as dockerd says it, and never a crash.
 
+import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
 
@@ -66,6 +67,14 @@ function goSyntaxError(text: string, err: Error): string {
   const char = text[Number(at[1])] ?? '';
   const looking = /property name/.test(err.message) ? 'looking for beginning of object key string' : 'looking for beginning of value';
   return `invalid character '${char}' ${looking}`;
+}
+
+/** moby's CheckForJSON: a body, if any, must say it is JSON. */
+export function checkForJson(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (type !== 'application/json' && (type !== '' || Number(req.headers['content-length'] ?? 0) > 0)) {
+    throw new InvalidArgumentError(`Content-Type specified (${type}) must be 'application/json'`);
+  }
 }
 
 export async function readJson(stream: Readable): Promise<unknown> {

@@ -21,6 +21,16 @@ export class HttpStatusError extends Error {
   }
 }
 
+/**
+ * Nothing to do: `start` of a running container, `stop` of a stopped one.
+ * moby answers 304 Not Modified, and the docker CLI counts it a success.
+ */
+export class NotModifiedError extends HttpStatusError {
+  constructor(message: string) {
+    super(304, message);
+  }
+}
+
 /** The HTTP status for an error, by its kind (never by its wording). */
 export function statusOf(err: unknown): number {
   if (err instanceof HttpStatusError) return err.status;

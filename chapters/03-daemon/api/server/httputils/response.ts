@@ -27,8 +27,8 @@ export function responderFor(res: ServerResponse): Responder {
       res.destroy(); // too late for a status: cut the stream, so the client sees it broke
       return;
     }
-    if (body === undefined) {
-      res.writeHead(status).end();
+    if (body === undefined || status === 304) {
+      res.writeHead(status).end(); // a 304 has no body (RFC 9110 §15.4.5)
     } else {
       res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
     }
@@ -52,6 +52,7 @@ export function responderForSocket(socket: Duplex): Responder {
       return;
     }
     sent = true;
+    if (status === 304) body = undefined;
     const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close'];
     if (body !== undefined) head.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
     else head.push('Content-Length: 0');

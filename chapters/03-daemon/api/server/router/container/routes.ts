@@ -1,26 +1,47 @@
-// routes.ts — /containers/…: create, inspect, list, remove, rename, prune, wait.
+// routes.ts — /containers/…: the table of routes, and those that answer with a status or one JSON.
 
 import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
 import type { WaitCondition } from '../../../types/wait.js';
-import { readJson } from '../../httputils/body.js';
+import { checkForJson, readJson } from '../../httputils/body.js';
 import { HttpStatusError } from '../../httputils/errors.js';
-import { boolValue, intValue, parseFilters } from '../../httputils/query.js';
+import { boolValue, intValue, optionalInt, parseFilters } from '../../httputils/query.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
-import type { ContainerBackend } from './backend.js';
+import type { ContainerBackend, InspectBackend, LifecycleBackend, StreamsBackend } from './backend.js';
+import { archiveRoutes } from './copy.js';
+import { inspectRoutes } from './inspect.js';
+import { attach, logs } from './streams.js';
+
+export type FullContainerBackend = ContainerBackend & LifecycleBackend & StreamsBackend & InspectBackend;
 
 // #region container-routes
 export class ContainerRouter implements Router {
-  constructor(private readonly backend: ContainerBackend) {}
+  constructor(private readonly backend: FullContainerBackend) {}
 
   routes() {
+    const b = this.backend;
+    const id = (ctx: RouteContext) => ctx.params.id!;
     return [
       route('POST', '/containers/create', (ctx) => this.create(ctx)),
       route('GET', '/containers/json', (ctx) => this.list(ctx)),
       route('POST', '/containers/prune', (ctx) => this.prune(ctx)),
-      route('GET', '/containers/:id/json', (ctx) => ctx.reply.json(200, this.backend.containerInspect(ctx.params.id!))),
+      route('GET', '/containers/:id/json', (ctx) => ctx.reply.json(200, b.containerInspect(id(ctx)))),
       route('DELETE', '/containers/:id', (ctx) => this.remove(ctx)),
       route('POST', '/containers/:id/rename', (ctx) => this.rename(ctx)),
       route('POST', '/containers/:id/wait', (ctx) => this.wait(ctx)),
+      route('POST', '/containers/:id/start', async (ctx) => (await b.containerStart(id(ctx)), ctx.reply.empty(204))),
+      route('POST', '/containers/:id/stop', async (ctx) => (await b.containerStop(id(ctx), stopOptions(ctx)), ctx.reply.empty(204))),
+      route('POST', '/containers/:id/restart', async (ctx) => (await b.containerRestart(id(ctx), stopOptions(ctx)), ctx.reply.empty(204))),
+      route('POST', '/containers/:id/kill', async (ctx) => (await b.containerKill(id(ctx), ctx.query.get('signal') || 'SIGKILL'), ctx.reply.empty(204))),
+      route('POST', '/containers/:id/pause', async (ctx) => (await b.containerPause(id(ctx)), ctx.reply.empty(204))),
+      route('POST', '/containers/:id/unpause', async (ctx) => (await b.containerUnpause(id(ctx)), ctx.reply.empty(204))),
+      route('POST', '/containers/:id/resize', async (ctx) => {
+        await b.containerResize(id(ctx), intValue(ctx.query, 'h', 0), intValue(ctx.query, 'w', 0));
+        ctx.reply.empty(200);
+      }),
+      route('POST', '/containers/:id/attach', (ctx) => attach(b, ctx)),
+      route('GET', '/containers/:id/logs', (ctx) => logs(b, ctx)),
+      ...inspectRoutes(b),
+      ...archiveRoutes(b),
     ];
   }
   // #endregion container-routes
@@ -31,10 +52,7 @@ export class ContainerRouter implements Router {
    * the query only — dockerode repeats every option there, and the body wins.
    */
   private async create(ctx: RouteContext): Promise<void> {
-    const type = (ctx.req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (type !== 'application/json' && (type !== '' || Number(ctx.req.headers['content-length'] ?? 0) > 0)) {
-      throw new InvalidArgumentError(`Content-Type specified (${type}) must be 'application/json'`);
-    }
+    checkForJson(ctx.req);
     const body = await readJson(ctx.req);
     ctx.reply.json(201, await this.backend.containerCreate(body, ctx.query.get('name')));
   }
@@ -83,3 +101,10 @@ export class ContainerRouter implements Router {
   }
 }
 // #endregion wait-route
+
+// #region route-helpers
+/** `?t=10&signal=SIGINT` of stop and restart; `t=-1` waits for ever. */
+function stopOptions(ctx: RouteContext): { signal?: string; timeout?: number } {
+  return { signal: ctx.query.get('signal') || undefined, timeout: optionalInt(ctx.query, 't') };
+}
+// #endregion route-helpers

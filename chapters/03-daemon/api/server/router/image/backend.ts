@@ -21,6 +21,6 @@ export interface ImageBackend {
   checkImages(names: string[]): Promise<void>;
   exportImages(names: string[], out: Writable): Promise<void>;
   /** `docker import`: one root filesystem tarball becomes a one-layer image. */
-  importImage(input: Readable, options: { repo?: string; tag?: string; message?: string }): Promise<string>;
+  importImage(input: Readable, options: { repo?: string; tag?: string; message?: string; changes: string[] }): Promise<string>;
 }
 // #endregion image-backend

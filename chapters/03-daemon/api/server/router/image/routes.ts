@@ -113,12 +113,11 @@ export class ImageRouter implements Router {
     }
     if (fromSrc !== '-') throw new InvalidArgumentError(`cannot import from ${fromSrc}: only fromSrc=- (the request body) is supported`);
     const changes = ctx.query.getAll('changes').filter(Boolean);
-    if (changes.length) throw new InvalidArgumentError(`import --change is not supported by this daemon: ${changes.join(', ')}`);
     const stream = new JsonStream(responseOf(ctx)).begin();
     try {
       const id = await this.backend.importImage(bodyStream(ctx.req), {
         repo: ctx.query.get('repo') || undefined, tag: ctx.query.get('tag') || undefined,
-        message: ctx.query.get('message') || undefined,
+        message: ctx.query.get('message') || undefined, changes,
       });
       stream.send({ status: id });
     } catch (err) {
