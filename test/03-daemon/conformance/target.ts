@@ -26,7 +26,7 @@ export interface CliResult {
 }
 
 export interface RunOptions {
-  input?: string;
+  input?: string | Buffer;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
