@@ -31,9 +31,22 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string): vo
   if (hc.CpuPeriod) cpu.period = hc.CpuPeriod;
   if (hc.CpuQuota) cpu.quota = hc.CpuQuota;
   if (Object.keys(cpu).length) resources.cpu = cpu;
+  // --pids-limit: a number, or 0 and -1 for "no limit".
+  if (hc.PidsLimit !== undefined && hc.PidsLimit !== null) {
+    if (hc.PidsLimit > 0) resources.pids = { limit: hc.PidsLimit };
+    else delete resources.pids;
+  }
   if (hc.ReadonlyRootfs) spec.root.readonly = true;
+  // The primary group is a supplementary group too, as runc's user lookup
+  // makes it: `id` in a Docker container says `groups=0(root)`.
+  const user = spec.process.user;
+  if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
   if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
   writeFileSync(`${path}.tmp`, JSON.stringify(spec, null, 2));
   renameSync(`${path}.tmp`, path);
+}
+
+export function primaryFirst(gid: number, additional: number[] = []): number[] {
+  return [gid, ...additional.filter((g) => g !== gid)];
 }
 // #endregion bundle-patch

@@ -12,7 +12,10 @@ import {
   type WaitCondition, type WaitResult,
 } from '../api/index.js';
 import type { Readable, Writable } from 'node:stream';
+import { archivePath, exportContainer, extractToDir, statPath } from './archive.js';
 import { AttachSession } from './attach.js';
+import { containerChanges } from './changes.js';
+import { commitContainer } from './commit.js';
 import type { Container } from './container.js';
 import { inspectView, summaryView } from './container-views.js';
 import type { DaemonContext } from './context.js';
@@ -21,8 +24,12 @@ import type { ExecService } from './exec.js';
 import { listContainers } from './list.js';
 import { containerLogs } from './logs.js';
 import { destroy, removeContainer } from './remove.js';
+import { containerSize } from './size.js';
 import { startContainer } from './start.js';
+import { containerStats } from './stats.js';
 import { killContainer, stopContainer } from './stop.js';
+import { containerTop } from './top.js';
+import { updateContainer } from './update.js';
 
 // #region container-service
 export class ContainerService implements FullContainerBackend {
@@ -46,7 +53,8 @@ export class ContainerService implements FullContainerBackend {
   async containers(options: { all: boolean; limit: number; size: boolean; filters: Filters }): Promise<Record<string, unknown>[]> {
     const images = await this.ctx.engine.images.list();
     const imageIdOf = (ref: string) => images.find((i) => i.name && (i.name === ref || i.name.endsWith(`/${ref}`) || i.name.endsWith(`/${ref}:latest`)))?.id;
-    return listContainers(this.ctx.containers.all(), { ...options, imageIdOf }).map((c) => summaryView(c, options.size ? 0 : undefined));
+    const listed = listContainers(this.ctx.containers.all(), { ...options, imageIdOf });
+    return Promise.all(listed.map(async (c) => summaryView(c, options.size ? await containerSize(this.ctx, c) : undefined)));
   }
   // #endregion container-service
 
@@ -194,32 +202,42 @@ export class ContainerService implements FullContainerBackend {
   // #endregion wait
 
   // #region inspect-verbs
-  containerTop(_ref: string, _psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
-    throw new Error('not yet');
+  containerTop(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    return containerTop(this.ctx, this.get(ref), psArgs);
   }
-  containerStats(_ref: string, _o: { stream: boolean; oneShot: boolean }, _s: AbortSignal, _send: (stats: unknown) => void): Promise<void> {
-    throw new Error('not yet');
+
+  containerStats(ref: string, options: { stream: boolean; oneShot: boolean }, signal: AbortSignal, send: (stats: unknown) => void): Promise<void> {
+    return containerStats(this.ctx, this.get(ref), options, signal, send);
   }
-  containerChanges(_ref: string): Promise<{ Path: string; Kind: number }[]> {
-    throw new Error('not yet');
+
+  containerChanges(ref: string): Promise<{ Path: string; Kind: number }[]> {
+    return containerChanges(this.ctx, this.get(ref));
   }
-  containerStatPath(_ref: string, _path: string): Promise<PathStat> {
-    throw new Error('not yet');
+
+  containerStatPath(ref: string, path: string): Promise<PathStat> {
+    return statPath(this.ctx, this.get(ref), path, ref);
   }
-  containerArchivePath(_ref: string, _path: string): Promise<{ stat: PathStat; write(out: Writable): Promise<void> }> {
-    throw new Error('not yet');
+
+  containerArchivePath(ref: string, path: string): Promise<{ stat: PathStat; write(out: Writable): Promise<void> }> {
+    return archivePath(this.ctx, this.get(ref), path, ref);
   }
-  containerExtractToDir(_ref: string, _path: string, _content: Readable, _o: { noOverwriteDirNonDir: boolean }): Promise<void> {
-    throw new Error('not yet');
+
+  containerExtractToDir(ref: string, path: string, content: Readable, _options: { noOverwriteDirNonDir: boolean }): Promise<void> {
+    return extractToDir(this.ctx, this.get(ref), path, content, ref);
   }
-  containerExport(_ref: string): Promise<{ write(out: Writable): Promise<void> }> {
-    throw new Error('not yet');
+
+  async containerExport(ref: string): Promise<{ write(out: Writable): Promise<void> }> {
+    const c = this.get(ref);
+    this.ctx.events.log('container', 'export', c.id, c.eventAttributes());
+    return exportContainer(this.ctx, c);
   }
-  containerUpdate(_ref: string, _body: unknown): Promise<{ Warnings: string[] }> {
-    throw new Error('not yet');
+
+  containerUpdate(ref: string, body: unknown): Promise<{ Warnings: string[] }> {
+    return updateContainer(this.ctx, this.get(ref), body);
   }
-  containerCommit(_ref: string, _o: CommitOptions): Promise<{ Id: string }> {
-    throw new Error('not yet');
+
+  containerCommit(ref: string, options: CommitOptions): Promise<{ Id: string }> {
+    return commitContainer(this.ctx, this.get(ref), options);
   }
   // #endregion inspect-verbs
 }

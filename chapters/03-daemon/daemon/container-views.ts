@@ -48,7 +48,7 @@ export function humanDuration(ms: number): string {
 }
 
 /** GET /containers/json: one row of `docker ps`. COMMAND quotes arguments with spaces. */
-export function summaryView(c: Container, withSize?: number): Record<string, unknown> {
+export function summaryView(c: Container, size?: { SizeRw: number; SizeRootFs: number }): Record<string, unknown> {
   const r = c.record;
   const command = [r.Path, ...r.Args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
   return {
@@ -56,7 +56,7 @@ export function summaryView(c: Container, withSize?: number): Record<string, unk
     Created: Math.floor(Date.parse(r.Created) / 1000), Ports: [], Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: r.HostConfig.NetworkMode },
     NetworkSettings: { Networks: {} }, Mounts: r.Mounts,
-    ...(withSize ? { SizeRw: withSize } : {}),
+    ...(size ?? {}),
   };
 }
 // #endregion summary-view

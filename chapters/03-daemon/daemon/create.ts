@@ -44,6 +44,12 @@ export function mergeConfig(body: CreateBody, image: ImageRecord): ContainerReco
 }
 // #endregion merge-config
 
+// #region memory-swap
+/** Docker records the swap it applies: as much again as the memory, when not given (0). */
+export const memorySwap = (hc: { Memory?: number | null; MemorySwap?: number | null }): number =>
+  (hc.Memory ?? 0) > 0 && !hc.MemorySwap ? hc.Memory! * 2 : (hc.MemorySwap ?? 0);
+// #endregion memory-swap
+
 // #region argv-part
 const argvPart = (x: string | string[] | null | undefined): string[] | undefined => (x === null || x === undefined ? undefined : typeof x === 'string' ? [x] : x);
 // #endregion argv-part
@@ -95,7 +101,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     const container = Container.fresh({
       ID: made.id, Created: made.created, Path: argv[0]!, Args: argv.slice(1),
       Config: { ...config, Hostname: body.Hostname || made.id.slice(0, 12) },
-      HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null },
+      HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null, MemorySwap: memorySwap(hc) },
       Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${made.id}-json.log`), Mounts: mounts, StartError: startError,
     }, paths.dir);
     container.save();

@@ -14,6 +14,7 @@ import { resolveUser, type ResolvedUser } from '../../02-images/index.js';
 import { checkJson, ExecConfigSchema, type ExecBackend, type ExecConfig, type ExecStartOptions } from '../api/index.js';
 import { FrameDecoder, type ShimExec } from '../shim/index.js';
 import { frameSink } from './attach.js';
+import { primaryFirst } from './bundle-patch.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { pathsOf } from './paths.js';
@@ -109,7 +110,7 @@ export class ExecService implements ExecBackend {
       } catch (err) {
         throw new InvalidArgumentError((err as Error).message);
       }
-      proc.user = { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids };
+      proc.user = { uid: user.uid, gid: user.gid, additionalGids: primaryFirst(user.gid, user.additionalGids) };
     }
     return proc;
   }
