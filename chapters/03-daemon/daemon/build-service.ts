@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { run } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, run, RuntimeError } from '../../01-namespaces/index.js';
 import {
-  applyLayer, Builder, familiarString, parseReference, runtimeSpec, type Engine, type StepRunner,
+  applyLayer, Builder, DockerfileError, familiarString, parseDockerfile, parseReference, runtimeSpec, type Engine, type StepRunner,
 } from '../../02-images/index.js';
 import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
@@ -26,9 +26,11 @@ export class BuildService implements BuildBackend {
     const work = join(this.engine.root, 'builds', randomBytes(8).toString('hex'));
     mkdirSync(join(work, 'context'), { recursive: true });
     const say = request.quiet ? () => {} : (text: string) => progress({ stream: text });
+    const steps = { lastCode: 0, lastCommand: [] as string[] };
     try {
       await applyLayer(join(work, 'context'), context);
-      const builder = new Builder(this.engine.root, this.engine.images, this.engine.snapshotter, this.stepRunner(work, say));
+      checkDockerfile(join(work, 'context'), request.dockerfile);
+      const builder = new Builder(this.engine.root, this.engine.images, this.engine.snapshotter, this.stepRunner(work, say, steps));
       const image = await builder.build({
         contextDir: join(work, 'context'),
         dockerfile: withLabels(work, request.dockerfile, request.labels),
@@ -37,6 +39,12 @@ export class BuildService implements BuildBackend {
       progress({ aux: { ID: image.id } });
       for (const tag of request.tags) this.events.log('image', 'tag', image.id, { name: familiarString(parseReference(tag)) });
       return image.id;
+    } catch (err) {
+      // A RUN that failed: the CLI exits with its code, which the stream's errorDetail carries.
+      if (steps.lastCode !== 0 && !(err instanceof RuntimeError)) {
+        throw new RuntimeError(`The command '${steps.lastCommand.join(' ')}' returned a non-zero code: ${steps.lastCode}`, steps.lastCode);
+      }
+      throw err;
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -45,13 +53,15 @@ export class BuildService implements BuildBackend {
 
   // #region build-step
   /** Chapter 02's step runner, with the step's stdout and stderr piped into the stream. */
-  private stepRunner(work: string, say: (text: string) => void): StepRunner {
+  private stepRunner(work: string, say: (text: string) => void, steps: { lastCode: number; lastCommand: string[] }): StepRunner {
     return async (step) => {
       const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
       writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       const output = outputPipe(join(work, `${step.id}.out`), say);
       try {
-        return await run({ id: step.id, bundle: step.bundle, stateRoot: this.engine.containers.stateRoot, stdio: ['ignore', output.fd, output.fd] });
+        steps.lastCommand = [...(step.config?.Entrypoint ?? []), ...(step.config?.Cmd ?? [])];
+        steps.lastCode = await run({ id: step.id, bundle: step.bundle, stateRoot: this.engine.containers.stateRoot, stdio: ['ignore', output.fd, output.fd] });
+        return steps.lastCode;
       } finally {
         await output.close();
       }
@@ -59,6 +69,20 @@ export class BuildService implements BuildBackend {
   }
 }
 // #endregion build-step
+
+// #region check-dockerfile
+/** A Dockerfile that does not parse is refused before the build's stream begins: a 400, in moby's words. */
+function checkDockerfile(contextDir: string, dockerfile: string): void {
+  const path = resolve(contextDir, dockerfile);
+  if (!path.startsWith(contextDir) || !existsSync(path)) return; // the builder says what is missing, in its words
+  try {
+    parseDockerfile(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if (!(err instanceof DockerfileError)) throw err;
+    throw new InvalidArgumentError(`dockerfile parse error line ${err.line}: ${err.message.slice(`Dockerfile line ${err.line}: `.length)}`);
+  }
+}
+// #endregion check-dockerfile
 
 // #region build-labels
 /**

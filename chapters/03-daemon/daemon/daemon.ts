@@ -66,7 +66,8 @@ export class Daemon implements SystemBackend, DaemonContext {
     this.id = engineId(config.dataRoot);
     this.containers = new ContainerStore(config.dataRoot);
     this.containers.load();
-    this.imageService = new ImageService(this.engine, this.events, (id) => this.containers.all().filter((c) => c.record.Image === id).length);
+    this.imageService = new ImageService(this.engine, this.events, (id) =>
+      this.containers.all().filter((c) => c.record.Image === id).map((c) => ({ id: c.id, running: c.state.Running })));
     this.buildService = new BuildService(this.engine, this.events);
     this.execService = new ExecService(this);
     this.containerService = new ContainerService(this, this.execService);

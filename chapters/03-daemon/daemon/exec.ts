@@ -8,8 +8,9 @@
 // ExitCode the docker CLI exits with.
 
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { ConflictError, InvalidArgumentError, NotFoundError, type ExecProcess } from '../../01-namespaces/index.js';
+import { ConflictError, InvalidArgumentError, NotFoundError, resolveInRoot, type ExecProcess } from '../../01-namespaces/index.js';
 import { resolveUser, type ResolvedUser } from '../../02-images/index.js';
 import { checkJson, ExecConfigSchema, type ExecBackend, type ExecConfig, type ExecStartOptions } from '../api/index.js';
 import { FrameDecoder, type ShimExec } from '../shim/index.js';
@@ -76,6 +77,14 @@ export class ExecService implements ExecBackend {
     const proc = this.execProcess(c, config);
     exec.started = true;
     const client = options.detach ? undefined : options.streams(!config.Tty);
+    const cwdProblem = this.missingWorkdir(c, config);
+    if (cwdProblem) {
+      // Checked here: unlike `run -w`, an exec's -w is not created, and the start fails as Docker's does.
+      Object.assign(exec, { exitCode: 126 });
+      this.ctx.events.log('container', 'exec_die', c.id, c.eventAttributes({ execID: id, exitCode: '126' }));
+      if (client) await new Promise((resolve) => client.stdout.write(`OCI runtime exec failed: exec failed: unable to start container process: ${cwdProblem}: unknown\r\n`, resolve));
+      return;
+    }
     const process = await c.shim!.exec(proc, {
       tty: !!config.Tty, stdin: !!config.AttachStdin && !!client?.stdin, consoleSize: options.consoleSize ?? consoleSize(config),
     });
@@ -115,6 +124,17 @@ export class ExecService implements ExecBackend {
     return proc;
   }
   // #endregion exec-process
+
+  /** Docker's words if the exec's working directory is not a directory in the container. */
+  private missingWorkdir(c: Container, config: ExecConfig): string | undefined {
+    if (!config.WorkingDir) return undefined;
+    try {
+      if (statSync(resolveInRoot(pathsOf(this.ctx, c).rootfs, config.WorkingDir)).isDirectory()) return undefined;
+      return `chdir to cwd (${JSON.stringify(config.WorkingDir)}) set in config.json failed: not a directory`;
+    } catch {
+      return `chdir to cwd (${JSON.stringify(config.WorkingDir)}) set in config.json failed: no such file or directory`;
+    }
+  }
 
   // #region exec-inspect
   async containerExecResize(id: string, rows: number, cols: number): Promise<void> {

@@ -6,7 +6,7 @@
 // change, so that `docker events` sees tags, deletions, loads and saves.
 
 import type { Readable, Writable } from 'node:stream';
-import { InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import {
   familiarString, historyRows, inspectImage, NoSuchImageError, parseReference, type Engine, type ImageRecord,
 } from '../../02-images/index.js';
@@ -35,7 +35,8 @@ export class ImageService implements ImageBackend {
     private readonly engine: Engine,
     private readonly events: Events,
     /** How many containers use an image (their records live with the daemon). */
-    private readonly containersUsing: (imageId: string) => number = () => 0,
+    /** The containers made from an image, running or not (their records live with the daemon). */
+    private readonly containersUsing: (imageId: string) => { id: string; running: boolean }[] = () => [],
   ) {}
 
   /** One entry per image id, with all its names, newest first. */
@@ -52,7 +53,7 @@ export class ImageService implements ImageBackend {
       .map(({ record, names }) => ({
         Id: record.id, ParentId: '', RepoTags: names, RepoDigests: [], Created: unixTime(record.created),
         Size: this.engine.unpackedSize(record), SharedSize: -1, Labels: record.config.config?.Labels ?? {},
-        Containers: this.containersUsing(record.id),
+        Containers: this.containersUsing(record.id).length,
       }))
       .sort((a, b) => b.Created - a.Created);
   }
@@ -118,13 +119,26 @@ export class ImageService implements ImageBackend {
 
   /**
    * `docker rmi`: chapter 02 decides what is untagged and what deleted, and
-   * refuses in Docker's words (409) an image a container uses. `noprune`
-   * asks Docker to keep untagged *parent images*; an OCI store has no
-   * parent images, so there is nothing for it to keep.
+   * refuses in Docker's words (409) an image a container uses. Forced, a
+   * stopped container's image is deleted all the same — the container
+   * keeps its own layer, whose snapshots chapter 02's collector spares —
+   * but a running container's never is. `noprune` asks Docker to keep
+   * untagged *parent images*; an OCI store has no parent images, so there
+   * is nothing for it to keep.
    */
   async imageDelete(name: string, { force }: { force: boolean; prune: boolean }): Promise<ImageDeleteResponseItem[]> {
     const image = await this.find(name);
-    const items = await this.engine.removeImage(name, force);
+    const users = this.containersUsing(image.id);
+    const running = users.find((u) => u.running);
+    let items: ImageDeleteResponseItem[];
+    if (force && running) {
+      const names = await this.engine.namesOf(image);
+      const byName = names.length > 1 && !/^(sha256:)?[0-9a-f]{6,64}$/.test(name);
+      if (!byName) throw new ConflictError(`conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
+      items = await this.engine.removeImage(name, true);
+    } else {
+      items = force ? await this.engine.images.remove(name, { force: true }) : await this.engine.removeImage(name, false);
+    }
     for (const item of items) {
       if ('Untagged' in item) this.events.log('image', 'untag', image.id, { name: item.Untagged });
       else if (item.Deleted === image.id) this.events.log('image', 'delete', image.id, { name: image.id });
@@ -136,9 +150,14 @@ export class ImageService implements ImageBackend {
     const dangling = filters.get('dangling') ?? ['true'];
     if (filters.has('label') || filters.has('until')) throw new InvalidArgumentError('image prune: only the dangling filter is supported');
     const all = dangling.some((v) => v === 'false' || v === '0');
+    // Docker lists the layers that went too, as rmi does: the snapshots the collection removed.
+    const layers = () => new Set(this.engine.snapshotter.list().committed.map((s) => s.chainId));
+    const before = layers();
     const { deleted, spaceReclaimed } = await this.engine.pruneImages(all);
+    const after = layers();
+    const gone = [...before].filter((chain) => !after.has(chain)).map((chain) => ({ Deleted: chain }));
     this.events.log('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
-    return { ImagesDeleted: deleted, SpaceReclaimed: spaceReclaimed };
+    return { ImagesDeleted: [...deleted, ...gone], SpaceReclaimed: spaceReclaimed };
   }
   // #endregion image-tag-remove
 

@@ -17,16 +17,20 @@ export class BuildRouter implements Router {
 
   /**
    * Options are checked before the 200 goes out, so a bad one is a plain
-   * 400; from then on every failure is an `errorDetail` in the stream, which
-   * the CLI prints after the steps it already showed.
+   * 400, and so is a Dockerfile that does not parse (the backend reads it
+   * before its first message); from then on every failure is an
+   * `errorDetail` in the stream, which the CLI prints after the steps it
+   * already showed.
    */
   private async build(ctx: RouteContext): Promise<void> {
     const request = buildRequest(ctx.query);
-    const stream = new JsonStream(responseOf(ctx)).begin();
+    const stream = new JsonStream(responseOf(ctx));
     try {
       const id = await this.backend.build(bodyStream(ctx.req), request, (m) => stream.send(m));
       if (request.quiet) stream.send({ stream: `${id}\n` });
     } catch (err) {
+      await drain(ctx.req);
+      if (!stream.begun) throw err;
       stream.fail(err);
     }
     await drain(ctx.req);
