@@ -18,6 +18,7 @@ import {
 import { formatTime, nowNs } from './clock.js';
 import { exitPath, NEVER, writeExit, type ExitRecord } from './exit-record.js';
 import { LogWriter } from './json-log.js';
+import { NORMAL, renice } from './niceness.js';
 import type { ShimSpec } from './protocol.js';
 import { StdioHub, type Client } from './stdio-hub.js';
 
@@ -69,6 +70,9 @@ export class Container {
   // #region create
   /** Creates the container from its bundle; rejects (having undone everything) as chapter 01's create does. */
   static async create(spec: ShimSpec, { init, pipes }: Prestarted): Promise<Container> {
+    // Booted in the background, perhaps: from now on we are on a container's critical path.
+    renice(process.pid, NORMAL);
+    renice(init.pid, NORMAL);
     mkdirSync(spec.dir, { recursive: true });
     rmSync(exitPath(spec.dir), { force: true }); // a record of the previous run, if restarted
     mkdirSync(dirname(spec.logPath), { recursive: true });
