@@ -18,5 +18,5 @@ export type { InitProcess } from './init-process.js';
 export { DEFAULT_STATE_ROOT, writeAtomically, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
 export { makePipes, type ContainerPipes } from './stdio.js';
-export { consoleStream, setWindowSize } from './terminal.js';
+export { consoleStream, setWindowSize, type ConsoleStream } from './terminal.js';
 // #endregion exports
