@@ -49,7 +49,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The container, created; its verbs, and what becomes of it when its PID 1 is reaped. */
 export class Container {
   private startedAt = NEVER;
-  private finished = false;
+  private reaped = false;
   private resolveExit!: (record: ExitRecord) => void;
   private resolveDone!: () => void;
   /** Resolves once exit.json is written. */
@@ -112,9 +112,13 @@ export class Container {
   }
 
   kill(signal: string | number): void {
-    // Once reaped, the runtime has forgotten the container: say it as Docker does, not "no such container".
-    if (this.finished) throw new ConflictError(`container ${JSON.stringify(this.spec.id)} is not running`);
+    this.mustBeAlive();
     kill(this.spec.id, signal, { stateRoot: this.spec.stateRoot });
+  }
+
+  /** Once reaped, the runtime has forgotten the container: say so as Docker does (409), not "no such container". */
+  mustBeAlive(): void {
+    if (this.reaped) throw new ConflictError(`container ${JSON.stringify(this.spec.id)} is not running`);
   }
 
   /** The terminal's new size (the kernel sends SIGWINCH to its foreground process group); nothing without one. */
@@ -130,7 +134,7 @@ export class Container {
   // #region record-exit
   private async recordExit(exit: ProcessExit, logFd: number): Promise<void> {
     const finishedAt = formatTime(nowNs());
-    this.finished = true;
+    this.reaped = true;
     // With a new PID namespace, every process of the container died with
     // its PID 1, so the pipes end at once; a bound all the same.
     await Promise.race([this.hub.drained, sleep(2000)]);
