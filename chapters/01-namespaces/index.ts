@@ -18,7 +18,7 @@ export type { InitProcess } from './init-process.js';
 export { DEFAULT_STATE_ROOT, writeAtomically, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
 export { makePipes, type ContainerPipes } from './stdio.js';
-export { consoleStream, setWindowSize } from './terminal.js';
+export { consoleStream, setWindowSize, type ConsoleStream } from './terminal.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs and keeps device nodes and extended attributes.
 export { resolveInRoot } from './rootfs.js';

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +110,22 @@ class ShimLab {
   }
 }
 
+/** Writes `text` on a fresh connection and returns the first line of the answer ('' if it hangs up). */
+function talk(path: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(path, () => socket.write(text));
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+      if (answer.includes('\n')) {
+        socket.destroy();
+        resolve(answer.slice(0, answer.indexOf('\n')));
+      }
+    });
+    socket.on('close', () => resolve(answer)).on('error', reject);
+  });
+}
+
 const shimPidOf = (spec: ShimSpec) => Number(readFileSync(join(spec.dir, 'shim.pid'), 'utf8'));
 
 describe('the shim', () => {
@@ -197,7 +214,7 @@ describe('the shim', () => {
     assert.match(readFileSync(spec.logPath, 'utf8'), /early[\s\S]*late/);
   });
 
-  it('records exit codes: 42, and 137 for a kill, with oomKilled false', async () => {
+  it('records exit codes: 42, and 137 for a kill, with oomKilled false; nonsense on its socket costs only that connection', async () => {
     const exits = lab.spec(['sh', '-c', 'exit 42']);
     const shim = await spawnShim(exits);
     await shim.start();
@@ -206,6 +223,11 @@ describe('the shim', () => {
     const sleeper = lab.spec(['sleep', '1000']);
     const killed = await spawnShim(sleeper);
     await killed.start();
+    // Nonsense on the shim's socket costs that connection only; the shim serves on.
+    assert.equal(await talk(join(sleeper.dir, 'shim.sock'), 'not json\n'), '', 'a line that is not JSON: hung up on');
+    const unknown = JSON.parse(await talk(join(sleeper.dir, 'shim.sock'), '{"id":1,"op":"reboot"}\n')) as { error: { message: string } };
+    assert.match(unknown.error.message, /unknown request "reboot"/);
+    await assert.rejects(killed.kill('SIGNOPE'), /unknown signal/);
     await killed.kill('SIGKILL');
     assert.deepEqual({ ...(await killed.exited), startedAt: '', finishedAt: '' }, { exitCode: 137, oomKilled: false, startedAt: '', finishedAt: '' });
     await assert.rejects(killed.kill('TERM'), ConflictError, 'a container that has exited cannot be signalled');

@@ -10,14 +10,14 @@
 
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Duplex, Readable } from 'node:stream';
 import {
-  ConflictError, consoleStream, create, defaultSpec, deleteContainer, exitStatus, kill, makePipes, oomKilled, prestartInit, setWindowSize, start, validateSpec,
-  type ContainerPipes, type InitProcess, type ProcessExit,
+  ConflictError, consoleStream, create, defaultSpec, deleteContainer, exitStatus, kill, makePipes, oomKilled, prestartInit, start, validateSpec,
+  type ConsoleStream, type ContainerPipes, type InitProcess, type ProcessExit,
 } from '../../01-namespaces/index.js';
 import { formatTime, nowNs } from './clock.js';
 import { exitPath, NEVER, writeExit, type ExitRecord } from './exit-record.js';
 import { LogWriter } from './json-log.js';
+import { NORMAL, renice } from './niceness.js';
 import type { ShimSpec } from './protocol.js';
 import { StdioHub, type Client } from './stdio-hub.js';
 
@@ -49,8 +49,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The container, created; its verbs, and what becomes of it when its PID 1 is reaped. */
 export class Container {
   private startedAt = NEVER;
-  private running = false;
-  private finished = false;
+  private reaped = false;
   private resolveExit!: (record: ExitRecord) => void;
   private resolveDone!: () => void;
   /** Resolves once exit.json is written. */
@@ -62,13 +61,16 @@ export class Container {
     readonly spec: ShimSpec,
     readonly pid: number,
     private readonly hub: StdioHub,
-    private readonly master: number | undefined,
+    private readonly terminal: ConsoleStream | undefined,
   ) {}
   // #endregion container
 
   // #region create
   /** Creates the container from its bundle; rejects (having undone everything) as chapter 01's create does. */
   static async create(spec: ShimSpec, { init, pipes }: Prestarted): Promise<Container> {
+    // Booted in the background, perhaps: from now on we are on a container's critical path.
+    renice(process.pid, NORMAL);
+    renice(init.pid, NORMAL);
     mkdirSync(spec.dir, { recursive: true });
     rmSync(exitPath(spec.dir), { force: true }); // a record of the previous run, if restarted
     mkdirSync(dirname(spec.logPath), { recursive: true });
@@ -90,7 +92,8 @@ export class Container {
     } finally {
       pipes.closeContainerEnds();
     }
-    const container = new Container(spec, pid, new StdioHub(hubOptions(spec, pipes, master, logFd)), master);
+    const terminal = master === undefined ? undefined : consoleStream(master);
+    const container = new Container(spec, pid, new StdioHub(hubOptions(spec, pipes, terminal, logFd)), terminal);
     void processExit.then((exit) => container.recordExit(exit, logFd));
     return container;
   }
@@ -100,25 +103,27 @@ export class Container {
   async start(): Promise<void> {
     // Taken before: a program that exits at once may be reaped before start() returns.
     this.startedAt = formatTime(nowNs());
-    this.running = true;
     try {
       await start(this.spec.id, { stateRoot: this.spec.stateRoot });
     } catch (err) {
       this.startedAt = NEVER;
-      this.running = false;
       throw err;
     }
   }
 
   kill(signal: string | number): void {
-    // Once reaped, the runtime has forgotten the container: say it as Docker does, not "no such container".
-    if (this.finished) throw new ConflictError(`container ${JSON.stringify(this.spec.id)} is not running`);
+    this.mustBeAlive();
     kill(this.spec.id, signal, { stateRoot: this.spec.stateRoot });
+  }
+
+  /** Once reaped, the runtime has forgotten the container: say so as Docker does (409), not "no such container". */
+  mustBeAlive(): void {
+    if (this.reaped) throw new ConflictError(`container ${JSON.stringify(this.spec.id)} is not running`);
   }
 
   /** The terminal's new size (the kernel sends SIGWINCH to its foreground process group); nothing without one. */
   resize(rows: number, cols: number): void {
-    if (this.master !== undefined && this.running) setWindowSize(this.master, rows, cols);
+    this.terminal?.resize(rows, cols);
   }
 
   attach(client: Client): void {
@@ -129,8 +134,7 @@ export class Container {
   // #region record-exit
   private async recordExit(exit: ProcessExit, logFd: number): Promise<void> {
     const finishedAt = formatTime(nowNs());
-    this.running = false;
-    this.finished = true;
+    this.reaped = true;
     // With a new PID namespace, every process of the container died with
     // its PID 1, so the pipes end at once; a bound all the same.
     await Promise.race([this.hub.drained, sleep(2000)]);
@@ -159,12 +163,11 @@ export class Container {
  * one, the pipes are. A container that was not asked to keep stdin open
  * reads end of file from the start.
  */
-function hubOptions(spec: ShimSpec, pipes: ContainerPipes, master: number | undefined, logFd: number) {
+function hubOptions(spec: ShimSpec, pipes: ContainerPipes, terminal: ConsoleStream | undefined, logFd: number) {
   const log = new LogWriter(logFd);
-  if (master !== undefined) {
-    const terminal: Duplex = consoleStream(master);
+  if (terminal) {
     for (const stream of [pipes.stdin, pipes.stdout, pipes.stderr]) stream?.destroy();
-    return { sources: [{ stream: 'stdout' as const, readable: terminal as Readable }], stdin: spec.openStdin ? terminal : undefined, stdinOnce: spec.stdinOnce, log };
+    return { sources: [{ stream: 'stdout' as const, readable: terminal }], stdin: spec.openStdin ? terminal : undefined, stdinOnce: spec.stdinOnce, log };
   }
   if (!spec.openStdin) pipes.stdin!.end();
   return {

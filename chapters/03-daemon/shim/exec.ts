@@ -7,7 +7,7 @@
 // stream connection; nothing of its output is logged, as in Docker.
 
 import type { Socket } from 'node:net';
-import { consoleStream, exitStatus, makePipes, RuntimeError, setWindowSize, startExec, type ContainerPipes } from '../../01-namespaces/index.js';
+import { consoleStream, exitStatus, makePipes, RuntimeError, startExec, type ConsoleStream, type ContainerPipes } from '../../01-namespaces/index.js';
 import { frame, STDOUT } from './frames.js';
 import type { ExecRequest, ShimSpec } from './protocol.js';
 import { StdioHub, type HubOptions } from './stdio-hub.js';
@@ -18,8 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class ExecSession {
   pid = 0;
   private hub?: StdioHub;
-  private master?: number;
-  private running = false;
+  private terminal?: ConsoleStream;
   /** Why the program could not start (126 or 127), if it could not. */
   private failure?: RuntimeError;
   private setCode!: (code: number) => void;
@@ -30,7 +29,6 @@ export class ExecSession {
   // #endregion exec-session
 
   // #region exec-start
-
   /**
    * Starts the process. A program that cannot start is an outcome, not an
    * error: like Docker, we report it on the stream, with 126 or 127 as
@@ -42,15 +40,11 @@ export class ExecSession {
     try {
       const started = await startExec(this.spec.id, { ...this.request.process, terminal: tty }, {
         stateRoot: this.spec.stateRoot, stdio: pipes?.stdio ?? ['ignore', 'ignore', 'ignore'],
-        onConsole: (fd) => (this.master = fd), windowSize: consoleSize,
+        onConsole: (master) => (this.terminal = consoleStream(master)), windowSize: consoleSize,
       });
       this.pid = started.pid;
-      this.running = true;
       this.hub = new StdioHub({ ...this.streams(pipes), stdinOnce: true });
-      void started.exited.then((exit) => {
-        this.running = false;
-        this.setCode(exitStatus(exit));
-      });
+      void started.exited.then((exit) => this.setCode(exitStatus(exit)));
     } catch (err) {
       for (const stream of [pipes?.stdin, pipes?.stdout, pipes?.stderr]) stream?.destroy();
       if (!(err instanceof RuntimeError) || (err.exitCode !== 126 && err.exitCode !== 127)) throw err;
@@ -60,17 +54,13 @@ export class ExecSession {
       pipes?.closeContainerEnds();
     }
   }
-
   // #endregion exec-start
 
   // #region exec-streams
   /** With a terminal, the master is the one stream, all of it stdout; without, the pipes. */
   private streams(pipes: ContainerPipes | undefined): Pick<HubOptions, 'sources' | 'stdin'> {
-    if (!pipes) {
-      const terminal = consoleStream(this.master!);
-      return { sources: [{ stream: 'stdout', readable: terminal }], stdin: this.request.stdin ? terminal : undefined };
-    }
-    return { sources: [{ stream: 'stdout', readable: pipes.stdout }, { stream: 'stderr', readable: pipes.stderr }], stdin: pipes.stdin };
+    if (this.terminal) return { sources: [{ stream: 'stdout', readable: this.terminal }], stdin: this.request.stdin ? this.terminal : undefined };
+    return { sources: [{ stream: 'stdout', readable: pipes!.stdout }, { stream: 'stderr', readable: pipes!.stderr }], stdin: pipes!.stdin };
   }
   // #endregion exec-streams
 
@@ -89,7 +79,7 @@ export class ExecSession {
   }
 
   resize(rows: number, cols: number): void {
-    if (this.master !== undefined && this.running) setWindowSize(this.master, rows, cols);
+    this.terminal?.resize(rows, cols);
   }
 }
 // #endregion exec-serve

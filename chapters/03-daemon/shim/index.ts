@@ -32,7 +32,11 @@ export { FrameDecoder, STDERR, STDOUT, type Frame } from './frames.js';
  * the shim has then undone what it made and exited.
  */
 export async function spawnShim(spec: ShimSpec, options: { pool?: ShimPool } = {}): Promise<Shim> {
-  if (await connectShim(spec.dir)) throw new ConflictError(`a shim is already running in ${spec.dir}`);
+  const live = await connectShim(spec.dir);
+  if (live) {
+    live.close();
+    throw new ConflictError(`a shim is already running in ${spec.dir}`);
+  }
   const warm = await options.pool?.take();
   const control = warm ?? (await launchShim(join(spec.dir, 'shim.sock')));
   control.hold(true);

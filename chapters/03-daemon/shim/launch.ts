@@ -36,10 +36,10 @@ function shimEnvironment(): Record<string, string> {
 // #endregion shim-command
 
 // #region launch
-/** Starts a shim listening on `socketPath`, and connects to it as its owner. */
-export async function launchShim(socketPath: string): Promise<ControlConnection> {
+/** Starts a shim listening on `socketPath`, and connects to it as its owner; `background`: at a low priority (niceness.ts). */
+export async function launchShim(socketPath: string, { background = false } = {}): Promise<ControlConnection> {
   mkdirSync(dirname(socketPath), { recursive: true });
-  const child = spawn(process.execPath, [...shimCommand(), socketPath], {
+  const child = spawn(process.execPath, [...shimCommand(), socketPath, ...(background ? ['--background'] : [])], {
     detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], cwd: '/', env: shimEnvironment(),
   });
   const status = child.stdio[3] as Socket;

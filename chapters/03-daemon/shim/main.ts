@@ -12,14 +12,17 @@
 import { appendFileSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { prestart } from './container.js';
+import { BACKGROUND, renice } from './niceness.js';
 import { ShimServer } from './server.js';
 
 // #region main
-const socketPath = process.argv[2];
+const [socketPath, mode] = process.argv.slice(2);
 if (!socketPath) {
-  process.stderr.write('usage: shim <socket path>\n');
+  process.stderr.write('usage: shim <socket path> [--background]\n');
   process.exit(2);
 }
+// A spare shim for the pool boots in the background (niceness.ts), its init with it.
+if (mode === '--background') renice(process.pid, BACKGROUND);
 
 const server = new ShimServer(prestart());
 

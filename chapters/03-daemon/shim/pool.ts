@@ -55,7 +55,8 @@ export class ShimPool {
   private boot(): void {
     this.booting++;
     const socketPath = join(this.dir, `warm-${process.pid}-${++this.launched}.sock`);
-    launchShim(socketPath).then(
+    // A spare boots in the background; one that someone may soon wait for, at full speed.
+    launchShim(socketPath, { background: this.ready.length > 0 }).then(
       (shim) => {
         this.booting--;
         if (this.closed) return shim.close();

@@ -174,6 +174,7 @@ export class ShimServer {
     }
     const session = new ExecSession(container.spec, request);
     try {
+      container.mustBeAlive();
       await session.start();
     } catch (err) {
       socket.end(line({ error: toWire(err) }));
