@@ -5,6 +5,7 @@
 // serve them on every `--host`.
 
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
 import { Daemon } from './daemon/index.js';
 
@@ -36,9 +37,15 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];
+  const connections = new Set<Socket>();
   try {
     for (const host of options.hosts) {
       const server = await listen(host, options.tls ?? { verify: false });
+      // Every connection, upgraded ones too (Node stops tracking those), so that stop() can end them all.
+      server.on('connection', (socket: Socket) => {
+        connections.add(socket);
+        socket.once('close', () => connections.delete(socket));
+      });
       api.serve(server);
       servers.push(server);
       log(`skiffd: API listening on ${host}`);
@@ -51,7 +58,7 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const stop = async () => {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
-      s.closeAllConnections();
+      for (const socket of connections) socket.destroy(); // attaches, log followers: their clients see the end
     })));
     await daemon.close();
   };

@@ -39,7 +39,8 @@ export async function hijack(ctx: RouteContext): Promise<Hijacked> {
     return {
       body,
       begin(contentType) {
-        res.writeHead(200, { 'Content-Type': contentType });
+        // The connection ends with the stream, as moby's does ("raw until close").
+        res.writeHead(200, { 'Content-Type': contentType, Connection: 'close' });
         res.flushHeaders();
         return { output: res };
       },
