@@ -55,6 +55,9 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
     await daemon.close();
     throw err;
   }
+// #endregion start-daemon
+
+// #region stop-daemon
   const stop = async () => {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
@@ -64,4 +67,4 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   };
   return { daemon, servers, stop };
 }
-// #endregion start-daemon
+// #endregion stop-daemon

@@ -81,6 +81,9 @@ export class ContainerService implements FullContainerBackend {
     this.ctx.events.log('container', 'restart', c.id, c.eventAttributes());
   }
 
+  // #endregion lifecycle
+
+  // #region pause
   /** The cgroup freezer (chapter 01's pause): every process stops where it is, and the container still counts as running. */
   containerPause(ref: string): Promise<void> {
     const c = this.get(ref);
@@ -110,7 +113,7 @@ export class ContainerService implements FullContainerBackend {
     if (!c.state.Running || !c.shim) throw new ConflictError(`Container ${c.id} is not running`);
     if (rows > 0 && cols > 0) await c.shim.resize(rows, cols);
   }
-  // #endregion lifecycle
+  // #endregion pause
 
   // #region streams
   /**

@@ -95,6 +95,9 @@ export class Container {
     return next;
   }
 
+  // #endregion container
+
+  // #region container-changes
   /** Calls off a restart the policy scheduled: the container stays exited. */
   cancelRestart(): void {
     if (!this.restartTimer && !this.state.Restarting) return;
@@ -121,4 +124,4 @@ export class Container {
     return new Container({ ...fields, State: newState(), RestartCount: 0, HasBeenStartedBefore: false, HasBeenManuallyStopped: false }, dir);
   }
 }
-// #endregion container
+// #endregion container-changes

@@ -86,6 +86,9 @@ export class Daemon implements SystemBackend, DaemonContext {
     return daemon;
   }
 
+  // #endregion daemon-open
+
+  // #region daemon-close
   /** Lets go of the shims and the data root; the containers run on, to be found by the next daemon. */
   async close(): Promise<void> {
     this.shimPool?.close();
@@ -95,7 +98,7 @@ export class Daemon implements SystemBackend, DaemonContext {
     }
     this.unlock();
   }
-  // #endregion daemon-open
+  // #endregion daemon-close
 
   // #region system-backend
   systemVersion(): Record<string, unknown> {

@@ -117,6 +117,9 @@ export class ImageService implements ImageBackend {
     this.events.log('image', 'tag', image.id, { name: familiar(target) });
   }
 
+  // #endregion image-tag-remove
+
+  // #region image-delete
   /**
    * `docker rmi`: chapter 02 decides what is untagged and what deleted, and
    * refuses in Docker's words (409) an image a container uses. Forced, a
@@ -159,7 +162,7 @@ export class ImageService implements ImageBackend {
     this.events.log('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
     return { ImagesDeleted: [...deleted, ...gone], SpaceReclaimed: spaceReclaimed };
   }
-  // #endregion image-tag-remove
+  // #endregion image-delete
 
   // #region image-archives
   async loadImages(input: Readable, progress: (message: JsonMessage) => void): Promise<void> {

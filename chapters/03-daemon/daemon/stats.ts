@@ -58,6 +58,9 @@ function cpuStats(cg: ContainerCgroup): CpuStats {
   };
 }
 
+// #endregion stats-sample
+
+// #region stats-memory
 /** A limit above the machine's memory (v1's "no limit" is 2^63 rounded down to a page) is shown as the machine's. */
 function memoryStats(cg: ContainerCgroup): Record<string, unknown> {
   const dir = cg.dir('memory');
@@ -91,7 +94,7 @@ function blkioStats(cg: ContainerCgroup): Record<string, unknown> {
   }
   return { io_service_bytes_recursive: entries };
 }
-// #endregion stats-sample
+// #endregion stats-memory
 
 // #region stats
 interface Sample { read: string; cpu: CpuStats; memory: Record<string, unknown>; pids: Record<string, number>; blkio: Record<string, unknown> }

@@ -11,7 +11,7 @@ import { NotModifiedError } from '../api/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 
-// #region kill
+// #region signal-of
 /** `SIGHUP`, `HUP`, `1`: a signal Node knows, or a 400 in moby's words. */
 export function signalOf(text: string): NodeJS.Signals {
   try {
@@ -22,6 +22,9 @@ export function signalOf(text: string): NodeJS.Signals {
   }
 }
 
+// #endregion signal-of
+
+// #region kill-container
 /**
  * `docker kill`: the signal, sent through the shim. A user's kill is a
  * user's stop, which no restart policy undoes (moby marks the container
@@ -55,7 +58,7 @@ async function sendSignal(ctx: DaemonContext, c: Container, signal: NodeJS.Signa
   }
   if (c.state.Paused && signal === 'SIGKILL') await thaw(ctx, c);
 }
-// #endregion kill
+// #endregion kill-container
 
 // #region stop
 /**

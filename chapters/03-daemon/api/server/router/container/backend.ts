@@ -31,7 +31,7 @@ export interface LifecycleBackend {
 }
 // #endregion lifecycle-backend
 
-// #region streams-backend
+// #region attach-config
 /** The client's end of an attach or exec: its input, if any, and where each output stream goes. */
 export interface ClientStreams {
   stdin?: Readable;
@@ -58,6 +58,9 @@ export interface AttachConfig {
   signal: AbortSignal;
 }
 
+// #endregion attach-config
+
+// #region logs-backend
 export interface LogsOptions {
   stdout: boolean;
   stderr: boolean;
@@ -81,7 +84,7 @@ export interface StreamsBackend {
   /** Finds the container (a 404 before any header), then the lines the query asks for. */
   containerLogs(ref: string, options: LogsOptions, signal: AbortSignal): Promise<{ tty: boolean; messages: AsyncIterable<LogMessage> }>;
 }
-// #endregion streams-backend
+// #endregion logs-backend
 
 // #region inspect-backend
 /** A path's stat, as the `X-Docker-Container-Path-Stat` header carries it. */

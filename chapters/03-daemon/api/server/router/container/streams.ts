@@ -75,6 +75,9 @@ export async function logs(backend: StreamsBackend, ctx: RouteContext): Promise<
   res.end();
 }
 
+// #endregion logs-route
+
+// #region log-params
 /** `all`, absent or negative: every line. */
 function tail(text: string | null): number | undefined {
   if (text === null || text === '' || text === 'all') return undefined;
@@ -95,4 +98,4 @@ function unixSeconds(text: string | null, name: string): number | undefined {
 export function fixedNano(time: string): string {
   return time.replace(/(\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/, (_, hms: string, frac = '') => `${hms}.${frac.padEnd(9, '0').slice(0, 9)}Z`);
 }
-// #endregion logs-route
+// #endregion log-params
