@@ -217,7 +217,8 @@ class BuildRun {
     for (const word of splitWords(ins.args, this.vars())) {
       const eq = word.indexOf('=');
       const name = eq < 0 ? word : word.slice(0, eq);
-      let value = eq < 0 ? undefined : word.slice(eq + 1);
+      const written = eq < 0 ? undefined : word.slice(eq + 1);
+      let value = written;
       if (name in buildArgs) {
         value = buildArgs[name];
         this.usedBuildArgs.add(name);
@@ -225,7 +226,8 @@ class BuildRun {
         value = this.globalArgs.get(name); // `ARG NAME` after FROM re-imports a global ARG
       }
       scope.set(name, value);
-      declared.push([name, value]);
+      declared.push([name, written]); // history shows the Dockerfile's default; RUN rows show the value used
+
     }
     if (!this.state) return;
     await this.commitMetadata(`ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
@@ -254,7 +256,8 @@ class BuildRun {
       }
       case 'WORKDIR': {
         const dir = posix.resolve(this.state!.config.config?.WorkingDir || '/', expandWord(ins.args, vars));
-        return this.commitMetadata(`WORKDIR ${dir}`, (c) => void (c.WorkingDir = dir));
+        // moby's WORKDIR comments its step with one space after #(nop), every other instruction with two.
+        return this.commitMetadata(`WORKDIR ${dir}`, (c) => void (c.WorkingDir = dir), '#(nop) ');
       }
       case 'USER': {
         const user = expandWord(ins.args, vars);
@@ -275,13 +278,13 @@ class BuildRun {
       case 'CMD': {
         const cmd = command();
         this.cmdSetHere = true;
-        return this.commitMetadata(`CMD ${JSON.stringify(cmd)}`, (c) => void (c.Cmd = cmd));
+        return this.commitMetadata(`CMD ${goQuoted(cmd)}`, (c) => void (c.Cmd = cmd));
       }
       case 'ENTRYPOINT': {
         const entrypoint = ins.json ?? (ins.args ? [...shell, ins.args] : []);
         // An ENTRYPOINT resets a Cmd inherited from the base image (Dockerfile reference, "Understand how CMD and ENTRYPOINT interact").
         const resetCmd = !this.cmdSetHere;
-        return this.commitMetadata(`ENTRYPOINT ${JSON.stringify(entrypoint)}`, (c) => {
+        return this.commitMetadata(`ENTRYPOINT ${goQuoted(entrypoint)}`, (c) => {
           c.Entrypoint = entrypoint;
           if (resetCmd) c.Cmd = null;
         });
@@ -289,7 +292,7 @@ class BuildRun {
       case 'SHELL': {
         if (!ins.json) throw new DockerfileError(ins.line, 'SHELL requires the arguments to be in JSON form');
         const shellArgs = ins.json;
-        return this.commitMetadata(`SHELL ${JSON.stringify(shellArgs)}`, (c) => void ((c as { Shell?: string[] }).Shell = shellArgs));
+        return this.commitMetadata(`SHELL ${goQuoted(shellArgs)}`, (c) => void ((c as { Shell?: string[] }).Shell = shellArgs));
       }
       case 'STOPSIGNAL': {
         const signal = expandWord(ins.args, vars);
@@ -308,12 +311,13 @@ class BuildRun {
   private async commitMetadata(
     description: string,
     edit: (config: ContainerConfig, image: OciImageConfig) => void,
+    nop = '#(nop)  ',
   ): Promise<void> {
     await this.cachedStep(description, '', async (state) => {
       const config = structuredClone(state.config);
       config.config ??= {};
       edit(config.config, config);
-      return this.withHistory({ ...state, config }, `/bin/sh -c #(nop)  ${description}`, true);
+      return this.withHistory({ ...state, config }, `/bin/sh -c ${nop}${description}`, true);
     });
   }
   // #endregion metadata
@@ -501,6 +505,11 @@ class BuildRun {
     }
   }
   // #endregion change-filesystem
+}
+
+/** A list as Go's %q prints a []string, which is how moby's history rows show CMD and ENTRYPOINT: ["cat" "/x"]. */
+function goQuoted(words: readonly string[]): string {
+  return `[${words.map((w) => JSON.stringify(w)).join(' ')}]`;
 }
 
 /** Where a prepared snapshot's writes land: overlay's upperdir, or the bound directory. */
