@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listChapters, listTranscripts, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
+import { listPages, listTranscripts, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
 import { checkTranscript, normaliser, parseTranscript, recordTranscript } from '../../site/lib/transcript.ts';
 
 const FIXTURE = 'site/test-fixtures/chapters/00-fixture/transcripts/echo.txt';
@@ -55,20 +55,20 @@ test('commands share one shell, as a reader typing them would', () => {
   }
 });
 
-test('every chapter\'s "Run it" shows a transcript, and every transcript is shown', () => {
+test('every chapter\'s or section\'s "Run it" shows a transcript, and every transcript is shown', () => {
   const problems: string[] = [];
   const shownFiles = new Set<string>();
-  for (const c of listChapters({ fixtures: false })) {
-    if (!c.mdx) continue;
-    const text = readFileSync(c.mdx, 'utf8');
+  for (const p of listPages({ fixtures: false })) {
+    const text = readFileSync(p.mdx, 'utf8');
     const runIt = text.indexOf('\n## Run it');
-    const uses = scanDirectives(c.mdx).filter((u) => u.kind === 'transcript');
+    const uses = scanDirectives(p.mdx).filter((u) => u.kind === 'transcript');
     for (const u of uses) shownFiles.add(u.file);
+    if (!p.leaf) continue; // a part's introduction may show one, and need not
     const runItLine = runIt < 0 ? Infinity : text.slice(0, runIt + 1).split('\n').length;
-    if (runIt < 0) problems.push(`${c.slug}: no "## Run it" section`);
-    else if (!uses.some((u) => u.line > runItLine)) problems.push(`${c.slug}: "## Run it" shows no ::transcript`);
+    if (runIt < 0) problems.push(`${p.id}: no "## Run it" section`);
+    else if (!uses.some((u) => u.line > runItLine)) problems.push(`${p.id}: "## Run it" shows no ::transcript`);
   }
-  for (const t of listTranscripts({ fixtures: false })) if (!shownFiles.has(t)) problems.push(`${t}: no chapter shows it`);
+  for (const t of listTranscripts({ fixtures: false })) if (!shownFiles.has(t)) problems.push(`${t}: no page shows it`);
   assert.deepEqual(problems, [], problems.join('\n'));
 });
 
