@@ -1,8 +1,4 @@
 // index.ts — the runtime as a library: what later chapters import.
-//
-// The executable (main.ts) is a thin layer over these functions; the
-// daemon of chapter 03 calls them directly, hands containers their stdio as
-// descriptors, and execs into them.
 
 // #region exports
 export { parseContainerId, isContainerId, type ContainerId } from './container-id.js';
