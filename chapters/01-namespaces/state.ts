@@ -11,7 +11,7 @@
 // "created", a live init without it "running", a dead one "stopped".
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
@@ -78,7 +78,9 @@ export function removeContainerDir(root: string, id: ContainerId): void {
  * Written to a temporary name, then renamed: a reader sees the old file or
  * the new one, never half of one (`man 2 rename`). `durable` also flushes
  * the data to disk before the rename (fsync, a few ms), so that a crash of
- * the machine cannot leave an empty file under the final name.
+ * the machine cannot leave an empty file under the final name, and the
+ * directory after it, so that the rename itself is on disk (`man 2 fsync`:
+ * a file's fsync does not cover the entry that names it).
  */
 export function writeAtomically(path: string, text: string, { durable = true } = {}): void {
   const temp = `${path}.${process.pid}.tmp`;
@@ -90,6 +92,14 @@ export function writeAtomically(path: string, text: string, { durable = true } =
     closeSync(fd);
   }
   renameSync(temp, path);
+  if (durable) {
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  }
 }
 
 /**

@@ -4,12 +4,17 @@
 // is missing, so an author can fix it in one pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listChapters, parseRegions, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
 
 const chapters = listChapters({ fixtures: false });
-const shown = chapters.flatMap((c) => (c.mdx ? scanDirectives(c.mdx) : [])).filter((u) => u.kind === 'region');
+/** A chapter's own page, and the page of each of its sections (a sub-folder's section.mdx), rendered or not yet. */
+const pagesOf = (c: (typeof chapters)[number]): string[] => [
+  ...(c.mdx ? [c.mdx] : []),
+  ...readdirSync(c.dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('/section.mdx')).sort().map((f) => join(c.dir, f)),
+];
+const shown = chapters.flatMap((c) => pagesOf(c).flatMap(scanDirectives)).filter((u) => u.kind === 'region');
 const isShown = (file: string, name: string | null) => shown.some((u) => u.file === file && (u.name === name || u.name === null));
 
 test('the chapters have source files to show', () => {
@@ -48,4 +53,15 @@ test('every source file under chapters/ has a listing and is shown at least in p
   // The listing pages are made for exactly these files (see site/src/pages/source):
   // the build test checks that each one exists in the built site.
   if (unshown.length) assert.fail(`${unshown.length} source file(s) that no chapter shows any part of:\n  ${unshown.join('\n  ')}`);
+});
+
+test('every ::region a page shows names a region its file marks', () => {
+  const broken = shown.filter((u) => {
+    try {
+      return u.name !== null && !parseRegions(readFileSync(join(repoRoot, u.file), 'utf8'), u.file).some((r) => r.name === u.name);
+    } catch {
+      return true; // no such file, or its regions badly marked
+    }
+  });
+  assert.deepEqual(broken.map((u) => `${u.from}:${u.line} ${u.file} "${u.name}"`), [], 'directives that point at nothing');
 });
