@@ -227,6 +227,26 @@ export function cgroupPids(cgroup: ContainerCgroup): number[] {
 }
 // #endregion procs
 
+// #region oom-kills
+/**
+ * How many processes of the cgroup the OOM killer has killed. v2 counts
+ * them in memory.events (`oom_kill N`); v1 in memory.oom_control, whose
+ * `oom_kill` line came with Linux 4.13 (before it, `under_oom 1` is the
+ * only trace, and only while the cgroup is still out of memory).
+ */
+export function oomKillCount(cgroup: ContainerCgroup): number {
+  for (const dir of cgroup.dirs) {
+    const file = join(dir, cgroup.version === 'v1' ? 'memory.oom_control' : 'memory.events');
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const kills = /^oom_kill (\d+)$/m.exec(text);
+    if (kills) return Number(kills[1]);
+    return /^under_oom 1$/m.test(text) ? 1 : 0;
+  }
+  return 0;
+}
+// #endregion oom-kills
+
 // #region destroy
 /**
  * Kill whatever is left in the cgroup, wait until it is empty, and remove

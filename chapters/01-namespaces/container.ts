@@ -2,7 +2,7 @@
 
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
+import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, oomKillCount, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
 import { ConflictError, RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
@@ -17,7 +17,7 @@ import {
   claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, isAlive, listIds, observeStatus, processStartTime,
   readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
 } from './state.js';
-import { copyWindowSize, relayTerminal } from './terminal.js';
+import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
 
 // #region create-options
@@ -32,8 +32,20 @@ export interface CreateOptions {
   pidFile?: string;
   /** With process.terminal: receives the pty master; without it, terminal bundles are refused. */
   onConsole?: (master: number) => void;
-  /** Called once the container's PID 1 has exited, with how it ended (only while this process lives). */
+  /** The terminal's size, [rows, columns], set before the program starts; default: our own terminal's, if any. */
+  windowSize?: [rows: number, columns: number];
+  /**
+   * Called once the container's PID 1 has exited, with how it ended. We are
+   * its parent, so we are the one who reaps it (`man 2 waitpid`, which Node
+   * does for its children); that lasts only while this process lives.
+   */
   onExit?: (exit: ProcessExit) => void;
+  /**
+   * An init started ahead of time with `prestartInit`, used instead of
+   * spawning one when the config asks for a new PID namespace (otherwise it
+   * is killed). Its stdio is the one it was started with; `stdio` is then ignored.
+   */
+  init?: InitProcess;
 }
 
 export interface ProcessExit {
@@ -118,6 +130,26 @@ function pidNamespaceOf(spec: Spec): PidNamespace {
 }
 // #endregion pid-namespace
 
+// #region prestart
+/**
+ * An init started before its container is known: Node boots, loads init's
+ * modules, and waits on fd 3 for a configuration. Handed to `create` as
+ * `init`, it takes Node's start-up off the container's start. It is born in
+ * a new PID namespace, which is what nearly every config asks for.
+ */
+export function prestartInit(stdio?: Stdio): InitProcess {
+  return spawnInit({ kind: 'new' }, stdio);
+}
+
+/** A prestarted init fits a config that wants a new PID namespace; one that does not fit is killed. */
+function adoptInit(prestarted: InitProcess | undefined, wanted: PidNamespace | undefined): InitProcess | undefined {
+  if (!prestarted || !wanted) return undefined;
+  if (wanted.kind === 'new') return prestarted;
+  prestarted.child.kill('SIGKILL');
+  return undefined;
+}
+// #endregion prestart
+
 // #region create
 interface Created {
   state: OciState;
@@ -136,8 +168,9 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   // Start init first: a new Node process takes longer to boot than we take
   // to load the schema library and check the config, and the two overlap.
   // Init waits on fd 3 for its orders; if the config is refused, we kill it.
+  // An init started ahead of time is better still: no boot to wait for.
   const early = peekPidNamespace(json);
-  let init = early ? spawnInit(early, options.stdio) : undefined;
+  let init = adoptInit(options.init, early) ?? (early ? spawnInit(early, options.stdio) : undefined);
   trace('runtime', 'init spawned');
   let claimed = false;
   let cgroup: ContainerCgroup | null = null;
@@ -149,7 +182,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     const spec = validateSpec(json);
     trace('runtime', 'config checked');
     const rootfs = checkBundle(bundle, spec, wantsConsole);
-    init ??= spawnInit(pidNamespaceOf(spec), options.stdio);
+    init ??= adoptInit(options.init, pidNamespaceOf(spec)) ?? spawnInit(pidNamespaceOf(spec), options.stdio);
     // #endregion create
 
     // #region create-commit
@@ -164,7 +197,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
     });
     trace('runtime', 'cgroup made, config sent');
-    console = await waitUntilReady(init);
+    console = await waitUntilReady(init, options.windowSize);
     trace('runtime', 'init ready');
 
     const stored: StoredState = {
@@ -200,15 +233,18 @@ function makeFifo(path: string): void {
 
 /**
  * Wait for init's answer. With a terminal, init says which of its
- * descriptors is the pty master; we copy it with pidfd_getfd, give it our
- * window size, and tell init we have it. Returns our copy of the master, if any.
+ * descriptors is the pty master; we copy it with pidfd_getfd, give it a
+ * window size (the one asked for, or our own terminal's), and tell init we
+ * have it. Returns our copy of the master, if any.
  */
-export async function waitUntilReady(init: InitProcess): Promise<number | undefined> {
+export async function waitUntilReady(init: InitProcess, windowSize?: [number, number]): Promise<number | undefined> {
   const message = await init.sync.next();
   if (message?.type === 'ready') {
     const console = message.console !== undefined ? pidfdGetfd(init.pid, message.console) : undefined;
     if (console !== undefined) {
-      copyWindowSize(console); // before the program can ask for it
+      // before the program can ask for it
+      if (windowSize) setWindowSize(console, ...windowSize);
+      else copyWindowSize(console);
       init.sync.send({ type: 'console-taken' });
     }
     init.sync.close();
@@ -227,8 +263,9 @@ export async function waitUntilReady(init: InitProcess): Promise<number | undefi
 export async function create(options: CreateOptions): Promise<OciState> {
   const { state, init, console } = await createContainer(options, options.onConsole !== undefined);
   if (console !== undefined) options.onConsole!(console);
-  // Let this process exit (or get on with other work) while init waits.
-  init.child.unref();
+  // Let this process exit while the container runs, unless it asked to be
+  // told of the exit: then the exit is what it waits for.
+  if (!options.onExit) init.child.unref();
   return state;
 }
 // #endregion create-entry
@@ -286,10 +323,23 @@ export function kill(idText: string, signal: string | number = 'SIGTERM', { stat
   const id = parseContainerId(idText);
   const name = parseSignal(signal);
   const current = state(id, { stateRoot });
-  if (current.status === 'stopped') throw new RuntimeError(`container ${JSON.stringify(id)} is not running`);
+  if (current.status === 'stopped') throw new ConflictError(`container ${JSON.stringify(id)} is not running`);
   process.kill(current.pid, name);
 }
 // #endregion kill
+
+// #region oom
+/**
+ * Whether the kernel's OOM killer has killed any process of the container:
+ * its PID 1 or any child, which the exit status alone cannot tell apart
+ * from a plain `kill -9`. Read it before `delete`, which removes the cgroup
+ * and its counters with it.
+ */
+export function oomKilled(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): boolean {
+  const { cgroup } = readState(stateRoot, parseContainerId(idText));
+  return cgroup !== null && oomKillCount(cgroup) > 0;
+}
+// #endregion oom
 
 // #region pause
 export async function pause(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): Promise<void> {

@@ -6,15 +6,17 @@ export { RuntimeError, NotFoundError, ConflictError, InvalidArgumentError } from
 export { loadSpec, validateSpec, type Spec, type ProcessSpec, type MountSpec, type NamespaceSpec } from './spec.js';
 export { defaultSpec, DEFAULT_CAPABILITIES, type DefaultSpecOptions } from './default-spec.js';
 export {
-  create, start, state, list, kill, pause, resume, deleteContainer, run, exitStatus,
+  create, start, state, list, kill, pause, resume, deleteContainer, run, exitStatus, prestartInit, oomKilled,
   type CreateOptions, type RunOptions, type DeleteOptions, type StateOptions, type ProcessExit, type Stdio,
 } from './container.js';
-export { exec, type ExecProcess, type ExecOptions } from './exec.js';
-export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state.js';
+export { exec, startExec, type ExecProcess, type ExecOptions, type ExecStarted } from './exec.js';
+export type { InitProcess } from './init-process.js';
+export { DEFAULT_STATE_ROOT, writeAtomically, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
-export { setWindowSize } from './terminal.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs and keeps device nodes and extended attributes.
 export { resolveInRoot } from './rootfs.js';
 export { mount, umount2, MS, mknod, lgetxattr, llistxattr, lsetxattr } from './libc.js';
+export { makePipes, type ContainerPipes } from './stdio.js';
+export { consoleStream, setWindowSize, type ConsoleStream } from './terminal.js';
 // #endregion exports

@@ -28,6 +28,7 @@ const c = {
   socket: libc.func('int socket(int domain, int type, int protocol)'),
   close: libc.func('int close(int fd)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
+  pipe2: libc.func('int pipe2(_Out_ int *fds, int flags)'),
   lsetxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
   lgetxattr: libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
   llistxattr: libc.func('long llistxattr(const char *path, _Out_ char *list, size_t size)'),
@@ -293,6 +294,21 @@ export function dup2(oldfd: number, newfd: number): void {
 
 export function close(fd: number): void {
   check(c.close(fd), 'close', String(fd));
+}
+
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * pipe2(2): a kernel pipe, [read end, write end], both close-on-exec so
+ * that no child inherits them by accident; `spawn` gives one end to the
+ * child that should have it, as its stdin, stdout or stderr. (Node's own
+ * `stdio: 'pipe'` makes a socket pair instead, which is not what programs
+ * expect: `echo > /dev/stdout` fails on a socket.)
+ */
+export function pipe(): [read: number, write: number] {
+  const fds = [0, 0];
+  check(c.pipe2(fds, O_CLOEXEC), 'pipe2', 'O_CLOEXEC');
+  return [fds[0]!, fds[1]!];
 }
 
 /** ioctl(2) whose argument is a pointer to a buffer (in or out). */

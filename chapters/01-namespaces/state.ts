@@ -1,7 +1,7 @@
 // state.ts — what the runtime remembers between two commands.
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
@@ -68,7 +68,9 @@ export function removeContainerDir(root: string, id: ContainerId): void {
  * Written to a temporary name, then renamed: a reader sees the old file or
  * the new one, never half of one (`man 2 rename`). `durable` also flushes
  * the data to disk before the rename (fsync, a few ms), so that a crash of
- * the machine cannot leave an empty file under the final name.
+ * the machine cannot leave an empty file under the final name, and the
+ * directory after it, so that the rename itself is on disk (`man 2 fsync`:
+ * a file's fsync does not cover the entry that names it).
  */
 export function writeAtomically(path: string, text: string, { durable = true } = {}): void {
   const temp = `${path}.${process.pid}.tmp`;
@@ -80,6 +82,14 @@ export function writeAtomically(path: string, text: string, { durable = true } =
     closeSync(fd);
   }
   renameSync(temp, path);
+  if (durable) {
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  }
 }
 // #endregion write-atomically
 

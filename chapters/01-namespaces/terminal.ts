@@ -2,6 +2,8 @@
 
 import { chownSync, closeSync, constants, openSync, read, write } from 'node:fs';
 import { dirname } from 'node:path';
+import { Duplex } from 'node:stream';
+import { ReadStream } from 'node:tty';
 import { dup2, ioctlBuffer, ioctlInt } from './libc.js';
 
 // #region attach-console
@@ -124,3 +126,42 @@ export function relayTerminal(master: number): Relay {
   };
 }
 // #endregion relay-drain
+
+// #region console-stream
+export interface ConsoleStream extends Duplex {
+  /** Sets the window size while the master is open; after that, nothing (its number may be another file's by then). */
+  resize(rows: number, columns: number): void;
+}
+
+/**
+ * The master as a stream, for a process that holds the terminal for
+ * someone else (a daemon, rather than a user at a keyboard): writes are
+ * typed into the terminal, reads are what the program printed. Node's
+ * tty.ReadStream reads and writes a terminal on the event loop, and owns
+ * the descriptor from then on; we change one thing about it: reading a
+ * master whose slaves are all closed fails with EIO (`man 7 pty`), which
+ * for us is the end of the output, not an error. `end()` sends nothing: a
+ * terminal has no end of input, only the ^D a program may read as one.
+ */
+export function consoleStream(master: number): ConsoleStream {
+  const terminal = new ReadStream(master);
+  const stream = new Duplex({
+    read: () => void terminal.resume(),
+    write: (chunk: Buffer, _encoding, done) => void terminal.write(chunk, done),
+    final: (done) => done(),
+    destroy: (err, done) => {
+      terminal.destroy();
+      done(err);
+    },
+  });
+  terminal.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) terminal.pause();
+  });
+  terminal.on('end', () => stream.push(null));
+  terminal.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EIO' ? stream.push(null) : stream.destroy(err)));
+  const resize = (rows: number, columns: number) => {
+    if (!terminal.destroyed) setWindowSize(master, rows, columns);
+  };
+  return Object.assign(stream, { resize });
+}
+// #endregion console-stream

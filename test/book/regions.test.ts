@@ -50,3 +50,14 @@ test('every source file under chapters/ has a listing and is shown at least in p
   // the build test checks that each one exists in the built site.
   if (unshown.length) assert.fail(`${unshown.length} source file(s) that no chapter shows any part of:\n  ${unshown.join('\n  ')}`);
 });
+
+test('every ::region a page shows names a region its file marks', () => {
+  const broken = shown.filter((u) => {
+    try {
+      return u.name !== null && !parseRegions(readFileSync(join(repoRoot, u.file), 'utf8'), u.file).some((r) => r.name === u.name);
+    } catch {
+      return true; // no such file, or its regions badly marked
+    }
+  });
+  assert.deepEqual(broken.map((u) => `${u.from}:${u.line} ${u.file} "${u.name}"`), [], 'directives that point at nothing');
+});

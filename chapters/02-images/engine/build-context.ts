@@ -145,13 +145,14 @@ function walk(contextDir: string, ignored: IgnoreRule, rel: string, target: stri
 /**
  * The checksum the build cache keys a COPY on: names, kinds, modes and
  * contents of what is copied. Times and owners on the host are left out, so
- * a fresh checkout of the same files still hits the cache (Docker does the same).
+ * a fresh checkout of the same files still hits the cache (Docker does the
+ * same) — unless the copy keeps owners (`COPY --from`): then they count.
  */
-export async function checksumFiles(files: ContextFile[]): Promise<string> {
+export async function checksumFiles(files: ContextFile[], withOwners = false): Promise<string> {
   const hash = createHash('sha256');
   for (const file of files) {
     const { stats } = file;
-    hash.update(`${file.target}\0${stats.mode.toString(8)}\0`);
+    hash.update(`${file.target}\0${stats.mode.toString(8)}\0${withOwners ? `${stats.uid}:${stats.gid}\0` : ''}`);
     if (stats.isSymbolicLink()) hash.update(`link:${readlinkSync(file.hostPath)}`);
     else if (stats.isFile()) hash.update(await fileDigest(file.hostPath));
     hash.update('\n');

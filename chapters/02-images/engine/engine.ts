@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import type { Stdio } from '../../01-namespaces/index.js';
 import {
   archiveModule, familiarString, ImageNotFoundError, ImageStore, MediaType, parseReference, writeFileAtomically, writeTo,
-  type ArchiveFormat, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
+  type ArchiveFormat, type ArchiveImage, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
-import { chainIds, layerSize, Snapshotter, unpackImage } from '../layers/index.js';
+import { chainIds, layerSize, Snapshotter, unpackImage, type LayerChainId } from '../layers/index.js';
 import type { BuildOptions } from './builder.js';
 import { Containers } from './containers.js';
 import type { RunOverrides } from './image-config.js';
@@ -119,11 +119,31 @@ export class Engine {
     await this.images.tag(source, target);
   }
 
+  // #endregion image-verbs
+
+  // #region engine-load
+  /**
+   * `load`: every image of the archive is unpacked before any is named, as
+   * dockerd registers a loaded image's layers, so a layer that would escape
+   * its snapshot is refused now rather than at the first `run`. When the
+   * load fails, the store's loader removes the blobs it added, and the
+   * snapshots it made go here, top first.
+   */
   async load(input: Readable): Promise<LoadedImage[]> {
     const { loadArchive } = await archiveModule();
-    return loadArchive(this.images, input);
+    const made: LayerChainId[] = [];
+    const unpack = async (image: ArchiveImage): Promise<void> => {
+      made.push(...chainIds(image.config.rootfs.diff_ids).filter((id) => !this.snapshotter.exists(id)));
+      await unpackImage(this.images, image, this.snapshotter);
+    };
+    try {
+      return await loadArchive(this.images, input, { unpack });
+    } catch (err) {
+      for (const id of made.reverse()) if (this.snapshotter.exists(id)) this.snapshotter.removeCommitted(id);
+      throw err;
+    }
   }
-  // #endregion image-verbs
+  // #endregion engine-load
 
   // #region save-import
   /** `save`: docker's archive format unless `oci` is asked for (both are read by `load`). */

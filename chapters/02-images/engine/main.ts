@@ -53,8 +53,9 @@ program
   .option('-f, --file <Dockerfile>', 'the Dockerfile (default: CONTEXT/Dockerfile)')
   .option('--build-arg <KEY=VALUE>', 'set a build-time variable (repeatable)', collect, [])
   .option('--no-cache', 'do not use the build cache')
+  .option('--target <stage>', 'build this stage of a multi-stage Dockerfile, not the last one')
   .option('-q, --quiet', 'print only the image id')
-  .action(async (context: string, flags: { tag: string[]; file?: string; buildArg: string[]; cache: boolean; quiet?: boolean }) => {
+  .action(async (context: string, flags: { tag: string[]; file?: string; buildArg: string[]; cache: boolean; target?: string; quiet?: boolean }) => {
     const buildArgs: Record<string, string> = {};
     for (const pair of flags.buildArg) {
       const eq = pair.indexOf('=');
@@ -68,6 +69,7 @@ program
       tags: flags.tag,
       buildArgs,
       noCache: !flags.cache,
+      target: flags.target,
       write: flags.quiet ? () => {} : out,
     });
     if (flags.quiet) out(`${image.id}\n`);

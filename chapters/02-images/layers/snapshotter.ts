@@ -300,6 +300,20 @@ export class Snapshotter {
   }
   // #endregion remove
 
+  // #region remove-committed
+  /**
+   * Removes the committed snapshot `chainId`, which nothing may stand on:
+   * what an aborted `load` unpacked goes again this way, top layer first.
+   */
+  removeCommitted(chainId: LayerChainId): void {
+    const { committed, active } = this.list();
+    if ([...committed, ...active].some((s) => s.parent === chainId)) throw new Error(`snapshot ${chainId} has children`);
+    const doomed = this.stagingDir();
+    renameSync(this.committedDir(chainId), doomed);
+    rmSync(doomed, { recursive: true, force: true });
+  }
+  // #endregion remove-committed
+
   // #region list
   list(): { committed: CommittedSnapshot[]; active: ActiveSnapshot[] } {
     const committed = readdirSync(this.dir)

@@ -3,18 +3,17 @@
 import type { Readable, Writable } from 'node:stream';
 import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
 import type { Digest } from './digest.js';
-import { loadDockerArchive, writeDockerArchive, type LoadedImage } from './docker-archive.js';
+import { loadDockerArchive, writeDockerArchive, type ArchiveImage, type LoadedImage, type LoadOptions } from './docker-archive.js';
 import { markLive } from './gc.js';
 import { withLock } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
-import type { Platform } from './manifest.js';
 import { loadOciArchive, writeOciArchive } from './oci-archive.js';
 import { writeFileAtomically } from './output.js';
 import { parseReference } from './reference.js';
 
 // #region load
 export type ArchiveFormat = 'docker' | 'oci';
-export type { LoadedImage };
+export type { ArchiveImage, LoadedImage, LoadOptions };
 
 /**
  * Loads every image of an archive. If anything is wrong with it — a blob
@@ -24,12 +23,12 @@ export type { LoadedImage };
 export async function loadArchive(
   store: ImageStore,
   input: Readable,
-  options: { platform?: Platform } = {},
+  options: LoadOptions = {},
 ): Promise<LoadedImage[]> {
   const contents = new ArchiveContents();
   try {
     await ingestArchive(store, input, contents);
-    if (contents.has('manifest.json')) return await loadDockerArchive(store, contents);
+    if (contents.has('manifest.json')) return await loadDockerArchive(store, contents, options);
     if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
     throw new Error('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
   } catch (err) {

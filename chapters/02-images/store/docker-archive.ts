@@ -8,7 +8,7 @@ import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
 import { digestOf, hexOf, type Digest } from './digest.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
-import { encodeJson, parseImageConfig, type Descriptor, type OciManifest } from './manifest.js';
+import { encodeJson, parseImageConfig, type Descriptor, type OciImageConfig, type OciManifest, type Platform } from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarRepository, familiarString, parseReference } from './reference.js';
 
@@ -28,9 +28,20 @@ export interface LoadedImage {
 }
 // #endregion manifest-json
 
+// #region load-options
+/** An image of the archive, checked complete, before any name points at it. */
+export interface ArchiveImage { manifest: OciManifest; config: OciImageConfig }
+
+export interface LoadOptions {
+  platform?: Platform;
+  /** Unpacks an image's layers; called for every image before the first one is named. */
+  unpack?: (image: ArchiveImage) => Promise<void>;
+}
+// #endregion load-options
+
 // #region load
 /** Loads the images of a `docker save` archive whose files are in the store. */
-export async function loadDockerArchive(store: ImageStore, contents: ArchiveContents): Promise<LoadedImage[]> {
+export async function loadDockerArchive(store: ImageStore, contents: ArchiveContents, options: LoadOptions = {}): Promise<LoadedImage[]> {
   const manifestFile = contents.lookup('manifest.json')!;
   const entries = JSON.parse((await store.content.read(manifestFile.digest)).toString('utf8')) as DockerArchiveEntry[];
   if (!Array.isArray(entries)) throw new Error('invalid archive: manifest.json is not a list of images');
@@ -68,6 +79,7 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
     const manifestDigest = digestOf(encodeJson(manifest));
     if (!store.content.has(manifestDigest)) contents.added.add(manifestDigest);
     await store.content.write(encodeJson(manifest), manifestDigest);
+    await options.unpack?.({ manifest, config });
     verified.push({ manifestDigest, id: configFile.digest, tags });
   }
   // #endregion load-layers

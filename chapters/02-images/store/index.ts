@@ -14,7 +14,7 @@ export { outputPathProblem, writeTo, writeFileAtomically } from './output.js';
 export type {
   Descriptor, OciManifest, OciIndex, OciImageConfig, ContainerConfig, HistoryEntry, Platform,
 } from './manifest.js';
-export type { ArchiveFormat, LoadedImage } from './archive.js';
+export type { ArchiveFormat, ArchiveImage, LoadedImage, LoadOptions } from './archive.js';
 // #endregion exports
 
 // #region lazy-exports
