@@ -296,6 +296,9 @@ export function close(fd: number): void {
   check(c.close(fd), 'close', String(fd));
 }
 
+// #endregion fds
+
+// #region pipe
 const O_CLOEXEC = 0o2000000;
 
 /**
@@ -310,7 +313,9 @@ export function pipe(): [read: number, write: number] {
   check(c.pipe2(fds, O_CLOEXEC), 'pipe2', 'O_CLOEXEC');
   return [fds[0]!, fds[1]!];
 }
+// #endregion pipe
 
+// #region ioctl
 /** ioctl(2) whose argument is a pointer to a buffer (in or out). */
 export function ioctlBuffer(fd: number, request: number, buf: Buffer): void {
   check(c.ioctl(fd, request, 'void *', buf), 'ioctl', `${fd}, 0x${request.toString(16)}`);
@@ -324,7 +329,7 @@ export function ioctlInt(fd: number, request: number, arg: number): void {
 export function socket(domain: number, type: number, protocol: number): number {
   return check(c.socket(domain, type, protocol), 'socket', `${domain}, ${type}`);
 }
-// #endregion fds
+// #endregion ioctl
 
 // #region pidfd
 const SYS_pidfd_open = 434; // x86_64
