@@ -1,11 +1,4 @@
 // exec.ts — one more process in a running container.
-//
-// `exec` is a second, smaller init: it joins the namespaces of the
-// container's PID 1 instead of making new ones, joins its cgroup, takes on
-// the same limits, capabilities and user as the container's own process
-// (unless told otherwise), and execs. The parent does for it what it did
-// for the first init: setns into the container's PID namespace, spawn,
-// step back.
 
 import { closeSync } from 'node:fs';
 import { joinFiles } from './cgroups.js';

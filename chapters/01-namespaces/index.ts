@@ -1,8 +1,4 @@
 // index.ts — the runtime as a library: what later chapters import.
-//
-// The executable (main.ts) is a thin layer over these functions; the
-// shim of chapter 03 calls them directly: it starts inits ahead of time,
-// hands containers pipes or takes their terminal, and execs into them.
 
 // #region exports
 export { parseContainerId, isContainerId, type ContainerId } from './container-id.js';

@@ -1,14 +1,4 @@
 // init.ts — the process that turns into the container.
-//
-// The runtime spawns this script as a fresh Node process, already in the
-// container's new PID namespace (it is PID 1 there). It reads its orders
-// from fd 3, then, on its main thread and with synchronous calls only,
-// builds the container around itself: namespaces, mounts, pivot_root,
-// hostname, loopback, cgroup, limits, capabilities, user. Its last act is
-// execve(2), which replaces Node with the user's program; that program
-// inherits PID 1 and everything init set up.
-//
-// Keep this file's imports few: every container pays for them at start-up.
 
 import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
 import { dropBoundingSet, setCapabilities } from './capabilities.js';
@@ -27,11 +17,14 @@ import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, t
 import { attachConsole } from './terminal.js';
 import { trace, traceBoot } from './trace.js';
 
+// #region boot
+// Every container pays for this file's imports at start-up: keep them few.
 traceBoot('init');
-
-const O_PATH = 0o10000000; // open(2): a handle on the file itself, without opening it for I/O
+// #endregion boot
 
 // #region container-init
+const O_PATH = 0o10000000; // open(2): a handle on the file itself, without opening it for I/O
+
 function initContainer(config: ContainerInitConfig): never {
   const { spec, rootfs } = config;
   const namespaces = spec.linux?.namespaces ?? [];
