@@ -5,14 +5,15 @@
 // describe the part of that document Skiff understands as a valibot schema,
 // so that one declaration gives us the TypeScript types and the validation,
 // and a bad file is refused with one line naming the field at fault before a
-// single namespace is made. Fields we do not use (seccomp, apparmor…) are
-// kept but ignored, so that any bundle runc accepts parses here too.
+// single namespace is made. Fields we do not use (apparmor…) are kept but
+// ignored, so that any bundle runc accepts parses here too.
 
 import * as v from 'valibot';
 import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
 import { RuntimeError } from './errors.js';
+import { seccompSchema } from './seccomp/index.js';
 
 // #region process-schema
 const integer = v.pipe(v.number(), v.integer());
@@ -128,6 +129,7 @@ const linuxSchema = v.looseObject({
   readonlyPaths: v.optional(v.array(v.string())),
   rootfsPropagation: v.optional(v.string()),
   sysctl: v.optional(v.record(v.string(), v.string())),
+  seccomp: v.optional(seccompSchema),
 });
 // #endregion linux-schema
 
