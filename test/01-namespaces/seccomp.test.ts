@@ -12,12 +12,15 @@
 // refused before anything is made.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import koffi from 'koffi';
 import * as v from 'valibot';
-import { compileSeccomp, decode, disassemble, encode, seccompSchema, SYSCALLS_X86_64, type SeccompProfile } from '../../chapters/01-namespaces/seccomp/index.ts';
+import { DEFAULT_CAPABILITIES } from '../../chapters/01-namespaces/index.ts';
+import { compileSeccomp, decode, disassemble, dockerDefaultProfile, encode, seccompSchema, SYSCALLS_X86_64, type SeccompProfile } from '../../chapters/01-namespaces/seccomp/index.ts';
+import { startDockerd, tarDirectory } from '../helpers/dockerd.ts';
+import { makeBusyboxRootfs } from '../helpers/rootfs.ts';
 import { AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, runFilter, VERDICT, type SyscallEvent } from './bpf-interpreter.ts';
 import { Lab, lines, type RunResult, type Spec } from './helpers.ts';
 
@@ -366,3 +369,84 @@ describe('bad profiles are refused before anything is made', () => {
     });
   }
 });
+
+describe("Docker's default profile", () => {
+  const CLONE_NEWUSER = 0x10000000n;
+  const SIGCHLD = 17n;
+
+  it('compiles within the kernel’s limit and refuses what a default container may not do', () => {
+    const json = dockerDefaultProfile(DEFAULT_CAPABILITIES);
+    const { program } = compileSeccomp(profile(json));
+    assert.ok(program.length < 4096, `${program.length} instructions`);
+    const bytes = encode(program);
+    const expect = (event: SyscallEvent, verdict: number, what: string) => assert.equal(runFilter(bytes, event), verdict, what);
+    for (const name of ['read', 'openat', 'execve', 'chroot', 'ptrace']) expect(call(name), VERDICT.ALLOW, name);
+    for (const name of ['mount', 'unshare', 'setns', 'reboot', 'kexec_load', 'bpf', 'keyctl', 'clock_settime']) expect(call(name), VERDICT.errno(1), name);
+    expect(call('clone', SIGCHLD), VERDICT.ALLOW, 'clone of a plain child');
+    expect(call('clone', CLONE_NEWUSER | SIGCHLD), VERDICT.errno(1), 'clone into a new user namespace');
+    expect(call('clone3'), VERDICT.errno(38), 'clone3: ENOSYS, so that the C library falls back to clone');
+    expect(call('personality', 8n), VERDICT.ALLOW, 'PER_LINUX32');
+    expect(call('personality', 1n), VERDICT.errno(1), 'another personality');
+    expect({ arch: AUDIT_ARCH_X86_64, nr: 469 }, VERDICT.errno(38), 'a call newer than the table: ENOSYS');
+
+    const admin = encode(compileSeccomp(profile(dockerDefaultProfile([...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN']))).program);
+    for (const event of [call('mount'), call('unshare'), call('clone', CLONE_NEWUSER), call('clone3')]) assert.equal(runFilter(admin, event), VERDICT.ALLOW);
+  });
+
+  it('is what dockerd itself gives runc, for the capabilities it gives the container', async () => {
+    const lab = new Lab('seccomp-docker');
+    // A runtime that keeps a copy of each config.json dockerd hands it, then is runc.
+    const captured = join(lab.dir, 'captured');
+    mkdirSync(captured);
+    const capture = join(lab.dir, 'runc-capture');
+    writeFileSync(capture, `#!/bin/sh\nprev=\nfor a in "$@"; do [ "$prev" = --bundle ] && cp "$a/config.json" "${captured}/$(date +%s%N).json"; prev=$a; done\nexec runc "$@"\n`);
+    chmodSync(capture, 0o755);
+    const dockerd = await startDockerd(['--add-runtime', `capture=${capture}`]);
+    try {
+      dockerd.docker(['import', tarDirectory(makeBusyboxRootfs(join(lab.dir, 'rootfs')), join(lab.dir, 'rootfs.tar')), 'seccomp/busybox']);
+      const runs = [[], ['--cap-add', 'SYS_ADMIN'], ['--cap-drop', 'SYS_CHROOT'], ['--cap-add', 'SYS_PTRACE', '--cap-add', 'SYS_TIME', '--cap-add', 'SYSLOG', '--cap-add', 'SYS_NICE']];
+      for (const flags of runs) {
+        dockerd.docker(['run', '--rm', '--network', 'none', '--runtime', 'capture', ...flags, 'seccomp/busybox', 'true']);
+        const newest = readdirSync(captured).sort((a, b) => statSync(join(captured, b)).mtimeMs - statSync(join(captured, a)).mtimeMs)[0]!;
+        const config = JSON.parse(readFileSync(join(captured, newest), 'utf8'));
+        const theirs = config.linux.seccomp as SeccompProfile;
+        const ours = dockerDefaultProfile(config.process.capabilities.bounding);
+        const what = `docker run ${flags.join(' ')}`;
+        assert.equal(ours.defaultAction, theirs.defaultAction, what);
+        assert.deepEqual(ruleSet(ours), ruleSet(theirs), what);
+        assert.deepEqual(theirs.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'], 'Docker lists the 32-bit gates too; we compile x86_64 and kill the rest');
+      }
+    } finally {
+      await dockerd.stop();
+      lab.close();
+    }
+  });
+
+  it('runs a container: what capabilities allow, seccomp still refuses — and runc agrees', () => {
+    const lab = new Lab('seccomp-docker-run');
+    try {
+      const script = 'unshare -U true 2>&1; echo "unshare: $?"; ls -d /etc; grep -c . /proc/self/status >/dev/null && echo status read';
+      const without = lab.bundle(sh(script));
+      const plain = lab.runtime(['run', lab.newId('plain'), '--bundle', without.dir]);
+      assert.equal(plain.stdout, 'unshare: 0\n/etc\nstatus read\n', 'without a filter, root may make a user namespace');
+      const bundle = lab.bundle(sh(script), (spec) => {
+        (spec.linux as Record<string, unknown>).seccomp = dockerDefaultProfile(spec.process.capabilities!.bounding!);
+      });
+      const ours = lab.runtime(['run', lab.newId('docker'), '--bundle', bundle.dir]);
+      assert.equal(ours.stdout, 'unshare: unshare(0x10000000): Operation not permitted\nunshare: 1\n/etc\nstatus read\n', ours.stderr);
+      const runcRoot = join(lab.dir, 'runc-state');
+      const r = spawnSync('runc', ['--root', runcRoot, 'run', '--bundle', bundle.dir, lab.newId('runc')], { encoding: 'utf8', input: '', timeout: 60_000 });
+      assert.deepEqual({ code: ours.code, stdout: ours.stdout }, { code: r.status, stdout: r.stdout }, 'same as runc');
+    } finally {
+      lab.close();
+    }
+  });
+});
+
+/** A profile's rules as a set of one-name rules, in a form that compares (valueTwo 0 when left out, as in the spec). */
+function ruleSet(p: SeccompProfile): string[] {
+  const rules = (p.syscalls ?? []).flatMap((rule) =>
+    rule.names.map((name) => JSON.stringify([name, rule.action, rule.errnoRet ?? null, (rule.args ?? []).map((a) => [a.index, a.value, a.valueTwo ?? 0, a.op])])),
+  );
+  return [...new Set(rules)].sort();
+}

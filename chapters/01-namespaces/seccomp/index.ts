@@ -10,4 +10,5 @@ export { compileSeccomp, seccompFilterOf, type CompiledFilter, type SeccompFilte
 export { disassemble } from './disassemble.js';
 export { decode, encode, type Instruction } from './bpf.js';
 export { SYSCALLS_X86_64 } from './syscalls-x86_64.js';
+export { dockerDefaultProfile } from './docker-default.js';
 // #endregion exports
