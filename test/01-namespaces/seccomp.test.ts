@@ -354,6 +354,8 @@ describe('bad profiles are refused before anything is made', () => {
     ['a listener flag', { defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] }, /linux\.seccomp\.flags\[0\]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is for a notification listener/],
     ['a listener', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/agent.sock' }, /linux\.seccomp\.listenerPath: seccomp notification \(a listener\) is not supported/],
     ['SCMP_ACT_NOTIFY', denyMkdir('SCMP_ACT_NOTIFY'), /linux\.seccomp\.syscalls\[0\]\.action: SCMP_ACT_NOTIFY needs a seccomp agent/],
+    ['a valueTwo where it means nothing', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 1, valueTwo: 2, op: 'SCMP_CMP_EQ' }] }] }, /linux\.seccomp\.syscalls\[0\]\.args\[0\]\.valueTwo: only SCMP_CMP_MASKED_EQ takes a valueTwo/],
+    ['an action named after a property every object has', { defaultAction: 'constructor' }, /linux\.seccomp\.defaultAction: unknown action "constructor"/],
     ['an empty name', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: [''], action: 'SCMP_ACT_ERRNO' }] }, /linux\.seccomp\.syscalls\[0\]\.names\[0\]: an empty string is not a system call/],
     ['a value JavaScript cannot hold', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', args: [{ index: 0, value: 2 ** 60, op: 'SCMP_CMP_EQ' }] }] }, /linux\.seccomp\.syscalls\[0\]\.args\[0\]\.value: must be a whole number below 2\^53/],
   ];

@@ -44,7 +44,7 @@ const quoted = (input: unknown) => JSON.stringify(input);
 const action = v.pipe(
   v.string(),
   v.check((name) => name !== 'SCMP_ACT_NOTIFY', 'SCMP_ACT_NOTIFY needs a seccomp agent on listenerPath, which skiff-runtime does not support'),
-  v.check((name) => name in ACTIONS, (issue) => `unknown action ${quoted(issue.input)}`),
+  v.check((name) => Object.hasOwn(ACTIONS, name), (issue) => `unknown action ${quoted(issue.input)}`),
 ) as v.GenericSchema<string, ActionName>;
 
 /** An errno for SECCOMP_RET_ERRNO: the kernel caps it at MAX_ERRNO. */
@@ -53,12 +53,18 @@ const errno = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(4095, 'm
 /** A uint64 in JSON: above 2^53 a JavaScript number no longer holds it exactly, so such values are refused. */
 const uint64 = v.pipe(v.number(), v.safeInteger('must be a whole number below 2^53'), v.minValue(0));
 
-const argument = v.object({
-  index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5, 'a system call has six arguments, 0 to 5')),
-  value: uint64,
-  valueTwo: v.optional(uint64),
-  op: v.picklist(OPERATORS, (issue) => `unknown operator ${quoted(issue.input)}`),
-});
+const argument = v.pipe(
+  v.object({
+    index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5, 'a system call has six arguments, 0 to 5')),
+    value: uint64,
+    valueTwo: v.optional(uint64),
+    op: v.picklist(OPERATORS, (issue) => `unknown operator ${quoted(issue.input)}`),
+  }),
+  v.forward(
+    v.partialCheck([['op'], ['valueTwo']], (arg) => !arg.valueTwo || arg.op === 'SCMP_CMP_MASKED_EQ', 'only SCMP_CMP_MASKED_EQ takes a valueTwo'),
+    ['valueTwo'],
+  ),
+);
 
 const architecture = v.pipe(
   v.picklist(ARCHITECTURES, (issue) => `unknown architecture ${quoted(issue.input)}`),
@@ -68,7 +74,7 @@ const architecture = v.pipe(
 const flag = v.pipe(
   v.string(),
   v.check((name) => name !== 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is for a notification listener, which skiff-runtime does not support'),
-  v.check((name) => name in FLAGS, (issue) => `unknown flag ${quoted(issue.input)}`),
+  v.check((name) => Object.hasOwn(FLAGS, name), (issue) => `unknown flag ${quoted(issue.input)}`),
 ) as v.GenericSchema<string, keyof typeof FLAGS>;
 // #endregion field-schemas
 
