@@ -1,6 +1,4 @@
-// index.ts — the engine section's public surface: the Engine that the
-// command line (main.ts) drives, and that the daemon of chapter 03 will hold
-// for its whole life.
+// index.ts — the engine section's public surface: the Engine that main.ts and chapter 03's daemon drive.
 
 // #region exports
 export { Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest } from './engine.js';

@@ -58,6 +58,17 @@ const containerConfigSchema = z.looseObject({
   WorkingDir: z.string().optional(),
   Labels: z.record(z.string(), z.string()).nullish(),
   StopSignal: z.string().optional(),
+  // Docker's own keys (moby `api/types/container` Config), which OCI readers pass over:
+  // the healthcheck (durations in nanoseconds), ONBUILD triggers, and the SHELL for shell forms.
+  Healthcheck: z.looseObject({
+    Test: z.array(z.string()).optional(),
+    Interval: z.number().optional(),
+    Timeout: z.number().optional(),
+    StartPeriod: z.number().optional(),
+    Retries: z.number().optional(),
+  }).nullish(),
+  OnBuild: z.array(z.string()).nullish(),
+  Shell: z.array(z.string()).nullish(),
 });
 
 const historySchema = z.looseObject({
