@@ -2,18 +2,14 @@
 // failures), attach, start -a, and terminals — `-t` alone, and `-it` driven
 // through a real pseudo-terminal as a user's shell would.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { eventually, IMAGE, lines, startConformance, type Conformance } from './target.js';
+import { before, describe, it } from 'node:test';
+import { eventually, IMAGE, lines, useConformance } from './target.js';
 
 describe('conformance: exec, attach and terminals', () => {
-  let c: Conformance;
+  const c = useConformance();
   let boxId: string;
-  before(async () => {
-    c = await startConformance();
+  before(() => {
     boxId = c.ok(['run', '-d', '--name', 'box', '-e', 'FROM_RUN=1', IMAGE, 'sleep', '300']).trim();
-  });
-  after(async () => {
-    await c?.stop();
   });
 
   describe('exec', () => {

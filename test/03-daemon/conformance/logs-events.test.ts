@@ -2,26 +2,22 @@
 // kept apart, --tail, -t, --since/--until, -f) and `docker events`.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
-import { ID64, IMAGE, lines, startConformance, unixTime, type Conformance } from './target.js';
+import { before, describe, it } from 'node:test';
+import { ID64, IMAGE, lines, unixTime, useConformance } from './target.js';
 
 /** RFC 3339 in UTC with exactly nine fractional digits, as `logs -t` and `events` print time. */
 const NANO_TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z`;
 
 describe('conformance: logs and events', () => {
-  let c: Conformance;
+  const c = useConformance();
   /** When the talker container ran, by the host's clock. */
   let ran: { from: number; to: number };
-  before(async () => {
-    c = await startConformance();
+  before(() => {
     // stdout and stderr are two pipes copied apart; the pause orders them in the log.
     const from = Date.now();
     const talker = c.docker(['run', '--name', 'talker', IMAGE, 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.2; echo oops >&2']);
     ran = { from, to: Date.now() };
     assert.equal(talker.code, 0, talker.stderr);
-  });
-  after(async () => {
-    await c?.stop();
   });
 
   describe('logs', () => {

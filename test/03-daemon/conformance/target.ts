@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDockerd, tarDirectory, type Dockerd } from '../../helpers/dockerd.js';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../../helpers/rootfs.js';
@@ -79,8 +80,38 @@ async function startTarget(target: string): Promise<Dockerd> {
   return module.startSkiffd();
 }
 
+/**
+ * Starts this file's daemon before its tests and stops it after them; call
+ * it inside the file's `describe`. If the daemon cannot start, every test
+ * fails with that one reason (a suite that cannot run must not look green).
+ */
+export function useConformance(): Conformance {
+  let started: Conformance | undefined;
+  let failure: unknown;
+  before(async () => {
+    try {
+      started = await startConformance();
+    } catch (error) {
+      failure = error;
+    }
+  });
+  beforeEach(() => {
+    if (failure) throw failure;
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as Conformance, {
+    get(_, key) {
+      if (failure) throw failure;
+      if (!started) throw new Error('conformance: the daemon is used before it started');
+      return Reflect.get(started, key);
+    },
+  });
+}
+
 /** Starts this file's daemon and seeds it with the busybox image. */
-export async function startConformance(): Promise<Conformance> {
+async function startConformance(): Promise<Conformance> {
   const target = process.env.SKIFF_CONFORMANCE_TARGET || 'skiffd';
   const work = makeTempDir('skiff-conformance-');
   let daemon: Dockerd | undefined;
