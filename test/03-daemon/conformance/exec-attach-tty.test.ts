@@ -74,7 +74,7 @@ describe('conformance: exec, attach and terminals', () => {
   describe('attach', () => {
     it('streams what the container prints from now on, stdout and stderr apart, and exits with its code', async () => {
       c.ok(['run', '-d', '--name', 'talker', IMAGE, 'sh', '-c',
-        'i=0; while [ $i -lt 8 ]; do echo tick $i; i=$((i+1)); sleep 0.25; done; echo bye >&2; exit 4']);
+        'i=0; while [ $i -lt 12 ]; do echo tick $i; i=$((i+1)); sleep 0.25; done; echo bye >&2; exit 4']);
       await eventually('the first tick', () => (c.ok(['logs', 'talker']).startsWith('tick 0\n') ? true : undefined));
       const attached = await c.dockerAsync(['attach', 'talker']);
       assert.equal(attached.code, 4);
@@ -82,9 +82,9 @@ describe('conformance: exec, attach and terminals', () => {
       // What was printed before the attach is not replayed; the rest arrives in order.
       const seen = lines(attached.stdout);
       assert.ok(!seen.includes('tick 0'), attached.stdout);
-      assert.equal(seen.at(-1), 'tick 7');
+      assert.equal(seen.at(-1), 'tick 11');
       const first = Number(seen[0].split(' ')[1]);
-      assert.deepEqual(seen, Array.from({ length: 8 - first }, (_, i) => `tick ${first + i}`));
+      assert.deepEqual(seen, Array.from({ length: 12 - first }, (_, i) => `tick ${first + i}`));
       c.ok(['rm', 'talker']);
     });
 

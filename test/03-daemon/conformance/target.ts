@@ -44,8 +44,11 @@ export interface Conformance {
   docker(args: string[], options?: RunOptions): CliResult;
   /** Runs the CLI, asserts exit 0 and empty stderr, returns stdout. */
   ok(args: string[], options?: RunOptions): string;
-  /** Runs the CLI in the background, for commands that overlap (logs -f, attach). */
-  dockerAsync(args: string[], options?: RunOptions & { stdinAfterMs?: number }): Promise<CliResult>;
+  /**
+   * Runs the CLI in the background, for commands that overlap (logs -f,
+   * attach, events); `stopWhen` ends it with SIGTERM once its output says enough.
+   */
+  dockerAsync(args: string[], options?: RunOptions & { stopWhen?: (stdout: string) => boolean }): Promise<CliResult>;
   /** Runs the CLI on a real pseudo-terminal (util-linux script(1)), typing `input` into it. */
   inPty(args: string[], input: string): CliResult;
   stop(): Promise<void>;
@@ -165,16 +168,17 @@ function makeConformance(target: string, daemon: Dockerd, work: string, rootfsTa
       const child = spawn(DOCKER, args, { env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (options.stopWhen?.(stdout)) child.kill('SIGTERM');
+      });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
       child.on('close', (code) => {
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
-      const writeInput = () => child.stdin.end(options.input ?? '');
-      if (options.stdinAfterMs === undefined) writeInput();
-      else setTimeout(writeInput, options.stdinAfterMs);
+      child.stdin.end(options.input ?? '');
     });
 
   const inPty = (args: string[], input: string): CliResult => {
