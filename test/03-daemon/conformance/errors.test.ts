@@ -25,7 +25,7 @@ describe('conformance: errors', () => {
   /** Every container the daemon has, to prove a refused request made none. */
   const allContainers = () => lines(c.ok(['ps', '-aq', '--no-trunc'])).sort();
 
-  it('an unknown container: "No such container", exit 1, for every command that takes one', () => {
+  it('an unknown container: "No such container", exit 1, for every command that takes one', async () => {
     const noSuch = 'Error response from daemon: No such container: nope\n';
     const commands: string[][] = [
       ['stop', 'nope'], ['rm', 'nope'], ['logs', 'nope'], ['wait', 'nope'], ['restart', 'nope'],
@@ -33,11 +33,12 @@ describe('conformance: errors', () => {
       ['attach', 'nope'], ['export', 'nope'], ['commit', 'nope'], ['exec', 'nope', 'true'],
       ['cp', 'nope:/x', join(c.work, 'x')], ['container', 'inspect', 'nope'],
     ];
-    for (const command of commands) {
-      const result = c.docker(command);
-      assert.equal(result.code, 1, command.join(' '));
-      assert.equal(result.stderr, noSuch, command.join(' '));
-    }
+    // Independent requests, so asked all at once.
+    const results = await Promise.all(commands.map((command) => c.dockerAsync(command)));
+    commands.forEach((command, i) => {
+      assert.equal(results[i].code, 1, command.join(' '));
+      assert.equal(results[i].stderr, noSuch, command.join(' '));
+    });
     // Some commands add their own line or prefix.
     assert.equal(c.docker(['start', 'nope']).stderr, `${noSuch}Error: failed to start containers: nope\n`);
     assert.equal(c.docker(['kill', 'nope']).stderr, 'Error response from daemon: Cannot kill container: nope: No such container: nope\n');

@@ -2,13 +2,12 @@
 // failures), attach, start -a, and terminals — `-t` alone, and `-it` driven
 // through a real pseudo-terminal as a user's shell would.
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { eventually, IMAGE, lines, useConformance } from './target.js';
 
 describe('conformance: exec, attach and terminals', () => {
-  const c = useConformance();
   let boxId: string;
-  before(() => {
+  const c = useConformance(() => {
     boxId = c.ok(['run', '-d', '--name', 'box', '-e', 'FROM_RUN=1', IMAGE, 'sleep', '300']).trim();
   });
 

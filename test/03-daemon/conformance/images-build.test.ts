@@ -22,9 +22,8 @@ function tarFile(archive: string, name: string): string {
 }
 
 describe('conformance: images and build', () => {
-  const c = useConformance();
   let imageId: string;
-  before(() => {
+  const c = useConformance(() => {
     imageId = c.ok(['image', 'inspect', '--format', '{{.Id}}', IMAGE]).trim();
   });
 

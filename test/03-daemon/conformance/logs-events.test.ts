@@ -2,17 +2,16 @@
 // kept apart, --tail, -t, --since/--until, -f) and `docker events`.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ID64, IMAGE, lines, unixTime, useConformance } from './target.js';
 
 /** RFC 3339 in UTC with exactly nine fractional digits, as `logs -t` and `events` print time. */
 const NANO_TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z`;
 
 describe('conformance: logs and events', () => {
-  const c = useConformance();
   /** When the talker container ran, by the host's clock. */
   let ran: { from: number; to: number };
-  before(() => {
+  const c = useConformance(() => {
     // stdout and stderr are two pipes copied apart; the pause orders them in the log.
     const from = Date.now();
     const talker = c.docker(['run', '--name', 'talker', IMAGE, 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done; sleep 0.2; echo oops >&2']);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, hostname, release } from 'node:os';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { cells, IMAGE, lines, SIZE, useConformance } from './target.js';
 
 /** Go's GOARCH, which `version` prints, and uname -m, which `info` prints, for Node's arch. */
@@ -17,8 +17,7 @@ function memTotalBytes(): number {
 }
 
 describe('conformance: version, info, system df', () => {
-  const c = useConformance();
-  before(() => {
+  const c = useConformance(() => {
     // One running container, one exited, one paused, one created.
     c.ok(['run', '-d', '--name', 'up', IMAGE, 'sleep', '300']);
     c.ok(['run', '--name', 'down', IMAGE, 'true']);

@@ -69,7 +69,9 @@ async function startTarget(target: string): Promise<Dockerd> {
   try {
     module = await import(helper);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+    // Only the helper itself missing; a helper that fails to load says why.
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /helpers\/skiffd\.(js|ts)'/.test(String((error as Error).message));
+    if (missing) {
       throw new Error(
         'conformance: test/helpers/skiffd.ts (startSkiffd) does not exist, so there is no skiffd to test; ' +
           'set SKIFF_CONFORMANCE_TARGET=dockerd to run this suite against a real dockerd',
@@ -84,16 +86,18 @@ async function startTarget(target: string): Promise<Dockerd> {
 }
 
 /**
- * Starts this file's daemon before its tests and stops it after them; call
- * it inside the file's `describe`. If the daemon cannot start, every test
- * fails with that one reason (a suite that cannot run must not look green).
+ * Starts this file's daemon before its tests (then runs `setup`, the file's
+ * own preparation) and stops it after them; call it inside the file's
+ * `describe`. If the daemon cannot start or `setup` fails, every test fails
+ * with that one reason (a suite that cannot run must not look green).
  */
-export function useConformance(): Conformance {
+export function useConformance(setup?: () => void | Promise<void>): Conformance {
   let started: Conformance | undefined;
   let failure: unknown;
   before(async () => {
     try {
       started = await startConformance();
+      await setup?.();
     } catch (error) {
       failure = error;
     }
