@@ -1,12 +1,5 @@
 #!/usr/bin/env node
 // main.ts — skiffd, the daemon: the Docker Engine API on a unix socket.
-//
-//   skiffd [--host unix:///run/skiff/skiffd.sock] [--data-root /var/lib/skiff]
-//          [--exec-root /run/skiff] [--debug]
-//
-// It runs in the foreground, as dockerd does under a service manager, logs
-// to stderr, and stops on SIGTERM or SIGINT — leaving its containers
-// running, to be found again by the next start.
 
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';

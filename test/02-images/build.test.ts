@@ -89,7 +89,7 @@ test('history has a row for every instruction; only filesystem steps have layers
   assert.match(rows[1], /^[0-9a-f]{12}\s+.*\/bin\/sh -c #\(nop\)  CMD \["sh"\]\s+0B/);
   assert.match(rows[2], /^<missing>\s+.*\/bin\/sh -c touch \/g\s+\S+B/);
   assert.match(rows[3], /^<missing>\s+.*#\(nop\) COPY file:[0-9a-f]+ in \/f /);
-  assert.match(rows[4], /#\(nop\)  WORKDIR \/w\s+0B/);
+  assert.match(rows[4], /#\(nop\) WORKDIR \/w\s+0B/); // one space: moby comments WORKDIR so
   assert.match(rows[5], /#\(nop\)  ENV A=1\s+0B/);
   assert.match(rows[6], /Imported from -/);
   assert.equal(rows.length, 7);

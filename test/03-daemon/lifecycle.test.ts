@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { importBusybox } from './fixtures.ts';
+import { call, importBusybox } from './fixtures.ts';
+import { request } from 'node:http';
 
 let d: Skiffd;
 const ok = (args: string[], input?: string) => d.docker(args, { input }).stdout;
@@ -182,16 +183,46 @@ test('cp both ways, running or stopped; diff lists the changes; export has them;
 
 test('update changes the limit the kernel enforces on a running container; commit makes an image of its changes', () => {
   const id = ok(['run', '-d', '--name', 'grower', '--memory', '32m', 'busybox', 'sh', '-c', 'echo kept > /kept.txt; sleep 60']).trim();
-  ok(['update', '--memory', '64m', '--memory-swap', '128m', 'grower']);
-  const v1 = `/sys/fs/cgroup/memory/skiff/${id}/memory.limit_in_bytes`;
-  const limit = existsSync(v1) ? readFileSync(v1, 'utf8') : readFileSync(`/sys/fs/cgroup/skiff/${id}/memory.max`, 'utf8');
-  assert.equal(limit.trim(), String(64 << 20));
+  ok(['update', '--memory', '64m', '--memory-swap', '128m', '--pids-limit', '50', '--cpus', '0.5', 'grower']);
+  const file = (v1: string, v2: string) => (existsSync(`/sys/fs/cgroup/${v1.replace('/', `/skiff/${id}/`)}`)
+    ? readFileSync(`/sys/fs/cgroup/${v1.replace('/', `/skiff/${id}/`)}`, 'utf8') : readFileSync(`/sys/fs/cgroup/skiff/${id}/${v2}`, 'utf8')).trim();
+  assert.equal(file('memory/memory.limit_in_bytes', 'memory.max'), String(64 << 20));
+  assert.equal(file('pids/pids.max', 'pids.max'), '50');
+  assert.match(file('cpu/cpu.cfs_quota_us', 'cpu.max'), /^50000( 100000)?$/);
   assert.equal(ok(['inspect', '--format', '{{.HostConfig.Memory}}', 'grower']), `${64 << 20}\n`);
   const image = ok(['commit', '-c', 'CMD ["cat", "/kept.txt"]', 'grower', 'grown:1']).trim();
   assert.match(image, /^sha256:[0-9a-f]{64}$/);
   assert.equal(ok(['run', '--rm', 'grown:1']), 'kept\n');
   ok(['rm', '-f', 'grower']);
   ok(['rmi', 'grown:1']);
+});
+
+test('stats streams one sample a second, each with the one before it', async () => {
+  ok(['run', '-d', '--name', 'streamed', 'busybox', 'sh', '-c', 'while :; do :; done']);
+  const samples: { cpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage: number }; precpu_stats: { system_cpu_usage: number } }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ socketPath: d.host.slice('unix://'.length), path: '/v1.50/containers/streamed/stats' }, (res) => {
+      let buffered = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        buffered += chunk;
+        const complete = buffered.split('\n');
+        buffered = complete.pop()!;
+        for (const line of complete) samples.push(JSON.parse(line));
+        if (samples.length >= 2) {
+          req.destroy();
+          resolve();
+        }
+      });
+    });
+    req.on('error', (err) => (samples.length >= 2 ? resolve() : reject(err)));
+    req.end();
+  });
+  const [first, second] = samples;
+  assert.equal(second!.precpu_stats.system_cpu_usage, first!.cpu_stats.system_cpu_usage);
+  // A busy loop: its CPU time grew between the two samples.
+  assert.ok(second!.cpu_stats.cpu_usage.total_usage > first!.cpu_stats.cpu_usage.total_usage);
+  ok(['rm', '-f', 'streamed']);
+  assert.equal((await call(d, 'GET', '/_ping')).body, 'OK', 'the daemon noticed the client leave and serves on');
 });
 
 test('rm -f kills and removes a running container, its cgroup and its mount; events tell run --rm\'s story', () => {

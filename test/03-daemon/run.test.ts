@@ -195,6 +195,16 @@ test('on the wire: with a tty the stream is raw; without an Upgrade header the a
   await call(d, 'DELETE', `/containers/${Id}`);
 });
 
+test('resize reaches the container\'s terminal: the program sees the new size', async () => {
+  const created = await call(d, 'POST', '/v1.50/containers/create', JSON.stringify({ Image: 'busybox', Cmd: ['sh', '-c', 'sleep 1; stty size'], Tty: true }), json);
+  const { Id } = JSON.parse(created.body);
+  await call(d, 'POST', `/v1.50/containers/${Id}/start`);
+  assert.equal((await call(d, 'POST', `/v1.50/containers/${Id}/resize?h=42&w=123`)).status, 200);
+  await call(d, 'POST', `/v1.50/containers/${Id}/wait`);
+  assert.equal(ok(['logs', Id]), '42 123\r\n');
+  await call(d, 'DELETE', `/containers/${Id}`);
+});
+
 test('attach to an unknown container is a plain 404 even on an upgrade request', async () => {
   const socket = await rawRequest('POST /v1.50/containers/nosuch/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: skiffd\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n');
   const text = (await readAll(socket)).toString();

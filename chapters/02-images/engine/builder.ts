@@ -303,7 +303,8 @@ class BuildRun {
     for (const word of splitWords(ins.args, this.vars())) {
       const eq = word.indexOf('=');
       const name = eq < 0 ? word : word.slice(0, eq);
-      let value = eq < 0 ? undefined : word.slice(eq + 1);
+      const written = eq < 0 ? undefined : word.slice(eq + 1);
+      let value = written;
       if (name in buildArgs) {
         value = buildArgs[name];
         this.build.usedBuildArgs.add(name);
@@ -311,7 +312,7 @@ class BuildRun {
         value = this.build.globalArgs.get(name); // `ARG NAME` after FROM re-imports a global ARG
       }
       scope.set(name, value);
-      declared.push([name, value]);
+      declared.push([name, written]); // history shows the Dockerfile's default; RUN rows show the value used
     }
     if (!this.state) return;
     await this.commitMetadata(`ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
@@ -341,7 +342,8 @@ class BuildRun {
       }
       case 'WORKDIR': {
         const dir = posix.resolve(this.state!.config.config?.WorkingDir || '/', expandWord(ins.args, vars));
-        return this.commitMetadata(`WORKDIR ${dir}`, (c) => void (c.WorkingDir = dir));
+        // moby comments a WORKDIR step with one space after #(nop), every other instruction with two.
+        return this.commitMetadata(`WORKDIR ${dir}`, (c) => void (c.WorkingDir = dir), '#(nop) ');
       }
       case 'USER': {
         const user = expandWord(ins.args, vars);
@@ -390,12 +392,13 @@ class BuildRun {
   private async commitMetadata(
     description: string,
     edit: (config: ContainerConfig, image: OciImageConfig) => void,
+    nop = '#(nop)  ',
   ): Promise<void> {
     await this.cachedStep(description, '', async (state) => {
       const config = structuredClone(state.config);
       config.config ??= {};
       edit(config.config, config);
-      return this.withHistory({ ...state, config }, `${shellOf(config)} #(nop)  ${description}`, true);
+      return this.withHistory({ ...state, config }, `${shellOf(config)} ${nop}${description}`, true);
     });
   }
   // #endregion commit-metadata

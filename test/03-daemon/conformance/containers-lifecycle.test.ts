@@ -6,16 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { AGO, cells, eventually, ID12, ID64, IMAGE, lines, SIZE, startConformance, type Conformance } from './target.js';
+import { AGO, cells, eventually, ID12, ID64, IMAGE, lines, SIZE, useConformance } from './target.js';
 
 describe('conformance: container lifecycle', () => {
-  let c: Conformance;
-  before(async () => {
-    c = await startConformance();
-  });
-  after(async () => {
-    await c?.stop();
-  });
+  const c = useConformance();
 
   const state = (name: string) => c.ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', name]).trim();
   const fullId = (name: string) => c.ok(['inspect', '--format', '{{.Id}}', name]).trim();

@@ -2,18 +2,13 @@
 // failures), attach, start -a, and terminals — `-t` alone, and `-it` driven
 // through a real pseudo-terminal as a user's shell would.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { eventually, IMAGE, lines, startConformance, type Conformance } from './target.js';
+import { describe, it } from 'node:test';
+import { eventually, IMAGE, lines, useConformance } from './target.js';
 
 describe('conformance: exec, attach and terminals', () => {
-  let c: Conformance;
   let boxId: string;
-  before(async () => {
-    c = await startConformance();
+  const c = useConformance(() => {
     boxId = c.ok(['run', '-d', '--name', 'box', '-e', 'FROM_RUN=1', IMAGE, 'sleep', '300']).trim();
-  });
-  after(async () => {
-    await c?.stop();
   });
 
   describe('exec', () => {
@@ -78,7 +73,7 @@ describe('conformance: exec, attach and terminals', () => {
   describe('attach', () => {
     it('streams what the container prints from now on, stdout and stderr apart, and exits with its code', async () => {
       c.ok(['run', '-d', '--name', 'talker', IMAGE, 'sh', '-c',
-        'i=0; while [ $i -lt 8 ]; do echo tick $i; i=$((i+1)); sleep 0.25; done; echo bye >&2; exit 4']);
+        'i=0; while [ $i -lt 12 ]; do echo tick $i; i=$((i+1)); sleep 0.25; done; echo bye >&2; exit 4']);
       await eventually('the first tick', () => (c.ok(['logs', 'talker']).startsWith('tick 0\n') ? true : undefined));
       const attached = await c.dockerAsync(['attach', 'talker']);
       assert.equal(attached.code, 4);
@@ -86,9 +81,9 @@ describe('conformance: exec, attach and terminals', () => {
       // What was printed before the attach is not replayed; the rest arrives in order.
       const seen = lines(attached.stdout);
       assert.ok(!seen.includes('tick 0'), attached.stdout);
-      assert.equal(seen.at(-1), 'tick 7');
+      assert.equal(seen.at(-1), 'tick 11');
       const first = Number(seen[0].split(' ')[1]);
-      assert.deepEqual(seen, Array.from({ length: 8 - first }, (_, i) => `tick ${first + i}`));
+      assert.deepEqual(seen, Array.from({ length: 12 - first }, (_, i) => `tick ${first + i}`));
       c.ok(['rm', 'talker']);
     });
 

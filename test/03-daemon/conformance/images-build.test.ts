@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { AGO, cells, ID12, ID64, IMAGE, lines, SIZE, startConformance, type Conformance } from './target.js';
+import { before, describe, it } from 'node:test';
+import { AGO, cells, ID12, ID64, IMAGE, lines, SIZE, useConformance } from './target.js';
 
 /** The names in a tar archive, as GNU tar lists them. */
 function tarNames(archive: string): string[] {
@@ -22,14 +22,9 @@ function tarFile(archive: string, name: string): string {
 }
 
 describe('conformance: images and build', () => {
-  let c: Conformance;
   let imageId: string;
-  before(async () => {
-    c = await startConformance();
+  const c = useConformance(() => {
     imageId = c.ok(['image', 'inspect', '--format', '{{.Id}}', IMAGE]).trim();
-  });
-  after(async () => {
-    await c?.stop();
   });
 
   const idOf = (name: string) => c.ok(['image', 'inspect', '--format', '{{.Id}}', name]).trim();

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDockerd, tarDirectory, type Dockerd } from '../../helpers/dockerd.js';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../../helpers/rootfs.js';
@@ -43,8 +44,11 @@ export interface Conformance {
   docker(args: string[], options?: RunOptions): CliResult;
   /** Runs the CLI, asserts exit 0 and empty stderr, returns stdout. */
   ok(args: string[], options?: RunOptions): string;
-  /** Runs the CLI in the background, for commands that overlap (logs -f, attach). */
-  dockerAsync(args: string[], options?: RunOptions & { stdinAfterMs?: number }): Promise<CliResult>;
+  /**
+   * Runs the CLI in the background, for commands that overlap (logs -f,
+   * attach, events); `stopWhen` ends it with SIGTERM once its output says enough.
+   */
+  dockerAsync(args: string[], options?: RunOptions & { stopWhen?: (stdout: string) => boolean }): Promise<CliResult>;
   /** Runs the CLI on a real pseudo-terminal (util-linux script(1)), typing `input` into it. */
   inPty(args: string[], input: string): CliResult;
   stop(): Promise<void>;
@@ -65,7 +69,9 @@ async function startTarget(target: string): Promise<Dockerd> {
   try {
     module = await import(helper);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+    // Only the helper itself missing; a helper that fails to load says why.
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /helpers\/skiffd\.(js|ts)'/.test(String((error as Error).message));
+    if (missing) {
       throw new Error(
         'conformance: test/helpers/skiffd.ts (startSkiffd) does not exist, so there is no skiffd to test; ' +
           'set SKIFF_CONFORMANCE_TARGET=dockerd to run this suite against a real dockerd',
@@ -79,8 +85,40 @@ async function startTarget(target: string): Promise<Dockerd> {
   return module.startSkiffd();
 }
 
+/**
+ * Starts this file's daemon before its tests (then runs `setup`, the file's
+ * own preparation) and stops it after them; call it inside the file's
+ * `describe`. If the daemon cannot start or `setup` fails, every test fails
+ * with that one reason (a suite that cannot run must not look green).
+ */
+export function useConformance(setup?: () => void | Promise<void>): Conformance {
+  let started: Conformance | undefined;
+  let failure: unknown;
+  before(async () => {
+    try {
+      started = await startConformance();
+      await setup?.();
+    } catch (error) {
+      failure = error;
+    }
+  });
+  beforeEach(() => {
+    if (failure) throw failure;
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as Conformance, {
+    get(_, key) {
+      if (failure) throw failure;
+      if (!started) throw new Error('conformance: the daemon is used before it started');
+      return Reflect.get(started, key);
+    },
+  });
+}
+
 /** Starts this file's daemon and seeds it with the busybox image. */
-export async function startConformance(): Promise<Conformance> {
+async function startConformance(): Promise<Conformance> {
   const target = process.env.SKIFF_CONFORMANCE_TARGET || 'skiffd';
   const work = makeTempDir('skiff-conformance-');
   let daemon: Dockerd | undefined;
@@ -134,16 +172,17 @@ function makeConformance(target: string, daemon: Dockerd, work: string, rootfsTa
       const child = spawn(DOCKER, args, { env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (options.stopWhen?.(stdout)) child.kill('SIGTERM');
+      });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
       child.on('close', (code) => {
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
-      const writeInput = () => child.stdin.end(options.input ?? '');
-      if (options.stdinAfterMs === undefined) writeInput();
-      else setTimeout(writeInput, options.stdinAfterMs);
+      child.stdin.end(options.input ?? '');
     });
 
   const inPty = (args: string[], input: string): CliResult => {

@@ -11,9 +11,10 @@ import { archiveRoutes } from './copy.js';
 import { inspectRoutes } from './inspect.js';
 import { attach, logs } from './streams.js';
 
+// #region container-routes
+/** The backend of every container route: records, lifecycle, streams, inspection. */
 export type FullContainerBackend = ContainerBackend & LifecycleBackend & StreamsBackend & InspectBackend;
 
-// #region container-routes
 export class ContainerRouter implements Router {
   constructor(private readonly backend: FullContainerBackend) {}
 
