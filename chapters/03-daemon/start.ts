@@ -1,8 +1,4 @@
-// start.ts — skiffd assembled: the daemon, its routers, the server, the sockets.
-//
-// moby's cmd/dockerd does the same wiring: open the daemon (which restores
-// the containers it finds), make one router per resource over it, and
-// serve them on every `--host`.
+// start.ts — skiffd assembled: the daemon, its routers, the server, the sockets (moby's cmd/dockerd).
 
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';

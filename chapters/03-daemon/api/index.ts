@@ -1,10 +1,4 @@
 // index.ts — the API section: the server, its routers, and the Backend
-// interfaces and wire types the daemon implements.
-//
-// As in moby, the dependency points one way. api/ knows nothing of the
-// daemon: each router calls a Backend interface declared beside it, and the
-// daemon (daemon/) implements those interfaces, importing this file and
-// nothing else of api/. The chapter's start.ts hands one to the other.
 
 // #region api-exports
 export { ApiServer, type Logger } from './server/server.js';

@@ -1,15 +1,4 @@
 // archive.ts — `docker cp` and `docker export`: a container's files, as tar, both ways.
-//
-// The container's root filesystem is the overlay mount at its bundle's
-// rootfs. A running container's root is mounted there for its whole run
-// (start.ts), and the container sees that very mount — so a file copied in
-// through it is a file the container sees. A stopped container's root is
-// mounted for the copy and unmounted after, under the container's lock so
-// that a start cannot come in between. Paths are resolved inside the root
-// (chapter 01's resolveInRoot: a symlink never leads out of it).
-//
-// What this does not reach are the container's bind mounts (`-v`): they
-// exist only in the container's own mount namespace.
 
 import { createReadStream, lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';

@@ -1,18 +1,4 @@
 // attach.ts — a client's streams joined to a container's, now or at its next start.
-//
-// The shim holds the container's stdio; an attached client gets a stream
-// connection to the shim of its own, which carries stdin one way and
-// framed output the other. The daemon's part is to join that connection to
-// the client's: frames are decoded and each payload written to the
-// client's stdout or stderr (which frame it again, or not, as the client's
-// API asks), and the client's input is piped into the shim.
-//
-// `docker run` attaches *before* it starts the container, and may even have
-// sent all its stdin and half-closed by then (`printf 'a\nb\n' | docker run
-// -i …`). So an attach to a container that is not running waits, as a
-// PendingAttach, until start() has a shim to connect it to; the client's
-// bytes wait, unread, in its socket — which is exactly a pipe's buffering,
-// half-close included.
 
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';

@@ -1,10 +1,4 @@
 // build-service.ts — POST /build's backend: chapter 02's Builder, fed a tar.
-//
-// The docker CLI sends the build context as a tar in the request body. It is
-// unpacked with chapter 02's own layer code (which refuses paths that climb
-// out of the directory), and built by chapter 02's Builder exactly as
-// `skiff-engine build` would — with one difference: a RUN step's output goes
-// into the response's JSON stream rather than to the daemon's own stdout.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

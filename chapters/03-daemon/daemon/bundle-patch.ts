@@ -1,10 +1,4 @@
 // bundle-patch.ts — what chapter 02's spec does not carry, written into config.json.
-//
-// Chapter 02 turns an image and `run`'s flags into an OCI runtime spec; the
-// Engine API asks for more (CPU shares and quotas, a swap limit, a read-only
-// root, the host's network). Chapter 01's runtime knows all of these: they
-// are plain fields of the OCI spec, so the daemon writes them into the
-// bundle's config.json after chapter 02 made it, and before anything starts.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

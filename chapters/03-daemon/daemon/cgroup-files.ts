@@ -1,12 +1,4 @@
-// cgroup-files.ts — a container's cgroup, as files the daemon reads and writes.
-//
-// `docker stats`, `docker top` and `docker update` are all answered from the
-// container's cgroup: its counters (memory, CPU time, pids), its member
-// processes, its limits. Chapter 01's runtime made the cgroup at
-// `linux.cgroupsPath` (skiff/<id>) below each hierarchy; which hierarchies
-// there are is read from /proc/self/mountinfo, as chapter 01 does: cgroup
-// v1 has one per controller (memory, cpu,cpuacct, pids, …), v2 one for all
-// (man 7 cgroups). Where both are mounted, v1 holds the controllers.
+// cgroup-files.ts — a container's cgroup, as files the daemon reads and writes (man 7 cgroups).
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,10 +1,4 @@
-// changes.ts — `docker diff`: what the container changed, added and deleted.
-//
-// The container's writable layer is chapter 02's active snapshot; its diff
-// — the layer tar `commit` would store — lists every path the container
-// touched, deletions as `.wh.` whiteouts (OCI image-spec layer.md). A path
-// that exists in the image's layers below was changed (Kind 0), one that
-// does not was added (1), a whiteout names a deletion (2).
+// changes.ts — `docker diff`: what the container changed, added and deleted (OCI image-spec layer.md, whiteouts).
 
 import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';

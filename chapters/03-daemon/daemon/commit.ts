@@ -1,11 +1,4 @@
 // commit.ts — `docker commit`: a container's writable layer, made an image.
-//
-// Chapter 02's commit does the layer: the writable snapshot's diff becomes
-// one more layer on the container's image. The daemon adds what Docker's
-// commit records besides: the container's own config (its Cmd, Env,
-// WorkingDir… become the image's), `--change` lines over it, the author
-// and the comment. A running container is paused meanwhile (moby's
-// default, `--pause`), so the layer is one instant of its filesystem.
 
 import { pause, resume } from '../../01-namespaces/index.js';
 import { familiarString, parseReference, type ContainerConfig } from '../../02-images/index.js';

@@ -1,10 +1,4 @@
-// config-changes.ts — `import --change` and `commit --change`: Dockerfile lines applied to a config.
-//
-// `docker import -c 'CMD ["cat", "/x"]'` and `docker commit -c 'ENV A=1'`
-// edit the new image's config with Dockerfile instructions — only those
-// that touch the config, as moby's BuildFromConfig allows — and record no
-// history row for them. The lines are read by chapter 02's Dockerfile
-// parser; applying them is a handful of assignments.
+// config-changes.ts — `import --change` and `commit --change`: Dockerfile lines applied to a config (moby's BuildFromConfig).
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { DockerfileError, keyValues, parseDockerfile, splitWords, type ContainerConfig, type Instruction } from '../../02-images/index.js';

@@ -1,9 +1,4 @@
 // container-service.ts — the container routes' backend.
-//
-// moby spreads these over daemon/create.go, start.go, stop.go, kill.go,
-// delete.go, attach.go, logs.go…; here each verb is a file of its own
-// too, and this service is the table that turns a reference the user typed
-// into a Container and hands it to the verb.
 
 import { ConflictError, InvalidArgumentError, pause, resume } from '../../01-namespaces/index.js';
 import {

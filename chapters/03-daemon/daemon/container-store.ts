@@ -1,9 +1,4 @@
-// container-store.ts — every container by id, and the names that point at them.
-//
-// A name is unique on the daemon: reserving it is the first thing create
-// does, so two creates racing for one name cannot both win (moby's
-// registrar). Lookups accept what users type: the full id, a unique prefix
-// of it, or the name with or without its leading slash.
+// container-store.ts — every container by id, and the names that point at them (moby's registrar).
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,10 +1,4 @@
 // container.ts — what the daemon remembers about one container.
-//
-// moby keeps `config.v2.json` (and hostconfig.json) in each container's
-// directory; skiffd keeps one `config.v2.json` beside chapter 02's own
-// container.json, in the same directory, so that both engines see the same
-// container. It is rewritten whole and renamed into place on every change:
-// a daemon killed at any instant leaves the old record or the new one.
 
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

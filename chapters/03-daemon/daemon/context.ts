@@ -1,8 +1,4 @@
 // context.ts — what the daemon's services share: one engine, one set of records, one event bus.
-//
-// The services (containers, exec) are written against this interface, not
-// against the Daemon class that owns them, so that the Daemon can make them
-// without their knowing it — no file of theirs imports daemon.ts.
 
 import type { Engine } from '../../02-images/index.js';
 import type { ShimPool } from '../shim/index.js';

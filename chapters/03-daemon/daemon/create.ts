@@ -1,11 +1,4 @@
 // create.ts — POST /containers/create: a checked config becomes a container on disk.
-//
-// The order matters, and is moby's: claim the name (so a racing create
-// with the same name loses at once), find the image (a 404 makes the CLI
-// pull it), check every HostConfig field, merge the request with the
-// image's config, and only then make anything on disk — through chapter
-// 02's Containers, which prepares the writable layer and writes the bundle.
-// Anything that fails after that point removes what was made.
 
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../01-namespaces/index.js';

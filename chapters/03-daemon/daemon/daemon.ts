@@ -1,9 +1,4 @@
 // daemon.ts — the Daemon: one engine, one event bus, every Backend interface.
-//
-// moby's daemon.Daemon is the object every router's Backend interface is
-// implemented by. Ours holds chapter 02's Engine (images, snapshots, the
-// builder: never a copy of them), the event bus, and the container store.
-// The routers only ever see it through their Backend interfaces.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

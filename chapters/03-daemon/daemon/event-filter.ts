@@ -1,9 +1,4 @@
-// event-filter.ts — which events a `docker events --filter …` subscriber sees.
-//
-// The rules of moby's daemon/events/filter.go: each filter key narrows, the
-// values of one key widen. `container` and `image` match an id or a name,
-// `label` matches an attribute (`key` or `key=value`), `event` an action
-// (`exec_start: sh -c …` counts as `exec_start`).
+// event-filter.ts — which events a `docker events --filter …` subscriber sees (moby's daemon/events/filter.go).
 
 import type { EventMessage, Filters } from '../api/index.js';
 

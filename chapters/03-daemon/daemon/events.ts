@@ -1,10 +1,4 @@
 // events.ts — the daemon's event bus: what happened, to whom, when.
-//
-// Every change of state the daemon makes (a container created, started,
-// died; an image tagged, deleted) is published here once, and `/events`
-// subscribers see it as one JSON object. Like moby's daemon/events, the bus
-// keeps the last 256 events so that `docker events --since 5m` can replay
-// what a new subscriber missed.
 
 import { EventEmitter } from 'node:events';
 import type { EventMessage, EventType } from '../api/index.js';

@@ -1,11 +1,4 @@
 // exec.ts — `docker exec`: another program in a running container, run by its shim.
-//
-// As containerd's shim does, ours runs exec'd processes itself (through
-// chapter 01's exec, which joins the container's namespaces and cgroup),
-// so their stdio lives in the shim and a daemon restart loses nothing but
-// the client's connection. The daemon keeps the exec's record — its
-// config, whether it runs, its exit code — for `exec inspect`, whose
-// ExitCode the docker CLI exits with.
 
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -125,6 +118,7 @@ export class ExecService implements ExecBackend {
   }
   // #endregion exec-process
 
+  // #region exec-workdir
   /** Docker's words if the exec's working directory is not a directory in the container. */
   private missingWorkdir(c: Container, config: ExecConfig): string | undefined {
     if (!config.WorkingDir) return undefined;
@@ -135,6 +129,7 @@ export class ExecService implements ExecBackend {
       return `chdir to cwd (${JSON.stringify(config.WorkingDir)}) set in config.json failed: no such file or directory`;
     }
   }
+  // #endregion exec-workdir
 
   // #region exec-inspect
   async containerExecResize(id: string, rows: number, cols: number): Promise<void> {

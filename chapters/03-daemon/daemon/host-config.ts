@@ -1,11 +1,4 @@
 // host-config.ts — HostConfig: applied, or refused, never ignored.
-//
-// HostConfig is where a container's security and limits live: memory, CPU,
-// pids, a read-only root, the network, bind mounts, privileges. An engine
-// that accepted `--privileged` or `-p 80:80` and quietly did nothing would
-// leave users believing in a protection or an exposure that is not there.
-// So each field is either applied (here or in the bundle, see bundle-patch.ts)
-// or refused with a 400 that names it. Messages follow moby's where it has them.
 
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';

@@ -1,9 +1,4 @@
 // image-service.ts — the image routes' backend, over chapter 02's Engine.
-//
-// Everything here is a call into chapter 02 — its store, its archives, its
-// import — plus what only a daemon does: the Engine API's shapes (one
-// summary per image id, unix times, familiar names) and an event for each
-// change, so that `docker events` sees tags, deletions, loads and saves.
 
 import type { Readable, Writable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';

@@ -1,9 +1,4 @@
 // logs.ts — `docker logs` and attach's `logs=1`: the container's json-file log, read back.
-//
-// The shim writes the log and owns its format, so the reading is the
-// shim module's readLogs too. What the daemon adds is when to stop
-// following: at the container's next exit, once the shim has written the
-// last line (it does before it records the exit).
 
 import type { LogMessage, LogsOptions } from '../api/index.js';
 import { readLogs } from '../shim/index.js';

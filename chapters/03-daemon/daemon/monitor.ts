@@ -1,11 +1,4 @@
 // monitor.ts — what the daemon does when a container's program ends.
-//
-// The shim is the container's parent, so it is the shim that learns of the
-// exit; it drains the last output into the log, writes exit.json
-// atomically, and tells whoever is connected. The daemon then records the
-// exit in the container's own record, unmounts its root, publishes `die`,
-// answers everyone waiting — and then applies the restart policy or
-// AutoRemove, in that order, as moby's monitor does.
 
 import type { ExitRecord, Shim } from '../shim/index.js';
 import type { Container } from './container.js';

@@ -1,10 +1,4 @@
-// output-pipe.ts — a descriptor a container can write to, read back as text.
-//
-// A RUN step's output belongs in the build's JSON stream, but chapter 01's
-// runtime hands a container file descriptors, not Node streams. Node has no
-// pipe(2), so a named pipe (man 7 fifo) stands in: the child gets the write
-// end, the daemon reads the other end as a socket. Opening the read end
-// with O_NONBLOCK first lets the write end open without blocking.
+// output-pipe.ts — a descriptor a container can write to, read back as text (man 7 fifo).
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync, rmSync } from 'node:fs';

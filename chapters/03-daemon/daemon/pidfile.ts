@@ -1,18 +1,4 @@
-// pidfile.ts — one daemon per data root.
-//
-// Two daemons over one data root would each believe they own every
-// container's state, and each restart the other's containers. dockerd
-// refuses to start when its pid file names a live process; skiffd does the
-// same, with the pid file inside the data root itself, so that the lock
-// follows the data and not the socket. The file is created with O_EXCL
-// (man 2 open): of two daemons starting at once, exactly one succeeds. A
-// file left by a daemon that died (kill -9) names a dead pid, and is taken
-// over.
-//
-// The daemonless `skiff-engine` of chapter 02 takes no such lock, and need
-// not: it shares the image index through chapter 02's own lock file around
-// index.json, and every container is a directory of its own whose records
-// are replaced by rename, never edited in place.
+// pidfile.ts — one daemon per data root (created with O_EXCL, man 2 open).
 
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,12 +1,4 @@
-// restart-policy.ts — whether a container that exited runs again, and when.
-//
-// moby's restartmanager: `no` never; `always` unless a user stopped it;
-// `unless-stopped` the same, and also not at the daemon's next start if a
-// user stopped it; `on-failure[:N]` after a non-zero exit, at most N times.
-// A user's stop or kill is never undone by the policy. Between runs the
-// daemon waits, 100 ms at first and twice as long each time (up to a
-// minute), so a program that dies at once does not spin the machine; a run
-// that lasted ten seconds resets the delay.
+// restart-policy.ts — whether a container that exited runs again, and when (moby's restartmanager).
 
 import type { ContainerRecord } from './container.js';
 

@@ -1,13 +1,4 @@
 // restore.ts — a daemon starting over the containers a previous one left.
-//
-// Containers outlive their daemon: each has a shim, detached in a session
-// of its own, that holds its stdio and will record its exit. So a daemon
-// that starts — after a clean stop, or a kill -9 — reads every record and,
-// for each container the record says runs, asks its shim: if one answers,
-// the container is re-attached (its exit will be recorded as if nothing
-// had happened); if none does, the container exited meanwhile, and the
-// shim's exit.json says how. Then, as moby does, the restart policies and
-// AutoRemove act on what is not running.
 
 import { connectShim, readExit } from '../shim/index.js';
 import type { Container } from './container.js';

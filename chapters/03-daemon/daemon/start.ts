@@ -1,11 +1,4 @@
-// start.ts — a created or exited container, running: its root mounted, a shim, the program released.
-//
-// moby's daemon/start.go, with the shim where containerd would be. The
-// order is what makes `docker run` work: the root filesystem is mounted
-// (the shim's runtime pivots into it), a shim creates the container with
-// its init blocked before execve, every client that attached while the
-// container was not running is connected to the shim — so nothing printed
-// is missed — and only then is the program let go.
+// start.ts — a created or exited container, running: its root mounted, a shim, the program released (moby's daemon/start.go).
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

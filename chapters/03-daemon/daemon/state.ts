@@ -1,10 +1,4 @@
-// state.ts — a container's state, and the waiters `docker wait` leaves on it.
-//
-// moby's container.State in small: the fields `docker inspect` shows under
-// State, the Status word derived from them, and the moments someone may be
-// waiting for — the next exit, the container no longer running, the
-// container removed. `docker run` leaves such a waiter *before* it starts
-// the container, so a wait is a promise kept on the state, not a poll.
+// state.ts — a container's state, and the waiters `docker wait` leaves on it (moby's container.State).
 
 import type { WaitResult } from '../api/index.js';
 

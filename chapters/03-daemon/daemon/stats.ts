@@ -1,12 +1,4 @@
 // stats.ts — `docker stats`: samples of a container's cgroup counters, as moby's StatsJSON.
-//
-// The CLI computes the CPU percentage itself, from two samples: the
-// container's CPU time and the whole machine's (the `cpu` line of
-// /proc/stat) now and one interval before (`precpu_stats`). So a sample
-// carries both; `--no-stream` gets one sample a second after a first, as
-// moby's does, so that its CPU figure means something. Memory "usage" is
-// the cgroup's charge less the page cache it could drop (inactive_file),
-// the figure the CLI shows.
 
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

@@ -1,9 +1,4 @@
 // stop.ts — signals: kill, and stop (a polite signal, then SIGKILL).
-//
-// The shim delivers the signal (it knows the container's PID 1); the daemon
-// learns of the exit the usual way, from the shim's exit record, and
-// answers the client once that exit has been recorded — so `docker kill`
-// followed at once by `docker inspect` sees `exited`, as with Docker.
 
 import { constants } from 'node:os';
 import { ConflictError, InvalidArgumentError, parseSignal, resume, RuntimeError } from '../../01-namespaces/index.js';

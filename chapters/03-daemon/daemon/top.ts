@@ -1,9 +1,4 @@
 // top.ts — `docker top`: the host's ps, narrowed to the container's processes.
-//
-// moby does not look inside the container: it runs `ps` on the host with
-// the user's ps arguments (`-ef` by default), finds the PID column, and
-// keeps the rows whose pid is in the container's cgroup. The pids are the
-// host's, not the container's own (its PID 1 shows as, say, 4242).
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -1,9 +1,4 @@
 // update.ts — `docker update`: new limits for a container, at once if it runs.
-//
-// The new values go three places: the container's record (what inspect
-// shows), its bundle's config.json (what its next start applies), and —
-// if it is running — its cgroup's files, where the kernel reads them. Like
-// every HostConfig field, what the daemon cannot apply is refused.
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { checkJson, UpdateConfigSchema, type UpdateConfig } from '../api/index.js';

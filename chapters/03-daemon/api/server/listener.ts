@@ -1,11 +1,4 @@
 // listener.ts — where the API listens: a unix socket, or TCP with mutual TLS.
-//
-// The socket is the daemon's front door, and whoever can write to it can
-// run any program as root on this machine. So, like dockerd's, it is made
-// with mode 0660, owned by root and a group (`skiff` here, `docker` there)
-// whose members are trusted; and TCP is offered only with TLS in both
-// directions (`--tlsverify`): a client must present a certificate signed by
-// the CA given with `--tlscacert`. Plain TCP is refused outright.
 
 import { chmodSync, chownSync, existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';

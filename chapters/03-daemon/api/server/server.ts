@@ -1,14 +1,4 @@
 // server.ts — HTTP/1.1 in, a route's handler called, errors turned into statuses.
-//
-// Routing is find-my-way's, the radix-tree router under fastify. It is a
-// router and nothing more: it matches a method and a path and hands back
-// what was registered, and leaves the request and the response to Node's own
-// http module. That matters here more than speed. Two kinds of request must
-// stay on Node's bare objects: `attach` and `exec start` take over the TCP
-// connection (an HTTP upgrade, then raw bytes both ways), and logs, events,
-// wait and build stream chunked bodies for as long as a container lives. A
-// framework that owns the response (Express, fastify itself) has to be
-// worked around for both; a router does not.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -1,11 +1,4 @@
 // container-config.ts — the JSON of `POST /containers/create`, checked.
-//
-// The docker CLI sends some 1.7 KB of config with every `docker run`, every
-// field present. Each one the daemon reads is declared here with its type,
-// so that a wrongly typed field is a 400 in the words of Go's encoding/json
-// (which is what dockerd's users see), and the code after this point can
-// trust what it holds. Fields the daemon does not know pass through: the
-// objects are loose, as Go's decoder is.
 
 import * as v from 'valibot';
 import { InvalidArgumentError } from '../../../01-namespaces/index.js';

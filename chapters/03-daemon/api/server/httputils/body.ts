@@ -1,8 +1,4 @@
 // body.ts — a request's body, read whole, and its JSON checked.
-//
-// Every JSON body the API takes (a container config, an exec config, an
-// update) goes through `readJson`: bytes that are not JSON are a 400 in the
-// words of Go's encoding/json, as dockerd says it, and never a crash.
 
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';

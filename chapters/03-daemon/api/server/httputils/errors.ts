@@ -1,12 +1,4 @@
-// errors.ts — from a thrown error to an HTTP status, as moby's errdefs do.
-//
-// The daemon's code never picks a status code. It throws a *kind* of error
-// (chapter 01's NotFoundError, ConflictError, InvalidArgumentError, or one of
-// chapter 02's image errors), and this one function decides the status at
-// the edge, the way moby's `errdefs.GetHTTPErrorStatusCode` does. The body
-// is always `{"message": …}` with a Content-Type of exactly
-// `application/json`: the Go client compares that header with `==`, and
-// anything else makes the docker CLI print raw JSON instead of the message.
+// errors.ts — from a thrown error to an HTTP status, as moby's errdefs do (GetHTTPErrorStatusCode).
 
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../../../01-namespaces/index.js';
 import {

@@ -1,20 +1,4 @@
 // hijack.ts — taking over a connection for attach and exec start.
-//
-// `docker attach`, `docker run` and `docker exec` send `Connection: Upgrade`
-// and `Upgrade: tcp`. moby answers `101 UPGRADED` and from then on the TCP
-// connection carries raw bytes both ways: the client's keystrokes or piped
-// stdin one way, the program's output the other. The docker CLI insists on
-// the 101 ("unable to upgrade to tcp, received 200"). dockerode without
-// `hijack: true` sends no Upgrade header and reads the output as an
-// ordinary response body, so that case gets a 200 and a streamed body, and
-// no input.
-//
-// The request's own body comes first either way: exec start carries its
-// options as JSON, and dockerode sends its attach options as a JSON body too.
-// On an upgraded connection those bytes sit at the front of the raw stream
-// (in `head`, the bytes Node read past the headers, and then on the socket),
-// so exactly Content-Length of them are taken off before the rest is input —
-// otherwise dockerode's `{"stream":true,…}` would reach the container's stdin.
 
 import type { Readable, Writable } from 'node:stream';
 import type { Duplex } from 'node:stream';

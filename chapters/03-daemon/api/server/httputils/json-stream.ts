@@ -1,11 +1,4 @@
-// json-stream.ts — the JSON progress stream of load, build and (later) pull.
-//
-// A long operation cannot answer with one status: by the time it fails, the
-// 200 is long gone. So moby answers 200 at once and then writes one JSON
-// object per line — `{"stream": "Step 1/2 : …\n"}`, `{"aux": {"ID": …}}`,
-// `{"status": …}` — and reports a late failure as an object with
-// `errorDetail`, which makes the docker CLI print the message and exit
-// non-zero (pkg/jsonmessage in moby).
+// json-stream.ts — the JSON progress stream of load, build and (later) pull (moby's pkg/jsonmessage).
 
 import type { ServerResponse } from 'node:http';
 import { RuntimeError } from '../../../../01-namespaces/index.js';

@@ -1,10 +1,4 @@
-// query.ts — reading query parameters the way moby's httputils does.
-//
-// The docker CLI says `all=1`, dockerode says `all=true`: moby's BoolValue
-// takes anything but "", "0", "no", "false" and "none" as true. Numbers that
-// do not parse are the client's mistake (400), and so are filters that are
-// not the JSON map `{"name": {"value": true}}` (or the older
-// `{"name": ["value"]}`) that `--filter` becomes on the wire.
+// query.ts — reading query parameters the way moby's httputils does (BoolValue, filters).
 
 import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
 

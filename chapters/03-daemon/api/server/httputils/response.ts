@@ -1,10 +1,4 @@
 // response.ts — writing answers, on a normal response or a bare socket.
-//
-// Most requests get a ServerResponse from Node's http module. Requests that
-// carry `Upgrade: tcp` (attach, exec start) arrive as Node's `upgrade`
-// event with the raw socket instead, and when such a request fails before
-// the stream begins (an unknown container) the error must still be a proper
-// HTTP answer: `Responder` writes the same status line and JSON either way.
 
 import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';

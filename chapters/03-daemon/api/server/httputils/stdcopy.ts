@@ -1,13 +1,4 @@
-// stdcopy.ts — two streams over one connection, in Docker's 8-byte frames.
-//
-// Without a terminal a container's stdout and stderr are two streams, and
-// an attach, exec or logs response has one connection to carry them. moby's
-// pkg/stdcopy cuts them into frames: a header of 8 bytes — the stream (1
-// stdout, 2 stderr), three zero bytes, and the payload's length as a
-// big-endian uint32 — then the payload. The client (the CLI's stdcopy, or
-// dockerode's demuxStream) reads a header, then exactly that many bytes, and
-// knows where they go. With a terminal there is only one stream, and the
-// bytes go raw. API 1.42 and later say which in the Content-Type.
+// stdcopy.ts — two streams over one connection, in Docker's 8-byte frames (moby's pkg/stdcopy).
 
 import { Writable } from 'node:stream';
 

@@ -1,10 +1,4 @@
-// version.ts — the `/v1.NN` prefix: which API version the client speaks.
-//
-// The docker CLI pings first, reads the daemon's `Api-Version` header, and
-// prefixes every later path with the lower of that and its own version;
-// dockerode sends no prefix at all. Both must work. A version outside what
-// the daemon supports is refused in moby's words (api/server/middleware/
-// version.go), with a 400.
+// version.ts — the `/v1.NN` prefix: which API version the client speaks (moby's api/server/middleware/version.go).
 
 import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
 

@@ -1,10 +1,4 @@
-// route.ts — what a route is: a method, a path pattern and a handler.
-//
-// moby's api/server/router package in small: each resource (system,
-// container, exec, image, build) is a *router* listing its routes, and each
-// route's handler calls that resource's Backend interface, never the daemon's
-// internals. The server knows nothing about containers; it only matches a
-// request to a route and turns a thrown error into a status.
+// route.ts — what a route is: a method, a path pattern and a handler (moby's api/server/router).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -1,10 +1,4 @@
 // copy.ts — /containers/{id}/archive: `docker cp`, both ways.
-//
-// Out of a container: GET answers a tar of the path, and the path's stat
-// (name, size, mode, mtime, link target) as base64 JSON in the
-// `X-Docker-Container-Path-Stat` header, which the CLI reads to decide how
-// to name what it writes. Into a container: the CLI first asks HEAD for the
-// destination's stat, then PUTs a tar that the daemon unpacks there.
 
 import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
 import { bodyStream, drain } from '../../httputils/body.js';

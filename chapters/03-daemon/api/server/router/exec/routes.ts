@@ -1,9 +1,4 @@
 // routes.ts — /containers/{id}/exec and /exec/…: running another program in a container.
-//
-// `docker exec` is three requests: create (the config, checked; an id
-// back), start (hijacked, like attach, with its options as a JSON body
-// at the front of the raw stream), and inspect, whose ExitCode becomes the
-// CLI's own. So the exit code must be recorded before the stream ends.
 
 import * as v from 'valibot';
 import { checkForJson, parseJson, readJson } from '../../httputils/body.js';
