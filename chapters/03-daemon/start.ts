@@ -1,4 +1,4 @@
-// start.ts — skiffd assembled: the daemon, its routers, the server, the sockets.
+// start.ts — skiffd assembled: the daemon, its routers, the server, the sockets (moby's cmd/dockerd).
 
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';

@@ -1,4 +1,4 @@
-// cgroup-files.ts — a container's cgroup, as files the daemon reads and writes.
+// cgroup-files.ts — a container's cgroup, as files the daemon reads and writes (man 7 cgroups).
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// changes.ts — `docker diff`: what the container changed, added and deleted.
+// changes.ts — `docker diff`: what the container changed, added and deleted (OCI image-spec layer.md, whiteouts).
 
 import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';

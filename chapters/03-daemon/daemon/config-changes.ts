@@ -1,4 +1,4 @@
-// config-changes.ts — `import --change` and `commit --change`: Dockerfile lines applied to a config.
+// config-changes.ts — `import --change` and `commit --change`: Dockerfile lines applied to a config (moby's BuildFromConfig).
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { DockerfileError, keyValues, parseDockerfile, splitWords, type ContainerConfig, type Instruction } from '../../02-images/index.js';

@@ -1,4 +1,4 @@
-// container-store.ts — every container by id, and the names that point at them.
+// container-store.ts — every container by id, and the names that point at them (moby's registrar).
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// event-filter.ts — which events a `docker events --filter …` subscriber sees.
+// event-filter.ts — which events a `docker events --filter …` subscriber sees (moby's daemon/events/filter.go).
 
 import type { EventMessage, Filters } from '../api/index.js';
 

@@ -1,4 +1,4 @@
-// output-pipe.ts — a descriptor a container can write to, read back as text.
+// output-pipe.ts — a descriptor a container can write to, read back as text (man 7 fifo).
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync, rmSync } from 'node:fs';

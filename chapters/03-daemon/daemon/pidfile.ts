@@ -1,4 +1,4 @@
-// pidfile.ts — one daemon per data root.
+// pidfile.ts — one daemon per data root (created with O_EXCL, man 2 open).
 
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// restart-policy.ts — whether a container that exited runs again, and when.
+// restart-policy.ts — whether a container that exited runs again, and when (moby's restartmanager).
 
 import type { ContainerRecord } from './container.js';
 

@@ -1,4 +1,4 @@
-// start.ts — a created or exited container, running: its root mounted, a shim, the program released.
+// start.ts — a created or exited container, running: its root mounted, a shim, the program released (moby's daemon/start.go).
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// state.ts — a container's state, and the waiters `docker wait` leaves on it.
+// state.ts — a container's state, and the waiters `docker wait` leaves on it (moby's container.State).
 
 import type { WaitResult } from '../api/index.js';
 

@@ -1,9 +1,4 @@
 // client.ts — a shim as the daemon sees it.
-//
-// One control connection per Shim object; attach and exec open stream
-// connections of their own. Everything here survives the daemon's view of
-// things being lost: a restarted daemon calls connectShim and gets the
-// same object back, for the same container, still running.
 
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';

@@ -1,11 +1,4 @@
 // clock.ts — wall-clock time to the nanosecond, written as Docker writes it.
-//
-// Docker stamps every log line, and a container's start and finish, with
-// Go's time.RFC3339Nano: "2026-12-06T10:43:59.59785641Z", the fraction to
-// nanoseconds with its trailing zeros dropped (and no fraction at all when
-// it is zero). JavaScript's Date stops at milliseconds, so we keep time as
-// a bigint of nanoseconds: the wall clock read once, then advanced by the
-// monotonic clock (process.hrtime), which counts nanoseconds.
 
 // #region clock
 const startWall = BigInt(Date.now()) * 1_000_000n;

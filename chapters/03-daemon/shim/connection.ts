@@ -1,9 +1,4 @@
 // connection.ts — the daemon's end of a shim's socket.
-//
-// A control connection matches replies to requests by id, so that a
-// `wait` that answers only when the container exits does not hold up a
-// `kill` sent after it. A stream connection is a socket that, after its
-// one reply line, is the process's stdio.
 
 import { connect, type Socket } from 'node:net';
 import { RuntimeError } from '../../01-namespaces/index.js';

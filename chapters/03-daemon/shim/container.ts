@@ -1,12 +1,4 @@
 // container.ts — the one container a shim exists for.
-//
-// The shim creates it through chapter 01's library, with an init that was
-// started before the container was known (see prestart), holds its stdio,
-// starts, signals and resizes it when told, and is the parent that reaps
-// its PID 1. What happens at that moment is the point of a shim: it
-// drains the last output into the log, asks the cgroup whether the OOM
-// killer struck, deletes the runtime's state (so the same container can be
-// created again at once), and only then records the exit, atomically.
 
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';

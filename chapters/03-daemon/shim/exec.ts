@@ -1,10 +1,4 @@
 // exec.ts — a process run in the container by the shim, for the daemon.
-//
-// As containerd's shim does, ours runs `docker exec` processes itself
-// (through chapter 01's startExec), so that their stdio, like the
-// container's, lives in the shim and not in the daemon: a daemon restart
-// loses the client's connection, not the process. Each exec has its own
-// stream connection; nothing of its output is logged, as in Docker.
 
 import type { Socket } from 'node:net';
 import { consoleStream, exitStatus, makePipes, RuntimeError, startExec, type ConsoleStream, type ContainerPipes } from '../../01-namespaces/index.js';

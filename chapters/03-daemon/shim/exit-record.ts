@@ -1,10 +1,4 @@
 // exit-record.ts — how a container ended, kept where a restarted daemon finds it.
-//
-// The shim is the only one who sees the container's PID 1 die: it is its
-// parent. It writes what it learnt to <dir>/exit.json before it goes, with
-// the atomic write of chapter 01 (a temporary file, fsync, rename, fsync
-// of the directory): a daemon that restarts finds the old record or the
-// new one, never half of one, even after a crash of the machine.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,12 +1,4 @@
-// frames.ts — Docker's stdcopy framing: two streams over one connection.
-//
-// An attach without a terminal carries the container's stdout and stderr
-// over a single byte stream, so Docker cuts it into frames, each with an
-// 8-byte header: the stream (1 stdout, 2 stderr), three zero bytes, and the
-// payload's length as a big-endian 32-bit number (moby's pkg/stdcopy). The
-// shim frames its output that way even with a terminal (everything is then
-// stream 1), so the daemon can pass frames straight through to a client
-// that wants them multiplexed, or strip the headers for one that does not.
+// frames.ts — Docker's stdcopy framing: two streams over one connection (moby's pkg/stdcopy).
 
 import { Transform, type TransformCallback } from 'node:stream';
 

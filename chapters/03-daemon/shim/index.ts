@@ -1,9 +1,4 @@
 // index.ts — the shim, as the daemon uses it.
-//
-// skiffd imports this file and nothing else of the shim: spawnShim for a
-// new container, connectShim after a restart, readExit for a container
-// whose shim has gone, readLogs for `docker logs`, and a ShimPool that
-// keeps shims warm so that spawnShim starts no Node process.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

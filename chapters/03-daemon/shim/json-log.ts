@@ -1,12 +1,4 @@
-// json-log.ts — Docker's json-file log driver, the writing side.
-//
-// Everything a container prints goes to its log, whether anyone is
-// attached or not: one JSON object a line, {"log","stream","time"}, as
-// moby's jsonfilelog writes it, so that `docker logs` — ours or anyone's
-// reading the file — finds what it expects. Like moby's log copier, we cut
-// output at newlines, keep a line that has not ended yet until it does (a
-// prompt printed without "\n" joins the line that completes it), give up
-// waiting at 16 KiB, and write whatever is left when the stream ends.
+// json-log.ts — Docker's json-file log driver, the writing side (moby's jsonfilelog).
 
 import { writeSync } from 'node:fs';
 import { formatTime, nowNs } from './clock.js';

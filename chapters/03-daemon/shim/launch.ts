@@ -1,13 +1,4 @@
-// launch.ts — starting a shim process, detached from whoever starts it.
-//
-// `detached: true` makes Node call setsid(2) in the child: the shim leads
-// a session and a process group of its own, so a signal to the daemon's
-// group (Ctrl-C in its terminal, `kill -9 -PGID`) does not reach it, and
-// when the daemon dies the shim is re-parented (to PID 1, or the nearest
-// subreaper) and carries on. Its stdin, stdout and stderr are /dev/null:
-// nothing ties it to the daemon's terminal or pipes. The only thing it
-// shares with its launcher is fd 3, on which it says "ready" once its
-// socket listens, and which it then closes.
+// launch.ts — starting a shim process, detached from whoever starts it (setsid(2)).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,11 +1,4 @@
 // log-reader.ts — Docker's json-file log driver, the reading side.
-//
-// `docker logs` is a query over the file the shim writes: the last N
-// lines (--tail), a time window (--since, --until), one stream or both,
-// and with --follow, what the container prints from then on, until it
-// exits. The file is only ever appended to, by one writer, in whole
-// lines, so a reader needs no lock: it reads up to the end it sees, and
-// keeps the last line back until its newline has arrived.
 
 import { watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';

@@ -1,13 +1,5 @@
 #!/usr/bin/env node
 // main.ts — the shim process: `node shim/main.js <socket>`.
-//
-// Started by the daemon (or by its pool, ahead of time), detached into a
-// session of its own so that no signal meant for the daemon's process
-// group reaches it. It starts its container's init at once, listens on the
-// socket it was given, says so on fd 3, and from then on only answers
-// requests (server.ts). Its imports are kept to chapter 01's library and
-// the few files of this folder it needs; the log reader and the client
-// are not among them.
 
 import { appendFileSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,14 +1,4 @@
 // pool.ts — shims started before their containers are known.
-//
-// A cold start of a container through a shim pays for two fresh Node
-// processes before the program runs: the shim, and the init it spawns.
-// A warm shim has paid both already: it is running, its init is waiting
-// on fd 3, and it is waiting for its owner — the pool — to say what the
-// container is. Taking one is a connection handed over; refilling is done
-// in the background, after the container it served has been created, so
-// that the refill's Node start-up does not compete with that creation for
-// the CPU. When containers come faster than the pool refills, the next one
-// waits for the shim that is booting — never for a second, later one.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

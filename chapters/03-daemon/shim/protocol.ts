@@ -1,21 +1,4 @@
 // protocol.ts — what the daemon and a shim say to each other.
-//
-// A shim listens on a unix socket, <dir>/shim.sock. A connection starts
-// with one line of JSON naming what it is for:
-//
-// - a control connection sends requests, one JSON object a line with an
-//   `id`, and gets one reply a line echoing that id, in whatever order they
-//   finish (`wait` answers only when the container has exited);
-// - a stream connection (`attach`, `exec`) gets one reply line, and from
-//   then on carries raw bytes: what the client writes is the process's
-//   stdin, and what it reads is the process's output in Docker's frames
-//   (frames.ts). Half-closing the socket is end of input.
-//
-// Newline-delimited JSON because the control traffic is a handful of small
-// messages a container's lifetime, which a person can read with `socat`
-// and any language can speak; and a connection of its own per stream,
-// because output can be large and slow to read: on its own socket, one
-// attacher's backlog never delays a reply to another request.
 
 import type { Socket } from 'node:net';
 import { ConflictError, InvalidArgumentError, NotFoundError, RuntimeError, type ContainerId, type ExecProcess } from '../../01-namespaces/index.js';

@@ -1,13 +1,4 @@
 // server.ts — the shim's side of the protocol (protocol.ts).
-//
-// One shim, one container. The shim boots before it knows which: it starts
-// its init (prestart) and listens on a socket its launcher chose. The
-// first connection is its owner's, and the owner's first request is
-// `create`; a shim whose owner goes away before that has nothing to do
-// and exits, taking its waiting init with it (which is how a pool of warm
-// shims cleans up after a daemon that died). Once the container exists,
-// the shim listens on <dir>/shim.sock, serves whoever connects, and lives
-// on without its owner: that is what lets a container outlive its daemon.
 
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';

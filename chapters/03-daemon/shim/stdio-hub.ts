@@ -1,14 +1,4 @@
 // stdio-hub.ts — one process's stdio, shared between its log and its clients.
-//
-// The container writes whether or not anyone listens. Every chunk goes to
-// the log (when there is one: an exec's output is not logged, as in
-// Docker), and to each attached client that asked for that stream, in
-// Docker's frames. Clients come and go; what was printed while nobody was
-// attached is in the log only. A client that reads slowly holds the
-// container back, as Docker's attach does: when a socket's buffer is full
-// we stop reading the container's pipes until it drains, and the kernel in
-// turn blocks the container's writes. (The alternative, buffering without
-// bound in the shim, trades a slow client for an unbounded shim.)
 
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';

@@ -1,4 +1,4 @@
-// errors.ts — from a thrown error to an HTTP status, as moby's errdefs do.
+// errors.ts — from a thrown error to an HTTP status, as moby's errdefs do (GetHTTPErrorStatusCode).
 
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../../../01-namespaces/index.js';
 import {

@@ -1,4 +1,4 @@
-// json-stream.ts — the JSON progress stream of load, build and (later) pull.
+// json-stream.ts — the JSON progress stream of load, build and (later) pull (moby's pkg/jsonmessage).
 
 import type { ServerResponse } from 'node:http';
 import { RuntimeError } from '../../../../01-namespaces/index.js';

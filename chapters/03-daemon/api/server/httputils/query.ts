@@ -1,4 +1,4 @@
-// query.ts — reading query parameters the way moby's httputils does.
+// query.ts — reading query parameters the way moby's httputils does (BoolValue, filters).
 
 import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
 

@@ -1,4 +1,4 @@
-// stdcopy.ts — two streams over one connection, in Docker's 8-byte frames.
+// stdcopy.ts — two streams over one connection, in Docker's 8-byte frames (moby's pkg/stdcopy).
 
 import { Writable } from 'node:stream';
 

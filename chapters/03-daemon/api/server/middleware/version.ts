@@ -1,4 +1,4 @@
-// version.ts — the `/v1.NN` prefix: which API version the client speaks.
+// version.ts — the `/v1.NN` prefix: which API version the client speaks (moby's api/server/middleware/version.go).
 
 import { InvalidArgumentError } from '../../../../01-namespaces/index.js';
 

@@ -1,4 +1,4 @@
-// route.ts — what a route is: a method, a path pattern and a handler.
+// route.ts — what a route is: a method, a path pattern and a handler (moby's api/server/router).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
