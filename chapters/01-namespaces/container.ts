@@ -19,10 +19,11 @@ import { forwardSignals, parseSignal, signalNumber } from './signals.js';
 import { wantsNew } from './namespaces.js';
 import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
+import { writeAtomically } from './atomic-write.js';
 import type { MountSpec, ResourcesSpec, Spec } from './spec.js';
 import {
   claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, isAlive, listIds, observeStatus, processStartTime,
-  readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
+  readState, removeContainerDir, writeState, type OciState, type StoredState,
 } from './state.js';
 import { copyWindowSize, relayTerminal } from './terminal.js';
 import { trace } from './trace.js';
@@ -171,6 +172,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       annotations: spec.annotations ?? {}, startTime: processStartTime(init.pid) ?? '', cgroup, spec,
     };
     writeState(root, stored);
+    // Not durable, like the state: a pid names a process, which a crash ends.
     if (options.pidFile) writeAtomically(resolve(options.pidFile), `${init.pid}`, { durable: false });
     trace('runtime', 'state written: created');
     if (options.onExit) void init.exited.then(options.onExit);

@@ -15,11 +15,12 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeAtomically } from './atomic-write.js';
 import { create, deleteContainer, kill, list, pause, resume, run, start, state } from './container.js';
 import { defaultSpec } from './default-spec.js';
 import { RuntimeError } from './errors.js';
 import { exec } from './exec.js';
-import { DEFAULT_STATE_ROOT, writeAtomically, type OciState } from './state.js';
+import { DEFAULT_STATE_ROOT, type OciState } from './state.js';
 import { trace, traceBoot } from './trace.js';
 
 traceBoot('runtime');
@@ -190,6 +191,8 @@ async function runRootfs(args: string[], flags: Flags, stateRoot: string): Promi
   if (flags['pids-limit']) resources.pids = { limit: parseCount(stringFlag(flags['pids-limit'])!, '--pids-limit') };
   const bundle = mkdtempSync(join(tmpdir(), 'skiff-bundle-'));
   try {
+    // A plain write: the bundle is this command's own, in a fresh directory
+    // that no one else reads and that goes when the command ends.
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
     return await run({ id: newContainerId(), bundle, stateRoot });
   } finally {

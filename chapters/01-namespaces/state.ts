@@ -10,8 +10,9 @@
 // `runtime.md`, "State"): a live init with its FIFO still there is
 // "created", a live init without it "running", a dead one "stopped".
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
@@ -74,24 +75,6 @@ export function removeContainerDir(root: string, id: ContainerId): void {
 // #endregion paths
 
 // #region read-write
-/**
- * Written to a temporary name, then renamed: a reader sees the old file or
- * the new one, never half of one (`man 2 rename`). `durable` also flushes
- * the data to disk before the rename (fsync, a few ms), so that a crash of
- * the machine cannot leave an empty file under the final name.
- */
-export function writeAtomically(path: string, text: string, { durable = true } = {}): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
-}
-
 /**
  * Not durable: a state file describes live processes, and a crash of the
  * machine kills them all, so flushing it would buy nothing but time on

@@ -343,7 +343,7 @@ class BuildRun {
     const next = await execute(state);
     const configBytes = encodeJson(next.config).toString('utf8');
     this.state = { ...next, id: digestOf(configBytes) };
-    await cache.put(key, { config: configBytes, layers: next.layers });
+    cache.put(key, { config: configBytes, layers: next.layers });
     this.options.write(` ---> ${shortId(this.state.id)}\n`);
   }
 

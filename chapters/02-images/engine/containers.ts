@@ -14,9 +14,9 @@
 // bind-mounted over the image's /etc files the way Docker does.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuntimeError, Stdio } from '../../01-namespaces/index.js';
+import { writeAtomically, type AtomicWriteOptions, type RuntimeError, type Stdio } from '../../01-namespaces/index.js';
 import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
 import type { ContainerConfig, Digest } from '../store/index.js';
 import type { RunOverrides, VolumeMount } from './image-config.js';
@@ -129,7 +129,7 @@ export class Containers {
           ...input.overrides, volumes: [...binds, ...anonymous.mounts], hostname, etcFiles, cgroupsPath: `skiff/${id}`,
         });
         mkdirSync(resolveInRoot(paths.rootfs, spec.process.cwd), { recursive: true }); // `-w /missing` is created
-        writeFileSync(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
+        writeAtomically(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       } finally {
         await this.unmount(paths);
       }
@@ -159,7 +159,7 @@ export class Containers {
     try {
       record.status = 'running';
       record.startedAt = new Date().toISOString();
-      writeRecord(paths, record);
+      writeRecord(paths, record, { durable: false });
       record.exitCode = await runtime.run({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
     } catch (err) {
       record.exitCode = err instanceof runtime.RuntimeError ? startExitCode(err) : 125;
@@ -168,7 +168,7 @@ export class Containers {
     } finally {
       record.status = 'exited';
       record.finishedAt = new Date().toISOString();
-      writeRecord(paths, record);
+      writeRecord(paths, record, { durable: false });
       await this.unmount(paths);
     }
     return record.exitCode;
@@ -322,7 +322,10 @@ function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, 
   const mounts: Record<string, string> = {};
   for (const [inContainer, content] of Object.entries(files)) {
     const host = join(paths.dir, inContainer.slice('/etc/'.length));
-    writeFileSync(host, content);
+    // Not durable, as Docker does not flush them either: small files made
+    // from the container's id and the host's resolv.conf, and a crash that
+    // emptied one leaves a container that still starts.
+    writeAtomically(host, content, { durable: false });
     mounts[inContainer] = host;
   }
   return mounts;
@@ -334,10 +337,15 @@ function makeVolumeSource(volume: VolumeMount): void {
   if (!existsSync(volume.source)) mkdirSync(volume.source, { recursive: true });
 }
 
-function writeRecord(paths: ContainerPaths, record: ContainerRecord): void {
-  const temp = `${paths.record}.tmp`;
-  writeFileSync(temp, JSON.stringify(record, null, 2));
-  renameSync(temp, paths.record);
+/**
+ * The record, whole or not at all. Flushed to disk when the container is
+ * made, since it is what `ps -a` and `rm` find after a reboot; not while it
+ * runs (running, exited), as chapter 01's state is not: those updates
+ * describe a process, which a crash ends anyway, and `status` asks the
+ * runtime rather than trusting them.
+ */
+function writeRecord(paths: ContainerPaths, record: ContainerRecord, options?: AtomicWriteOptions): void {
+  writeAtomically(paths.record, JSON.stringify(record, null, 2), options);
 }
 
 function readRecord(paths: ContainerPaths): ContainerRecord | undefined {

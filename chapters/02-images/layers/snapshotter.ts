@@ -21,10 +21,11 @@
 //   tmp/                         where new snapshots are built before the rename
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
 import { type Digest, hexOf, isDigest } from '../store/index.js';
 import type { LayerDigest } from './layer-apply.js';
@@ -213,7 +214,7 @@ export class Snapshotter {
         if (lowers.length > 0) copyMetadata(lowers[0], join(staging, 'upper'), lstatSync(lowers[0]));
       }
       const info: ActiveSnapshot = { key, parent, kind, mode, created: new Date().toISOString() };
-      writeFileSync(join(staging, 'info.json'), JSON.stringify(info, null, 2));
+      writeSnapshotRecord(join(staging, 'info.json'), info);
       renameSync(staging, dir);
     } catch (err) {
       rmSync(staging, { recursive: true, force: true });
@@ -376,7 +377,7 @@ export class Snapshotter {
   // #region publish
   /** Renames a finished staging directory into place as a committed snapshot. */
   private publish(staging: string, info: CommittedSnapshot): void {
-    writeFileSync(join(staging, 'snapshot.json'), JSON.stringify(info, null, 2));
+    writeSnapshotRecord(join(staging, 'snapshot.json'), info);
     try {
       renameSync(staging, this.committedDir(info.chainId));
     } catch (err) {
@@ -387,6 +388,17 @@ export class Snapshotter {
     }
   }
   // #endregion publish
+}
+
+/**
+ * A snapshot's record (snapshot.json, info.json), written into its staging
+ * directory before the directory is renamed into place. Not durable: the
+ * files of the snapshot are not flushed either (an exercise of the
+ * chapter), and a flushed record beside unflushed files would promise what
+ * a crash could still take away.
+ */
+function writeSnapshotRecord(path: string, record: CommittedSnapshot | ActiveSnapshot): void {
+  writeAtomically(path, JSON.stringify(record, null, 2), { durable: false });
 }
 
 function diskUsage(path: string): number {

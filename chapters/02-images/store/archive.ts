@@ -15,7 +15,7 @@ import { withLock } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import type { Platform } from './manifest.js';
 import { loadOciArchive, writeOciArchive } from './oci-archive.js';
-import { writeFileAtomically } from './output.js';
+import { writeToFile } from './output.js';
 import { parseReference } from './reference.js';
 
 export type ArchiveFormat = 'docker' | 'oci';
@@ -88,7 +88,7 @@ export async function saveArchiveToFile(
   path: string,
   options: { format?: ArchiveFormat } = {},
 ): Promise<void> {
-  await writeFileAtomically(path, (out) => saveArchive(store, references, out, options));
+  await writeToFile(path, (out) => saveArchive(store, references, out, options));
 }
 // #endregion save
 

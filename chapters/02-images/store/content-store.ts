@@ -11,6 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDirectory } from '../../01-namespaces/index.js';
 import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
 
 /** Written bytes did not hash to the digest (or size) the writer promised. */
@@ -126,7 +127,7 @@ export class ContentStore {
         throw new DigestMismatchError(`size mismatch for ${digest}: expected ${want.size} bytes, got ${size}`);
       }
       await rename(ingestPath, this.path(digest));
-      await syncDirectory(this.blobsDir); // and so is the new name
+      syncDirectory(this.blobsDir); // and so is the new name
       return { digest, size };
     } catch (err) {
       await rm(ingestPath, { force: true });
@@ -168,14 +169,4 @@ export function abandonedIngests(store: ContentStore): string[] {
       }
     })
     .map((name) => join(store.ingestDir, name));
-}
-
-/** fsync(2) on a directory makes the entries renamed into it durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -6,12 +6,11 @@
 // `org.opencontainers.image.ref.name`. Keeping Skiff's own store in exactly
 // this shape is what lets skopeo and umoci read it with no export step.
 
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { syncDirectory } from './content-store.js';
+import { writeAtomically } from '../../01-namespaces/index.js';
 import { isDigest } from './digest.js';
 import type { OciIndex } from './manifest.js';
 import { MediaType } from './media-types.js';
@@ -27,15 +26,17 @@ export const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
 
 const emptyIndex = (): OciIndex => ({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
 
-/** Creates `oci-layout`, `blobs/sha256/` and an empty `index.json` where missing. */
-export async function ensureLayout(dir: string): Promise<void> {
+/**
+ * Creates `oci-layout`, `blobs/sha256/` and an empty `index.json` where
+ * missing. Like every file Skiff keeps, they are written with chapter 01's
+ * writeAtomically: a temporary name, fsync, rename, fsync of the directory.
+ */
+export function ensureLayout(dir: string): void {
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
   if (!existsSync(join(dir, OCI_LAYOUT_FILE))) {
-    await writeFileAtomic(join(dir, OCI_LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+    writeAtomically(join(dir, OCI_LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
   }
-  if (!existsSync(join(dir, INDEX_FILE))) {
-    await writeFileAtomic(join(dir, INDEX_FILE), JSON.stringify(emptyIndex()));
-  }
+  if (!existsSync(join(dir, INDEX_FILE))) writeAtomically(join(dir, INDEX_FILE), JSON.stringify(emptyIndex()));
 }
 // #endregion layout
 
@@ -67,25 +68,6 @@ function indexOutline(text: string): OciIndex {
   return index as OciIndex;
 }
 
-// #region atomic-write
-/** Writes a file by temp name, fsync, rename: readers see old or new, never half. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
-  const file = await open(temp, 'wx', 0o644);
-  try {
-    await file.writeFile(data);
-    await file.sync();
-    await file.close();
-    await rename(temp, path);
-    await syncDirectory(dirname(path));
-  } catch (err) {
-    await file.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw err;
-  }
-}
-// #endregion atomic-write
-
 // #region index-lock
 /**
  * Runs `update` on index.json while holding a lock file, so two Skiff
@@ -98,11 +80,11 @@ export async function updateIndex<T>(
   lockPath: string,
   update: (index: OciIndex) => Promise<T> | T,
 ): Promise<T> {
-  await ensureLayout(dir);
+  ensureLayout(dir);
   return withLock(lockPath, async () => {
     const index = await readIndex(dir);
     const result = await update(index);
-    await writeFileAtomic(join(dir, INDEX_FILE), JSON.stringify(index));
+    writeAtomically(join(dir, INDEX_FILE), JSON.stringify(index));
     return result;
   });
 }

@@ -16,7 +16,7 @@ export {
 } from './reference.js';
 export { ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem } from './image-store.js';
 export { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
-export { outputPathProblem, writeTo, writeFileAtomically } from './output.js';
+export { outputPathProblem, writeTo, writeToFile } from './output.js';
 export type {
   Descriptor, OciManifest, OciIndex, OciImageConfig, ContainerConfig, HistoryEntry, Platform,
 } from './manifest.js';
