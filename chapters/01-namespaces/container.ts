@@ -20,9 +20,10 @@ import { wantsNew } from './namespaces.js';
 import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
 import { writeAtomically } from './atomic-write.js';
+import { isRunning, processStartTime } from './process-identity.js';
 import type { MountSpec, ResourcesSpec, Spec } from './spec.js';
 import {
-  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, isAlive, listIds, observeStatus, processStartTime,
+  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, listIds, observeStatus,
   readState, removeContainerDir, writeState, type OciState, type StoredState,
 } from './state.js';
 import { copyWindowSize, relayTerminal } from './terminal.js';
@@ -253,7 +254,7 @@ export async function start(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       }
-      if (!isAlive(stored)) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
+      if (!isRunning(stored)) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
       await sleep(1);
     }
   } finally {
@@ -329,7 +330,7 @@ export async function deleteContainer(idText: string, { force = false, stateRoot
     process.kill(stored.pid, 'SIGKILL');
     // A frozen process cannot act on its SIGKILL until it is thawed (v1).
     if (status === 'paused') await setFrozen(stored.cgroup!, false);
-    for (let i = 0; i < 1000 && isAlive(stored); i++) await sleep(5);
+    for (let i = 0; i < 1000 && isRunning(stored); i++) await sleep(5);
   }
   // PID 1's death took the rest of its PID namespace with it, and its mount
   // namespace with all the container's mounts. The cgroup stays until removed.

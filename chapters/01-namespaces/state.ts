@@ -16,6 +16,7 @@ import { writeAtomically } from './atomic-write.js';
 import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
+import { isRunning } from './process-identity.js';
 import type { Spec } from './spec.js';
 
 export const DEFAULT_STATE_ROOT = '/run/skiff';
@@ -120,30 +121,8 @@ export function listIds(root: string): ContainerId[] {
 // #endregion read-write
 
 // #region liveness
-/**
- * The start time of `pid` (in clock ticks since boot), or undefined if there
- * is no such process or it is a zombie. `man 5 proc`: the second field is
- * the command in parentheses and may itself contain spaces and ")", so we
- * split after the last ")".
- */
-export function processStartTime(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // dead, only not yet reaped
-  return fields[19]; // field 22 overall; fields[0] is field 3
-}
-
-export function isAlive(state: StoredState): boolean {
-  return state.pid > 0 && processStartTime(state.pid) === state.startTime;
-}
-
 export function observeStatus(root: string, state: StoredState): OciState {
-  const alive = isAlive(state);
+  const alive = isRunning(state);
   const status: ContainerStatus = !alive
     ? 'stopped'
     : existsSync(fifoPath(root, state.id as ContainerId))

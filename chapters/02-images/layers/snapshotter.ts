@@ -25,7 +25,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { writeAtomically } from '../../01-namespaces/index.js';
+import { isRunning, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
 import { type Digest, hexOf, isDigest } from '../store/index.js';
 import type { LayerDigest } from './layer-apply.js';
@@ -54,7 +54,7 @@ export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
   if (forced === 'copy' || forced === 'overlay') return forced;
   if (forced) throw new Error(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
   const { mountRootfs, unmountRootfs } = await overlay();
-  const probe = join(dir, 'tmp', `${process.pid}-probe-${randomBytes(6).toString('hex')}`);
+  const probe = join(dir, 'tmp', `${ownerTag()}-probe-${randomBytes(6).toString('hex')}`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
   try {
     for (const d of [lower, upper, work, merged]) mkdirSync(d, { recursive: true });
@@ -339,9 +339,10 @@ export class Snapshotter {
       rmSync(doomed, { recursive: true, force: true });
       removed.push(snap.chainId);
     }
-    // Leftovers of interrupted imports: staging directories whose process is gone.
+    // Leftovers of interrupted imports: staging directories whose owner is no longer running.
     for (const name of readdirSync(join(this.dir, 'tmp'))) {
-      if (!processAlive(Number.parseInt(name, 10))) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
+      const owner = ownerOf(name);
+      if (!owner || !isRunning(owner)) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
     }
     return removed;
   }
@@ -367,9 +368,9 @@ export class Snapshotter {
     return join(this.dir, hexOf(chainId));
   }
 
-  /** A fresh directory in tmp/, named after this process so gc can tell abandoned ones from busy ones. */
+  /** A fresh directory in tmp/, named after this process (ownerTag) so gc can tell abandoned ones from busy ones. */
   private stagingDir(): string {
-    const dir = join(this.dir, 'tmp', `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const dir = join(this.dir, 'tmp', `${ownerTag()}-${randomBytes(8).toString('hex')}`);
     mkdirSync(dir);
     return dir;
   }
@@ -405,15 +406,4 @@ function diskUsage(path: string): number {
   const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.blocks * 512;
   return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), stat.blocks * 512);
-}
-
-/** Is process `pid` still running? (kill(2) with signal 0 checks without sending anything.) */
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

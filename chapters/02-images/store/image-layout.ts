@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeAtomically } from '../../01-namespaces/index.js';
+import { isRunning, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { isDigest } from './digest.js';
 import type { OciIndex } from './manifest.js';
 import { MediaType } from './media-types.js';
@@ -72,8 +72,8 @@ function indexOutline(text: string): OciIndex {
 /**
  * Runs `update` on index.json while holding a lock file, so two Skiff
  * processes changing tags at once cannot lose one another's change. The lock
- * is a file created with O_EXCL holding the owner's pid; a lock whose owner
- * died is taken over.
+ * is a file created with O_EXCL naming its owner (pid and start time, chapter
+ * 01's ownerTag); a lock whose owner is no longer running is taken over.
  */
 export async function updateIndex<T>(
   dir: string,
@@ -94,7 +94,7 @@ export async function withLock<T>(lockPath: string, body: () => Promise<T>): Pro
   for (let attempt = 0; ; attempt++) {
     try {
       const file = await open(lockPath, 'wx', 0o644);
-      await file.writeFile(String(process.pid));
+      await file.writeFile(ownerTag());
       await file.close();
       break;
     } catch (err) {
@@ -115,18 +115,13 @@ export async function withLock<T>(lockPath: string, body: () => Promise<T>): Pro
 }
 
 function lockOwnerIsGone(lockPath: string): boolean {
-  let pid: number;
+  let owner;
   try {
-    pid = Number(readFileSync(lockPath, 'utf8'));
+    owner = ownerOf(readFileSync(lockPath, 'utf8'));
   } catch {
-    return false; // just released, or being written: try again
+    return false; // just released: try again
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0); // signal 0 only asks whether the process exists (man 2 kill)
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  // No owner yet: the lock was created a moment ago and is being written.
+  return owner !== undefined && !isRunning(owner);
 }
 // #endregion index-lock
