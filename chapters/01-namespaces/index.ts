@@ -17,6 +17,7 @@ export { exec, type ExecProcess, type ExecOptions } from './exec.js';
 export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state.js';
 export { writeAtomically, writeStreamAtomically, syncDirectory, type AtomicWriteOptions } from './atomic-write.js';
 export { isRunning, ownerTag, ownerOf, type ProcessIdentity } from './process-identity.js';
+export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
 export { parseSignal } from './signals.js';
 export { setWindowSize } from './terminal.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts

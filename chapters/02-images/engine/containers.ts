@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically, type AtomicWriteOptions, type RuntimeError, type Stdio } from '../../01-namespaces/index.js';
+import { readMountInfo, writeAtomically, type AtomicWriteOptions, type RuntimeError, type Stdio } from '../../01-namespaces/index.js';
 import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
 import type { ContainerConfig, Digest } from '../store/index.js';
 import type { RunOverrides, VolumeMount } from './image-config.js';
@@ -286,9 +286,9 @@ const loadRuntime = () => import('../../01-namespaces/index.js');
 const imageConfigModule = () => import('./image-config.js');
 const volumesModule = () => import('./volumes.js');
 
-/** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */
+/** Is something mounted exactly at `target`? */
 function isMountPoint(target: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === target);
+  return readMountInfo().some((m) => m.mountPoint === target);
 }
 
 /** The docker CLI's reading of a start error: 127 not found, 126 not executable, else 125. */
