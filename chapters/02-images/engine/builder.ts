@@ -31,7 +31,7 @@ import {
   chainIds, layerApplyModule, overlayModule, type LayerChainId, type Mount, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
-  digestOf, familiarString, manifestModule, MediaType, parseReference,
+  detectCompression, digestOf, familiarString, manifestModule, MediaType, parseReference,
   type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../store/index.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
@@ -553,7 +553,7 @@ function isArchive(path: string): boolean {
   const fd = openSync(path, 'r');
   const n = readSync(fd, head, 0, 512, 0);
   closeSync(fd);
-  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
+  if (detectCompression(head.subarray(0, n)) === 'gzip') return true;
   return n >= 262 && head.toString('latin1', 257, 262) === 'ustar';
 }
 

@@ -9,10 +9,10 @@
 
 import type { Readable, Writable } from 'node:stream';
 import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
-import { archiveTarModule, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
+import { decompress, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
 
-// Loaded only by `import` and `export`, which use these.
-const [{ writeLayerDiff }, { maybeGunzip }] = await Promise.all([layerDiffModule(), archiveTarModule()]);
+// Loaded only by `export`, which uses it.
+const { writeLayerDiff } = await layerDiffModule();
 
 // #region import
 /**
@@ -27,7 +27,7 @@ export async function importRootfs(
   input: Readable,
   options: { ref?: string; comment?: string } = {},
 ): Promise<ImageRecord> {
-  const blob = await images.content.write(await maybeGunzip(input));
+  const blob = await images.content.write((await decompress(input)).stream);
   try {
     const chain = chainId(null, blob.digest);
     if (!snapshotter.exists(chain)) await snapshotter.importLayer(chain, null, images.content.createReadStream(blob.digest));

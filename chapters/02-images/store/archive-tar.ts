@@ -8,10 +8,10 @@
 // escape through; links inside it are resolved by name, within the archive.
 
 import { posix } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { decompress } from './compression.js';
 import type { WrittenBlob } from './content-store.js';
 import { isDigest, type Digest } from './digest.js';
 import type { ImageStore } from './image-store.js';
@@ -49,23 +49,6 @@ function cleanPath(path: string): string | null {
   if (clean.startsWith('/') || clean === '..' || clean.startsWith('../')) return null;
   return clean === '.' ? '' : clean;
 }
-/** Passes a stream through gunzip when it starts with gzip's magic bytes (RFC 1952). */
-export async function maybeGunzip(input: Readable): Promise<Readable> {
-  const iterator = input[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Uint8Array);
-  const rest = Readable.from(
-    (async function* () {
-      if (head.length > 0) yield head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
-    })(),
-  );
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return rest;
-  const gunzip = createGunzip();
-  rest.on('error', (err) => gunzip.destroy(err));
-  return rest.pipe(gunzip);
-}
-
 // #region ingest
 /**
  * Streams an archive's files into the content store. An entry named
@@ -73,7 +56,7 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
  */
 export async function ingestArchive(store: ImageStore, input: Readable, contents: ArchiveContents): Promise<void> {
   const extract = tar.extract();
-  const source = await maybeGunzip(input);
+  const { stream: source } = await decompress(input); // `docker save | gzip` loads too
   const reading = pipeline(source, extract);
   reading.catch(() => undefined); // the error is taken below, when it is awaited
   try {

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
+import { detectCompression } from './compression.js';
 import { digestOf, hexOf, type Digest } from './digest.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
@@ -94,9 +95,9 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
 
 // #region layer-blob
 /**
- * A layer in a docker archive has no media type: the bytes say whether it is
- * gzip (1f 8b) or plain tar. Its diff id is the digest of the plain tar, so
- * a gzip layer is hashed through gunzip.
+ * A layer in a docker archive has no media type: its first bytes say
+ * whether it is gzip or plain tar (compression.ts). Its diff id is the
+ * digest of the plain tar, so a gzip layer is hashed through gunzip.
  */
 export async function describeLayerBlob(
   store: ImageStore,
@@ -109,10 +110,9 @@ export async function describeLayerBlob(
   } finally {
     await file.close();
   }
-  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
-    throw new Error(`layer ${digest} is zstd-compressed, which Skiff does not read`);
-  }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return { mediaType: MediaType.ociLayer, diffId: digest };
+  const compression = detectCompression(head);
+  if (compression === 'zstd') throw new Error(`layer ${digest} is zstd-compressed, which Skiff does not read`);
+  if (compression === 'none') return { mediaType: MediaType.ociLayer, diffId: digest };
   const hash = createHash('sha256');
   await pipeline(store.content.createReadStream(digest), createGunzip(), async function* (chunks) {
     for await (const chunk of chunks) hash.update(chunk as Buffer);

@@ -9,6 +9,7 @@
 // #region exports
 export { type Digest, isDigest, parseDigest, digestOf, hexOf, digestingStream } from './digest.js';
 export { MediaType } from './media-types.js';
+export { detectCompression, decompress, type Compression } from './compression.js';
 export { ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob } from './content-store.js';
 export {
   parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG,
@@ -28,6 +29,4 @@ export type { ArchiveFormat, LoadedImage } from './archive.js';
 export const manifestModule = () => import('./manifest.js');
 /** loadArchive, saveArchive: `docker save` and OCI archives. */
 export const archiveModule = () => import('./archive.js');
-/** maybeGunzip: the tar plumbing that `import` shares with the archives. */
-export const archiveTarModule = () => import('./archive-tar.js');
 // #endregion lazy-exports
