@@ -31,12 +31,11 @@ import {
   chainIds, layerApplyModule, overlayModule, type LayerChainId, type Mount, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
-  detectCompression, digestOf, familiarString, manifestModule, MediaType, parseReference,
+  detectCompression, digestOf, familiarString, manifestModule, MediaType, parseReference, shortId,
   type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../store/index.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
 import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
-import { shortId } from './format.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
 
 // The builder is loaded only when a build runs, and a build uses all of these.
@@ -377,7 +376,7 @@ class BuildRun {
     const printable = argv.map((a) => a).join(' ');
     await this.cachedStep(description, '', async (current) => {
       const id = randomBytes(32).toString('hex');
-      this.options.write(` ---> Running in ${id.slice(0, 12)}\n`);
+      this.options.write(` ---> Running in ${shortId(id)}\n`);
       const config: ContainerConfig = {
         ...current.config.config,
         Env: [...(current.config.config?.Env ?? []), ...argEnv],
@@ -390,7 +389,7 @@ class BuildRun {
         const code = await this.builder.parts.runStep({ id, rootfs, bundle, config });
         if (code !== 0) throw new Error(`The command '${printable}' returned a non-zero code: ${code}`);
       });
-      this.options.write(`Removing intermediate container ${id.slice(0, 12)}\n`);
+      this.options.write(`Removing intermediate container ${shortId(id)}\n`);
       return this.withHistory(next, description, false);
     });
   }

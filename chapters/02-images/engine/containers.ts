@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { readMountInfo, writeAtomically, type AtomicWriteOptions, type RuntimeError, type Stdio } from '../../01-namespaces/index.js';
 import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
-import type { ContainerConfig, Digest } from '../store/index.js';
+import { shortId, type ContainerConfig, type Digest } from '../store/index.js';
 import type { RunOverrides, VolumeMount } from './image-config.js';
 import type { AnonymousVolume } from './volumes.js';
 
@@ -102,7 +102,7 @@ export class Containers {
     const badName = nameProblem(name, taken);
     if (badName) throw new StartError(badName, 125);
     const paths = new ContainerPaths(this.root, id);
-    const hostname = input.overrides.hostname ?? id.slice(0, 12);
+    const hostname = input.overrides.hostname ?? shortId(id);
     let command: string[] = [];
     try {
       command = commandLine(input.config, input.overrides);

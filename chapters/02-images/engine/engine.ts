@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Stdio } from '../../01-namespaces/index.js';
 import {
-  archiveModule, familiarString, ImageNotFoundError, ImageStore, MediaType, parseReference, writeTo, writeToFile,
+  archiveModule, familiarString, ImageNotFoundError, ImageStore, MediaType, parseReference, shortId, writeTo, writeToFile,
   type ArchiveFormat, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
 import { chainIds, layerSize, Snapshotter, unpackImage } from '../layers/index.js';
@@ -92,7 +92,7 @@ export class Engine {
   /** How the builder runs a RUN step: a one-off container on the step's mounted snapshot. */
   private async runBuildStep(step: { id: string; rootfs: string; bundle: string; config: OciImageConfig['config'] }): Promise<number> {
     const [{ runtimeSpec }, runtime] = await Promise.all([imageConfigModule(), runtimeModule()]);
-    const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
+    const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: shortId(step.id), cgroupsPath: `skiff/build-${step.id}` });
     // A plain write: the step's bundle is a fresh directory of this build's own, gone after the step.
     writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
     // The step's output is the build's output; its stdin is nothing, as in `docker build`.

@@ -8,8 +8,7 @@
 
 import { chainIds, layerSize } from '../layers/index.js';
 import type { Engine } from './engine.js';
-import { shortId } from './format.js';
-import type { ImageRecord } from '../store/index.js';
+import { shortId, type ImageRecord } from '../store/index.js';
 
 /** The `docker image inspect` document for one image. */
 export async function inspectImage(engine: Engine, image: ImageRecord): Promise<Record<string, unknown>> {

@@ -14,8 +14,8 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
-import { ago, humanSize, shortId, table, truncate } from './format.js';
-import { familiarRepository, type ImageRecord, outputPathProblem, parseReference } from '../store/index.js';
+import { ago, humanSize, table, truncate } from './format.js';
+import { familiarRepository, type ImageRecord, outputPathProblem, parseReference, shortId } from '../store/index.js';
 import { inspectImage, historyRows } from './inspect.js';
 
 /** An error that ends the command with a given exit code. */
@@ -335,7 +335,7 @@ program
   .option('-q, --quiet', 'only container ids')
   .action(async (flags: { all?: boolean; quiet?: boolean }) => {
     const containers = (await engine().containers.list()).filter((c) => flags.all || c.status === 'running');
-    if (flags.quiet) return out(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(''));
+    if (flags.quiet) return out(containers.map((c) => `${shortId(c.id)}\n`).join(''));
     out(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], containers.map(containerRow)));
   });
 
@@ -345,7 +345,7 @@ function containerRow(c: ContainerRecord): string[] {
     c.status === 'running' ? `Up ${ago(c.startedAt).replace(/ ago$/, '')}`
       : c.status === 'exited' ? `Exited (${c.exitCode}) ${ago(c.finishedAt)}`
         : 'Created';
-  return [c.id.slice(0, 12), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
+  return [shortId(c.id), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
 }
 
 program

@@ -32,6 +32,11 @@ export function digestOf(bytes: Uint8Array | string): Digest {
 export function hexOf(digest: Digest): string {
   return digest.slice('sha256:'.length);
 }
+
+/** The short form Docker prints of an id, image or container: its first 12 hex digits. */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
 // #endregion digest
 
 // #region digesting-stream

@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import { ContentStore } from './content-store.js';
-import { hexOf, isDigest, type Digest } from './digest.js';
+import { hexOf, isDigest, shortId, type Digest } from './digest.js';
 import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
 import { REF_NAME_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
 import type { Descriptor, OciImageConfig, OciIndex, OciManifest, Platform } from './manifest.js';
@@ -64,8 +64,6 @@ export interface RemoveOptions {
  * only where a document enters the store, so they are loaded there.
  */
 const schemas = () => import('./manifest.js');
-
-const shortId = (d: Digest): string => hexOf(d).slice(0, 12);
 
 export class ImageStore {
   readonly content: ContentStore;
@@ -298,8 +296,8 @@ export class ImageStore {
     if (used.length > 0 && !options.force) {
       throw new ImageConflictError(
         byName
-          ? `conflict: unable to remove repository reference "${input}" (must force) - container ${used[0].slice(0, 12)} is using its referenced image ${shortId(image.id)}`
-          : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${used[0].slice(0, 12)}`,
+          ? `conflict: unable to remove repository reference "${input}" (must force) - container ${shortId(used[0])} is using its referenced image ${shortId(image.id)}`
+          : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${shortId(used[0])}`,
       );
     }
     const toUntag = byName ? [image.name] : names;

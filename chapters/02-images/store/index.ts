@@ -7,7 +7,7 @@
 // load by the code that needs them, with their types free to import.
 
 // #region exports
-export { type Digest, isDigest, parseDigest, digestOf, hexOf, digestingStream } from './digest.js';
+export { type Digest, isDigest, parseDigest, digestOf, hexOf, shortId, digestingStream } from './digest.js';
 export { MediaType } from './media-types.js';
 export { detectCompression, decompress, type Compression } from './compression.js';
 export { ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob } from './content-store.js';
