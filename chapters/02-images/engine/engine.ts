@@ -19,8 +19,8 @@ import { Containers } from './containers.js';
 import type { RunOverrides } from './image-config.js';
 
 // #region lazy-modules
-// Each command is a fresh process, and Node pays for every module it loads
-// (zod's schemas alone are some ninety). So the code of the heavy verbs is
+// Each command is a fresh process, and Node pays for every module it loads.
+// So the code of the heavy verbs is
 // loaded by the method that needs it, and `images` loads none of it. (The
 // archive formats are the store's: its index offers them as `archiveModule`.)
 const builderModule = () => import('./builder.js');

@@ -60,7 +60,7 @@ export interface RemoveOptions {
 }
 
 /**
- * The schemas of manifest.ts (zod: some ninety modules to load) are needed
+ * The schemas of manifest.ts (valibot, and the schemas to build) are needed
  * only where a document enters the store, so they are loaded there.
  */
 const schemas = () => import('./manifest.js');

@@ -2,7 +2,7 @@
 // and later chapters use of it. The store depends on no other section.
 //
 // Loading this file stays cheap, because `skiff-engine images` loads it: the
-// document schemas of manifest.ts bring zod (some ninety modules) and the
+// document schemas of manifest.ts bring valibot and the
 // archive formats bring tar-stream, so those two are offered as modules to
 // load by the code that needs them, with their types free to import.
 
