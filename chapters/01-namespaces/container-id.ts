@@ -4,7 +4,7 @@
 // it must not contain `/` or start with `.`: the same rule runc applies. A
 // branded type makes the compiler remember that a string has been checked.
 
-import { RuntimeError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 
 // #region container-id
 export type ContainerId = string & { readonly __brand: 'ContainerId' };
@@ -18,7 +18,7 @@ export function isContainerId(value: string): value is ContainerId {
 /** Checks a user-supplied id once, at the edge; everything inside takes ContainerId. */
 export function parseContainerId(value: string): ContainerId {
   if (!isContainerId(value)) {
-    throw new RuntimeError(`invalid container id ${JSON.stringify(value)}: use letters, digits, "_", "." and "-", starting with a letter or digit`);
+    throw new InvalidArgumentError(`invalid container id ${JSON.stringify(value)}: use letters, digits, "_", "." and "-", starting with a letter or digit`);
   }
   return value;
 }

@@ -11,7 +11,7 @@ import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpa
 import { resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
-import { ConflictError, RuntimeError } from './errors.js';
+import { ConflictError, InvalidArgumentError, RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, MS, pidfdGetfd } from './libc.js';
 import { parseMountOptions } from './mount-options.js';
@@ -61,26 +61,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string {
   const namespaces = spec.linux?.namespaces ?? [];
   if (!namespaces.some((ns) => ns.type === 'mount')) {
-    throw new RuntimeError('config.json: linux.namespaces: a mount namespace is required');
+    throw new InvalidArgumentError('config.json: linux.namespaces: a mount namespace is required');
   }
   const rootfs = resolve(bundle, spec.root.path);
   if (!existsSync(rootfs) || !statSync(rootfs).isDirectory()) {
-    throw new RuntimeError(`config.json: root.path: ${rootfs} is not a directory`);
+    throw new InvalidArgumentError(`config.json: root.path: ${rootfs} is not a directory`);
   }
   // Mounting /proc, /dev and the cgroups "into" the host's own root would
   // change the host, and pivot_root into it would go nowhere.
   if (realpathSync(rootfs) === '/') {
-    throw new RuntimeError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
+    throw new InvalidArgumentError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
   }
   for (const entry of spec.mounts ?? []) checkBindSource(bundle, entry);
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   // sethostname(2) changes the UTS namespace of the caller: without one of
   // the container's own, it would rename the host (or a container we joined).
   if (spec.hostname && !wantsNew(namespaces, 'uts')) {
-    throw new RuntimeError('config.json: hostname: cannot set a hostname without a private UTS namespace (add {"type": "uts"} to linux.namespaces)');
+    throw new InvalidArgumentError('config.json: hostname: cannot set a hostname without a private UTS namespace (add {"type": "uts"} to linux.namespaces)');
   }
   if (spec.process.terminal && !wantsConsole) {
-    throw new RuntimeError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
+    throw new InvalidArgumentError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
   }
   return rootfs;
 }
@@ -89,7 +89,7 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
 function checkBindSource(bundle: string, entry: MountSpec): void {
   if (!(parseMountOptions(entry.options).flags & MS.BIND)) return;
   const source = resolve(bundle, entry.source ?? '');
-  if (!existsSync(source)) throw new RuntimeError(`mount ${entry.destination}: source ${source} does not exist`);
+  if (!existsSync(source)) throw new InvalidArgumentError(`mount ${entry.destination}: source ${source} does not exist`);
 }
 
 /** linux.resources, with the devices of linux.devices allowed: a node listed there should also work. */
@@ -243,7 +243,7 @@ export async function start(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status !== 'created') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not created`);
+  if (status !== 'created') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not created`);
   const fifo = fifoPath(stateRoot, id);
   const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -280,7 +280,7 @@ export function kill(idText: string, signal: string | number = 'SIGTERM', { stat
   const id = parseContainerId(idText);
   const name = parseSignal(signal);
   const current = state(id, { stateRoot });
-  if (current.status === 'stopped') throw new RuntimeError(`container ${JSON.stringify(id)} is not running`);
+  if (current.status === 'stopped') throw new ConflictError(`container ${JSON.stringify(id)} is not running`);
   process.kill(current.pid, name);
 }
 // #endregion kill
@@ -290,7 +290,7 @@ export async function pause(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status !== 'running') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not running`);
+  if (status !== 'running') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not running`);
   if (!stored.cgroup) throw new RuntimeError(`container ${JSON.stringify(id)} has no cgroup to freeze`);
   await setFrozen(stored.cgroup, true);
 }
@@ -299,7 +299,7 @@ export async function resume(idText: string, { stateRoot = DEFAULT_STATE_ROOT }:
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status !== 'paused') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not paused`);
+  if (status !== 'paused') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not paused`);
   await setFrozen(stored.cgroup!, false);
 }
 // #endregion pause
@@ -324,7 +324,7 @@ export async function deleteContainer(idText: string, { force = false, stateRoot
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
   if ((status === 'running' || status === 'paused') && !force) {
-    throw new RuntimeError(`cannot delete container ${JSON.stringify(id)}: it is ${status} (kill it first, or use --force)`);
+    throw new ConflictError(`cannot delete container ${JSON.stringify(id)}: it is ${status} (kill it first, or use --force)`);
   }
   if (status !== 'stopped') {
     process.kill(stored.pid, 'SIGKILL');

@@ -11,7 +11,7 @@ import { closeSync } from 'node:fs';
 import { joinFiles } from './cgroups.js';
 import { parseContainerId } from './container-id.js';
 import { exitStatus, waitUntilReady, type Stdio } from './container.js';
-import { RuntimeError } from './errors.js';
+import { ConflictError, InvalidArgumentError } from './errors.js';
 import { spawnInit } from './init-process.js';
 import { forwardSignals } from './signals.js';
 import type { NamespaceType, ProcessSpec } from './spec.js';
@@ -36,7 +36,7 @@ function mergeEnv(base: string[], extra: string[]): string[] {
 }
 
 function execProcessSpec(container: ProcessSpec, proc: ExecProcess): ProcessSpec {
-  if (!proc.args.length) throw new RuntimeError('exec: no command given');
+  if (!proc.args.length) throw new InvalidArgumentError('exec: no command given');
   return {
     ...container,
     args: proc.args,
@@ -57,7 +57,7 @@ export interface ExecOptions {
 export async function exec(idText: string, proc: ExecProcess, { stateRoot = DEFAULT_STATE_ROOT, stdio }: ExecOptions = {}): Promise<number> {
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
-  if (observeStatus(stateRoot, stored).status !== 'running') throw new RuntimeError(`container ${JSON.stringify(id)} is not running`);
+  if (observeStatus(stateRoot, stored).status !== 'running') throw new ConflictError(`container ${JSON.stringify(id)} is not running`);
   const processSpec = execProcessSpec(stored.spec.process, proc);
   const namespaces = (stored.spec.linux?.namespaces ?? []).map((ns) => ns.type).filter((t): t is NamespaceType => t !== 'pid');
   const hasPidNamespace = stored.spec.linux?.namespaces?.some((ns) => ns.type === 'pid');

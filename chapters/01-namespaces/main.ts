@@ -18,7 +18,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeAtomically } from './atomic-write.js';
 import { create, deleteContainer, kill, list, pause, resume, run, start, state } from './container.js';
 import { defaultSpec } from './default-spec.js';
-import { RuntimeError } from './errors.js';
+import { InvalidArgumentError, RuntimeError } from './errors.js';
 import { exec } from './exec.js';
 import { DEFAULT_STATE_ROOT, type OciState } from './state.js';
 import { trace, traceBoot } from './trace.js';
@@ -240,25 +240,28 @@ function printHelp(text: string): number {
 }
 
 /**
- * parseArgs, with its errors said in one line and in our words: its own
- * messages run over several lines and suggest its own syntax.
+ * parseArgs, with its mistakes said in one line and in our words. Its own
+ * errors run over several lines, suggest its own syntax and name the flag
+ * only inside their text; so it parses leniently (`strict: false`) and we
+ * judge its tokens, which say which flag was given and with what value.
  */
 function parseFlags(name: string, command: Command, args: string[]) {
-  try {
-    return parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-  } catch (err) {
-    const { code, message } = err as NodeJS.ErrnoException;
-    if (!code?.startsWith('ERR_PARSE_ARGS')) throw err;
-    // "Option '-f, --format <value>' argument missing": name the long form.
-    const flag = /--[\w-]+/.exec(message)?.[0] ?? /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
-    const hint = `(try ${name} --help)`;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new RuntimeError(`${name}: unknown option ${flag} ${hint}`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('ambiguous')) {
-      throw new RuntimeError(`${name}: option ${flag} needs a value; for one that starts with a dash, write ${flag}=VALUE`);
+  const options: Options = { ...command.options, help: { type: 'boolean', short: 'h' } };
+  const parsed = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const hint = `(try ${name} --help)`;
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const option = options[token.name];
+    const flag = `--${token.name}`; // "-f" is named by its long form, --format
+    if (!option) throw new InvalidArgumentError(`${name}: unknown option ${token.rawName} ${hint}`);
+    if (option.type === 'boolean' && token.value !== undefined) throw new InvalidArgumentError(`${name}: option ${flag} takes no value ${hint}`);
+    if (option.type === 'string' && token.value === undefined) throw new InvalidArgumentError(`${name}: option ${flag} needs a value ${hint}`);
+    if (option.type === 'string' && !token.inlineValue && token.value!.startsWith('-')) {
+      // `--pids-limit -5`: a value or a forgotten one? Only `=` says for sure.
+      throw new InvalidArgumentError(`${name}: option ${flag} needs a value; for one that starts with a dash, write ${flag}=VALUE`);
     }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new RuntimeError(`${name}: option ${flag} needs a value ${hint}`);
-    throw new RuntimeError(`${name}: ${message.split('\n')[0]} ${hint}`);
   }
+  return parsed;
 }
 
 /** Runs one command line; resolves with the exit status. */

@@ -15,7 +15,7 @@ import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSy
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { resolveInRoot } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, NotFoundError, resolveInRoot, RuntimeError } from '../../01-namespaces/index.js';
 import { BuildCache, type CacheEntry } from './build-cache.js';
 import {
   checksumFiles,
@@ -31,7 +31,7 @@ import {
   chainIds, layerApplyModule, overlayModule, type LayerChainId, type Mount, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
-  detectCompression, digestOf, familiarString, manifestModule, MediaType, parseReference, shortId,
+  detectCompression, DigestMismatchError, digestOf, familiarString, manifestModule, MediaType, parseReference, shortId,
   type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../store/index.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
@@ -85,15 +85,15 @@ export class Builder {
   async build(options: BuildOptions): Promise<ImageRecord> {
     const contextDir = resolve(options.contextDir);
     if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
-      throw new Error(`unable to prepare context: path ${JSON.stringify(options.contextDir)} not found`);
+      throw new NotFoundError(`unable to prepare context: path ${JSON.stringify(options.contextDir)} not found`);
     }
     const dockerfilePath = resolve(contextDir, options.dockerfile ?? 'Dockerfile');
-    if (!existsSync(dockerfilePath)) throw new Error(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
+    if (!existsSync(dockerfilePath)) throw new NotFoundError(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
     const instructions = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
     if (instructions.length === 0) {
       // Docker's words, naming the file as the context sees it.
       const name = relative(contextDir, dockerfilePath);
-      throw new Error(`the Dockerfile (${name.startsWith('..') ? options.dockerfile : name}) cannot be empty`);
+      throw new InvalidArgumentError(`the Dockerfile (${name.startsWith('..') ? options.dockerfile : name}) cannot be empty`);
     }
     const tags = (options.tags ?? []).map((t) => parseReference(t).full); // bad tags fail before any work
 
@@ -159,7 +159,7 @@ class BuildRun {
 
   finalState(): BuildState {
     if (!this.state || (this.state.id === 'scratch' && this.state.layers.length === 0)) {
-      throw new Error('No image was generated. Is your Dockerfile empty?');
+      throw new InvalidArgumentError('No image was generated. Is your Dockerfile empty?');
     }
     return this.state;
   }
@@ -196,7 +196,7 @@ class BuildRun {
       return;
     }
     const image = await images.resolve(name).catch(() => {
-      throw new Error(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
+      throw new NotFoundError(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
     });
     await unpackImage(images, image, snapshotter);
     const config: OciImageConfig = structuredClone(image.config);
@@ -387,7 +387,7 @@ class BuildRun {
         const workdir = config.WorkingDir || '/';
         await mkdir(resolveInRoot(rootfs, workdir), { recursive: true });
         const code = await this.builder.parts.runStep({ id, rootfs, bundle, config });
-        if (code !== 0) throw new Error(`The command '${printable}' returned a non-zero code: ${code}`);
+        if (code !== 0) throw new RuntimeError(`The command '${printable}' returned a non-zero code: ${code}`);
       });
       this.options.write(`Removing intermediate container ${shortId(id)}\n`);
       return this.withHistory(next, description, false);
@@ -402,7 +402,7 @@ class BuildRun {
     if (ins.flags.from) throw new DockerfileError(ins.line, `${ins.keyword} --from (multi-stage builds) is not supported yet`);
     if (words.length < 2) throw new DockerfileError(ins.line, `${ins.keyword} requires at least two arguments`);
     const sources = words.slice(0, -1);
-    if (sources.some((s) => /^https?:\/\//.test(s))) throw new Error(`${ins.keyword} of a URL is not supported: this engine has no network access`);
+    if (sources.some((s) => /^https?:\/\//.test(s))) throw new InvalidArgumentError(`${ins.keyword} of a URL is not supported: this engine has no network access`);
     const workdir = this.state!.config.config?.WorkingDir || '/';
     const rawDest = words.at(-1)!;
     const dest = posix.resolve(workdir, rawDest) + (rawDest.endsWith('/') && rawDest !== '/' ? '/' : '');
@@ -488,7 +488,7 @@ class BuildRun {
       });
       const [committed, blob] = await Promise.all([snapshotter.commit(key, tar), storing]);
       prepared = false;
-      if (committed.diffId !== blob.digest) throw new Error(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
+      if (committed.diffId !== blob.digest) throw new DigestMismatchError(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
 
       const config = structuredClone(state.config);
       config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, committed.diffId] };
@@ -510,7 +510,7 @@ export function upperDirOf(mounts: readonly Mount[]): string {
   }
   const bind = mounts.find((m) => m.type === 'bind');
   if (bind) return bind.source;
-  throw new Error('snapshot has no writable directory');
+  throw new RuntimeError('snapshot has no writable directory');
 }
 
 /**

@@ -16,7 +16,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMountInfo, writeAtomically, type AtomicWriteOptions, type RuntimeError, type Stdio } from '../../01-namespaces/index.js';
+import {
+  ConflictError, InvalidArgumentError, NotFoundError, readMountInfo, RuntimeError, writeAtomically, type AtomicWriteOptions, type Stdio,
+} from '../../01-namespaces/index.js';
 import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
 import { shortId, type ContainerConfig, type Digest } from '../store/index.js';
 import type { RunOverrides, VolumeMount } from './image-config.js';
@@ -47,7 +49,7 @@ export interface ContainerRecord {
 }
 // #endregion record
 
-export class ContainerNotFoundError extends Error {
+export class ContainerNotFoundError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such container: ${reference}`);
   }
@@ -99,8 +101,7 @@ export class Containers {
     const id = randomBytes(32).toString('hex');
     const taken = await this.list();
     const name = input.name ?? generateName(new Set(taken.map((c) => c.name)));
-    const badName = nameProblem(name, taken);
-    if (badName) throw new StartError(badName, 125);
+    checkName(name, taken);
     const paths = new ContainerPaths(this.root, id);
     const hostname = input.overrides.hostname ?? shortId(id);
     let command: string[] = [];
@@ -153,7 +154,7 @@ export class Containers {
     const record = await this.find(reference);
     const [runtime, { StartError }] = await Promise.all([loadRuntime(), imageConfigModule()]);
     const paths = new ContainerPaths(this.root, record.id);
-    if (record.status !== 'created') throw new Error(`container ${record.name} has already run; this engine starts a container once`);
+    if (record.status !== 'created') throw new ConflictError(`container ${record.name} has already run; this engine starts a container once`);
     if (record.error) throw new StartError(record.error, record.exitCode);
     await this.mount(paths);
     try {
@@ -162,9 +163,9 @@ export class Containers {
       writeRecord(paths, record, { durable: false });
       record.exitCode = await runtime.run({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
     } catch (err) {
-      record.exitCode = err instanceof runtime.RuntimeError ? startExitCode(err) : 125;
+      record.exitCode = err instanceof RuntimeError ? startExitCode(err) : 125;
       record.error = (err as Error).message;
-      throw err instanceof runtime.RuntimeError ? new StartError(err.message, record.exitCode) : err;
+      throw err instanceof RuntimeError ? new StartError(err.message, record.exitCode) : err;
     } finally {
       record.status = 'exited';
       record.finishedAt = new Date().toISOString();
@@ -185,14 +186,14 @@ export class Containers {
     const record = await this.find(reference);
     const paths = new ContainerPaths(this.root, record.id);
     if ((await this.status(record)) === 'running' && !force) {
-      throw new Error(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
+      throw new ConflictError(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
     }
     await this.forgetInRuntime(record.id);
     await this.unmount(paths);
     try {
       await this.snapshotter.remove(paths.snapshotKey);
     } catch (err) {
-      if (!/does not exist/.test((err as Error).message)) throw err;
+      if (!(err instanceof NotFoundError)) throw err; // never prepared: a create that failed early
     }
     // Rename, then delete: a half-deleted container never looks like a whole one.
     const doomed = join(this.root, 'containers', `.removing-${record.id}`);
@@ -267,16 +268,15 @@ export class Containers {
   }
 }
 
-/** What is wrong with a new container's name, in Docker's words, if anything. */
-function nameProblem(name: string, containers: ContainerRecord[]): string | undefined {
+/** Refuses a new container's name that is malformed or taken, in Docker's words. */
+function checkName(name: string, containers: ContainerRecord[]): void {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
-    return `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`;
+    throw new InvalidArgumentError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   const taken = containers.find((c) => c.name === name);
   if (taken) {
-    return `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`;
+    throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
-  return undefined;
 }
 
 // Loaded by the verbs that make, start or stop a container, so that `ps`
@@ -291,11 +291,14 @@ function isMountPoint(target: string): boolean {
   return readMountInfo().some((m) => m.mountPoint === target);
 }
 
-/** The docker CLI's reading of a start error: 127 not found, 126 not executable, else 125. */
+/**
+ * The docker CLI's exit code for a container that could not start: 127 when
+ * the program is not found, 126 when it cannot be executed — which chapter
+ * 01's runtime says with the error's own exit code, as a shell does — and
+ * 125 for anything else the engine failed at.
+ */
 function startExitCode(err: RuntimeError): number {
-  if (err.exitCode === 127 || /executable file not found|no such file or directory/.test(err.message)) return 127;
-  if (err.exitCode === 126 || /permission denied|is a directory/.test(err.message)) return 126;
-  return 125;
+  return err.exitCode === 127 || err.exitCode === 126 ? err.exitCode : 125;
 }
 
 // #region etc-files

@@ -8,7 +8,7 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { Stdio } from '../../01-namespaces/index.js';
+import { NotFoundError, type Stdio } from '../../01-namespaces/index.js';
 import {
   archiveModule, familiarString, ImageNotFoundError, ImageStore, MediaType, parseReference, shortId, writeTo, writeToFile,
   type ArchiveFormat, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
@@ -42,7 +42,7 @@ export interface RunRequest {
 }
 
 /** An image a user named that is not in the store (Docker says it this way). */
-export class NoSuchImageError extends Error {
+export class NoSuchImageError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such image: ${reference}`);
   }

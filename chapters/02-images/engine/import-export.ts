@@ -8,6 +8,7 @@
 // speaks of layers to the user: export flattens them, import makes one.
 
 import type { Readable, Writable } from 'node:stream';
+import { RuntimeError } from '../../01-namespaces/index.js';
 import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
 import { decompress, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
 
@@ -47,7 +48,7 @@ export async function importRootfs(
     });
   } catch (err) {
     await images.gc();
-    throw new Error(`import failed: ${(err as Error).message}`);
+    throw new RuntimeError(`import failed: ${(err as Error).message}`);
   }
 }
 // #endregion import

@@ -12,18 +12,12 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { InvalidArgumentError, NotFoundError, RuntimeError } from '../../01-namespaces/index.js';
 import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
 import { ago, humanSize, table, truncate } from './format.js';
 import { familiarRepository, type ImageRecord, outputPathProblem, parseReference, shortId } from '../store/index.js';
 import { inspectImage, historyRows } from './inspect.js';
-
-/** An error that ends the command with a given exit code. */
-class ExitError extends Error {
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-  }
-}
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -141,7 +135,7 @@ program
         const ref = parseReference(image);
         process.stderr.write(`Unable to find image '${familiarRepository(ref)}:${ref.tag ?? 'latest'}' locally\n`);
       }
-      throw new ExitError((err as Error).message, err instanceof StartError ? err.exitCode : 125);
+      throw new RuntimeError((err as Error).message, err instanceof StartError ? err.exitCode : 125);
     }
     process.exitCode = code;
   });
@@ -188,7 +182,7 @@ program
         failed = err as Error;
       }
     }
-    if (failed) throw new ExitError('', 1);
+    if (failed) throw new RuntimeError(''); // each failure is already said
   });
 
 program
@@ -215,7 +209,7 @@ program
       }
     }
     out(`${JSON.stringify(found, null, 4)}\n`);
-    if (missing) throw new ExitError(missing, 1);
+    if (missing) throw new NotFoundError(missing);
   });
 
 program
@@ -271,8 +265,8 @@ program
   .option('-i, --input <file>', 'read from this file instead of stdin')
   .option('-q, --quiet', 'print nothing')
   .action(async (flags: { input?: string; quiet?: boolean }) => {
-    if (!flags.input && process.stdin.isTTY) throw new ExitError('requested load from stdin, but stdin is empty', 1);
-    if (flags.input && !existsSync(flags.input)) throw new ExitError(`open ${flags.input}: no such file or directory`, 1);
+    if (!flags.input && process.stdin.isTTY) throw new InvalidArgumentError('requested load from stdin, but stdin is empty');
+    if (flags.input && !existsSync(flags.input)) throw new NotFoundError(`open ${flags.input}: no such file or directory`);
     const loaded = await engine().load(flags.input ? createReadStream(flags.input) : process.stdin);
     if (!flags.quiet) for (const l of loaded) out(l.name ? `Loaded image: ${l.name}\n` : `Loaded image ID: ${l.id}\n`);
   });
@@ -285,7 +279,7 @@ program
   .option('--format <format>', 'docker (what docker load reads) or oci (an OCI Image Layout)', 'docker')
   .action(async (images: string[], flags: { output?: string; format: string }) => {
     if (flags.format !== 'docker' && flags.format !== 'oci') {
-      throw new ExitError(`invalid format "${flags.format}": must be "docker" or "oci"`, 1);
+      throw new InvalidArgumentError(`invalid format "${flags.format}": must be "docker" or "oci"`);
     }
     const format = flags.format;
     if (flags.output) {
@@ -302,7 +296,7 @@ program
   .argument('<file>')
   .argument('[reference]', 'name:tag for the new image')
   .action(async (file: string, reference: string | undefined) => {
-    if (file !== '-' && !existsSync(file)) throw new ExitError(`open ${file}: no such file or directory`, 1);
+    if (file !== '-' && !existsSync(file)) throw new NotFoundError(`open ${file}: no such file or directory`);
     const image = await engine().importImage(file === '-' ? process.stdin : createReadStream(file), reference);
     out(`${image.id}\n`);
   });
@@ -321,11 +315,11 @@ program
 /** `-o FILE` in a directory that is not there fails before any work, as with docker (exit 1). */
 function checkOutput(path: string, what: string): void {
   const problem = outputPathProblem(resolve(path));
-  if (problem) throw new ExitError(`${what}: ${problem}`, 1);
+  if (problem) throw new InvalidArgumentError(`${what}: ${problem}`);
 }
 
 function refuseTerminal(): void {
-  if (process.stdout.isTTY) throw new ExitError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
+  if (process.stdout.isTTY) throw new InvalidArgumentError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
 }
 
 program
@@ -365,7 +359,7 @@ program
         failed = true;
       }
     }
-    if (failed) throw new ExitError('', 1);
+    if (failed) throw new RuntimeError(''); // each failure is already said
   });
 
 program
@@ -407,7 +401,7 @@ try {
   if (err instanceof CommanderError) process.exit(usageExitCode(err));
   const message = err instanceof Error ? err.message : String(err);
   if (message) process.stderr.write(`Error: ${message}\n`);
-  process.exitCode = err instanceof ExitError ? err.exitCode : 1;
+  process.exitCode = err instanceof RuntimeError ? err.exitCode : 1;
 }
 // Leave at once: stdin may still be open, and nothing is left to do.
 process.exit();

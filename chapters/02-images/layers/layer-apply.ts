@@ -21,7 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { decompress, type Digest, digestingStream } from '../store/index.js';
 import { applyMetadata, isLayerXattr, type FileMetadata } from './file-metadata.js';
-import { mknod } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, mknod } from '../../01-namespaces/index.js';
 import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
 import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
 import { extractKeepingRawPax, rawPaxXattrs } from './pax-xattrs.js';
@@ -56,7 +56,7 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
   const { compression, stream } = await decompress(input);
   if (compression === 'zstd') {
     input.destroy();
-    throw new Error('zstd-compressed layers are not supported (Node 20 has no zstd)');
+    throw new InvalidArgumentError('zstd-compressed layers are not supported (Node 20 has no zstd)');
   }
 
   const measured = digestingStream();
@@ -203,7 +203,7 @@ class LayerWriter {
         break;
       }
       default:
-        throw new Error(`layer entry ${JSON.stringify(name)}: unsupported tar entry type ${header.type}`);
+        throw new InvalidArgumentError(`layer entry ${JSON.stringify(name)}: unsupported tar entry type ${header.type}`);
     }
     this.created.add(rel);
   }

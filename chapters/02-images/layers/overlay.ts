@@ -14,7 +14,7 @@
 // plain bind mount of a directory that already holds the merged view.
 
 import { dirname, relative } from 'node:path';
-import { mount, MS, readMountInfo, umount2 } from '../../01-namespaces/index.js';
+import { mount, MS, readMountInfo, RuntimeError, umount2 } from '../../01-namespaces/index.js';
 
 // #region mount-type
 /** One mount, as a snapshotter describes it (containerd's `mount.Mount`). */
@@ -66,7 +66,7 @@ function mountOverlay(allOptions: readonly string[], target: string): void {
     })
     .join(',');
   if (relativeData.length >= PAGE_SIZE) {
-    throw new Error(`too many layers for one overlay mount: the options need ${relativeData.length} bytes, the kernel takes ${PAGE_SIZE - 1}`);
+    throw new RuntimeError(`too many layers for one overlay mount: the options need ${relativeData.length} bytes, the kernel takes ${PAGE_SIZE - 1}`);
   }
   const cwd = process.cwd();
   process.chdir(base);

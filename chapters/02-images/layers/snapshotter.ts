@@ -25,9 +25,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { isRunning, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
+import { ConflictError, InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
-import { type Digest, hexOf, isDigest } from '../store/index.js';
+import { type Digest, DigestMismatchError, hexOf, isDigest } from '../store/index.js';
 import type { LayerDigest } from './layer-apply.js';
 import type { Mount } from './overlay.js';
 
@@ -52,7 +52,7 @@ export type SnapshotMode = 'overlay' | 'copy';
 export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
   const forced = process.env.SKIFF_SNAPSHOTTER;
   if (forced === 'copy' || forced === 'overlay') return forced;
-  if (forced) throw new Error(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
+  if (forced) throw new InvalidArgumentError(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
   const { mountRootfs, unmountRootfs } = await overlay();
   const probe = join(dir, 'tmp', `${ownerTag()}-probe-${randomBytes(6).toString('hex')}`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
@@ -125,7 +125,7 @@ export class Snapshotter {
   layerDirs(chainId: LayerChainId | null): string[] {
     const dirs: string[] = [];
     for (let id = chainId; id !== null; ) {
-      if (!this.exists(id)) throw new Error(`snapshot ${id} does not exist`);
+      if (!this.exists(id)) throw new NotFoundError(`snapshot ${id} does not exist`);
       dirs.push(join(this.committedDir(id), 'fs'));
       id = this.info(id).parent;
     }
@@ -139,7 +139,7 @@ export class Snapshotter {
    * layer leaves nothing behind, and a snapshot that exists is whole.
    */
   async importLayer(chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
-    if (parent !== null && !this.exists(parent)) throw new Error(`parent snapshot ${parent} does not exist`);
+    if (parent !== null && !this.exists(parent)) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
     const { applyLayer } = await layerApply();
     const staging = this.stagingDir();
     try {
@@ -147,7 +147,7 @@ export class Snapshotter {
       const layer = await applyLayer(join(staging, 'fs'), input);
       const expected = chainIdOf(parent, layer.diffId);
       if (expected !== chainId) {
-        throw new Error(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
+        throw new DigestMismatchError(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
       }
       const { diffId, size, contentSize } = layer;
       this.publish(staging, { chainId, parent, diffId, size, contentSize, created: new Date().toISOString() });
@@ -197,9 +197,9 @@ export class Snapshotter {
   }
 
   private async createActive(key: string, parent: LayerChainId | null, kind: 'active' | 'view'): Promise<Mount[]> {
-    if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
+    if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
     const dir = this.activeDir(key);
-    if (existsSync(dir)) throw new Error(`snapshot ${key} already exists`);
+    if (existsSync(dir)) throw new ConflictError(`snapshot ${key} already exists`);
     const lowers = this.layerDirs(parent);
     const mode = await this.mode();
     const { copyMetadata, flattenLayers } = await copyView();
@@ -254,7 +254,7 @@ export class Snapshotter {
    */
   async commit(key: string, layer?: Writable): Promise<CommittedSnapshot> {
     const info = this.activeInfo(key);
-    if (info.kind !== 'active') throw new Error(`snapshot ${key} is a read-only view and cannot be committed`);
+    if (info.kind !== 'active') throw new InvalidArgumentError(`snapshot ${key} is a read-only view and cannot be committed`);
     const { applyLayer } = await layerApply();
     const staging = this.stagingDir();
     try {
@@ -292,10 +292,10 @@ export class Snapshotter {
   /** Removes active snapshot `key` (it must not be mounted). */
   async remove(key: string): Promise<void> {
     const dir = this.activeDir(key);
-    if (!existsSync(dir)) throw new Error(`snapshot ${key} does not exist`);
+    if (!existsSync(dir)) throw new NotFoundError(`snapshot ${key} does not exist`);
     const { isInUse } = await overlay();
     for (const sub of ['fs', 'upper']) {
-      if (isInUse(join(dir, sub))) throw new Error(`snapshot ${key} is still mounted; unmount it first`);
+      if (isInUse(join(dir, sub))) throw new ConflictError(`snapshot ${key} is still mounted; unmount it first`);
     }
     // Rename first, then delete: a crash mid-delete leaves only garbage in tmp/.
     const doomed = this.stagingDir();
@@ -354,13 +354,13 @@ export class Snapshotter {
   // #endregion list-gc
 
   activeDir(key: string): string {
-    if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
+    if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
     return join(this.dir, 'active', key);
   }
 
   private activeInfo(key: string): ActiveSnapshot {
     const file = join(this.activeDir(key), 'info.json');
-    if (!existsSync(file)) throw new Error(`snapshot ${key} does not exist`);
+    if (!existsSync(file)) throw new NotFoundError(`snapshot ${key} does not exist`);
     return JSON.parse(readFileSync(file, 'utf8')) as ActiveSnapshot;
   }
 

@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { decompress } from './compression.js';
 import type { WrittenBlob } from './content-store.js';
 import { isDigest, type Digest } from './digest.js';
@@ -63,16 +64,16 @@ export async function ingestArchive(store: ImageStore, input: Readable, contents
     for await (const entry of extract) {
       const { name, type, linkname } = entry.header;
       const path = cleanPath(name);
-      if (path === null) throw new Error(`invalid archive: entry ${JSON.stringify(name)} points outside the archive`);
+      if (path === null) throw new InvalidArgumentError(`invalid archive: entry ${JSON.stringify(name)} points outside the archive`);
       if ((type === 'symlink' || type === 'link') && linkname) {
         // A symlink is relative to its directory; a hard link names an archive path.
         const target = cleanPath(type === 'symlink' ? posix.join(posix.dirname(path), linkname) : linkname);
-        if (target === null) throw new Error(`invalid archive: link ${name} points outside the archive`);
+        if (target === null) throw new InvalidArgumentError(`invalid archive: link ${name} points outside the archive`);
         contents.links.set(path, target);
       } else if (type === 'file' || type === 'contiguous-file') {
         const blobName = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(path);
         const expected = blobName ? (`sha256:${blobName[1]}` as Digest) : undefined;
-        if (expected && !isDigest(expected)) throw new Error(`invalid archive: ${name}`);
+        if (expected && !isDigest(expected)) throw new InvalidArgumentError(`invalid archive: ${name}`);
         const existed = expected !== undefined && store.content.has(expected);
         const written = await store.content.write(entry as unknown as AsyncIterable<Uint8Array>, expected);
         if (!existed && !contents.added.has(written.digest)) {

@@ -7,6 +7,7 @@
 // asked for OCI, like `docker save`.
 
 import type { Readable, Writable } from 'node:stream';
+import { InvalidArgumentError, RuntimeError } from '../../01-namespaces/index.js';
 import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
 import type { Digest } from './digest.js';
 import { loadDockerArchive, writeDockerArchive, type LoadedImage } from './docker-archive.js';
@@ -37,9 +38,9 @@ export async function loadArchive(
     await ingestArchive(store, input, contents);
     if (contents.has('manifest.json')) return await loadDockerArchive(store, contents);
     if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
-    throw new Error('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
+    throw new InvalidArgumentError('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
   } catch (err) {
-    throw new Error(`load failed: ${(err as Error).message}`);
+    throw new RuntimeError(`load failed: ${(err as Error).message}`);
   } finally {
     await dropUnreferenced(store, contents.added);
   }
@@ -66,7 +67,7 @@ export async function saveArchive(
   out: Writable,
   options: { format?: ArchiveFormat } = {},
 ): Promise<void> {
-  if (references.length === 0) throw new Error('save: no images given');
+  if (references.length === 0) throw new InvalidArgumentError('save: no images given');
   const images = new Map<string, { image: ImageRecord; names: string[] }>();
   for (const reference of references) {
     const image = await store.resolve(reference);

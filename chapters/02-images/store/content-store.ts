@@ -11,17 +11,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRunning, ownerOf, ownerTag, syncDirectory } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, syncDirectory } from '../../01-namespaces/index.js';
 import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
 
 /** Written bytes did not hash to the digest (or size) the writer promised. */
-export class DigestMismatchError extends Error {
-  override name = 'DigestMismatchError';
-}
+export class DigestMismatchError extends InvalidArgumentError {}
 
 /** A blob that is not in the store. */
-export class BlobNotFoundError extends Error {
-  override name = 'BlobNotFoundError';
+export class BlobNotFoundError extends NotFoundError {
   constructor(readonly digest: Digest) {
     super(`blob not found: ${digest}`);
   }

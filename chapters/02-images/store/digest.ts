@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 
 // #region digest
 /** `sha256:` followed by 64 lowercase hex digits. */
@@ -19,7 +20,7 @@ export function isDigest(value: string): value is Digest {
 
 /** Parses a digest, refusing anything but a well-formed sha256 one. */
 export function parseDigest(value: string): Digest {
-  if (!isDigest(value)) throw new Error(`invalid digest: ${JSON.stringify(value)}`);
+  if (!isDigest(value)) throw new InvalidArgumentError(`invalid digest: ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRunning, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
+import { isRunning, ownerOf, ownerTag, RuntimeError, writeAtomically } from '../../01-namespaces/index.js';
 import { isDigest } from './digest.js';
 import type { OciIndex } from './manifest.js';
 import { MediaType } from './media-types.js';
@@ -59,11 +59,11 @@ function indexOutline(text: string): OciIndex {
   try {
     index = JSON.parse(text) as Partial<OciIndex> | null;
   } catch (err) {
-    throw new Error(`invalid ${INDEX_FILE}: ${(err as Error).message}`);
+    throw new RuntimeError(`invalid ${INDEX_FILE}: ${(err as Error).message}`);
   }
   const entries = index?.manifests;
   if (!Array.isArray(entries) || !entries.every((d) => typeof d?.digest === 'string' && isDigest(d.digest))) {
-    throw new Error(`invalid ${INDEX_FILE}: manifests must be a list of descriptors`);
+    throw new RuntimeError(`invalid ${INDEX_FILE}: manifests must be a list of descriptors`);
   }
   return index as OciIndex;
 }
@@ -103,7 +103,7 @@ export async function withLock<T>(lockPath: string, body: () => Promise<T>): Pro
         await unlink(lockPath).catch(() => undefined);
         continue;
       }
-      if (attempt > 3000) throw new Error(`timed out waiting for the lock ${lockPath}`);
+      if (attempt > 3000) throw new RuntimeError(`timed out waiting for the lock ${lockPath}`);
       await sleep(Math.min(5 + attempt, 50));
     }
   }

@@ -8,6 +8,7 @@
 // manifest, which is why garbage collection can start from index.json alone.
 
 import { join } from 'node:path';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import { ContentStore } from './content-store.js';
 import { hexOf, isDigest, shortId, type Digest } from './digest.js';
 import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
@@ -36,17 +37,14 @@ export interface ImageRecord {
 /** Docker's answer to `rmi`: one line per name removed and per image deleted. */
 export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
 
-export class ImageNotFoundError extends Error {
-  override name = 'ImageNotFoundError';
+export class ImageNotFoundError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such image: ${reference}`);
   }
 }
 
 /** A removal Docker would refuse without --force (HTTP 409 in chapter 03). */
-export class ImageConflictError extends Error {
-  override name = 'ImageConflictError';
-}
+export class ImageConflictError extends ConflictError {}
 
 export interface ImageStoreOptions {
   /** Told which snapshots are still needed when garbage is collected. */
@@ -233,9 +231,9 @@ export class ImageStore {
     const { parseImageConfig, parseManifest } = await schemas();
     const { manifest } = parseManifest(await this.content.read(manifestDigest));
     for (const blob of [manifest.config, ...manifest.layers]) {
-      if (!this.content.has(blob.digest)) throw new Error(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
+      if (!this.content.has(blob.digest)) throw new InvalidArgumentError(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
       const actual = this.content.size(blob.digest);
-      if (actual !== blob.size) throw new Error(`blob ${blob.digest} has ${actual} bytes, its descriptor says ${blob.size}`);
+      if (actual !== blob.size) throw new InvalidArgumentError(`blob ${blob.digest} has ${actual} bytes, its descriptor says ${blob.size}`);
     }
     parseImageConfig(await this.content.read(manifest.config.digest));
     const name = ref === undefined ? undefined : parseReference(ref).full;

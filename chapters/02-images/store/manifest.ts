@@ -8,6 +8,7 @@
 // they are accepted and rewritten as OCI ones.
 
 import * as v from 'valibot';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { isDigest, type Digest } from './digest.js';
 import { MediaType, dockerToOci, isIndexType, isManifestType } from './media-types.js';
 
@@ -90,9 +91,7 @@ export type OciImageConfig = v.InferOutput<typeof imageConfigSchema>;
 // #endregion types
 
 /** A document that did not parse or has the wrong shape. */
-export class ManifestError extends Error {
-  override name = 'ManifestError';
-}
+export class ManifestError extends InvalidArgumentError {}
 
 function parseWith<S extends v.GenericSchema>(schema: S, bytes: Uint8Array | string, what: string): v.InferOutput<S> {
   let json: unknown;

@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { writeStreamAtomically } from '../../01-namespaces/index.js';
+import { RuntimeError, writeStreamAtomically } from '../../01-namespaces/index.js';
 
 /** Writes its bytes to the stream it is given; resolves when it has written them all. */
 export type Producer = (out: Writable) => Promise<unknown>;
@@ -41,7 +41,7 @@ export function outputPathProblem(path: string): string | undefined {
 export async function writeTo(dest: Writable, name: string, produce: Producer): Promise<void> {
   const pass = new PassThrough();
   const delivered = pipeline(pass, dest).catch((err: unknown) => {
-    throw new Error(`write ${name}: ${errnoText(err)}`);
+    throw new RuntimeError(`write ${name}: ${errnoText(err)}`);
   });
   const produced = produce(pass).then(
     () => pass.end(),
@@ -74,7 +74,7 @@ export async function writeToFile(path: string, produce: Producer): Promise<void
   } catch (err) {
     // The temporary file could not even be made (a read-only filesystem, say):
     // name the user's file, as a failed write does, not the temporary one.
-    if (!started) throw new Error(`write ${path}: ${errnoText(err)}`);
+    if (!started) throw new RuntimeError(`write ${path}: ${errnoText(err)}`);
     throw err;
   }
 }

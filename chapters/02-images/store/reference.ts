@@ -11,6 +11,7 @@
 // `docker.io`, the `library/` namespace of official images, the tag `latest`.
 // Errors keep Docker's wording, so scripts that match on it keep working.
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { isDigest, type Digest } from './digest.js';
 
 // #region image-ref
@@ -34,9 +35,7 @@ const OFFICIAL_NAMESPACE = 'library/';
 const NAME_MAX = 255;
 
 /** A reference that could not be parsed; the message is Docker's. */
-export class ReferenceError extends Error {
-  override name = 'ReferenceError';
-}
+export class ReferenceError extends InvalidArgumentError {}
 
 // #region grammar
 // The pieces of the grammar, each a regular expression source.
