@@ -21,7 +21,7 @@ export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
 export { parseSignal } from './signals.js';
 export { setWindowSize } from './terminal.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
-// layers with overlayfs and keeps device nodes and extended attributes.
+// layers with overlayfs, makes device nodes, and binds a few calls of its own.
 export { resolveInRoot } from './rootfs.js';
-export { mount, umount2, MS, mknod, lgetxattr, llistxattr, lsetxattr } from './libc.js';
+export { mount, umount2, MS, mknod, SyscallError } from './libc.js';
 // #endregion exports

@@ -8,8 +8,8 @@
 // exception that names the call, its arguments and errno, because a bare
 // EPERM with no context is the most common way a runtime fails mysteriously.
 //
-// This file is the only place in Skiff that speaks C. Everything else calls
-// these typed functions.
+// This file is the only place in the runtime that speaks C. Everything else
+// calls these typed functions.
 
 import koffi from 'koffi';
 import { constants as osConstants } from 'node:os';
@@ -39,9 +39,6 @@ const c = {
   socket: libc.func('int socket(int domain, int type, int protocol)'),
   close: libc.func('int close(int fd)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
-  lsetxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
-  lgetxattr: libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
-  llistxattr: libc.func('long llistxattr(const char *path, _Out_ char *list, size_t size)'),
   strerror: libc.func('const char *strerror(int errnum)'),
 };
 // #endregion load
@@ -331,27 +328,3 @@ export function pidfdGetfd(pid: number, targetFd: number): number {
   }
 }
 // #endregion pidfd
-
-// #region xattrs
-/** lsetxattr(2): set an extended attribute without following symlinks. */
-export function lsetxattr(path: string, name: string, value: Buffer): void {
-  check(c.lsetxattr(path, name, value, value.length, 0), 'lsetxattr', `${path}, ${name}`);
-}
-
-/** llistxattr(2): the names of a file's extended attributes. */
-export function llistxattr(path: string): string[] {
-  const size = check(c.llistxattr(path, null, 0), 'llistxattr', path);
-  if (size === 0) return [];
-  const buf = Buffer.alloc(size);
-  const got = check(c.llistxattr(path, buf, size), 'llistxattr', path);
-  return buf.toString('utf8', 0, got).split('\0').filter(Boolean);
-}
-
-/** lgetxattr(2): one extended attribute's value. */
-export function lgetxattr(path: string, name: string): Buffer {
-  const size = check(c.lgetxattr(path, name, null, 0), 'lgetxattr', `${path}, ${name}`);
-  const buf = Buffer.alloc(size);
-  const got = check(c.lgetxattr(path, name, buf, size), 'lgetxattr', `${path}, ${name}`);
-  return buf.subarray(0, got);
-}
-// #endregion xattrs

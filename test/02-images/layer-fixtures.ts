@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import { llistxattr, lgetxattr } from '../../chapters/01-namespaces/libc.js';
+import { llistxattr, lgetxattr } from '../../chapters/02-images/layers/xattrs.js';
 import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.js';
 
 export type TarEntry = Partial<tar.Header> & { name: string; data?: string | Buffer; pax?: Record<string, string> };

@@ -8,7 +8,7 @@
 // the xattrs, and the times last, since each of the others may touch them.
 
 import { chmodSync, lchownSync, lutimesSync } from 'node:fs';
-import { lgetxattr, llistxattr, lsetxattr } from '../../01-namespaces/index.js';
+import { lgetxattr, llistxattr, lsetxattr } from './xattrs.js';
 
 // #region metadata
 export interface FileMetadata {

@@ -15,7 +15,8 @@
 // are; this file converts between the two.
 
 import type { Stats } from 'node:fs';
-import { lgetxattr, lsetxattr, mknod } from '../../01-namespaces/index.js';
+import { mknod } from '../../01-namespaces/index.js';
+import { lgetxattr, lsetxattr } from './xattrs.js';
 
 // #region names
 export const WHITEOUT_PREFIX = '.wh.';
