@@ -10,7 +10,7 @@
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
-import { parseContainerId, type ContainerId } from './container-id.js';
+import { parseContainerId } from './container-id.js';
 import { ConflictError, InvalidArgumentError, RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, MS, pidfdGetfd } from './libc.js';

@@ -204,7 +204,6 @@ export function setrlimit(resource: number, soft: bigint, hard: bigint): void {
   check(c.setrlimit(resource, [soft, hard]), 'setrlimit', `${resource}, ${soft}, ${hard}`);
 }
 
-const SYS_capget = 125;
 const SYS_capset = 126;
 const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
@@ -227,16 +226,6 @@ export function capset(sets: CapSets): void {
     data.writeUInt32LE(Number((mask >> 32n) & 0xffffffffn), 12 + i * 4);
   });
   check(c.syscall(SYS_capset, 'void *', header, 'void *', data), 'capset', '');
-}
-
-/** capget(2) for the calling thread. */
-export function capget(): CapSets {
-  const header = Buffer.alloc(8);
-  header.writeUInt32LE(LINUX_CAPABILITY_VERSION_3, 0);
-  const data = Buffer.alloc(24);
-  check(c.syscall(SYS_capget, 'void *', header, 'void *', data), 'capget', '');
-  const word = (i: number) => BigInt(data.readUInt32LE(i * 4)) | (BigInt(data.readUInt32LE(12 + i * 4)) << 32n);
-  return { effective: word(0), permitted: word(1), inheritable: word(2) };
 }
 
 /** prctl(2) with up to four unsigned long arguments. */

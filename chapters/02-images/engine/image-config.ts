@@ -8,7 +8,7 @@
 // Cmd; PATH, HOSTNAME and HOME are always set; `-u 1000` without a group
 // means gid 0; a missing working directory is created.
 
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { defaultSpec, InvalidArgumentError, type MountSpec, resolveInRoot, RuntimeError, type Spec } from '../../01-namespaces/index.js';
 import type { ContainerConfig } from '../store/index.js';
@@ -243,13 +243,4 @@ export function parseVolume(text: string): VolumeMount {
   if (!destination.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${text}': mount path must be absolute`);
   if (mode !== 'ro' && mode !== 'rw') throw new InvalidArgumentError(`invalid mode: ${mode}`);
   return { source, destination: posix.normalize(destination), readonly: mode === 'ro' };
-}
-
-/** True when a path inside the root exists and is a directory (not following a final link on the host). */
-export function isDirectoryInRoot(rootfs: string, path: string): boolean {
-  try {
-    return lstatSync(resolveInRoot(rootfs, path)).isDirectory();
-  } catch {
-    return false;
-  }
 }

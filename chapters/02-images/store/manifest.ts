@@ -178,13 +178,6 @@ export function hostPlatform(): Platform {
 export const platformString = (p: Platform): string =>
   `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
 
-/** Parses `linux/arm64/v8` into a platform. */
-export function parsePlatform(s: string): Platform {
-  const [os, architecture, variant] = s.split('/');
-  if (!os || !architecture) throw new ManifestError(`invalid platform: ${s} (want os/arch[/variant])`);
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
 /** arm64 images are often labelled with variant v8, or none: the same thing. */
 const variantOf = (p: Platform): string | undefined =>
   p.architecture === 'arm64' && p.variant === 'v8' ? undefined : p.variant;

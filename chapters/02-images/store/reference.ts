@@ -127,10 +127,6 @@ export function repositoryOf(ref: ImageRef): string {
   return `${ref.domain}/${ref.path}`;
 }
 
-/** The same reference with another tag (and no digest). */
-export function withTag(ref: ImageRef, newTag: string): ImageRef {
-  return makeRef(ref.domain, ref.path, newTag, undefined);
-}
 /**
  * The short form Docker prints: `busybox`, `alice/app`, `localhost:5000/x`.
  * It is only for display; the store keeps the full form.
