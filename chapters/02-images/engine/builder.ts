@@ -28,20 +28,15 @@ import {
   type Owner,
 } from './build-context.js';
 import {
-  chainIds, layerApplyModule, overlayModule, type LayerChainId, type Mount, type Snapshotter, unpackImage,
+  applyLayer, chainIds, mountRootfs, unmountRootfs, type LayerChainId, type Mount, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
-  detectCompression, DigestMismatchError, digestOf, familiarString, manifestModule, MediaType, parseReference, shortId,
+  detectCompression, DigestMismatchError, digestOf, encodeJson, familiarString, MediaType, parseReference, shortId,
   type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../store/index.js';
 import { readDockerignore, type IgnoreRule } from './dockerignore.js';
 import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
-
-// The builder is loaded only when a build runs, and a build uses all of these.
-const [{ applyLayer }, { mountRootfs, unmountRootfs }, { encodeJson }] = await Promise.all([
-  layerApplyModule(), overlayModule(), manifestModule(),
-]);
 
 export interface BuildOptions {
   contextDir: string;

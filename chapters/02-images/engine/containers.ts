@@ -17,12 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ConflictError, InvalidArgumentError, NotFoundError, readMountInfo, RuntimeError, writeAtomically, type AtomicWriteOptions, type Stdio,
+  ConflictError, deleteContainer, InvalidArgumentError, NotFoundError, readMountInfo, resolveInRoot, run as runBundle, RuntimeError, state,
+  writeAtomically, type AtomicWriteOptions, type Stdio,
 } from '../../01-namespaces/index.js';
-import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
+import { mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter } from '../layers/index.js';
 import { shortId, type ContainerConfig, type Digest } from '../store/index.js';
-import type { RunOverrides, VolumeMount } from './image-config.js';
-import type { AnonymousVolume } from './volumes.js';
+import { commandLine, runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
+import { createAnonymousVolumes, removeVolumes, type AnonymousVolume } from './volumes.js';
 
 // #region record
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -95,9 +96,6 @@ export class Containers {
    * Docker's does.
    */
   async create(input: CreateInput): Promise<ContainerRecord> {
-    const [{ commandLine, runtimeSpec, StartError }, { resolveInRoot }, { createAnonymousVolumes }] = await Promise.all([
-      imageConfigModule(), loadRuntime(), volumesModule(),
-    ]);
     const id = randomBytes(32).toString('hex');
     const taken = await this.list();
     const name = input.name ?? generateName(new Set(taken.map((c) => c.name)));
@@ -152,7 +150,6 @@ export class Containers {
   /** Runs a created container in the foreground; answers the program's exit code. */
   async start(reference: string, stdio: Stdio): Promise<number> {
     const record = await this.find(reference);
-    const [runtime, { StartError }] = await Promise.all([loadRuntime(), imageConfigModule()]);
     const paths = new ContainerPaths(this.root, record.id);
     if (record.status !== 'created') throw new ConflictError(`container ${record.name} has already run; this engine starts a container once`);
     if (record.error) throw new StartError(record.error, record.exitCode);
@@ -161,7 +158,7 @@ export class Containers {
       record.status = 'running';
       record.startedAt = new Date().toISOString();
       writeRecord(paths, record, { durable: false });
-      record.exitCode = await runtime.run({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
+      record.exitCode = await runBundle({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
     } catch (err) {
       record.exitCode = err instanceof RuntimeError ? startExitCode(err) : 125;
       record.error = (err as Error).message;
@@ -199,7 +196,7 @@ export class Containers {
     const doomed = join(this.root, 'containers', `.removing-${record.id}`);
     renameSync(paths.dir, doomed);
     rmSync(doomed, { recursive: true, force: true });
-    if (volumes && record.volumes?.length) (await volumesModule()).removeVolumes(this.root, record.volumes);
+    if (volumes && record.volumes?.length) removeVolumes(this.root, record.volumes);
     return record;
   }
 
@@ -211,7 +208,6 @@ export class Containers {
    */
   private async forgetInRuntime(id: string): Promise<void> {
     if (!existsSync(join(this.stateRoot, id))) return;
-    const { deleteContainer } = await loadRuntime();
     await deleteContainer(id, { force: true, stateRoot: this.stateRoot });
   }
   // #endregion remove
@@ -238,14 +234,10 @@ export class Containers {
     throw new ContainerNotFoundError(reference);
   }
 
-  /**
-   * A record says running; the runtime knows whether it still is (the
-   * engine may have died). Only then is chapter 01's runtime loaded.
-   */
+  /** A record says running; the runtime knows whether it still is (the engine may have died). */
   async status(record: ContainerRecord): Promise<ContainerStatus> {
     if (record.status !== 'running') return record.status;
     try {
-      const { state } = await loadRuntime();
       return state(record.id, { stateRoot: this.stateRoot }).status === 'running' ? 'running' : 'exited';
     } catch {
       return 'exited';
@@ -258,12 +250,10 @@ export class Containers {
 
   /** Mounts the container's root filesystem at its bundle's rootfs (for run, export). */
   async mount(paths: ContainerPaths): Promise<void> {
-    const { mountRootfs } = await overlayModule();
     if (!isMountPoint(paths.rootfs)) mountRootfs(this.snapshotter.mounts(paths.snapshotKey), paths.rootfs);
   }
 
   async unmount(paths: ContainerPaths): Promise<void> {
-    const { unmountRootfs } = await overlayModule();
     if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
   }
 }
@@ -278,13 +268,6 @@ function checkName(name: string, containers: ContainerRecord[]): void {
     throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
 }
-
-// Loaded by the verbs that make, start or stop a container, so that `ps`
-// and `rmi`, which only read records, load neither chapter 01's runtime nor
-// the libc bindings (koffi) that mounting needs.
-const loadRuntime = () => import('../../01-namespaces/index.js');
-const imageConfigModule = () => import('./image-config.js');
-const volumesModule = () => import('./volumes.js');
 
 /** Is something mounted exactly at `target`? */
 function isMountPoint(target: string): boolean {

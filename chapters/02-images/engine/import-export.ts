@@ -9,11 +9,8 @@
 
 import type { Readable, Writable } from 'node:stream';
 import { RuntimeError } from '../../01-namespaces/index.js';
-import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
+import { chainId, writeLayerDiff, type Snapshotter } from '../layers/index.js';
 import { decompress, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
-
-// Loaded only by `export`, which uses it.
-const { writeLayerDiff } = await layerDiffModule();
 
 // #region import
 /**

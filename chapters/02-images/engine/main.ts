@@ -17,6 +17,7 @@ import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
 import { ago, humanSize, table, truncate } from './format.js';
 import { familiarRepository, type ImageRecord, outputPathProblem, parseReference, shortId } from '../store/index.js';
+import { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } from './image-config.js';
 import { inspectImage, historyRows } from './inspect.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -109,7 +110,6 @@ program
   .option('-t, --tty', 'allocate a pseudo-terminal')
   .option('-i, --interactive', 'keep stdin attached')
   .action(async (image: string, command: string[], flags: RunFlags) => {
-    const { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } = await import('./image-config.js');
     let code: number;
     try {
       code = await engine().run({

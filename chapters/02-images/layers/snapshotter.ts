@@ -28,17 +28,10 @@ import { finished } from 'node:stream/promises';
 import { ConflictError, InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
 import { type Digest, DigestMismatchError, hexOf, isDigest } from '../store/index.js';
+import { copyMetadata, flattenLayers } from './copy-view.js';
 import type { LayerDigest } from './layer-apply.js';
-import type { Mount } from './overlay.js';
-
-// The code that reads, writes and mounts layers brings tar-stream and the
-// libc bindings (koffi) with it. Each verb below loads what it uses, so that
-// reading snapshot.json, all `images` does here, loads none of it.
-const layerApply = () => import('./layer-apply.js');
-const layerDiff = () => import('./layer-diff.js');
-const treeDiff = () => import('./tree-diff.js');
-const copyView = () => import('./copy-view.js');
-const overlay = () => import('./overlay.js');
+import { applyLayer, writeLayerDiff, writeTreeDiff } from './on-demand.js';
+import { isInUse, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
 
 // #region modes
 export type SnapshotMode = 'overlay' | 'copy';
@@ -53,7 +46,6 @@ export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
   const forced = process.env.SKIFF_SNAPSHOTTER;
   if (forced === 'copy' || forced === 'overlay') return forced;
   if (forced) throw new InvalidArgumentError(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
-  const { mountRootfs, unmountRootfs } = await overlay();
   const probe = join(dir, 'tmp', `${ownerTag()}-probe-${randomBytes(6).toString('hex')}`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
   try {
@@ -140,7 +132,6 @@ export class Snapshotter {
    */
   async importLayer(chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
     if (parent !== null && !this.exists(parent)) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
-    const { applyLayer } = await layerApply();
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
@@ -202,7 +193,6 @@ export class Snapshotter {
     if (existsSync(dir)) throw new ConflictError(`snapshot ${key} already exists`);
     const lowers = this.layerDirs(parent);
     const mode = await this.mode();
-    const { copyMetadata, flattenLayers } = await copyView();
     const staging = this.stagingDir();
     try {
       if (mode === 'copy') {
@@ -229,9 +219,8 @@ export class Snapshotter {
   async diff(key: string, out: Writable): Promise<LayerDigest> {
     const info = this.activeInfo(key);
     const dir = this.activeDir(key);
-    if (info.mode === 'overlay') return (await layerDiff()).writeLayerDiff(join(dir, 'upper'), out);
+    if (info.mode === 'overlay') return writeLayerDiff(join(dir, 'upper'), out);
     // Copy mode: compare against a fresh copy of what was below.
-    const [{ flattenLayers }, { writeTreeDiff }] = await Promise.all([copyView(), treeDiff()]);
     const lowerView = this.stagingDir();
     try {
       flattenLayers([...this.layerDirs(info.parent)].reverse(), lowerView);
@@ -255,7 +244,6 @@ export class Snapshotter {
   async commit(key: string, layer?: Writable): Promise<CommittedSnapshot> {
     const info = this.activeInfo(key);
     if (info.kind !== 'active') throw new InvalidArgumentError(`snapshot ${key} is a read-only view and cannot be committed`);
-    const { applyLayer } = await layerApply();
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
@@ -293,7 +281,6 @@ export class Snapshotter {
   async remove(key: string): Promise<void> {
     const dir = this.activeDir(key);
     if (!existsSync(dir)) throw new NotFoundError(`snapshot ${key} does not exist`);
-    const { isInUse } = await overlay();
     for (const sub of ['fs', 'upper']) {
       if (isInUse(join(dir, sub))) throw new ConflictError(`snapshot ${key} is still mounted; unmount it first`);
     }

@@ -13,7 +13,10 @@ import { ContentStore } from './content-store.js';
 import { hexOf, isDigest, shortId, type Digest } from './digest.js';
 import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
 import { REF_NAME_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
-import type { Descriptor, OciImageConfig, OciIndex, OciManifest, Platform } from './manifest.js';
+import {
+  documentKind, encodeJson, parseImageConfig, parseIndex, parseManifest, selectPlatform,
+  type Descriptor, type OciImageConfig, type OciIndex, type OciManifest, type Platform,
+} from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarString, parseReference, ReferenceError } from './reference.js';
 
@@ -56,12 +59,6 @@ export interface RemoveOptions {
   /** Ids of containers made from this image; Docker refuses to delete it then. */
   usedBy?: string[];
 }
-
-/**
- * The schemas of manifest.ts (valibot, and the schemas to build) are needed
- * only where a document enters the store, so they are loaded there.
- */
-const schemas = () => import('./manifest.js');
 
 export class ImageStore {
   readonly content: ContentStore;
@@ -209,7 +206,6 @@ export class ImageStore {
     ref?: string;
     annotations?: Record<string, string>;
   }): Promise<ImageRecord> {
-    const { encodeJson } = await schemas();
     const config = await this.content.write(encodeJson(input.config));
     const manifest: OciManifest = {
       schemaVersion: 2,
@@ -228,7 +224,6 @@ export class ImageStore {
    * ever names complete images.
    */
   async addManifest(manifestDigest: Digest, ref?: string): Promise<ImageRecord> {
-    const { parseImageConfig, parseManifest } = await schemas();
     const { manifest } = parseManifest(await this.content.read(manifestDigest));
     for (const blob of [manifest.config, ...manifest.layers]) {
       if (!this.content.has(blob.digest)) throw new InvalidArgumentError(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
@@ -253,7 +248,6 @@ export class ImageStore {
     bytes: Uint8Array,
     options: { ref?: string; platform?: Platform; mediaType?: string } = {},
   ): Promise<ImageRecord> {
-    const { documentKind, encodeJson, parseIndex, parseManifest, selectPlatform } = await schemas();
     if (documentKind(bytes, options.mediaType) === 'index') {
       const chosen = selectPlatform(parseIndex(bytes), options.platform);
       return this.importManifest(await this.content.read(chosen.digest), { ...options, mediaType: chosen.mediaType });

@@ -1,10 +1,5 @@
 // index.ts — the store section's public surface: what the layers, the engine
 // and later chapters use of it. The store depends on no other section.
-//
-// Loading this file stays cheap, because `skiff-engine images` loads it: the
-// document schemas of manifest.ts bring valibot and the
-// archive formats bring tar-stream, so those two are offered as modules to
-// load by the code that needs them, with their types free to import.
 
 // #region exports
 export { type Digest, isDigest, parseDigest, digestOf, hexOf, shortId, digestingStream } from './digest.js';
@@ -15,18 +10,13 @@ export {
   parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG,
   type ImageRef,
 } from './reference.js';
+export {
+  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, encodeJson, ManifestError,
+  type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
+} from './manifest.js';
 export { ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem } from './image-store.js';
 export { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
-export { outputPathProblem, writeTo, writeToFile } from './output.js';
-export type {
-  Descriptor, OciManifest, OciIndex, OciImageConfig, ContainerConfig, HistoryEntry, Platform,
-} from './manifest.js';
 export type { ArchiveFormat, LoadedImage } from './archive.js';
+export { loadArchive, saveArchive, saveArchiveToFile } from './on-demand.js';
+export { outputPathProblem, writeTo, writeToFile } from './output.js';
 // #endregion exports
-
-// #region lazy-exports
-/** parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, encodeJson, ManifestError. */
-export const manifestModule = () => import('./manifest.js');
-/** loadArchive, saveArchive: `docker save` and OCI archives. */
-export const archiveModule = () => import('./archive.js');
-// #endregion lazy-exports
