@@ -1,16 +1,9 @@
 // container.ts — the OCI lifecycle: create, start, state, kill, delete, and run.
-//
-// OCI runtime-spec `runtime.md` describes a container's life in separate
-// operations, so that a higher-level engine can prepare a container, wire
-// it up (networking, say) while it waits, then start it. `create` builds
-// everything and leaves init blocked just before execve; `start` releases
-// it; `delete` cleans up once it has stopped. `run` chains the four for the
-// common case of a foreground program.
 
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, setFrozen, type ContainerCgroup } from './cgroups.js';
-import { parseContainerId } from './container-id.js';
+import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, oomKillCount, setFrozen, type ContainerCgroup } from './cgroups.js';
+import { parseContainerId, type ContainerId } from './container-id.js';
 import { ConflictError, InvalidArgumentError, RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, MS, pidfdGetfd } from './libc.js';
@@ -26,9 +19,10 @@ import {
   claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, listIds, observeStatus,
   readState, removeContainerDir, writeState, type OciState, type StoredState,
 } from './state.js';
-import { copyWindowSize, relayTerminal } from './terminal.js';
+import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
 
+// #region create-options
 export type { Stdio } from './init-process.js';
 
 export interface CreateOptions {
@@ -40,8 +34,20 @@ export interface CreateOptions {
   pidFile?: string;
   /** With process.terminal: receives the pty master; without it, terminal bundles are refused. */
   onConsole?: (master: number) => void;
-  /** Called once the container's PID 1 has exited, with how it ended (only while this process lives). */
+  /** The terminal's size, [rows, columns], set before the program starts; default: our own terminal's, if any. */
+  windowSize?: [rows: number, columns: number];
+  /**
+   * Called once the container's PID 1 has exited, with how it ended. We are
+   * its parent, so we are the one who reaps it (`man 2 waitpid`, which Node
+   * does for its children); that lasts only while this process lives.
+   */
   onExit?: (exit: ProcessExit) => void;
+  /**
+   * An init started ahead of time with `prestartInit`, used instead of
+   * spawning one when the config asks for a new PID namespace (otherwise it
+   * is killed). Its stdio is the one it was started with; `stdio` is then ignored.
+   */
+  init?: InitProcess;
 }
 
 export interface ProcessExit {
@@ -53,8 +59,7 @@ export interface ProcessExit {
 export function exitStatus({ code, signal }: ProcessExit): number {
   return code ?? 128 + signalNumber(signal ?? 'SIGKILL');
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// #endregion create-options
 
 // #region checks
 /** Everything that can be refused is refused before anything is made. */
@@ -84,14 +89,18 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
   }
   return rootfs;
 }
+// #endregion checks
 
+// #region bind-source
 /** A bind mount's source must exist on the host; say which mount wants it, not just which file is missing. */
 function checkBindSource(bundle: string, entry: MountSpec): void {
   if (!(parseMountOptions(entry.options).flags & MS.BIND)) return;
   const source = resolve(bundle, entry.source ?? '');
   if (!existsSync(source)) throw new InvalidArgumentError(`mount ${entry.destination}: source ${source} does not exist`);
 }
+// #endregion bind-source
 
+// #region resources
 /** linux.resources, with the devices of linux.devices allowed: a node listed there should also work. */
 function resourcesOf(spec: Spec): ResourcesSpec {
   const resources = spec.linux?.resources ?? {};
@@ -100,7 +109,9 @@ function resourcesOf(spec: Spec): ResourcesSpec {
     .map((d) => ({ allow: true, type: d.type === 'b' ? ('b' as const) : ('c' as const), major: d.major, minor: d.minor, access: 'rwm' }));
   return { ...resources, devices: [...(resources.devices ?? []), ...listed] };
 }
+// #endregion resources
 
+// #region pid-namespace
 /**
  * The PID namespace init needs, read from the unchecked JSON when the
  * answer is plain (a new one, or none); undefined when it names a path to
@@ -119,8 +130,29 @@ function pidNamespaceOf(spec: Spec): PidNamespace {
   if (!ns) return { kind: 'host' };
   return ns.path ? { kind: 'join', path: ns.path } : { kind: 'new' };
 }
-// #endregion checks
+// #endregion pid-namespace
 
+// #region prestart
+/**
+ * An init started before its container is known: Node boots, loads init's
+ * modules, and waits on fd 3 for a configuration. Handed to `create` as
+ * `init`, it takes Node's start-up off the container's start. It is born in
+ * a new PID namespace, which is what nearly every config asks for.
+ */
+export function prestartInit(stdio?: Stdio): InitProcess {
+  return spawnInit({ kind: 'new' }, stdio);
+}
+
+/** A prestarted init fits a config that wants a new PID namespace; one that does not fit is killed. */
+function adoptInit(prestarted: InitProcess | undefined, wanted: PidNamespace | undefined): InitProcess | undefined {
+  if (!prestarted || !wanted) return undefined;
+  if (wanted.kind === 'new') return prestarted;
+  prestarted.child.kill('SIGKILL');
+  return undefined;
+}
+// #endregion prestart
+
+// #region create
 interface Created {
   state: OciState;
   init: InitProcess;
@@ -128,7 +160,6 @@ interface Created {
   console?: number;
 }
 
-// #region create
 async function createContainer(options: CreateOptions, wantsConsole: boolean): Promise<Created> {
   const id = parseContainerId(options.id);
   const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
@@ -139,8 +170,9 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   // Start init first: a new Node process takes longer to boot than we take
   // to load the schema library and check the config, and the two overlap.
   // Init waits on fd 3 for its orders; if the config is refused, we kill it.
+  // An init started ahead of time is better still: no boot to wait for.
   const early = peekPidNamespace(json);
-  let init = early ? spawnInit(early, options.stdio) : undefined;
+  let init = adoptInit(options.init, early) ?? (early ? spawnInit(early, options.stdio) : undefined);
   trace('runtime', 'init spawned');
   let claimed = false;
   let cgroup: ContainerCgroup | null = null;
@@ -149,11 +181,15 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // Loaded on first use: the schema library is one of the runtime's larger
     // imports, and start, state, kill and delete never need it.
     const { validateSpec } = await import('./spec.js');
+    const { seccompFilterOf } = await import('./seccomp/index.js');
     const spec = validateSpec(json);
     trace('runtime', 'config checked');
     const rootfs = checkBundle(bundle, spec, wantsConsole);
-    init ??= spawnInit(pidNamespaceOf(spec), options.stdio);
+    const seccomp = seccompFilterOf(spec.linux?.seccomp);
+    init ??= adoptInit(options.init, pidNamespaceOf(spec)) ?? spawnInit(pidNamespaceOf(spec), options.stdio);
+    // #endregion create
 
+    // #region create-commit
     claimContainerDir(root, id);
     claimed = true;
     const layout = detectCgroups();
@@ -163,9 +199,10 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupJoin: cgroup ? joinFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
+      seccomp,
     });
     trace('runtime', 'cgroup made, config sent');
-    console = await waitUntilReady(init);
+    console = await waitUntilReady(init, options.windowSize);
     trace('runtime', 'init ready');
 
     const stored: StoredState = {
@@ -178,6 +215,8 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     trace('runtime', 'state written: created');
     if (options.onExit) void init.exited.then(options.onExit);
     return { state: observeStatus(root, stored), init, console };
+    // #endregion create-commit
+    // #region create-undo
   } catch (err) {
     if (init) {
       init.child.kill('SIGKILL');
@@ -189,7 +228,9 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     throw err;
   }
 }
+// #endregion create-undo
 
+// #region wait-ready
 /** mkfifo(3) is mknod(2) with S_IFIFO. Writable by anyone: init may have become another user by then. */
 function makeFifo(path: string): void {
   mknod(path, 0o010000 | 0o622, 0, 0);
@@ -198,15 +239,18 @@ function makeFifo(path: string): void {
 
 /**
  * Wait for init's answer. With a terminal, init says which of its
- * descriptors is the pty master; we copy it with pidfd_getfd, give it our
- * window size, and tell init we have it. Returns our copy of the master, if any.
+ * descriptors is the pty master; we copy it with pidfd_getfd, give it a
+ * window size (the one asked for, or our own terminal's), and tell init we
+ * have it. Returns our copy of the master, if any.
  */
-export async function waitUntilReady(init: InitProcess): Promise<number | undefined> {
+export async function waitUntilReady(init: InitProcess, windowSize?: [number, number]): Promise<number | undefined> {
   const message = await init.sync.next();
   if (message?.type === 'ready') {
     const console = message.console !== undefined ? pidfdGetfd(init.pid, message.console) : undefined;
     if (console !== undefined) {
-      copyWindowSize(console); // before the program can ask for it
+      // before the program can ask for it
+      if (windowSize) setWindowSize(console, ...windowSize);
+      else copyWindowSize(console);
       init.sync.send({ type: 'console-taken' });
     }
     init.sync.close();
@@ -219,21 +263,26 @@ export async function waitUntilReady(init: InitProcess): Promise<number | undefi
   const { code, signal } = await init.exited;
   throw new RuntimeError(`init exited before it was ready (${signal ?? `exit code ${code}`})`);
 }
+// #endregion wait-ready
 
+// #region create-entry
 export async function create(options: CreateOptions): Promise<OciState> {
   const { state, init, console } = await createContainer(options, options.onConsole !== undefined);
   if (console !== undefined) options.onConsole!(console);
-  // Let this process exit (or get on with other work) while init waits.
-  init.child.unref();
+  // Let this process exit while the container runs, unless it asked to be
+  // told of the exit: then the exit is what it waits for.
+  if (!options.onExit) init.child.unref();
   return state;
 }
-// #endregion create
+// #endregion create-entry
 
+// #region start
 export interface StateOptions {
   stateRoot?: string;
 }
 
-// #region start
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Open the FIFO for reading: init, blocked opening it for writing, wakes,
  * writes one byte and execs. We open without blocking and poll, so that an
@@ -284,6 +333,19 @@ export function kill(idText: string, signal: string | number = 'SIGTERM', { stat
   process.kill(current.pid, name);
 }
 // #endregion kill
+
+// #region oom
+/**
+ * Whether the kernel's OOM killer has killed any process of the container:
+ * its PID 1 or any child, which the exit status alone cannot tell apart
+ * from a plain `kill -9`. Read it before `delete`, which removes the cgroup
+ * and its counters with it.
+ */
+export function oomKilled(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): boolean {
+  const { cgroup } = readState(stateRoot, parseContainerId(idText));
+  return cgroup !== null && oomKillCount(cgroup) > 0;
+}
+// #endregion oom
 
 // #region pause
 export async function pause(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): Promise<void> {

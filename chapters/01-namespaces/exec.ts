@@ -1,22 +1,15 @@
 // exec.ts — one more process in a running container.
-//
-// `exec` is a second, smaller init: it joins the namespaces of the
-// container's PID 1 instead of making new ones, joins its cgroup, takes on
-// the same limits, capabilities and user as the container's own process
-// (unless told otherwise), and execs. The parent does for it what it did
-// for the first init: setns into the container's PID namespace, spawn,
-// step back.
 
 import { closeSync } from 'node:fs';
 import { joinFiles } from './cgroups.js';
 import { parseContainerId } from './container-id.js';
-import { exitStatus, waitUntilReady, type Stdio } from './container.js';
-import { ConflictError, InvalidArgumentError } from './errors.js';
+import { exitStatus, waitUntilReady, type ProcessExit, type Stdio } from './container.js';
+import { ConflictError, InvalidArgumentError, RuntimeError } from './errors.js';
 import { spawnInit } from './init-process.js';
 import { forwardSignals } from './signals.js';
 import type { NamespaceType, ProcessSpec } from './spec.js';
 import { DEFAULT_STATE_ROOT, observeStatus, readState } from './state.js';
-import { relayTerminal, type Relay } from './terminal.js';
+import { relayTerminal } from './terminal.js';
 
 // #region exec-process
 /** The parts of an OCI `process` an exec may set; the rest comes from the container's. */
@@ -48,32 +41,63 @@ function execProcessSpec(container: ProcessSpec, proc: ExecProcess): ProcessSpec
 }
 // #endregion exec-process
 
+// #region exec-options
 export interface ExecOptions {
   stateRoot?: string;
+  /** The process's stdin, stdout, stderr (without a terminal): our own, or descriptors to hand over. */
   stdio?: Stdio;
+  /** With `terminal`: receives the pty master, instead of it being relayed to our own terminal. */
+  onConsole?: (master: number) => void;
+  /** The terminal's size, [rows, columns]; default: our own terminal's, if any. */
+  windowSize?: [rows: number, columns: number];
 }
 
-// #region exec
-export async function exec(idText: string, proc: ExecProcess, { stateRoot = DEFAULT_STATE_ROOT, stdio }: ExecOptions = {}): Promise<number> {
+/** A process started in a container: its pid on the host, and how it ends. */
+export interface ExecStarted {
+  pid: number;
+  exited: Promise<ProcessExit>;
+}
+// #endregion exec-options
+
+// #region start-exec
+/**
+ * Starts the process and resolves once it runs, or rejects with the reason
+ * it cannot (a RuntimeError: 127 for a program that is not there). We are
+ * its parent, so `exited` is ours to learn; a terminal, if any, goes to
+ * `onConsole` and nowhere else.
+ */
+export async function startExec(idText: string, proc: ExecProcess, options: ExecOptions = {}): Promise<ExecStarted> {
+  const { stateRoot = DEFAULT_STATE_ROOT, stdio, onConsole, windowSize } = options;
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   if (observeStatus(stateRoot, stored).status !== 'running') throw new ConflictError(`container ${JSON.stringify(id)} is not running`);
   const processSpec = execProcessSpec(stored.spec.process, proc);
+  if (processSpec.terminal && !onConsole) throw new RuntimeError('exec: a terminal needs someone to hold it (onConsole)');
   const namespaces = (stored.spec.linux?.namespaces ?? []).map((ns) => ns.type).filter((t): t is NamespaceType => t !== 'pid');
   const hasPidNamespace = stored.spec.linux?.namespaces?.some((ns) => ns.type === 'pid');
+  // The container's seccomp filter binds its exec'd processes too (loaded only when there is one).
+  const seccomp = stored.spec.linux?.seccomp && (await import('./seccomp/index.js')).seccompFilterOf(stored.spec.linux.seccomp);
 
   const init = spawnInit(
     hasPidNamespace ? { kind: 'join', path: `/proc/${stored.pid}/ns/pid` } : { kind: 'host' },
     processSpec.terminal ? ['ignore', 'inherit', 'inherit'] : stdio,
   );
-  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin: stored.cgroup ? joinFiles(stored.cgroup) : [] });
-  const stopForwarding = forwardSignals(init.pid);
+  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin: stored.cgroup ? joinFiles(stored.cgroup) : [], seccomp });
+  const console = await waitUntilReady(init, windowSize);
+  if (console !== undefined) onConsole!(console);
+  return { pid: init.pid, exited: init.exited };
+}
+// #endregion start-exec
+
+// #region exec
+/** `skiff-runtime exec`: the process in the foreground, its terminal relayed to ours; resolves with its exit status. */
+export async function exec(idText: string, proc: ExecProcess, { stateRoot, stdio }: Pick<ExecOptions, 'stateRoot' | 'stdio'> = {}): Promise<number> {
   let console: number | undefined;
-  let relay: Relay | undefined;
+  const started = await startExec(idText, proc, { stateRoot, stdio, onConsole: (master) => (console = master) });
+  const stopForwarding = forwardSignals(started.pid);
+  const relay = console !== undefined ? relayTerminal(console) : undefined;
   try {
-    console = await waitUntilReady(init);
-    relay = console !== undefined ? relayTerminal(console) : undefined;
-    const exit = await init.exited;
+    const exit = await started.exited;
     if (relay) await Promise.race([relay.drained, new Promise((r) => setTimeout(r, 1000))]);
     return exitStatus(exit);
   } finally {

@@ -1,14 +1,4 @@
 // state.ts — what the runtime remembers between two commands.
-//
-// `create`, `start`, `kill` and `delete` are separate processes, so a
-// container's facts live on disk, one directory per container under the
-// state root (/run/skiff, like runc's /run/runc): state.json, and until
-// `start` the exec.fifo init is waiting on. /run is a tmpfs, so a reboot,
-// which kills every container, also forgets them.
-//
-// The status is never stored, it is observed (OCI runtime-spec
-// `runtime.md`, "State"): a live init with its FIFO still there is
-// "created", a live init without it "running", a dead one "stopped".
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +9,9 @@ import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
 import { isRunning } from './process-identity.js';
 import type { Spec } from './spec.js';
 
+// #region oci-state
 export const DEFAULT_STATE_ROOT = '/run/skiff';
 
-// #region oci-state
 /** The spec's four, and runc's `paused` for a container whose cgroup is frozen. */
 export type ContainerStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -100,7 +90,9 @@ export function readState(root: string, id: ContainerId): StoredState {
     throw new RuntimeError(`container ${JSON.stringify(id)}: its state file is damaged (a crash?); delete --force removes it`);
   }
 }
+// #endregion read-write
 
+// #region list-ids
 /** Whether the container has a whole state.json: a `create` killed early, or a crash, can leave a directory without one. */
 export function hasState(root: string, id: ContainerId): boolean {
   try {
@@ -118,7 +110,7 @@ export function listIds(root: string): ContainerId[] {
     .filter((name) => existsSync(join(root, name, 'state.json')))
     .sort() as ContainerId[];
 }
-// #endregion read-write
+// #endregion list-ids
 
 // #region liveness
 export function observeStatus(root: string, state: StoredState): OciState {

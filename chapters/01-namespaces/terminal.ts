@@ -1,24 +1,15 @@
-// terminal.ts — a pseudo-terminal between the user and the container.
-//
-// With `process.terminal: true` the program gets a terminal of its own:
-// init opens a pty pair (`man 7 pty`) in the container's own devpts, makes
-// the slave its controlling terminal and its stdin/stdout/stderr, and the
-// runtime takes the master and copies bytes between it and its own
-// terminal. The user's terminal goes into raw mode so that Ctrl-C, arrows
-// and tab reach the program as bytes, and bytes from the program reach the
-// screen as they are; the window size is copied to the pty now and on every
-// SIGWINCH.
+// terminal.ts — a pseudo-terminal between the user and the container (`man 7 pty`).
 
 import { chownSync, closeSync, constants, openSync, read, write } from 'node:fs';
 import { dirname } from 'node:path';
+import { Duplex } from 'node:stream';
+import { ReadStream } from 'node:tty';
 import { dup2, ioctlBuffer, ioctlInt } from './libc.js';
-
-const TIOCSCTTY = 0x540e;
-const TIOCSWINSZ = 0x5414;
 
 // #region attach-console
 const TIOCGPTN = 0x80045430; // get the pty number of a master
 const TIOCSPTLCK = 0x40045431; // lock or unlock its slave
+const TIOCSCTTY = 0x540e; // make a terminal our controlling terminal
 
 /**
  * Init's side, inside the container: open a new pty from the container's
@@ -43,6 +34,8 @@ export function attachConsole(ptmx: string, owner: number): { master: number; sl
 // #endregion attach-console
 
 // #region window-size
+const TIOCSWINSZ = 0x5414; // set a terminal's window size
+
 /** struct winsize: rows, columns, then two unused pixel sizes, all unsigned short. */
 export function setWindowSize(master: number, rows: number, columns: number): void {
   const winsize = Buffer.alloc(8);
@@ -107,7 +100,9 @@ export function relayTerminal(master: number): Relay {
   const onInput = (chunk: Buffer) => write(master, chunk, () => {});
   stdin.on('data', onInput);
   stdin.resume();
+  // #endregion relay
 
+  // #region relay-drain
   const drained = new Promise<void>((done) => {
     const buf = Buffer.alloc(65536);
     const pump = () =>
@@ -130,4 +125,43 @@ export function relayTerminal(master: number): Relay {
     },
   };
 }
-// #endregion relay
+// #endregion relay-drain
+
+// #region console-stream
+export interface ConsoleStream extends Duplex {
+  /** Sets the window size while the master is open; after that, nothing (its number may be another file's by then). */
+  resize(rows: number, columns: number): void;
+}
+
+/**
+ * The master as a stream, for a process that holds the terminal for
+ * someone else (a daemon, rather than a user at a keyboard): writes are
+ * typed into the terminal, reads are what the program printed. Node's
+ * tty.ReadStream reads and writes a terminal on the event loop, and owns
+ * the descriptor from then on; we change one thing about it: reading a
+ * master whose slaves are all closed fails with EIO (`man 7 pty`), which
+ * for us is the end of the output, not an error. `end()` sends nothing: a
+ * terminal has no end of input, only the ^D a program may read as one.
+ */
+export function consoleStream(master: number): ConsoleStream {
+  const terminal = new ReadStream(master);
+  const stream = new Duplex({
+    read: () => void terminal.resume(),
+    write: (chunk: Buffer, _encoding, done) => void terminal.write(chunk, done),
+    final: (done) => done(),
+    destroy: (err, done) => {
+      terminal.destroy();
+      done(err);
+    },
+  });
+  terminal.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) terminal.pause();
+  });
+  terminal.on('end', () => stream.push(null));
+  terminal.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EIO' ? stream.push(null) : stream.destroy(err)));
+  const resize = (rows: number, columns: number) => {
+    if (!terminal.destroyed) setWindowSize(master, rows, columns);
+  };
+  return Object.assign(stream, { resize });
+}
+// #endregion console-stream

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DockerfileError, keyValues, parseDockerfile, splitWords, expandWord } from '../../chapters/02-images/engine/dockerfile.js';
 import { dockerignoreRule } from '../../chapters/02-images/engine/dockerignore.js';
+import { formatGoDuration, goQuote, goQuoteRune, parseGoDuration } from '../../chapters/02-images/engine/go-format.js';
 
 test('instructions keep the line they start on, across continuations and comments', () => {
   const source = [
@@ -22,12 +23,15 @@ test('instructions keep the line they start on, across continuations and comment
     got.map((i) => [i.line, i.keyword, i.args]),
     [
       [2, 'FROM', 'busybox'],
-      [4, 'RUN', 'echo one two three'],
+      // Continuation lines are appended as they are, indentation and all (what dockerd 20.10 records).
+      [4, 'RUN', 'echo one     two     three'],
       [9, 'CMD', '["sh", "-c", "echo hi"]'],
     ],
   );
   assert.deepEqual(got[2].json, ['sh', '-c', 'echo hi']);
   assert.equal(got[1].json, undefined);
+  const joined = parseDockerfile('FROM scratch\nRUN echo a\\\nb \\  \n  c\nLABEL x="1 \\\n  2"\n');
+  assert.deepEqual(joined.map((i) => i.args), ['scratch', 'echo ab   c', 'x="1   2"']);
 });
 
 test('an unknown instruction is refused with its line', () => {
@@ -37,8 +41,50 @@ test('an unknown instruction is refused with its line', () => {
   );
 });
 
-test('real instructions this builder lacks are named as such, not as unknown', () => {
-  assert.throws(() => parseDockerfile('FROM scratch\nHEALTHCHECK CMD true\n'), /line 2: HEALTHCHECK is not supported by this builder yet/);
+test('HEALTHCHECK is read while parsing: forms, durations in nanoseconds, Docker\'s refusals', () => {
+  const [, shell, exec, none] = parseDockerfile(
+    'FROM scratch\nHEALTHCHECK --interval=1m30s --retries=3 CMD curl -f http://localhost/\nhealthcheck cmd ["true"]\nHEALTHCHECK NONE\n',
+  );
+  assert.deepEqual(shell.healthcheck, { Test: ['CMD-SHELL', 'curl -f http://localhost/'], Interval: 90_000_000_000, Retries: 3 });
+  assert.deepEqual(exec.healthcheck, { Test: ['CMD', 'true'] });
+  assert.deepEqual(none.healthcheck, { Test: ['NONE'] });
+  assert.throws(() => parseDockerfile('FROM scratch\nHEALTHCHECK --interval=1d CMD true\n'), /line 2: time: unknown unit "d" in duration "1d"$/);
+  assert.throws(() => parseDockerfile('FROM scratch\nHEALTHCHECK --retries=9999999999 CMD true\n'), /line 2: strconv.ParseInt: parsing "9999999999": value out of range$/);
+});
+
+test('ONBUILD keeps its trigger as written, and refuses the three triggers Docker refuses', () => {
+  const [, onbuild] = parseDockerfile('FROM scratch\nonbuild  run   echo  "hi  there"\n');
+  assert.equal(onbuild.args, 'run   echo  "hi  there"');
+  assert.throws(() => parseDockerfile('FROM scratch\nONBUILD ONBUILD RUN true\n'), /line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed$/);
+  assert.throws(() => parseDockerfile('FROM scratch\nONBUILD from busybox\n'), /line 2: FROM isn't allowed as an ONBUILD trigger$/);
+  assert.throws(() => parseDockerfile('FROM scratch\nONBUILD MAINTAINER me\n'), /line 2: MAINTAINER isn't allowed as an ONBUILD trigger$/);
+});
+
+test('a flag an instruction does not take is refused, not ignored', () => {
+  assert.throws(() => parseDockerfile('FROM scratch\nRUN --mount=type=cache,target=/x true\n'), /line 2: Unknown flag: mount$/);
+  assert.throws(() => parseDockerfile('FROM scratch\nCOPY --chown=1 --chown=2 a b\n'), /line 2: Duplicate flag specified: chown$/);
+  assert.throws(() => parseDockerfile('FROM scratch\nCOPY --from a b\n'), /line 2: Missing a value on flag: from$/);
+});
+
+test('durations and quoting as Go writes them, which HEALTHCHECK rows carry', () => {
+  const cases: Array<[string, bigint, string]> = [
+    ['1h30m', 5_400_000_000_000n, '1h30m0s'],
+    ['90s', 90_000_000_000n, '1m30s'],
+    ['1.5s', 1_500_000_000n, '1.5s'],
+    ['250ms', 250_000_000n, '250ms'],
+    ['1500us', 1_500_000n, '1.5ms'],
+    ['2µs', 2_000n, '2µs'],
+    ['0', 0n, '0s'],
+    ['-3m', -180_000_000_000n, '-3m0s'],
+  ];
+  for (const [text, ns, formatted] of cases) {
+    assert.equal(parseGoDuration(text), ns, text);
+    assert.equal(formatGoDuration(ns), formatted, text);
+  }
+  assert.throws(() => parseGoDuration('5'), /^Error: time: missing unit in duration "5"$/);
+  assert.throws(() => parseGoDuration('.s'), /^Error: time: invalid duration ".s"$/);
+  assert.equal(goQuote('say "hi"\n\\'), '"say \\"hi\\"\\n\\\\"');
+  assert.deepEqual([3, 39, 65, 92].map(goQuoteRune), ["'\\x03'", "'\\''", "'A'", "'\\\\'"]);
 });
 
 test('the first instruction must be FROM (ARG may come before it)', () => {

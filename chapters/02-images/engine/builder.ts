@@ -1,21 +1,11 @@
-// builder.ts — a Dockerfile, step by step, into an image.
-//
-// The legacy docker builder's loop, in miniature. The state between steps is
-// an image: a config and a list of layers. Each instruction either edits the
-// config (ENV, CMD, LABEL…: a history row marked `empty_layer`) or changes
-// the filesystem (RUN, COPY, ADD): then a writable snapshot is prepared on
-// top of the current layers, mounted with overlayfs, changed, and its upper
-// directory, which holds exactly the step's changes, is written out as a new
-// tar layer and committed as the snapshot of the new ChainID. Every step's
-// result is remembered in the build cache, so an unchanged step costs a
-// lookup.
+// builder.ts — a Dockerfile, step by step, into an image: the legacy docker builder's loop, in miniature.
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { InvalidArgumentError, NotFoundError, resolveInRoot, RuntimeError } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, NotFoundError, parseSignal, resolveInRoot, RuntimeError } from '../../01-namespaces/index.js';
 import { BuildCache, type CacheEntry } from './build-cache.js';
 import {
   checksumFiles,
@@ -34,10 +24,18 @@ import {
   detectCompression, DigestMismatchError, digestOf, encodeJson, familiarString, MediaType, parseReference, shortId,
   type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../store/index.js';
-import { readDockerignore, type IgnoreRule } from './dockerignore.js';
-import { DockerfileError, expandWord, keyValues, parseDockerfile, splitWords, type Instruction } from './dockerfile.js';
+import {
+  baseName, baseStage, fromStage, neededStages, splitStages, targetStage, type Stage, type StagedDockerfile,
+} from './build-stages.js';
+import { dockerignoreRule, readDockerignore, type IgnoreRule } from './dockerignore.js';
+import {
+  DockerfileError, expandWord, keyValues, parseDockerfile, parseTrigger, splitWords, type Instruction, type Vars,
+} from './dockerfile.js';
+import { goQuote } from './go-format.js';
+import { healthcheckHistory, mergeHealthcheck } from './healthcheck.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
 
+// #region build-options
 export interface BuildOptions {
   contextDir: string;
   /** The Dockerfile; default `Dockerfile` in the context. */
@@ -45,13 +43,17 @@ export interface BuildOptions {
   tags?: string[];
   buildArgs?: Record<string, string>;
   noCache?: boolean;
+  /** `--target`: the stage whose image the build makes; default the last. */
+  target?: string;
   /** Where the step-by-step progress goes. */
   write: (text: string) => void;
 }
 
 /** Runs one RUN step: a command in a container on the mounted rootfs; returns its exit code. */
 export type StepRunner = (input: { id: string; rootfs: string; bundle: string; config: ContainerConfig }) => Promise<number>;
+// #endregion build-options
 
+// #region builder
 /** The image between two steps. */
 interface BuildState {
   /** The config document, with rootfs.diff_ids and history. */
@@ -75,6 +77,7 @@ export class Builder {
   ) {
     this.cache = new BuildCache(root);
   }
+  // #endregion builder
 
   // #region build-loop
   async build(options: BuildOptions): Promise<ImageRecord> {
@@ -91,19 +94,12 @@ export class Builder {
       throw new InvalidArgumentError(`the Dockerfile (${name.startsWith('..') ? options.dockerfile : name}) cannot be empty`);
     }
     const tags = (options.tags ?? []).map((t) => parseReference(t).full); // bad tags fail before any work
+    const staged = splitStages(instructions);
+    const target = targetStage(staged.stages, options.target);
 
-    const run = new BuildRun(this, contextDir, readDockerignore(contextDir), options);
-    for (const [index, instruction] of instructions.entries()) {
-      options.write(`Step ${index + 1}/${instructions.length} : ${instruction.text}\n`);
-      try {
-        await run.step(instruction);
-      } catch (err) {
-        if (err instanceof DockerfileError) throw err;
-        throw new DockerfileError(instruction.line, (err as Error).message);
-      }
-    }
-    const state = run.finalState();
-    run.warnUnusedArgs();
+    const build = new StagedBuild(this, contextDir, readDockerignore(contextDir), options, instructions, staged);
+    const state = await build.run(target);
+    build.warnUnusedArgs();
 
     const image = await this.images.putImage({ config: state.config, layers: state.layers, ref: tags[0] });
     for (const tag of tags.slice(1)) await this.images.tag(image.id, tag);
@@ -111,20 +107,92 @@ export class Builder {
     for (const tag of tags) options.write(`Successfully tagged ${familiarString(parseReference(tag))}\n`);
     return image;
   }
-  // #endregion build-loop
 
   /** Internals a BuildRun needs; kept on the Builder so the run stays a plain state machine. */
   get parts() {
     return { root: this.root, images: this.images, snapshotter: this.snapshotter, cache: this.cache, runStep: this.runStep };
   }
 }
+// #endregion build-loop
 
-/** One build in progress: the image so far, the ARGs in scope, the cache switch. */
+// #region staged-build
+/**
+ * One build: the ARGs before the first FROM, then each stage the target
+ * needs, in the Dockerfile's order, each stage's image kept for the stages
+ * after it. Steps are numbered over the Dockerfile up to the target's last
+ * instruction, as the legacy builder numbers them.
+ */
+class StagedBuild {
+  readonly globalArgs = new Map<string, string | undefined>();
+  readonly usedBuildArgs = new Set<string>();
+  private readonly results = new Map<number, BuildState>();
+  private total = 0;
+
+  constructor(
+    readonly builder: Builder,
+    private readonly contextDir: string,
+    private readonly ignored: IgnoreRule,
+    readonly options: BuildOptions,
+    private readonly instructions: Instruction[],
+    readonly staged: StagedDockerfile,
+  ) {}
+
+  async run(target: Stage): Promise<BuildState> {
+    this.total = this.instructions.indexOf(target.instructions.at(-1) ?? target.from) + 1;
+    const outsideStages = this.newRun(null);
+    for (const ins of this.staged.globalArgs) await this.step(outsideStages, ins);
+    const needed = neededStages(this.staged.stages, target, this.globalVars());
+    for (const stage of this.staged.stages.slice(0, target.index + 1)) {
+      if (needed.has(stage.index)) await this.stageResult(stage);
+      else this.options.write(`Skipping stage ${stage.name ?? stage.index}: the target stage does not need it\n`);
+    }
+    return this.results.get(target.index)!;
+  }
+
+  /** A stage's image; built now if it was not yet (an ONBUILD trigger may ask for a skipped one). */
+  async stageResult(stage: Stage): Promise<BuildState> {
+    const done = this.results.get(stage.index);
+    if (done) return done;
+    const run = this.newRun(stage);
+    for (const ins of [stage.from, ...stage.instructions]) await this.step(run, ins);
+    this.results.set(stage.index, run.finalState());
+    return run.finalState();
+  }
+  // #endregion staged-build
+
+  // #region stage-step
+  /** One instruction, announced with its number; any failure named by its line. */
+  private async step(run: BuildRun, ins: Instruction): Promise<void> {
+    this.options.write(`Step ${this.instructions.indexOf(ins) + 1}/${this.total} : ${ins.text}\n`);
+    try {
+      await run.step(ins);
+    } catch (err) {
+      if (err instanceof DockerfileError) throw err;
+      throw new DockerfileError(ins.line, (err as Error).message);
+    }
+  }
+
+  /** The global ARGs that have a value: all a FROM line may use. */
+  globalVars(): Map<string, string> {
+    return new Map([...this.globalArgs].filter((e): e is [string, string] => e[1] !== undefined));
+  }
+
+  warnUnusedArgs(): void {
+    const unused = Object.keys(this.options.buildArgs ?? {}).filter((k) => !this.usedBuildArgs.has(k));
+    if (unused.length) this.options.write(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+  }
+
+  private newRun(stage: Stage | null): BuildRun {
+    return new BuildRun(this.builder, this.contextDir, this.ignored, this.options, this, stage);
+  }
+}
+// #endregion stage-step
+
+// #region build-run
+/** One stage in progress: the image so far, the ARGs in scope, the cache switch. */
 class BuildRun {
   private state: BuildState | null = null;
-  private readonly globalArgs = new Map<string, string | undefined>();
   private readonly args = new Map<string, string | undefined>();
-  private readonly usedBuildArgs = new Set<string>();
   private cmdSetHere = false;
   private useCache: boolean;
 
@@ -133,6 +201,8 @@ class BuildRun {
     private readonly contextDir: string,
     private readonly ignored: IgnoreRule,
     private readonly options: BuildOptions,
+    private readonly build: StagedBuild,
+    private readonly stage: Stage | null,
   ) {
     this.useCache = !options.noCache;
   }
@@ -151,17 +221,14 @@ class BuildRun {
         return this.metadata(ins);
     }
   }
+  // #endregion build-run
 
+  // #region build-run-state
   finalState(): BuildState {
     if (!this.state || (this.state.id === 'scratch' && this.state.layers.length === 0)) {
       throw new InvalidArgumentError('No image was generated. Is your Dockerfile empty?');
     }
     return this.state;
-  }
-
-  warnUnusedArgs(): void {
-    const unused = Object.keys(this.options.buildArgs ?? {}).filter((k) => !this.usedBuildArgs.has(k));
-    if (unused.length) this.options.write(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
   }
 
   /** Variables for substitution: ARGs in scope, then the image's ENV over them. */
@@ -174,39 +241,58 @@ class BuildRun {
     }
     return vars;
   }
+  // #endregion build-run-state
 
   // #region from
+  /**
+   * FROM starts the stage from an earlier stage's image, from nothing
+   * (`scratch`), or from an image in the store; then the base image's
+   * ONBUILD triggers, if it has any, fire.
+   */
   private async from(ins: Instruction): Promise<void> {
-    const vars = new Map([...this.globalArgs].filter((e): e is [string, string] => e[1] !== undefined));
-    const name = expandWord(splitWords(ins.args, vars)[0] ?? '', vars);
+    const globalVars = this.build.globalVars();
+    const base = baseStage(this.build.staged.stages, this.stage!, globalVars);
+    const name = baseName(ins, globalVars);
+    if (base) this.state = structuredClone(await this.build.stageResult(base));
+    else if (name === 'scratch') this.state = scratchState();
+    else this.state = await this.imageState(name);
+    const triggers = this.state.config.config?.OnBuild ?? [];
+    if (triggers.length > 0) return this.runTriggers(ins, triggers);
+    this.options.write(this.state.id === 'scratch' ? ' --->\n' : ` ---> ${shortId(this.state.id)}\n`);
+  }
+
+  /** An image of the store, unpacked, as the state a stage starts from. */
+  private async imageState(name: string): Promise<BuildState> {
     const { images, snapshotter } = this.builder.parts;
-    this.args.clear();
-    if (name === 'scratch') {
-      this.state = {
-        config: { architecture: 'amd64', os: 'linux', config: { Env: [DEFAULT_PATH] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] },
-        layers: [],
-        id: 'scratch',
-      };
-      this.options.write(' --->\n');
-      return;
-    }
-    const image = await images.resolve(name).catch(() => {
-      throw new NotFoundError(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
-    });
+    const image = await storedImage(images, name);
     await unpackImage(images, image, snapshotter);
     const config: OciImageConfig = structuredClone(image.config);
     config.config ??= {};
     // The legacy builder's habit: an image without PATH gets Docker's default.
     if (!(config.config.Env ?? []).some((e) => e.startsWith('PATH='))) config.config.Env = [DEFAULT_PATH, ...(config.config.Env ?? [])];
     config.history ??= [];
-    this.state = { config, layers: [...image.manifest.layers], id: image.id };
-    this.options.write(` ---> ${shortId(image.id)}\n`);
+    return { config, layers: [...image.manifest.layers], id: image.id };
   }
   // #endregion from
 
+  // #region onbuild-triggers
+  /**
+   * The base image's ONBUILD triggers fire as part of this FROM: each read
+   * as the instruction it is (an unknown one fails now) and run in order.
+   * The image being built keeps none of them (moby
+   * `builder/dockerfile/dispatchers.go`, initializeStage).
+   */
+  private async runTriggers(from: Instruction, triggers: string[]): Promise<void> {
+    this.options.write(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
+    (this.state!.config.config ??= {}).OnBuild = null;
+    for (const trigger of triggers) await this.step(parseTrigger(from.line, trigger));
+  }
+  // #endregion onbuild-triggers
+
+  // #region arg
   private async arg(ins: Instruction): Promise<void> {
     const buildArgs = this.options.buildArgs ?? {};
-    const scope = this.state ? this.args : this.globalArgs;
+    const scope = this.state ? this.args : this.build.globalArgs;
     const declared: Array<[string, string | undefined]> = [];
     for (const word of splitWords(ins.args, this.vars())) {
       const eq = word.indexOf('=');
@@ -214,9 +300,9 @@ class BuildRun {
       let value = eq < 0 ? undefined : word.slice(eq + 1);
       if (name in buildArgs) {
         value = buildArgs[name];
-        this.usedBuildArgs.add(name);
+        this.build.usedBuildArgs.add(name);
       } else if (value === undefined && this.state) {
-        value = this.globalArgs.get(name); // `ARG NAME` after FROM re-imports a global ARG
+        value = this.build.globalArgs.get(name); // `ARG NAME` after FROM re-imports a global ARG
       }
       scope.set(name, value);
       declared.push([name, value]);
@@ -224,12 +310,13 @@ class BuildRun {
     if (!this.state) return;
     await this.commitMetadata(`ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
   }
+  // #endregion arg
 
   // #region metadata
   /** Instructions that only edit the config: a new config, an empty_layer history row. */
   private async metadata(ins: Instruction): Promise<void> {
     const vars = this.vars();
-    const shell = (this.state!.config.config as { Shell?: string[] })?.Shell ?? DEFAULT_SHELL;
+    const shell = this.state!.config.config?.Shell ?? DEFAULT_SHELL;
     const command = (): string[] => ins.json ?? [...shell, ins.args];
     switch (ins.keyword) {
       case 'ENV': {
@@ -254,6 +341,8 @@ class BuildRun {
         const user = expandWord(ins.args, vars);
         return this.commitMetadata(`USER ${user}`, (c) => void (c.User = user));
       }
+      // #endregion metadata
+      // #region metadata-more
       case 'EXPOSE': {
         const ports = splitWords(ins.args, vars).flatMap((spec) => exposedPorts(ins.line, spec));
         return this.commitMetadata(`EXPOSE ${ports.join(' ')}`, (c) => {
@@ -269,35 +358,28 @@ class BuildRun {
       case 'CMD': {
         const cmd = command();
         this.cmdSetHere = true;
-        return this.commitMetadata(`CMD ${JSON.stringify(cmd)}`, (c) => void (c.Cmd = cmd));
+        return this.commitMetadata(`CMD ${goQuoteList(cmd)}`, (c) => void (c.Cmd = cmd));
       }
       case 'ENTRYPOINT': {
         const entrypoint = ins.json ?? (ins.args ? [...shell, ins.args] : []);
         // An ENTRYPOINT resets a Cmd inherited from the base image (Dockerfile reference, "Understand how CMD and ENTRYPOINT interact").
         const resetCmd = !this.cmdSetHere;
-        return this.commitMetadata(`ENTRYPOINT ${JSON.stringify(entrypoint)}`, (c) => {
+        return this.commitMetadata(`ENTRYPOINT ${goQuoteList(entrypoint)}`, (c) => {
           c.Entrypoint = entrypoint;
           if (resetCmd) c.Cmd = null;
         });
-      }
-      case 'SHELL': {
-        if (!ins.json) throw new DockerfileError(ins.line, 'SHELL requires the arguments to be in JSON form');
-        const shellArgs = ins.json;
-        return this.commitMetadata(`SHELL ${JSON.stringify(shellArgs)}`, (c) => void ((c as { Shell?: string[] }).Shell = shellArgs));
-      }
-      case 'STOPSIGNAL': {
-        const signal = expandWord(ins.args, vars);
-        return this.commitMetadata(`STOPSIGNAL ${signal}`, (c) => void (c.StopSignal = signal));
       }
       case 'MAINTAINER': {
         const author = ins.args;
         return this.commitMetadata(`MAINTAINER ${author}`, (_c, image) => void (image.author = author));
       }
       default:
-        throw new DockerfileError(ins.line, `unknown instruction: ${ins.keyword}`);
+        return this.runtimeMetadata(ins, vars);
     }
   }
+  // #endregion metadata-more
 
+  // #region commit-metadata
   /** Applies a config edit as a step of its own: cached, with a `#(nop)` history row. */
   private async commitMetadata(
     description: string,
@@ -307,10 +389,44 @@ class BuildRun {
       const config = structuredClone(state.config);
       config.config ??= {};
       edit(config.config, config);
-      return this.withHistory({ ...state, config }, `/bin/sh -c #(nop)  ${description}`, true);
+      return this.withHistory({ ...state, config }, `${shellOf(config)} #(nop)  ${description}`, true);
     });
   }
-  // #endregion metadata
+  // #endregion commit-metadata
+
+  // #region runtime-metadata
+  /**
+   * How the image's containers are run and reused: the shell of shell
+   * forms (SHELL, exec form only), the signal `docker stop` sends
+   * (STOPSIGNAL), the health check (HEALTHCHECK), and the instructions an
+   * image built FROM this one runs first (ONBUILD). The history rows are
+   * the legacy builder's, Go's formatting included.
+   */
+  private async runtimeMetadata(ins: Instruction, vars: Vars): Promise<void> {
+    switch (ins.keyword) {
+      case 'SHELL': {
+        if (!ins.json) throw new DockerfileError(ins.line, 'SHELL requires the arguments to be in JSON form');
+        if (ins.json.length === 0) throw new DockerfileError(ins.line, 'SHELL requires at least one argument');
+        const shell = ins.json;
+        return this.commitMetadata(`SHELL [${shell.join(' ')}]`, (c) => void (c.Shell = shell));
+      }
+      case 'STOPSIGNAL': {
+        const signal = checkStopSignal(expandWord(ins.args, vars));
+        return this.commitMetadata(`STOPSIGNAL ${signal}`, (c) => void (c.StopSignal = signal));
+      }
+      case 'HEALTHCHECK': {
+        const health = ins.healthcheck!;
+        return this.commitMetadata(healthcheckHistory(health), (c) => void (c.Healthcheck = mergeHealthcheck(health, c.Healthcheck)));
+      }
+      case 'ONBUILD': {
+        const trigger = ins.args;
+        return this.commitMetadata(`ONBUILD ${trigger}`, (c) => void (c.OnBuild = [...(c.OnBuild ?? []), trigger]));
+      }
+      default:
+        throw new DockerfileError(ins.line, `unknown instruction: ${ins.keyword}`);
+    }
+  }
+  // #endregion runtime-metadata
 
   // #region cached-step
   /**
@@ -340,7 +456,9 @@ class BuildRun {
     cache.put(key, { config: configBytes, layers: next.layers });
     this.options.write(` ---> ${shortId(this.state.id)}\n`);
   }
+  // #endregion cached-step
 
+  // #region usable
   /** A cache entry is only good while its layers and its top snapshot still exist. */
   private async usable(entry: CacheEntry): Promise<boolean> {
     const { images, snapshotter } = this.builder.parts;
@@ -357,12 +475,12 @@ class BuildRun {
     config.history = [...(config.history ?? []), { created, created_by: createdBy, ...(empty ? { empty_layer: true } : {}) }];
     return state;
   }
-  // #endregion cached-step
+  // #endregion usable
 
   // #region run
   private async run(ins: Instruction): Promise<void> {
     const state = this.state!;
-    const shell = (state.config.config as { Shell?: string[] })?.Shell ?? DEFAULT_SHELL;
+    const shell = state.config.config?.Shell ?? DEFAULT_SHELL;
     const argv = ins.json ?? [...shell, ins.args];
     // Build args reach RUN as environment variables, and so belong to its cache key.
     const envNames = new Set((state.config.config?.Env ?? []).map((e) => e.slice(0, e.indexOf('='))));
@@ -392,25 +510,34 @@ class BuildRun {
 
   // #region copy
   private async copy(ins: Instruction): Promise<void> {
+    const { from } = ins.flags;
+    if (from) return this.withSourceImage(ins, from, (root) => this.copyFrom(ins, { root, ignored: NOTHING_IGNORED, image: true }));
+    return this.copyFrom(ins, { root: this.contextDir, ignored: this.ignored, image: false });
+  }
+
+  private async copyFrom(ins: Instruction, source: CopySource): Promise<void> {
     const vars = this.vars();
     const words = ins.json ? ins.json.map((w) => expandWord(w, vars)) : splitWords(ins.args, vars);
-    if (ins.flags.from) throw new DockerfileError(ins.line, `${ins.keyword} --from (multi-stage builds) is not supported yet`);
     if (words.length < 2) throw new DockerfileError(ins.line, `${ins.keyword} requires at least two arguments`);
-    const sources = words.slice(0, -1);
-    if (sources.some((s) => /^https?:\/\//.test(s))) throw new InvalidArgumentError(`${ins.keyword} of a URL is not supported: this engine has no network access`);
+    const named = words.slice(0, -1);
+    if (named.some((s) => /^https?:\/\//.test(s))) throw new InvalidArgumentError(`${ins.keyword} of a URL is not supported: this engine has no network access`);
+    const sources = source.image ? named.map((s) => followInRoot(source.root, s)) : named;
     const workdir = this.state!.config.config?.WorkingDir || '/';
     const rawDest = words.at(-1)!;
     const dest = posix.resolve(workdir, rawDest) + (rawDest.endsWith('/') && rawDest !== '/' ? '/' : '');
-    const files = this.collect(sources);
-    const checksum = await checksumFiles(files);
+    const files = this.collect(source, sources);
+    const checksum = await checksumFiles(files, source.image);
     const chown = ins.flags.chown ? expandWord(ins.flags.chown, vars) : undefined;
-    const kind = files.length === 1 && !files[0].stats.isDirectory() ? 'file' : sources.length > 1 ? 'multi' : 'dir';
-    const description = `${ins.keyword}${chown ? ` --chown=${chown}` : ''} ${kind}:${checksum} in ${dest} `;
+    const firstIsDir = sources.length === 1 && sourceIsDirectory(source.root, sources[0]);
+    const kind = sources.length > 1 ? 'multi' : firstIsDir ? 'dir' : files.length === 1 ? 'file' : 'multi';
+    // Docker's row, down to the space it leaves out after --chown: `COPY --chown=1:1dir:… in /app `.
+    const description = `${ins.keyword} ${chown ? `--chown=${chown}` : ''}${kind}:${checksum} in ${dest} `;
+    // #endregion copy
 
+    // #region copy-step
     await this.cachedStep(description, checksum, async (current) => {
       const next = await this.changeFilesystem(current, async (rootfs, bundle) => {
-        const owner: Owner = chown ? ownerOf(rootfs, chown) : { uid: 0, gid: 0 };
-        const firstIsDir = sources.length === 1 && sourceIsDirectory(this.contextDir, sources[0]);
+        const owner: Owner | 'preserve' = chown ? ownerOf(rootfs, chown) : source.image ? 'preserve' : { uid: 0, gid: 0 };
         const destIsDir = destinationIsDirectory(rootfs, dest, sources.length, firstIsDir);
         for (const file of files) {
           if (ins.keyword === 'ADD' && file.stats.isFile() && isArchive(file.hostPath)) {
@@ -421,13 +548,15 @@ class BuildRun {
         }
         if (files.length === 0) await copyIntoRootfs(rootfs, [], dest, true, owner);
       });
-      return this.withHistory(next, `/bin/sh -c #(nop) ${description}`, false);
+      return this.withHistory(next, `${shellOf(next.config)} #(nop) ${description}`, false);
     });
   }
+  // #endregion copy-step
 
-  private collect(sources: string[]): ContextFile[] {
+  // #region copy-collect
+  private collect(source: CopySource, sources: string[]): ContextFile[] {
     try {
-      return collectSources(this.contextDir, this.ignored, sources);
+      return collectSources(source.root, source.ignored, sources);
     } catch (err) {
       if (err instanceof ContextError) throw err;
       throw new ContextError((err as Error).message);
@@ -446,7 +575,41 @@ class BuildRun {
       await rm(scratch, { recursive: true, force: true });
     }
   }
-  // #endregion copy
+  // #endregion copy-collect
+
+  // #region copy-from
+  /**
+   * `COPY --from`: the files come out of an earlier stage's image, or out of
+   * any image in the store, mounted as a read-only view for the step.
+   */
+  private async withSourceImage(ins: Instruction, from: string, use: (root: string) => Promise<void>): Promise<void> {
+    const { root, images, snapshotter } = this.builder.parts;
+    const stage = fromStage(this.build.staged.stages, this.stage!, ins);
+    let top: LayerChainId | null;
+    if (stage) {
+      top = chainIds((await this.build.stageResult(stage)).config.rootfs.diff_ids).at(-1) ?? null;
+    } else {
+      const image = await storedImage(images, from).catch((err: Error) => {
+        throw new NotFoundError(`invalid from flag value ${from}: ${err.message}`);
+      });
+      top = await unpackImage(images, image, snapshotter);
+    }
+    const key = `from-${randomBytes(6).toString('hex')}`;
+    const dir = join(root, 'build', key);
+    await mkdir(dir, { recursive: true });
+    try {
+      mountRootfs(await snapshotter.view(key, top), dir);
+      try {
+        await use(dir);
+      } finally {
+        unmountRootfs(dir);
+      }
+    } finally {
+      await snapshotter.remove(key).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  // #endregion copy-from
 
   // #region change-filesystem
   /**
@@ -475,6 +638,8 @@ class BuildRun {
       }
       tidyMountPoints(upperDirOf(mounts), mountPoints);
 
+      // #endregion change-filesystem
+      // #region change-commit
       // One diff: the snapshotter commits it and, through `tar`, it becomes the layer blob.
       const tar = new PassThrough();
       const storing = images.content.write(tar).catch((err: Error) => {
@@ -494,9 +659,74 @@ class BuildRun {
       await rm(bundle, { recursive: true, force: true });
     }
   }
-  // #endregion change-filesystem
+}
+// #endregion change-commit
+
+// #region copy-source
+/** Where COPY takes its files: the build context, or an image (of a stage or the store) mounted read-only. */
+interface CopySource {
+  root: string;
+  ignored: IgnoreRule;
+  /** From an image: owners are kept (unless --chown), and links on a named path are followed, as Docker does. */
+  image: boolean;
 }
 
+/** `.dockerignore` is the context's; an image hides nothing. */
+const NOTHING_IGNORED = dockerignoreRule('');
+
+/** A source named in an image, its links followed inside the image's root; wildcards are left to match. */
+function followInRoot(root: string, source: string): string {
+  return /[*?[]/.test(source) ? source : `/${relative(root, resolveInRoot(root, source))}`;
+}
+// #endregion copy-source
+
+// #region base-images
+/** An image of the store by name; no registry yet, so a miss is final where Docker would pull. */
+function storedImage(images: ImageStore, name: string): Promise<ImageRecord> {
+  return images.resolve(name).catch(() => {
+    throw new NotFoundError(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
+  });
+}
+
+/** `FROM scratch`: no layers, and Docker's default PATH. */
+function scratchState(): BuildState {
+  return {
+    config: { architecture: 'amd64', os: 'linux', config: { Env: [DEFAULT_PATH] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] },
+    layers: [],
+    id: 'scratch',
+  };
+}
+
+/** The shell of shell forms, and of the `#(nop)` history rows: SHELL's, or `/bin/sh -c`. */
+function shellOf(config: OciImageConfig): string {
+  return (config.config?.Shell ?? DEFAULT_SHELL).join(' ');
+}
+// #endregion base-images
+
+// #region legacy-rules
+/** Go's `%q` of a list of strings, which CMD and ENTRYPOINT rows carry: `["sh" "-c" "echo hi"]`. */
+function goQuoteList(words: string[]): string {
+  return `[${words.map(goQuote).join(' ')}]`;
+}
+
+/** moby's signal.ParseSignal: a number other than 0, or a name with or without SIG, in any case. */
+function checkStopSignal(signal: string): string {
+  const valid = /^\d+$/.test(signal) ? Number(signal) !== 0 : isSignalName(signal);
+  if (!valid) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
+  return signal;
+}
+
+function isSignalName(name: string): boolean {
+  try {
+    parseSignal(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+// #endregion legacy-rules
+
+// #region mount-points
 /** Where a prepared snapshot's writes land: overlay's upperdir, or the bound directory. */
 export function upperDirOf(mounts: readonly Mount[]): string {
   for (const m of mounts) {
@@ -533,7 +763,9 @@ function tidyMountPoints(upper: string, created: string[]): void {
     }
   }
 }
+// #endregion mount-points
 
+// #region owner-archive
 /** `--chown=user:group`, names resolved in the image being built. */
 function ownerOf(rootfs: string, chown: string): Owner {
   const user = resolveUser(rootfs, chown);
@@ -562,6 +794,7 @@ function listTree(dir: string, prefix: string): ContextFile[] {
   }
   return out;
 }
+// #endregion owner-archive
 
 // #region expose
 /**

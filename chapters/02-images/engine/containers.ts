@@ -1,17 +1,4 @@
 // containers.ts — a container is an image's snapshots, one writable layer, and a bundle.
-//
-// What `run` does, in order: find the image, make sure its layers are
-// snapshots, prepare a writable snapshot on top (`container-<id>`), mount
-// it as the bundle's rootfs, write the bundle's config.json from the image
-// config (image-config.ts), and hand the bundle to chapter 01's runtime. When
-// the program exits, the rootfs is unmounted but the writable layer stays,
-// as Docker keeps a stopped container: `export`, `commit` and `rm` still
-// need it. `--rm` removes it at once: the record, the snapshot, the mount,
-// and (through the runtime) the cgroup.
-//
-// Layout: ROOT/containers/<id>/container.json, bundle/config.json,
-// bundle/rootfs (mount point), and hosts, hostname, resolv.conf, which are
-// bind-mounted over the image's /etc files the way Docker does.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -50,6 +37,7 @@ export interface ContainerRecord {
 }
 // #endregion record
 
+// #region create-input
 export class ContainerNotFoundError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such container: ${reference}`);
@@ -86,6 +74,7 @@ export class Containers {
   ) {
     this.stateRoot = join(root, 'runtime');
   }
+  // #endregion create-input
 
   // #region create
   /**
@@ -114,6 +103,8 @@ export class Containers {
     };
     mkdirSync(paths.rootfs, { recursive: true });
     writeRecord(paths, record);
+    // #endregion create
+    // #region create-bundle
     try {
       await this.snapshotter.prepare(paths.snapshotKey, input.parent);
       const etcFiles = writeEtcFiles(paths, hostname);
@@ -144,7 +135,7 @@ export class Containers {
     }
     return record;
   }
-  // #endregion create
+  // #endregion create-bundle
 
   // #region start
   /** Runs a created container in the foreground; answers the program's exit code. */
@@ -199,7 +190,9 @@ export class Containers {
     if (volumes && record.volumes?.length) removeVolumes(this.root, record.volumes);
     return record;
   }
+  // #endregion remove
 
+  // #region forget-in-runtime
   /**
    * Whatever chapter 01's runtime still holds for the container goes: its
    * process (killed), its cgroups, its state directory. Usually the engine
@@ -210,8 +203,9 @@ export class Containers {
     if (!existsSync(join(this.stateRoot, id))) return;
     await deleteContainer(id, { force: true, stateRoot: this.stateRoot });
   }
-  // #endregion remove
+  // #endregion forget-in-runtime
 
+  // #region list-find
   /** Every container, newest first. */
   async list(): Promise<ContainerRecord[]> {
     const dir = join(this.root, 'containers');
@@ -233,7 +227,9 @@ export class Containers {
     if (byPrefix.length === 1) return byPrefix[0];
     throw new ContainerNotFoundError(reference);
   }
+  // #endregion list-find
 
+  // #region status
   /** A record says running; the runtime knows whether it still is (the engine may have died). */
   async status(record: ContainerRecord): Promise<ContainerStatus> {
     if (record.status !== 'running') return record.status;
@@ -247,7 +243,9 @@ export class Containers {
   paths(record: ContainerRecord): ContainerPaths {
     return new ContainerPaths(this.root, record.id);
   }
+  // #endregion status
 
+  // #region mount
   /** Mounts the container's root filesystem at its bundle's rootfs (for run, export). */
   async mount(paths: ContainerPaths): Promise<void> {
     if (!isMountPoint(paths.rootfs)) mountRootfs(this.snapshotter.mounts(paths.snapshotKey), paths.rootfs);
@@ -257,7 +255,9 @@ export class Containers {
     if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
   }
 }
+// #endregion mount
 
+// #region name-problem
 /** Refuses a new container's name that is malformed or taken, in Docker's words. */
 function checkName(name: string, containers: ContainerRecord[]): void {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
@@ -268,7 +268,9 @@ function checkName(name: string, containers: ContainerRecord[]): void {
     throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
 }
+// #endregion name-problem
 
+// #region host-checks
 /** Is something mounted exactly at `target`? */
 function isMountPoint(target: string): boolean {
   return readMountInfo().some((m) => m.mountPoint === target);
@@ -283,6 +285,7 @@ function isMountPoint(target: string): boolean {
 function startExitCode(err: RuntimeError): number {
   return err.exitCode === 127 || err.exitCode === 126 ? err.exitCode : 125;
 }
+// #endregion host-checks
 
 // #region etc-files
 /**
@@ -318,6 +321,7 @@ function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, 
 }
 // #endregion etc-files
 
+// #region record-files
 /** Docker creates a missing host directory for `-v /host/path:/x`. */
 function makeVolumeSource(volume: VolumeMount): void {
   if (!existsSync(volume.source)) mkdirSync(volume.source, { recursive: true });
@@ -341,7 +345,9 @@ function readRecord(paths: ContainerPaths): ContainerRecord | undefined {
     return undefined;
   }
 }
+// #endregion record-files
 
+// #region generate-name
 const ADJECTIVES = ['brave', 'calm', 'eager', 'gentle', 'jolly', 'keen', 'lucid', 'quiet', 'sharp', 'swift', 'tidy', 'witty'];
 const SAILORS = ['bligh', 'cook', 'drake', 'earhart', 'hopper', 'magellan', 'nansen', 'shackleton', 'slocum', 'tasman', 'vespucci', 'zheng'];
 
@@ -355,3 +361,4 @@ export function generateName(taken: Set<string>): string {
     if (!taken.has(numbered)) return numbered;
   }
 }
+// #endregion generate-name

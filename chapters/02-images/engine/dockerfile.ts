@@ -1,12 +1,6 @@
-// dockerfile.ts — reading a Dockerfile into instructions that remember their line.
-//
-// A Dockerfile is a list of instructions, one per logical line (Dockerfile
-// reference, "Format"): a keyword, case-insensitive, then its arguments. A
-// backslash at the end of a line continues it; lines starting with `#` are
-// comments, even in the middle of a continued instruction. Some instructions
-// take either a "shell form" (a string for /bin/sh -c) or an "exec form" (a
-// JSON array of strings). Every instruction keeps the line it started on, so
-// that any error later in the build can say where it came from.
+// dockerfile.ts — reading a Dockerfile into instructions that remember their line (Dockerfile reference, "Format").
+
+import { parseHealthcheck, type Healthcheck } from './healthcheck.js';
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 
@@ -15,6 +9,7 @@ import { InvalidArgumentError } from '../../01-namespaces/index.js';
 export const KEYWORDS = [
   'FROM', 'RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'WORKDIR', 'USER',
   'CMD', 'ENTRYPOINT', 'LABEL', 'EXPOSE', 'VOLUME', 'SHELL', 'STOPSIGNAL', 'MAINTAINER',
+  'HEALTHCHECK', 'ONBUILD',
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 
@@ -23,12 +18,14 @@ export interface Instruction {
   keyword: Keyword;
   /** Line (1-based) where the instruction starts. */
   line: number;
-  /** Leading `--name=value` flags (COPY --chown=1:1, COPY --from=...). */
+  /** Leading `--name=value` flags (COPY --chown=1:1, COPY --from=builder). */
   flags: Record<string, string>;
   /** The arguments after the flags, continuation lines joined with a space. */
   args: string;
   /** The exec form, when the arguments are a JSON array of strings. */
   json?: string[];
+  /** HEALTHCHECK's arguments, read (healthcheck.ts). */
+  healthcheck?: Healthcheck;
   /** The instruction as written, on one line: `RUN echo hi`. */
   text: string;
 }
@@ -46,32 +43,29 @@ interface LogicalLine { line: number; text: string }
 
 /**
  * Joins continued lines and drops comments and blank lines. A comment or a
- * blank line inside a continuation is skipped without ending it, as Docker does.
+ * blank line inside a continuation is skipped without ending it, and the
+ * next line is appended as it is, indentation and all, after the backslash
+ * (and any spaces after it) is cut: `RUN echo a\` then `b` is `echo ab`,
+ * as Docker's parser reads it.
  */
 function logicalLines(source: string): LogicalLine[] {
-  const physical = source.replace(/\r\n/g, '\n').split('\n');
   const out: LogicalLine[] = [];
   let current: LogicalLine | null = null;
-  physical.forEach((raw, index) => {
+  for (const [index, raw] of source.replace(/\r\n/g, '\n').split('\n').entries()) {
     const trimmed = raw.trim();
-    if (trimmed.startsWith('#') || (trimmed === '' && current)) return;
-    if (trimmed === '') return;
-    const continues = /(^|[^\\])\\$/.test(trimmed) || trimmed === '\\';
-    const piece = continues ? trimmed.slice(0, -1).trim() : trimmed;
-    if (current) current.text += (current.text && piece ? ' ' : '') + piece;
-    else current = { line: index + 1, text: piece };
-    if (!continues) {
-      out.push(current);
+    if (trimmed.startsWith('#') || trimmed === '') continue;
+    const continuation = /\\[ \t]*$/.exec(raw);
+    const piece = continuation ? raw.slice(0, continuation.index) : raw;
+    current = current ? { line: current.line, text: current.text + piece } : { line: index + 1, text: piece };
+    if (!continuation) {
+      out.push({ line: current.line, text: current.text.trim() });
       current = null;
     }
-  });
-  if (current) out.push(current);
+  }
+  if (current) out.push({ line: current.line, text: current.text.trim() });
   return out;
 }
 // #endregion logical-lines
-
-/** Real Dockerfile instructions this builder does not implement: refused by name, not as unknown. */
-const NOT_YET = ['ONBUILD', 'HEALTHCHECK'];
 
 // #region parse
 /**
@@ -80,22 +74,7 @@ const NOT_YET = ['ONBUILD', 'HEALTHCHECK'];
  * the file's name in Docker's message.
  */
 export function parseDockerfile(source: string): Instruction[] {
-  const instructions: Instruction[] = [];
-  for (const { line, text } of logicalLines(source)) {
-    const match = /^(\S+)\s*(.*)$/s.exec(text);
-    if (!match) continue;
-    const keyword = match[1].toUpperCase();
-    if (NOT_YET.includes(keyword)) throw new DockerfileError(line, `${keyword} is not supported by this builder yet`);
-    if (!(KEYWORDS as readonly string[]).includes(keyword)) {
-      throw new DockerfileError(line, `unknown instruction: ${match[1]}`);
-    }
-    const { flags, rest } = takeFlags(match[2]);
-    const json = execForm(rest);
-    if (rest === '' && keyword !== 'RUN' && keyword !== 'CMD' && keyword !== 'ENTRYPOINT') {
-      throw new DockerfileError(line, `${keyword} requires at least one argument`);
-    }
-    instructions.push({ keyword: keyword as Keyword, line, flags, args: rest, json, text: `${keyword} ${match[2]}`.trim() });
-  }
+  const instructions = logicalLines(source).map(({ line, text }) => parseInstruction(line, text));
   const first = instructions.find((i) => i.keyword !== 'ARG');
   if (first && first.keyword !== 'FROM') {
     throw new DockerfileError(first.line, `no build stage in current context: the first instruction must be FROM, not ${first.keyword}`);
@@ -103,15 +82,20 @@ export function parseDockerfile(source: string): Instruction[] {
   return instructions;
 }
 
-/** Splits leading `--name=value` flags off the arguments. */
-function takeFlags(args: string): { flags: Record<string, string>; rest: string } {
-  const flags: Record<string, string> = {};
-  let rest = args;
-  for (let m = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest); m; m = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest)) {
-    flags[m[1]] = m[2] ?? 'true';
-    rest = rest.slice(m[0].length);
+/** One logical line as an instruction. */
+function parseInstruction(line: number, text: string): Instruction {
+  const [, word, after] = /^(\S+)\s*(.*)$/s.exec(text)!;
+  const keyword = word.toUpperCase() as Keyword;
+  if (!KEYWORDS.includes(keyword)) throw new DockerfileError(line, `unknown instruction: ${word}`);
+  const { flags, rest } = takeFlags(keyword, line, after);
+  if (rest === '' && keyword !== 'RUN' && keyword !== 'CMD' && keyword !== 'ENTRYPOINT') {
+    const howMany = keyword === 'STOPSIGNAL' ? 'exactly one argument' : 'at least one argument';
+    throw new DockerfileError(line, `${keyword} requires ${howMany}`);
   }
-  return { flags, rest: rest.trim() };
+  if (keyword === 'ONBUILD') checkTrigger(line, rest);
+  const instruction: Instruction = { keyword, line, flags, args: rest, json: execForm(rest), text: `${keyword} ${after}`.trim() };
+  if (keyword === 'HEALTHCHECK') instruction.healthcheck = healthcheckOf(instruction);
+  return instruction;
 }
 
 /** The exec form: a JSON array of strings. Anything else is the shell form. */
@@ -126,6 +110,63 @@ function execForm(args: string): string[] | undefined {
   return undefined;
 }
 // #endregion parse
+
+// #region parse-healthcheck
+/** HEALTHCHECK is checked while parsing, as Docker does, so a bad one fails before any step runs. */
+function healthcheckOf({ line, flags, args }: Instruction): Healthcheck {
+  const cmd = /^\S+\s*(.*)$/s.exec(args)![1];
+  try {
+    return parseHealthcheck(flags, args, execForm(cmd));
+  } catch (err) {
+    throw new DockerfileError(line, (err as Error).message);
+  }
+}
+// #endregion parse-healthcheck
+
+// #region flags
+/** The `--name=value` flags each instruction takes (the legacy builder's); any other is refused, never ignored. */
+const FLAGS: Partial<Record<Keyword, readonly string[]>> = {
+  FROM: ['platform'],
+  COPY: ['chown', 'from'],
+  ADD: ['chown'],
+  HEALTHCHECK: ['interval', 'timeout', 'start-period', 'retries'],
+};
+
+/** Splits leading `--name=value` flags off the arguments, in Docker's words when one is wrong. */
+function takeFlags(keyword: Keyword, line: number, args: string): { flags: Record<string, string>; rest: string } {
+  const flags: Record<string, string> = {};
+  let rest = args;
+  for (let m = /^--([^\s=]+)(=\S*)?\s*/.exec(rest); m; m = /^--([^\s=]+)(=\S*)?\s*/.exec(rest)) {
+    const [whole, name, value] = m;
+    if (!FLAGS[keyword]?.includes(name)) throw new DockerfileError(line, `Unknown flag: ${name}`);
+    if (name in flags) throw new DockerfileError(line, `Duplicate flag specified: ${name}`);
+    if (value === undefined) throw new DockerfileError(line, `Missing a value on flag: ${name}`);
+    flags[name] = value.slice(1);
+    rest = rest.slice(whole.length);
+  }
+  return { flags, rest: rest.trim() };
+}
+// #endregion flags
+
+// #region onbuild-trigger
+/**
+ * An ONBUILD trigger is stored as text and parsed only when an image built
+ * FROM this one fires it (an unknown instruction fails then, as in Docker).
+ * Three triggers are refused at once, and again when they fire: one that
+ * would start another image (FROM), one that sets the author (MAINTAINER),
+ * and another ONBUILD.
+ */
+export function parseTrigger(line: number, trigger: string): Instruction {
+  checkTrigger(line, trigger);
+  return parseInstruction(line, trigger);
+}
+
+function checkTrigger(line: number, trigger: string): void {
+  const keyword = trigger.split(/\s/, 1)[0].toUpperCase();
+  if (keyword === 'ONBUILD') throw new DockerfileError(line, 'Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+  if (keyword === 'FROM' || keyword === 'MAINTAINER') throw new DockerfileError(line, `${keyword} isn't allowed as an ONBUILD trigger`);
+}
+// #endregion onbuild-trigger
 
 // #region words
 /** Variables visible to substitution: the ARGs in scope, then ENV over them. */
@@ -166,6 +207,8 @@ export function splitWords(input: string, vars: Vars): string[] {
       word += input.slice(i + 1, end);
       inWord = true;
       i = end + 1;
+      // #endregion words
+      // #region words-quoted
     } else if (ch === '"') {
       inWord = true;
       i++;
@@ -192,7 +235,9 @@ export function splitWords(input: string, vars: Vars): string[] {
   if (inWord) words.push(word);
   return words;
 }
+// #endregion words-quoted
 
+// #region expand
 /** Substitutes variables in a single word (WORKDIR, USER, exec-form COPY). */
 export function expandWord(input: string, vars: Vars): string {
   let out = '';
@@ -229,7 +274,7 @@ function expandVariable(input: string, start: number, vars: Vars): { value: stri
   if (!m) return { value: '$', next: start + 1 };
   return { value: vars.get(m[0]) ?? '', next: start + 1 + m[0].length };
 }
-// #endregion words
+// #endregion expand
 
 // #region key-values
 /**

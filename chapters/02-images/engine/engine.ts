@@ -1,9 +1,4 @@
-// engine.ts — the daemonless engine as a library: images, builds, containers.
-//
-// One object ties the chapter's parts together over one root directory:
-// the image store (an OCI layout), the snapshotter (layers on disk),
-// the builder and the containers. The CLI (main.ts) is a thin shell over
-// these methods, and chapter 03's daemon will call the same ones.
+// engine.ts — the daemonless engine as a library: images, builds, containers, over one root.
 
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
@@ -12,14 +7,15 @@ import { NotFoundError, run as runBundle, type Stdio } from '../../01-namespaces
 import {
   familiarString, ImageNotFoundError, ImageStore, loadArchive, MediaType, parseReference, saveArchive, saveArchiveToFile, shortId,
   writeTo, writeToFile,
-  type ArchiveFormat, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
+  type ArchiveFormat, type ArchiveImage, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
-import { chainIds, layerSize, Snapshotter, unpackImage } from '../layers/index.js';
+import { chainIds, layerSize, Snapshotter, unpackImage, type LayerChainId } from '../layers/index.js';
 import type { BuildOptions } from './builder.js';
 import { Containers } from './containers.js';
 import { runtimeSpec, type RunOverrides } from './image-config.js';
 import { exportRootfs, importRootfs } from './import-export.js';
 
+// #region engine
 /** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
 export const DEFAULT_ROOT = '/var/lib/skiff';
 
@@ -49,6 +45,7 @@ export class Engine {
     this.images = new ImageStore(root, { snapshots: this.snapshotter });
     this.containers = new Containers(root, this.snapshotter);
   }
+  // #endregion engine
 
   // #region engine-run
   /** `run`: create a container from the image, run it in the foreground, answer its exit code. */
@@ -88,7 +85,6 @@ export class Engine {
     // The step's output is the build's output; its stdin is nothing, as in `docker build`.
     return runBundle({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   }
-  // #endregion build-step
 
   async build(options: BuildOptions): Promise<ImageRecord> {
     // The builder (the Dockerfile parser, the context, the cache, .dockerignore's
@@ -98,7 +94,9 @@ export class Engine {
     const builder = new Builder(this.root, this.images, this.snapshotter, (step) => this.runBuildStep(step));
     return builder.build(options);
   }
+  // #endregion build-step
 
+  // #region image-verbs
   async removeImage(reference: string, force = false): Promise<ImageDeleteItem[]> {
     const image = await this.findImage(reference);
     const usedBy = (await this.containers.list()).filter((c) => c.imageId === image.id).map((c) => c.id);
@@ -115,10 +113,32 @@ export class Engine {
     await this.images.tag(source, target);
   }
 
-  async load(input: Readable): Promise<LoadedImage[]> {
-    return loadArchive(this.images, input);
-  }
+  // #endregion image-verbs
 
+  // #region engine-load
+  /**
+   * `load`: every image of the archive is unpacked before any is named, as
+   * dockerd registers a loaded image's layers, so a layer that would escape
+   * its snapshot is refused now rather than at the first `run`. When the
+   * load fails, the store's loader removes the blobs it added, and the
+   * snapshots it made go here, top first.
+   */
+  async load(input: Readable): Promise<LoadedImage[]> {
+    const made: LayerChainId[] = [];
+    const unpack = async (image: ArchiveImage): Promise<void> => {
+      made.push(...chainIds(image.config.rootfs.diff_ids).filter((id) => !this.snapshotter.exists(id)));
+      await unpackImage(this.images, image, this.snapshotter);
+    };
+    try {
+      return await loadArchive(this.images, input, { unpack });
+    } catch (err) {
+      for (const id of made.reverse()) if (this.snapshotter.exists(id)) this.snapshotter.removeCommitted(id);
+      throw err;
+    }
+  }
+  // #endregion engine-load
+
+  // #region save-import
   /** `save`: docker's archive format unless `oci` is asked for (both are read by `load`). */
   async save(references: string[], out: Writable | string, options: { format?: ArchiveFormat } = {}): Promise<void> {
     for (const reference of references) await this.findImage(reference);
@@ -129,7 +149,9 @@ export class Engine {
   async importImage(input: Readable, ref?: string): Promise<ImageRecord> {
     return importRootfs(this.images, this.snapshotter, input, { ref });
   }
+  // #endregion save-import
 
+  // #region names-size
   /** Every name of an image, familiar (`hello:latest`). */
   async namesOf(image: ImageRecord): Promise<string[]> {
     const records = await this.images.list();
@@ -144,6 +166,7 @@ export class Engine {
     }
     return size;
   }
+  // #endregion names-size
 
   // #region export-commit
   /**
@@ -164,7 +187,9 @@ export class Engine {
       if (!wasRunning) await this.containers.unmount(paths);
     }
   }
+  // #endregion export-commit
 
+  // #region commit
   /** `commit`: the container's writable layer becomes one more layer on its image. */
   async commit(reference: string, ref?: string): Promise<ImageRecord> {
     const record = await this.containers.find(reference);
@@ -185,5 +210,5 @@ export class Engine {
       ref,
     });
   }
-  // #endregion export-commit
+  // #endregion commit
 }

@@ -1,11 +1,4 @@
 // import-export.ts — a root filesystem tarball in, a container's filesystem out.
-//
-// `import` is the smallest way to make an image: one tar of a whole root
-// filesystem becomes one layer, with a config that runs nothing in
-// particular (the Docker CLI's `import` behaves the same). `export` is its
-// mirror: the container's merged view — image layers and its writable layer
-// together, as the container sees it — written as one plain tar. Neither
-// speaks of layers to the user: export flattens them, import makes one.
 
 import type { Readable, Writable } from 'node:stream';
 import { RuntimeError } from '../../01-namespaces/index.js';

@@ -1,13 +1,5 @@
 #!/usr/bin/env node
 // main.ts — skiff-engine, a daemonless engine with the docker CLI's verbs.
-//
-// Like podman, it needs no daemon: each command opens the store under
-// --root, does its work and exits. The verbs, flags, tables and error
-// wording are docker's, so that `docker build -t hello .` becomes
-// `skiff-engine build -t hello .` and nothing else changes. Exit codes follow
-// the docker CLI: 1 for a failed command, and for `run`, 125 when the engine
-// fails, 126/127 when the program cannot be executed or found, else the
-// program's own code.
 
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,6 +12,7 @@ import { familiarRepository, type ImageRecord, outputPathProblem, parseReference
 import { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } from './image-config.js';
 import { inspectImage, historyRows } from './inspect.js';
 
+// #region program
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const program = new Command('skiff-engine')
@@ -44,6 +37,7 @@ function engine(): Engine {
 }
 
 const out = (text: string): void => void process.stdout.write(text);
+// #endregion program
 
 // #region build-command
 program
@@ -54,8 +48,9 @@ program
   .option('-f, --file <Dockerfile>', 'the Dockerfile (default: CONTEXT/Dockerfile)')
   .option('--build-arg <KEY=VALUE>', 'set a build-time variable (repeatable)', collect, [])
   .option('--no-cache', 'do not use the build cache')
+  .option('--target <stage>', 'build this stage of a multi-stage Dockerfile, not the last one')
   .option('-q, --quiet', 'print only the image id')
-  .action(async (context: string, flags: { tag: string[]; file?: string; buildArg: string[]; cache: boolean; quiet?: boolean }) => {
+  .action(async (context: string, flags: { tag: string[]; file?: string; buildArg: string[]; cache: boolean; target?: string; quiet?: boolean }) => {
     const buildArgs: Record<string, string> = {};
     for (const pair of flags.buildArg) {
       const eq = pair.indexOf('=');
@@ -69,6 +64,7 @@ program
       tags: flags.tag,
       buildArgs,
       noCache: !flags.cache,
+      target: flags.target,
       write: flags.quiet ? () => {} : out,
     });
     if (flags.quiet) out(`${image.id}\n`);
@@ -109,6 +105,8 @@ program
   .option('--entrypoint <program>', "replace the image's Entrypoint")
   .option('-t, --tty', 'allocate a pseudo-terminal')
   .option('-i, --interactive', 'keep stdin attached')
+  // #endregion run-command
+  // #region run-action
   .action(async (image: string, command: string[], flags: RunFlags) => {
     let code: number;
     try {
@@ -139,8 +137,9 @@ program
     }
     process.exitCode = code;
   });
-// #endregion run-command
+// #endregion run-action
 
+// #region images-command
 program
   .command('images')
   .description('list images')
@@ -164,7 +163,9 @@ function imageRow(e: Engine, r: ImageRecord): string[] {
   const ref = r.name ? parseReference(r.name) : undefined;
   return [ref ? familiarRepository(ref) : '<none>', ref?.tag ?? '<none>', shortId(r.id), ago(r.created), humanSize(e.unpackedSize(r))];
 }
+// #endregion images-command
 
+// #region rmi-tag
 program
   .command('rmi')
   .description('remove images')
@@ -191,7 +192,9 @@ program
   .argument('<source>')
   .argument('<target>')
   .action(async (source: string, target: string) => engine().tag(source, target));
+// #endregion rmi-tag
 
+// #region inspect-history
 program
   .command('inspect')
   .description('show images as JSON, like docker image inspect')
@@ -225,7 +228,9 @@ program
       rows.map((r) => [r.image, ago(r.created), flags.trunc ? truncate(r.createdBy, 45) : r.createdBy, humanSize(r.size), r.comment]),
     ));
   });
+// #endregion inspect-history
 
+// #region prune
 const image = program.command('image').description('manage images');
 image
   .command('prune')
@@ -258,7 +263,9 @@ async function confirm(question: string): Promise<boolean> {
   }
   return /^y(es)?$/i.test(Buffer.concat(chunks).toString().split('\n')[0].trim());
 }
+// #endregion prune
 
+// #region load-save
 program
   .command('load')
   .description('load images from a docker save or OCI layout archive')
@@ -289,7 +296,9 @@ program
     refuseTerminal();
     await engine().save(images, process.stdout, { format });
   });
+// #endregion load-save
 
+// #region import-export
 program
   .command('import')
   .description('make an image from a root filesystem tarball (- for stdin)')
@@ -321,7 +330,9 @@ function checkOutput(path: string, what: string): void {
 function refuseTerminal(): void {
   if (process.stdout.isTTY) throw new InvalidArgumentError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
 }
+// #endregion import-export
 
+// #region ps
 program
   .command('ps')
   .description('list containers')
@@ -341,7 +352,9 @@ function containerRow(c: ContainerRecord): string[] {
         : 'Created';
   return [shortId(c.id), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
 }
+// #endregion ps
 
+// #region rm-commit
 program
   .command('rm')
   .description('remove containers')
@@ -371,6 +384,7 @@ program
     const image = await engine().commit(container, reference);
     out(`${image.id}\n`);
   });
+// #endregion rm-commit
 
 // #region usage-exit-codes
 /**
@@ -395,6 +409,7 @@ function usageExitCode(err: CommanderError): number {
 }
 // #endregion usage-exit-codes
 
+// #region parse
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -405,3 +420,4 @@ try {
 }
 // Leave at once: stdin may still be open, and nothing is left to do.
 process.exit();
+// #endregion parse

@@ -1,6 +1,4 @@
-// index.ts — the layers section's public surface: what the engine and later
-// chapters use of it. The layers depend on the store (digests) and on
-// chapter 01 (the system calls), never on the engine.
+// index.ts — the layers section's public surface: what the engine and later chapters use of it.
 
 // #region exports
 export { chainId, chainIds, type LayerChainId } from './chain-id.js';

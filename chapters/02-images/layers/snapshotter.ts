@@ -1,24 +1,4 @@
-// snapshotter.ts — layers on disk, and the writable layer on top.
-//
-// containerd's snapshotter vocabulary, in miniature (containerd
-// `docs/snapshotters`): a *committed* snapshot is one layer, unpacked,
-// read-only, named by its ChainID; an *active* snapshot is a writable layer
-// prepared on top of a committed one, named by a key the caller chooses
-// ("container-<id>", "build-3"). The verbs:
-//
-//   importLayer  unpack a layer tar into a new committed snapshot
-//   prepare      make an active snapshot on a parent, answer its mounts
-//   view         the same, read-only
-//   diff         the active snapshot's changes as a tar layer
-//   commit       turn an active snapshot into a committed one
-//   remove, list, usage, gc
-//
-// Layout under ROOT/snapshots:
-//   <chainid-hex>/fs             the layer, in overlayfs's dialect
-//   <chainid-hex>/snapshot.json  its parent, DiffID and size
-//   active/<key>/                upper/ + work/ (overlay) or fs/ (copy), info.json
-//   empty/                       the lowerdir of an image with no layers
-//   tmp/                         where new snapshots are built before the rename
+// snapshotter.ts — layers on disk, and the writable layer on top, in containerd's vocabulary.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -61,6 +41,7 @@ export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
 }
 // #endregion modes
 
+// #region records
 export interface CommittedSnapshot {
   chainId: LayerChainId;
   parent: LayerChainId | null;
@@ -86,7 +67,9 @@ export interface ActiveSnapshot {
 }
 
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+// #endregion records
 
+// #region snapshotter
 export class Snapshotter {
   readonly dir: string;
   private modeCache: SnapshotMode | undefined;
@@ -103,6 +86,7 @@ export class Snapshotter {
     this.modeCache ??= await detectSnapshotMode(this.dir);
     return this.modeCache;
   }
+  // #endregion snapshotter
 
   // #region committed
   exists(chainId: LayerChainId): boolean {
@@ -123,7 +107,9 @@ export class Snapshotter {
     }
     return dirs;
   }
+  // #endregion committed
 
+  // #region import-layer
   /**
    * Unpacks a layer tar (plain or gzip) as the committed snapshot `chainId`
    * on top of `parent`. It is built in tmp/ and renamed into place only
@@ -147,7 +133,7 @@ export class Snapshotter {
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  // #endregion committed
+  // #endregion import-layer
 
   // #region prepare
   /** A writable snapshot `key` on top of `parent`; mount the answer with mountRootfs. */
@@ -159,7 +145,9 @@ export class Snapshotter {
   async view(key: string, parent: LayerChainId | null): Promise<Mount[]> {
     return this.createActive(key, parent, 'view');
   }
+  // #endregion prepare
 
+  // #region mounts
   /** The mounts of an existing active snapshot. */
   mounts(key: string): Mount[] {
     const info = this.activeInfo(key);
@@ -186,7 +174,9 @@ export class Snapshotter {
       },
     ];
   }
+  // #endregion mounts
 
+  // #region create-active
   private async createActive(key: string, parent: LayerChainId | null, kind: 'active' | 'view'): Promise<Mount[]> {
     if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
     const dir = this.activeDir(key);
@@ -212,9 +202,9 @@ export class Snapshotter {
     }
     return this.mounts(key);
   }
-  // #endregion prepare
+  // #endregion create-active
 
-  // #region diff-commit
+  // #region diff
   /** Writes the changes of active snapshot `key` as an uncompressed tar layer (unmount it first). */
   async diff(key: string, out: Writable): Promise<LayerDigest> {
     const info = this.activeInfo(key);
@@ -229,7 +219,9 @@ export class Snapshotter {
       rmSync(lowerView, { recursive: true, force: true });
     }
   }
+  // #endregion diff
 
+  // #region commit
   /**
    * Turns active snapshot `key` into a committed snapshot, and removes
    * `key`. The changes go through the tar format and back: diffed once,
@@ -259,6 +251,8 @@ export class Snapshotter {
         tar.destroy(err); // stop the diff writer too
         throw err;
       });
+      // #endregion commit
+      // #region commit-publish
       const [, applied] = await Promise.all([diffing, applying, layer && finished(layer, { readable: false })]);
       const snapshot: CommittedSnapshot = {
         chainId: chainIdOf(info.parent, applied.diffId),
@@ -275,8 +269,9 @@ export class Snapshotter {
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  // #endregion diff-commit
+  // #endregion commit-publish
 
+  // #region remove
   /** Removes active snapshot `key` (it must not be mounted). */
   async remove(key: string): Promise<void> {
     const dir = this.activeDir(key);
@@ -289,8 +284,23 @@ export class Snapshotter {
     renameSync(dir, doomed);
     rmSync(doomed, { recursive: true, force: true });
   }
+  // #endregion remove
 
-  // #region list-gc
+  // #region remove-committed
+  /**
+   * Removes the committed snapshot `chainId`, which nothing may stand on:
+   * what an aborted `load` unpacked goes again this way, top layer first.
+   */
+  removeCommitted(chainId: LayerChainId): void {
+    const { committed, active } = this.list();
+    if ([...committed, ...active].some((s) => s.parent === chainId)) throw new ConflictError(`snapshot ${chainId} has children`);
+    const doomed = this.stagingDir();
+    renameSync(this.committedDir(chainId), doomed);
+    rmSync(doomed, { recursive: true, force: true });
+  }
+  // #endregion remove-committed
+
+  // #region list
   list(): { committed: CommittedSnapshot[]; active: ActiveSnapshot[] } {
     const committed = readdirSync(this.dir)
       .map((name) => `sha256:${name}`)
@@ -305,7 +315,9 @@ export class Snapshotter {
     const dir = isDigest(idOrKey) ? this.committedDir(idOrKey as LayerChainId) : this.activeDir(idOrKey);
     return diskUsage(dir);
   }
+  // #endregion list
 
+  // #region list-gc
   /**
    * Removes every committed snapshot not in `keep`, except the ones an
    * active snapshot or a kept snapshot stands on. Returns what it removed.
@@ -340,6 +352,7 @@ export class Snapshotter {
   }
   // #endregion list-gc
 
+  // #region paths
   activeDir(key: string): string {
     if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
     return join(this.dir, 'active', key);
@@ -361,6 +374,7 @@ export class Snapshotter {
     mkdirSync(dir);
     return dir;
   }
+  // #endregion paths
 
   // #region publish
   /** Renames a finished staging directory into place as a committed snapshot. */
@@ -375,9 +389,10 @@ export class Snapshotter {
       throw err;
     }
   }
-  // #endregion publish
 }
+// #endregion publish
 
+// #region snapshot-record
 /**
  * A snapshot's record (snapshot.json, info.json), written into its staging
  * directory before the directory is renamed into place. Not durable: the
@@ -388,9 +403,12 @@ export class Snapshotter {
 function writeSnapshotRecord(path: string, record: CommittedSnapshot | ActiveSnapshot): void {
   writeAtomically(path, JSON.stringify(record, null, 2), { durable: false });
 }
+// #endregion snapshot-record
 
+// #region disk-usage
 function diskUsage(path: string): number {
   const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.blocks * 512;
   return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), stat.blocks * 512);
 }
+// #endregion disk-usage

@@ -1,28 +1,21 @@
 // archive.ts — `load` and `save`: which format, and all or nothing.
-//
-// `load` reads either format and tells them apart by their files: a
-// `manifest.json` means `docker save` (docker 25+ archives also carry an
-// OCI index, but their manifest.json has the tags); an `index.json` with
-// `oci-layout` means an OCI layout. `save` writes docker's format unless
-// asked for OCI, like `docker save`.
 
 import type { Readable, Writable } from 'node:stream';
 import { InvalidArgumentError, RuntimeError } from '../../01-namespaces/index.js';
 import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
 import type { Digest } from './digest.js';
-import { loadDockerArchive, writeDockerArchive, type LoadedImage } from './docker-archive.js';
+import { loadDockerArchive, writeDockerArchive, type ArchiveImage, type LoadedImage, type LoadOptions } from './docker-archive.js';
 import { markLive } from './gc.js';
 import { withLock } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
-import type { Platform } from './manifest.js';
 import { loadOciArchive, writeOciArchive } from './oci-archive.js';
 import { writeToFile } from './output.js';
 import { parseReference } from './reference.js';
 
-export type ArchiveFormat = 'docker' | 'oci';
-export type { LoadedImage };
-
 // #region load
+export type ArchiveFormat = 'docker' | 'oci';
+export type { ArchiveImage, LoadedImage, LoadOptions };
+
 /**
  * Loads every image of an archive. If anything is wrong with it — a blob
  * that does not match its name, a layer that does not match its diff id, a
@@ -31,12 +24,12 @@ export type { LoadedImage };
 export async function loadArchive(
   store: ImageStore,
   input: Readable,
-  options: { platform?: Platform } = {},
+  options: LoadOptions = {},
 ): Promise<LoadedImage[]> {
   const contents = new ArchiveContents();
   try {
     await ingestArchive(store, input, contents);
-    if (contents.has('manifest.json')) return await loadDockerArchive(store, contents);
+    if (contents.has('manifest.json')) return await loadDockerArchive(store, contents, options);
     if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
     throw new InvalidArgumentError('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
   } catch (err) {
@@ -81,7 +74,9 @@ export async function saveArchive(
   await write(store, [...images.values()], writer);
   await writer.finish();
 }
+// #endregion save
 
+// #region save-to-file
 /** `docker save -o FILE`: written whole or not at all (output.ts). */
 export async function saveArchiveToFile(
   store: ImageStore,
@@ -91,7 +86,6 @@ export async function saveArchiveToFile(
 ): Promise<void> {
   await writeToFile(path, (out) => saveArchive(store, references, out, options));
 }
-// #endregion save
 
 function tryNormalize(reference: string): string | undefined {
   try {
@@ -100,3 +94,4 @@ function tryNormalize(reference: string): string | undefined {
     return undefined;
   }
 }
+// #endregion save-to-file

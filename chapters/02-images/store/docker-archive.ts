@@ -1,12 +1,4 @@
 // docker-archive.ts — the `docker save` format, read and written.
-//
-// A `docker save` tar holds a `manifest.json`: a list of images, each naming
-// its config file, its tags (`RepoTags`) and its layer tars in order. Older
-// dockerd put each layer at `<v1-id>/layer.tar` and the config at
-// `<id>.json`; docker 25 and later put every file under `blobs/sha256/` and
-// add an OCI `index.json`, so the same tar is also an OCI layout. Only
-// `manifest.json` matters to `docker load`; the `repositories` file is the
-// older, v1 way of naming the tags, still written for old tools.
 
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -18,7 +10,7 @@ import { detectCompression } from './compression.js';
 import { digestOf, hexOf, type Digest } from './digest.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
-import { encodeJson, parseImageConfig, type Descriptor, type OciManifest } from './manifest.js';
+import { encodeJson, parseImageConfig, type Descriptor, type OciImageConfig, type OciManifest, type Platform } from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarRepository, familiarString, parseReference } from './reference.js';
 
@@ -29,7 +21,6 @@ export interface DockerArchiveEntry {
   RepoTags: string[] | null;
   Layers: string[];
 }
-// #endregion manifest-json
 
 /** What a load produced: a name Docker would print, or just the id. */
 export interface LoadedImage {
@@ -37,10 +28,22 @@ export interface LoadedImage {
   /** Familiar name (`busybox:latest`), absent for an untagged image. */
   name?: string;
 }
+// #endregion manifest-json
+
+// #region load-options
+/** An image of the archive, checked complete, before any name points at it. */
+export interface ArchiveImage { manifest: OciManifest; config: OciImageConfig }
+
+export interface LoadOptions {
+  platform?: Platform;
+  /** Unpacks an image's layers; called for every image before the first one is named. */
+  unpack?: (image: ArchiveImage) => Promise<void>;
+}
+// #endregion load-options
 
 // #region load
 /** Loads the images of a `docker save` archive whose files are in the store. */
-export async function loadDockerArchive(store: ImageStore, contents: ArchiveContents): Promise<LoadedImage[]> {
+export async function loadDockerArchive(store: ImageStore, contents: ArchiveContents, options: LoadOptions = {}): Promise<LoadedImage[]> {
   const manifestFile = contents.lookup('manifest.json')!;
   const entries = JSON.parse((await store.content.read(manifestFile.digest)).toString('utf8')) as DockerArchiveEntry[];
   if (!Array.isArray(entries)) throw new InvalidArgumentError('invalid archive: manifest.json is not a list of images');
@@ -55,6 +58,8 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
     if (entry.Layers.length !== config.rootfs.diff_ids.length) {
       throw new InvalidArgumentError(`invalid archive: ${entry.Config} lists ${config.rootfs.diff_ids.length} layers, manifest.json ${entry.Layers.length}`);
     }
+    // #endregion load
+    // #region load-layers
     const layers: Descriptor[] = [];
     for (const [i, layerPath] of entry.Layers.entries()) {
       const blob = contents.lookup(layerPath);
@@ -76,9 +81,12 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
     const manifestDigest = digestOf(encodeJson(manifest));
     if (!store.content.has(manifestDigest)) contents.added.add(manifestDigest);
     await store.content.write(encodeJson(manifest), manifestDigest);
+    await options.unpack?.({ manifest, config });
     verified.push({ manifestDigest, id: configFile.digest, tags });
   }
+  // #endregion load-layers
 
+  // #region load-name
   const loaded: LoadedImage[] = [];
   for (const { manifestDigest, id, tags } of verified) {
     if (tags.length === 0) {
@@ -92,7 +100,7 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
   }
   return loaded;
 }
-// #endregion load
+// #endregion load-name
 
 // #region layer-blob
 /**

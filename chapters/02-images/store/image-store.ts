@@ -1,11 +1,4 @@
 // image-store.ts — images: named manifests in the OCI layout.
-//
-// An image is a manifest blob; its *name* is an entry in the layout's
-// index.json carrying `org.opencontainers.image.ref.name`; its *id* is the
-// digest of its config blob, as in Docker (`docker images` shows the first
-// 12 hex digits). An entry with no name is an untagged image, Docker's
-// `<none>:<none>`. Everything else — configs, layers — is reached from the
-// manifest, which is why garbage collection can start from index.json alone.
 
 import { join } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
@@ -37,6 +30,7 @@ export interface ImageRecord {
 }
 // #endregion record
 
+// #region answers
 /** Docker's answer to `rmi`: one line per name removed and per image deleted. */
 export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
 
@@ -59,7 +53,9 @@ export interface RemoveOptions {
   /** Ids of containers made from this image; Docker refuses to delete it then. */
   usedBy?: string[];
 }
+// #endregion answers
 
+// #region store
 export class ImageStore {
   readonly content: ContentStore;
   /** The OCI Image Layout directory: `ROOT/images`. */
@@ -76,6 +72,7 @@ export class ImageStore {
     this.lockPath = join(root, 'images.lock');
     this.snapshots = options.snapshots;
   }
+  // #endregion store
   // #region trusted-read
   /**
    * Reads an index entry's manifest and config into a record. They are not
@@ -99,13 +96,13 @@ export class ImageStore {
       size,
     };
   }
-  // #endregion trusted-read
 
   /** Every image: one record per name, and one per untagged image. */
   async list(): Promise<ImageRecord[]> {
     const index = await readIndex(this.layoutDir);
     return Promise.all(index.manifests.map((entry) => this.record(entry)));
   }
+  // #endregion trusted-read
 
   // #region resolve
   /**
@@ -172,7 +169,9 @@ export class ImageStore {
       annotations: { [REF_NAME_ANNOTATION]: name },
     });
   }
+  // #endregion name
 
+  // #region tag
   /** Names an existing image: `docker tag SOURCE TARGET`. */
   async tag(source: string, target: string): Promise<ImageRecord> {
     const image = await this.resolve(source);
@@ -192,7 +191,7 @@ export class ImageStore {
       return index.manifests.some((d) => d.digest === entry.digest);
     });
   }
-  // #endregion name
+  // #endregion tag
 
   // #region put
   /**
@@ -217,7 +216,9 @@ export class ImageStore {
     const written = await this.content.write(encodeJson(manifest));
     return this.addManifest(written.digest, input.ref);
   }
+  // #endregion put
 
+  // #region add-manifest
   /**
    * Indexes a manifest blob already in the store, under `ref` if given. It
    * refuses a manifest whose config or layers are missing: the index only
@@ -237,7 +238,9 @@ export class ImageStore {
     if (name !== undefined) entry.annotations = { [REF_NAME_ANNOTATION]: name };
     return this.record(entry);
   }
+  // #endregion add-manifest
 
+  // #region import-manifest
   /**
    * Stores a manifest or index document whose blobs are already in the store
    * (a pull, an archive). An index (or Docker manifest list) is resolved to
@@ -256,12 +259,12 @@ export class ImageStore {
     const written = await this.content.write(converted ? encodeJson(manifest) : bytes);
     return this.addManifest(written.digest, options.ref);
   }
-  // #endregion put
 
   /** Stores a blob: shorthand for `content.write`. */
   writeBlob(input: Uint8Array | AsyncIterable<Uint8Array>, expected?: Digest) {
     return this.content.write(input, expected);
   }
+  // #endregion import-manifest
 
   // #region remove
   /**
@@ -292,6 +295,8 @@ export class ImageStore {
           : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${shortId(used[0])}`,
       );
     }
+    // #endregion remove
+    // #region remove-commit
     const toUntag = byName ? [image.name] : names;
     const manifestsOfImage = new Set(
       (await this.list()).filter((r) => r.id === image.id).map((r) => r.manifestDigest),
@@ -318,7 +323,7 @@ export class ImageStore {
     for (const chainId of snapshotsRemoved) out.push({ Deleted: chainId });
     return out;
   }
-  // #endregion remove
+  // #endregion remove-commit
 
   // #region prune
   /**
@@ -352,6 +357,7 @@ export class ImageStore {
   }
   // #endregion prune
 
+  // #region helpers
   /** Frees every blob and snapshot no indexed image refers to. */
   async gc(): Promise<GcResult> {
     return collectGarbage(this);
@@ -368,3 +374,4 @@ function isIdLike(input: string, image: ImageRecord): boolean {
   const hex = input.replace(/^sha256:/, '');
   return /^[a-f0-9]+$/.test(hex) && (hexOf(image.id).startsWith(hex) || hexOf(image.manifestDigest) === hex);
 }
+// #endregion helpers

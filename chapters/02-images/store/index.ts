@@ -1,5 +1,4 @@
-// index.ts — the store section's public surface: what the layers, the engine
-// and later chapters use of it. The store depends on no other section.
+// index.ts — the store section's public surface: what the layers, the engine and later chapters use of it.
 
 // #region exports
 export { type Digest, isDigest, parseDigest, digestOf, hexOf, shortId, digestingStream } from './digest.js';
@@ -16,7 +15,7 @@ export {
 } from './manifest.js';
 export { ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem } from './image-store.js';
 export { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
-export type { ArchiveFormat, LoadedImage } from './archive.js';
+export type { ArchiveFormat, ArchiveImage, LoadedImage, LoadOptions } from './archive.js';
 export { loadArchive, saveArchive, saveArchiveToFile } from './on-demand.js';
 export { outputPathProblem, writeTo, writeToFile } from './output.js';
 // #endregion exports

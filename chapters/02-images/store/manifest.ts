@@ -60,6 +60,19 @@ const containerConfigSchema = v.looseObject({
   WorkingDir: v.optional(v.string()),
   Labels: v.nullish(v.record(v.string(), v.string())),
   StopSignal: v.optional(v.string()),
+  // Docker's own keys (moby `api/types/container` Config), which OCI readers pass over:
+  // the healthcheck (durations in nanoseconds), ONBUILD triggers, and the SHELL for shell forms.
+  Healthcheck: v.nullish(
+    v.looseObject({
+      Test: v.optional(v.array(v.string())),
+      Interval: v.optional(v.number()),
+      Timeout: v.optional(v.number()),
+      StartPeriod: v.optional(v.number()),
+      Retries: v.optional(v.number()),
+    }),
+  ),
+  OnBuild: v.nullish(v.array(v.string())),
+  Shell: v.nullish(v.array(v.string())),
 });
 
 const historySchema = v.looseObject({

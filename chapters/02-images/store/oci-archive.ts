@@ -1,16 +1,11 @@
-// oci-archive.ts — an OCI Image Layout in a tar file.
-//
-// The archive is the same layout as the store itself (image-spec
-// `image-layout.md`): `oci-layout`, `index.json`, `blobs/sha256/…`. Loading
-// one is therefore importing the manifests its index names; saving one is
-// copying the blobs an image reaches and writing an index that names them.
+// oci-archive.ts — an OCI Image Layout in a tar file (image-spec `image-layout.md`).
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
-import type { LoadedImage } from './docker-archive.js';
+import type { ArchiveImage, LoadedImage, LoadOptions } from './docker-archive.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
-import { documentKind, parseIndex, parseManifest, selectPlatform, type Descriptor, type Platform } from './manifest.js';
+import { documentKind, parseImageConfig, parseIndex, parseManifest, selectPlatform, type Descriptor, type Platform } from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarString, parseReference } from './reference.js';
 
@@ -34,12 +29,15 @@ function nameOf(entry: Descriptor): string | undefined {
 export async function loadOciArchive(
   store: ImageStore,
   contents: ArchiveContents,
-  options: { platform?: Platform } = {},
+  options: LoadOptions = {},
 ): Promise<LoadedImage[]> {
   const indexFile = contents.lookup('index.json')!;
   const index = parseIndex(await store.content.read(indexFile.digest));
-  // Check every image is complete before naming any of them.
-  for (const entry of index.manifests) await assertComplete(store, entry, options.platform);
+  // Check every image is complete, and unpack it, before naming any of them.
+  for (const entry of index.manifests) {
+    const image = await assertComplete(store, entry, options.platform);
+    await options.unpack?.(image);
+  }
   const loaded: LoadedImage[] = [];
   for (const entry of index.manifests) {
     const name = nameOf(entry);
@@ -54,8 +52,9 @@ export async function loadOciArchive(
 }
 // #endregion load
 
-/** Refuses an index entry whose manifest (for this platform), config or layers are not in the archive. */
-async function assertComplete(store: ImageStore, entry: Descriptor, platform?: Platform): Promise<void> {
+// #region assert-complete
+/** Refuses an index entry whose manifest (for this platform), config or layers are not in the archive; answers the image. */
+async function assertComplete(store: ImageStore, entry: Descriptor, platform?: Platform): Promise<ArchiveImage> {
   if (!store.content.has(entry.digest)) throw new InvalidArgumentError(`invalid archive: manifest ${entry.digest} is missing`);
   const bytes = await store.content.read(entry.digest);
   if (documentKind(bytes, entry.mediaType) === 'index') {
@@ -65,7 +64,11 @@ async function assertComplete(store: ImageStore, entry: Descriptor, platform?: P
   for (const blob of [manifest.config, ...manifest.layers]) {
     if (!store.content.has(blob.digest)) throw new InvalidArgumentError(`invalid archive: blob ${blob.digest} of manifest ${entry.digest} is missing`);
   }
+  return { manifest, config: parseImageConfig(await store.content.read(manifest.config.digest)) };
 }
+// #endregion assert-complete
+
+// #region write-oci
 export async function writeOciArchive(
   store: ImageStore,
   images: Array<{ image: ImageRecord; names: string[] }>,
@@ -91,3 +94,4 @@ export async function writeOciArchive(
   await out.addJson('oci-layout', { imageLayoutVersion: OCI_LAYOUT_VERSION });
   await out.addJson('index.json', { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests });
 }
+// #endregion write-oci

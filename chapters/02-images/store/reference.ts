@@ -1,15 +1,4 @@
 // reference.ts — image names, the way Docker spells and completes them.
-//
-// A user types `busybox`; Docker reads `docker.io/library/busybox:latest`.
-// The grammar is the one of Docker's distribution `reference` package:
-//
-//   reference := name [ ":" tag ] [ "@" digest ]
-//   name      := [ domain "/" ] path-component ( "/" path-component )*
-//   domain    := host [ ":" port ]
-//
-// and normalisation fills in what was left out: the default registry
-// `docker.io`, the `library/` namespace of official images, the tag `latest`.
-// Errors keep Docker's wording, so scripts that match on it keep working.
 
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { isDigest, type Digest } from './digest.js';
@@ -28,6 +17,7 @@ export interface ImageRef {
 }
 // #endregion image-ref
 
+// #region defaults
 export const DEFAULT_DOMAIN = 'docker.io';
 export const DEFAULT_TAG = 'latest';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
@@ -36,6 +26,7 @@ const NAME_MAX = 255;
 
 /** A reference that could not be parsed; the message is Docker's. */
 export class ReferenceError extends InvalidArgumentError {}
+// #endregion defaults
 
 // #region grammar
 // The pieces of the grammar, each a regular expression source.
@@ -54,7 +45,7 @@ const REFERENCE_RE = new RegExp(`^${name}(?::(${tag}))?(?:@(${digest}))?$`);
 const HEX64_RE = /^[a-f0-9]{64}$/;
 // #endregion grammar
 
-// #region normalize
+// #region parse
 /**
  * Parses what a user typed into a normalised reference. A bare name gets the
  * tag `latest` unless it carries a digest (`defaultTag: false` keeps it bare,
@@ -83,7 +74,9 @@ export function parseReference(input: string, options: { defaultTag?: boolean } 
     matchedTag ?? (matchedDigest === undefined && options.defaultTag !== false ? DEFAULT_TAG : undefined);
   return makeRef(matchedDomain, path, tagOrDefault, matchedDigest as Digest | undefined);
 }
+// #endregion parse
 
+// #region normalize
 /**
  * Splits off the registry. The first path component is a registry only if it
  * looks like a host: it has a dot or a port, or is `localhost`, or has
@@ -102,6 +95,7 @@ function splitDomain(input: string): [string, string] {
 }
 // #endregion normalize
 
+// #region check-digest
 /** The grammar lets any algorithm through; go-digest's checks then apply. */
 function checkDigest(value: string): void {
   const [algorithm, hex] = value.split(':');
@@ -116,7 +110,9 @@ function makeRef(domainPart: string, path: string, tagPart?: string, digestPart?
   if (digestPart !== undefined) full += `@${digestPart}`;
   return { domain: domainPart, path, tag: tagPart, digest: digestPart, full };
 }
+// #endregion check-digest
 
+// #region familiar
 /** `busybox` → `docker.io/library/busybox:latest`. */
 export function normalizeReference(input: string): string {
   return parseReference(input).full;
@@ -143,3 +139,4 @@ export function familiarString(ref: ImageRef): string {
   if (ref.digest !== undefined) s += `@${ref.digest}`;
   return s;
 }
+// #endregion familiar
