@@ -2,7 +2,7 @@
 
 // #region exports
 export {
-  type Digest, isDigest, parseDigest, digestOf, hexOf,
+  type Digest, isDigest, parseDigest, digestOf, hexOf, shortId,
   parseReference, normalizeReference, familiarString, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
   ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,

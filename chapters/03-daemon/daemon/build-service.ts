@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, run, RuntimeError } from '../../01-namespaces/index.js';
 import {
-  applyLayer, Builder, DockerfileError, familiarString, parseDockerfile, parseReference, runtimeSpec, type Engine, type StepRunner,
+  applyLayer, Builder, DockerfileError, familiarString, parseDockerfile, parseReference, runtimeSpec, shortId, type Engine, type StepRunner,
 } from '../../02-images/index.js';
 import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
@@ -55,7 +55,7 @@ export class BuildService implements BuildBackend {
   /** Chapter 02's step runner, with the step's stdout and stderr piped into the stream. */
   private stepRunner(work: string, say: (text: string) => void, steps: { lastCode: number; lastCommand: string[] }): StepRunner {
     return async (step) => {
-      const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
+      const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: shortId(step.id), cgroupsPath: `skiff/build-${step.id}` });
       writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       const output = outputPipe(join(work, `${step.id}.out`), say);
       try {
