@@ -86,7 +86,8 @@ export class Builder {
       throw new NotFoundError(`unable to prepare context: path ${JSON.stringify(options.contextDir)} not found`);
     }
     const dockerfilePath = resolve(contextDir, options.dockerfile ?? 'Dockerfile');
-    if (!existsSync(dockerfilePath)) throw new NotFoundError(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
+    // moby reports this as a plain error (a 500 through the API), not as a missing object.
+    if (!existsSync(dockerfilePath)) throw new RuntimeError(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
     const instructions = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
     if (instructions.length === 0) {
       // Docker's words, naming the file as the context sees it.

@@ -40,8 +40,8 @@ export class BuildService implements BuildBackend {
       for (const tag of request.tags) this.events.log('image', 'tag', image.id, { name: familiarString(parseReference(tag)) });
       return image.id;
     } catch (err) {
-      // A RUN that failed: the CLI exits with its code, which the stream's errorDetail carries.
-      if (steps.lastCode !== 0 && !(err instanceof RuntimeError)) {
+      // A RUN that failed (the build stops at it): the CLI exits with its code, which the stream's errorDetail carries.
+      if (steps.lastCode !== 0) {
         throw new RuntimeError(`The command '${steps.lastCommand.join(' ')}' returned a non-zero code: ${steps.lastCode}`, steps.lastCode);
       }
       throw err;
