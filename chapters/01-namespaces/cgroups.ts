@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError } from './errors.js';
+import { readMountInfo, type MountInfo } from './mountinfo.js';
 import type { DeviceRule, ResourcesSpec } from './spec.js';
 
 // #region detect
@@ -19,22 +20,15 @@ export interface CgroupLayout {
   hierarchies: Hierarchy[];
 }
 
-/**
- * Each mountinfo line reads `id parent dev root mountpoint opts [tags] - fstype source superopts`
- * (`man 5 proc`, /proc/pid/mountinfo). v1 hierarchies carry their controllers in superopts.
- */
-export function detectCgroups(mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): CgroupLayout | null {
+/** The cgroup hierarchies among the mounts: v1 ones carry their controllers in their super options. */
+export function detectCgroups(mounts: MountInfo[] = readMountInfo()): CgroupLayout | null {
   const v1: Hierarchy[] = [];
   let v2: Hierarchy | undefined;
-  for (const line of mountinfo.split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (!left || !right) continue;
-    const mountpoint = left.split(' ')[4]!.replace(/\\040/g, ' ');
-    const [fstype, , superopts = ''] = right.split(' ');
-    if (fstype === 'cgroup') {
-      v1.push({ mountpoint, options: superopts.split(',').filter((o) => o !== 'rw' && o !== 'ro') });
-    } else if (fstype === 'cgroup2' && !v2) {
-      v2 = { mountpoint, options: [] };
+  for (const { fsType, mountPoint, superOptions } of mounts) {
+    if (fsType === 'cgroup') {
+      v1.push({ mountpoint: mountPoint, options: superOptions.filter((o) => o !== 'rw' && o !== 'ro') });
+    } else if (fsType === 'cgroup2' && !v2) {
+      v2 = { mountpoint: mountPoint, options: [] };
     }
   }
   if (v1.length) return { version: 'v1', hierarchies: v1 };

@@ -1,6 +1,6 @@
 // container-id.ts — the name a container is known by, checked once at the edge.
 
-import { RuntimeError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 
 // #region container-id
 export type ContainerId = string & { readonly __brand: 'ContainerId' };
@@ -14,7 +14,7 @@ export function isContainerId(value: string): value is ContainerId {
 /** Checks a user-supplied id once, at the edge; everything inside takes ContainerId. */
 export function parseContainerId(value: string): ContainerId {
   if (!isContainerId(value)) {
-    throw new RuntimeError(`invalid container id ${JSON.stringify(value)}: use letters, digits, "_", "." and "-", starting with a letter or digit`);
+    throw new InvalidArgumentError(`invalid container id ${JSON.stringify(value)}: use letters, digits, "_", "." and "-", starting with a letter or digit`);
   }
   return value;
 }

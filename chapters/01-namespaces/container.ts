@@ -4,7 +4,7 @@ import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpa
 import { resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, oomKillCount, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
-import { ConflictError, RuntimeError } from './errors.js';
+import { ConflictError, InvalidArgumentError, RuntimeError } from './errors.js';
 import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './init-process.js';
 import { mknod, MS, pidfdGetfd } from './libc.js';
 import { parseMountOptions } from './mount-options.js';
@@ -12,10 +12,12 @@ import { forwardSignals, parseSignal, signalNumber } from './signals.js';
 import { wantsNew } from './namespaces.js';
 import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
+import { writeAtomically } from './atomic-write.js';
+import { isRunning, processStartTime } from './process-identity.js';
 import type { MountSpec, ResourcesSpec, Spec } from './spec.js';
 import {
-  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, isAlive, listIds, observeStatus, processStartTime,
-  readState, removeContainerDir, writeAtomically, writeState, type OciState, type StoredState,
+  claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, listIds, observeStatus,
+  readState, removeContainerDir, writeState, type OciState, type StoredState,
 } from './state.js';
 import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
@@ -64,26 +66,26 @@ export function exitStatus({ code, signal }: ProcessExit): number {
 function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string {
   const namespaces = spec.linux?.namespaces ?? [];
   if (!namespaces.some((ns) => ns.type === 'mount')) {
-    throw new RuntimeError('config.json: linux.namespaces: a mount namespace is required');
+    throw new InvalidArgumentError('config.json: linux.namespaces: a mount namespace is required');
   }
   const rootfs = resolve(bundle, spec.root.path);
   if (!existsSync(rootfs) || !statSync(rootfs).isDirectory()) {
-    throw new RuntimeError(`config.json: root.path: ${rootfs} is not a directory`);
+    throw new InvalidArgumentError(`config.json: root.path: ${rootfs} is not a directory`);
   }
   // Mounting /proc, /dev and the cgroups "into" the host's own root would
   // change the host, and pivot_root into it would go nowhere.
   if (realpathSync(rootfs) === '/') {
-    throw new RuntimeError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
+    throw new InvalidArgumentError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
   }
   for (const entry of spec.mounts ?? []) checkBindSource(bundle, entry);
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   // sethostname(2) changes the UTS namespace of the caller: without one of
   // the container's own, it would rename the host (or a container we joined).
   if (spec.hostname && !wantsNew(namespaces, 'uts')) {
-    throw new RuntimeError('config.json: hostname: cannot set a hostname without a private UTS namespace (add {"type": "uts"} to linux.namespaces)');
+    throw new InvalidArgumentError('config.json: hostname: cannot set a hostname without a private UTS namespace (add {"type": "uts"} to linux.namespaces)');
   }
   if (spec.process.terminal && !wantsConsole) {
-    throw new RuntimeError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
+    throw new InvalidArgumentError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
   }
   return rootfs;
 }
@@ -94,7 +96,7 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
 function checkBindSource(bundle: string, entry: MountSpec): void {
   if (!(parseMountOptions(entry.options).flags & MS.BIND)) return;
   const source = resolve(bundle, entry.source ?? '');
-  if (!existsSync(source)) throw new RuntimeError(`mount ${entry.destination}: source ${source} does not exist`);
+  if (!existsSync(source)) throw new InvalidArgumentError(`mount ${entry.destination}: source ${source} does not exist`);
 }
 // #endregion bind-source
 
@@ -208,6 +210,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       annotations: spec.annotations ?? {}, startTime: processStartTime(init.pid) ?? '', cgroup, spec,
     };
     writeState(root, stored);
+    // Not durable, like the state: a pid names a process, which a crash ends.
     if (options.pidFile) writeAtomically(resolve(options.pidFile), `${init.pid}`, { durable: false });
     trace('runtime', 'state written: created');
     if (options.onExit) void init.exited.then(options.onExit);
@@ -289,7 +292,7 @@ export async function start(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status !== 'created') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not created`);
+  if (status !== 'created') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not created`);
   const fifo = fifoPath(stateRoot, id);
   const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -300,7 +303,7 @@ export async function start(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       }
-      if (!isAlive(stored)) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
+      if (!isRunning(stored)) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
       await sleep(1);
     }
   } finally {
@@ -349,7 +352,7 @@ export async function pause(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status !== 'running') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not running`);
+  if (status !== 'running') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not running`);
   if (!stored.cgroup) throw new RuntimeError(`container ${JSON.stringify(id)} has no cgroup to freeze`);
   await setFrozen(stored.cgroup, true);
 }
@@ -358,7 +361,7 @@ export async function resume(idText: string, { stateRoot = DEFAULT_STATE_ROOT }:
   const id = parseContainerId(idText);
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
-  if (status !== 'paused') throw new RuntimeError(`container ${JSON.stringify(id)} is ${status}, not paused`);
+  if (status !== 'paused') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not paused`);
   await setFrozen(stored.cgroup!, false);
 }
 // #endregion pause
@@ -383,13 +386,13 @@ export async function deleteContainer(idText: string, { force = false, stateRoot
   const stored = readState(stateRoot, id);
   const { status } = observeStatus(stateRoot, stored);
   if ((status === 'running' || status === 'paused') && !force) {
-    throw new RuntimeError(`cannot delete container ${JSON.stringify(id)}: it is ${status} (kill it first, or use --force)`);
+    throw new ConflictError(`cannot delete container ${JSON.stringify(id)}: it is ${status} (kill it first, or use --force)`);
   }
   if (status !== 'stopped') {
     process.kill(stored.pid, 'SIGKILL');
     // A frozen process cannot act on its SIGKILL until it is thawed (v1).
     if (status === 'paused') await setFrozen(stored.cgroup!, false);
-    for (let i = 0; i < 1000 && isAlive(stored); i++) await sleep(5);
+    for (let i = 0; i < 1000 && isRunning(stored); i++) await sleep(5);
   }
   // PID 1's death took the rest of its PID namespace with it, and its mount
   // namespace with all the container's mounts. The cgroup stays until removed.

@@ -4,7 +4,7 @@ import { closeSync } from 'node:fs';
 import { joinFiles } from './cgroups.js';
 import { parseContainerId } from './container-id.js';
 import { exitStatus, waitUntilReady, type ProcessExit, type Stdio } from './container.js';
-import { ConflictError, RuntimeError } from './errors.js';
+import { ConflictError, InvalidArgumentError, RuntimeError } from './errors.js';
 import { spawnInit } from './init-process.js';
 import { forwardSignals } from './signals.js';
 import type { NamespaceType, ProcessSpec } from './spec.js';
@@ -29,7 +29,7 @@ function mergeEnv(base: string[], extra: string[]): string[] {
 }
 
 function execProcessSpec(container: ProcessSpec, proc: ExecProcess): ProcessSpec {
-  if (!proc.args.length) throw new RuntimeError('exec: no command given');
+  if (!proc.args.length) throw new InvalidArgumentError('exec: no command given');
   return {
     ...container,
     args: proc.args,

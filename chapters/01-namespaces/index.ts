@@ -11,13 +11,16 @@ export {
 } from './container.js';
 export { exec, startExec, type ExecProcess, type ExecOptions, type ExecStarted } from './exec.js';
 export type { InitProcess } from './init-process.js';
-export { DEFAULT_STATE_ROOT, writeAtomically, type OciState, type ContainerStatus } from './state.js';
+export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state.js';
+export { writeAtomically, writeStreamAtomically, syncDirectory, type AtomicWriteOptions } from './atomic-write.js';
+export { isRunning, ownerTag, ownerOf, type ProcessIdentity } from './process-identity.js';
+export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
 export { parseSignal } from './signals.js';
 export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
-// layers with overlayfs and keeps device nodes and extended attributes.
+// layers with overlayfs, makes device nodes, and binds a few calls of its own.
 export { resolveInRoot } from './rootfs.js';
-export { mount, umount2, MS, mknod, lgetxattr, llistxattr, lsetxattr } from './libc.js';
+export { mount, umount2, MS, mknod, SyscallError } from './libc.js';
 export { makePipes, type ContainerPipes } from './stdio.js';
 export { consoleStream, setWindowSize, type ConsoleStream } from './terminal.js';
 // #endregion exports

@@ -2,6 +2,7 @@
 
 import koffi from 'koffi';
 import { constants as osConstants } from 'node:os';
+import { RuntimeError } from './errors.js';
 
 // #region load
 const libc = koffi.load('libc.so.6');
@@ -29,9 +30,6 @@ const c = {
   close: libc.func('int close(int fd)'),
   dup2: libc.func('int dup2(int oldfd, int newfd)'),
   pipe2: libc.func('int pipe2(_Out_ int *fds, int flags)'),
-  lsetxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
-  lgetxattr: libc.func('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
-  llistxattr: libc.func('long llistxattr(const char *path, _Out_ char *list, size_t size)'),
   strerror: libc.func('const char *strerror(int errnum)'),
 };
 // #endregion load
@@ -203,7 +201,6 @@ export function setrlimit(resource: number, soft: bigint, hard: bigint): void {
 // #endregion credentials
 
 // #region capset
-const SYS_capget = 125;
 const SYS_capset = 126;
 const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
@@ -228,15 +225,6 @@ export function capset(sets: CapSets): void {
   check(c.syscall(SYS_capset, 'void *', header, 'void *', data), 'capset', '');
 }
 
-/** capget(2) for the calling thread. */
-export function capget(): CapSets {
-  const header = Buffer.alloc(8);
-  header.writeUInt32LE(LINUX_CAPABILITY_VERSION_3, 0);
-  const data = Buffer.alloc(24);
-  check(c.syscall(SYS_capget, 'void *', header, 'void *', data), 'capget', '');
-  const word = (i: number) => BigInt(data.readUInt32LE(i * 4)) | (BigInt(data.readUInt32LE(12 + i * 4)) << 32n);
-  return { effective: word(0), permitted: word(1), inheritable: word(2) };
-}
 // #endregion capset
 
 // #region prctl
@@ -288,7 +276,7 @@ export function seccompSetModeFilter(program: Buffer, flags: number): void {
   const fprog = { len: program.length / 8, filter: program };
   const detail = `SECCOMP_SET_MODE_FILTER, 0x${flags.toString(16)}, ${fprog.len} instructions`;
   const result = check(c.syscall(SYS_seccomp, 'unsigned int', SECCOMP_SET_MODE_FILTER, 'unsigned int', flags, koffi.pointer(SockFprog), fprog), 'seccomp', detail);
-  if (result > 0) throw new Error(`seccomp(${detail}): thread ${result} could not take the filter (SECCOMP_FILTER_FLAG_TSYNC)`);
+  if (result > 0) throw new RuntimeError(`seccomp(${detail}): thread ${result} could not take the filter (SECCOMP_FILTER_FLAG_TSYNC)`);
 }
 // #endregion seccomp
 
@@ -370,27 +358,3 @@ export function pidfdGetfd(pid: number, targetFd: number): number {
   }
 }
 // #endregion pidfd
-
-// #region xattrs
-/** lsetxattr(2): set an extended attribute without following symlinks. */
-export function lsetxattr(path: string, name: string, value: Buffer): void {
-  check(c.lsetxattr(path, name, value, value.length, 0), 'lsetxattr', `${path}, ${name}`);
-}
-
-/** llistxattr(2): the names of a file's extended attributes. */
-export function llistxattr(path: string): string[] {
-  const size = check(c.llistxattr(path, null, 0), 'llistxattr', path);
-  if (size === 0) return [];
-  const buf = Buffer.alloc(size);
-  const got = check(c.llistxattr(path, buf, size), 'llistxattr', path);
-  return buf.toString('utf8', 0, got).split('\0').filter(Boolean);
-}
-
-/** lgetxattr(2): one extended attribute's value. */
-export function lgetxattr(path: string, name: string): Buffer {
-  const size = check(c.lgetxattr(path, name, null, 0), 'lgetxattr', `${path}, ${name}`);
-  const buf = Buffer.alloc(size);
-  const got = check(c.lgetxattr(path, name, buf, size), 'lgetxattr', `${path}, ${name}`);
-  return buf.subarray(0, got);
-}
-// #endregion xattrs

@@ -5,11 +5,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeAtomically } from './atomic-write.js';
 import { create, deleteContainer, kill, list, pause, resume, run, start, state } from './container.js';
 import { defaultSpec } from './default-spec.js';
-import { RuntimeError } from './errors.js';
+import { InvalidArgumentError, RuntimeError } from './errors.js';
 import { exec } from './exec.js';
-import { DEFAULT_STATE_ROOT, writeAtomically, type OciState } from './state.js';
+import { DEFAULT_STATE_ROOT, type OciState } from './state.js';
 import { trace, traceBoot } from './trace.js';
 
 // #region boot
@@ -188,6 +189,8 @@ async function runRootfs(args: string[], flags: Flags, stateRoot: string): Promi
   if (flags['pids-limit']) resources.pids = { limit: parseCount(stringFlag(flags['pids-limit'])!, '--pids-limit') };
   const bundle = mkdtempSync(join(tmpdir(), 'skiff-bundle-'));
   try {
+    // A plain write: the bundle is this command's own, in a fresh directory
+    // that no one else reads and that goes when the command ends.
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
     return await run({ id: newContainerId(), bundle, stateRoot });
   } finally {
@@ -257,25 +260,28 @@ function printHelp(text: string): number {
 
 // #region parse-flags
 /**
- * parseArgs, with its errors said in one line and in our words: its own
- * messages run over several lines and suggest its own syntax.
+ * parseArgs, with its mistakes said in one line and in our words. Its own
+ * errors run over several lines, suggest its own syntax and name the flag
+ * only inside their text; so it parses leniently (`strict: false`) and we
+ * judge its tokens, which say which flag was given and with what value.
  */
 function parseFlags(name: string, command: Command, args: string[]) {
-  try {
-    return parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-  } catch (err) {
-    const { code, message } = err as NodeJS.ErrnoException;
-    if (!code?.startsWith('ERR_PARSE_ARGS')) throw err;
-    // "Option '-f, --format <value>' argument missing": name the long form.
-    const flag = /--[\w-]+/.exec(message)?.[0] ?? /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
-    const hint = `(try ${name} --help)`;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new RuntimeError(`${name}: unknown option ${flag} ${hint}`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.includes('ambiguous')) {
-      throw new RuntimeError(`${name}: option ${flag} needs a value; for one that starts with a dash, write ${flag}=VALUE`);
+  const options: Options = { ...command.options, help: { type: 'boolean', short: 'h' } };
+  const parsed = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const hint = `(try ${name} --help)`;
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const option = options[token.name];
+    const flag = `--${token.name}`; // "-f" is named by its long form, --format
+    if (!option) throw new InvalidArgumentError(`${name}: unknown option ${token.rawName} ${hint}`);
+    if (option.type === 'boolean' && token.value !== undefined) throw new InvalidArgumentError(`${name}: option ${flag} takes no value ${hint}`);
+    if (option.type === 'string' && token.value === undefined) throw new InvalidArgumentError(`${name}: option ${flag} needs a value ${hint}`);
+    if (option.type === 'string' && !token.inlineValue && token.value!.startsWith('-')) {
+      // `--pids-limit -5`: a value or a forgotten one? Only `=` says for sure.
+      throw new InvalidArgumentError(`${name}: option ${flag} needs a value; for one that starts with a dash, write ${flag}=VALUE`);
     }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new RuntimeError(`${name}: option ${flag} needs a value ${hint}`);
-    throw new RuntimeError(`${name}: ${message.split('\n')[0]} ${hint}`);
   }
+  return parsed;
 }
 // #endregion parse-flags
 

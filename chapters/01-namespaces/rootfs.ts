@@ -2,6 +2,7 @@
 
 import { closeSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
+import { InvalidArgumentError } from './errors.js';
 import { chdir, mount, MNT_DETACH, MS, pivotRoot, umount2, type SyscallError } from './libc.js';
 import { parseMountOptions } from './mount-options.js';
 import type { MountSpec } from './spec.js';
@@ -31,7 +32,7 @@ export function resolveInRoot(root: string, path: string): string {
       current = next; // not a symlink, or not there yet: either way, take it as it is
       continue;
     }
-    if (++links > 40) throw new Error(`${path}: too many levels of symbolic links`);
+    if (++links > 40) throw new InvalidArgumentError(`${path}: too many levels of symbolic links`);
     pending.unshift(...target.split('/').filter(Boolean));
     if (target.startsWith('/')) current = '/';
   }
@@ -70,7 +71,7 @@ export function mountOne(entry: MountSpec, ctx: MountContext): void {
     const source = resolve(ctx.bundle, entry.source ?? '');
     // Checked before init was started too (container.ts); this is for a source removed since.
     const isDirectory = statSync(source, { throwIfNoEntry: false })?.isDirectory();
-    if (isDirectory === undefined) throw new Error(`mount ${entry.destination}: source ${source} does not exist`);
+    if (isDirectory === undefined) throw new InvalidArgumentError(`mount ${entry.destination}: source ${source} does not exist`);
     makeMountPoint(target, isDirectory);
     bindMount(source, target, flags);
   } else {

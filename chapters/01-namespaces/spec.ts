@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
-import { RuntimeError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 import { seccompSchema } from './seccomp/index.js';
 
 // #region schema-basics
@@ -158,13 +158,13 @@ function fieldPath(path: readonly { key: unknown }[]): string {
   return path.map(({ key }, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('');
 }
 
-/** Checks a parsed config.json; throws a one-line RuntimeError naming the first bad field. */
+/** Checks a parsed config.json; throws a one-line InvalidArgumentError naming the first bad field. */
 export function validateSpec(json: unknown, source = 'config.json'): Spec {
   const result = v.safeParse(specSchema, json, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
   const where = issue.path?.length ? `${fieldPath(issue.path)}: ` : '';
-  throw new RuntimeError(`${source}: ${where}${issue.message}`);
+  throw new InvalidArgumentError(`${source}: ${where}${issue.message}`);
 }
 
 /** Reads and checks `<bundle>/config.json`. */

@@ -1,10 +1,12 @@
 // state.ts — what the runtime remembers between two commands.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
+import { isRunning } from './process-identity.js';
 import type { Spec } from './spec.js';
 
 // #region oci-state
@@ -63,36 +65,6 @@ export function removeContainerDir(root: string, id: ContainerId): void {
 }
 // #endregion paths
 
-// #region write-atomically
-/**
- * Written to a temporary name, then renamed: a reader sees the old file or
- * the new one, never half of one (`man 2 rename`). `durable` also flushes
- * the data to disk before the rename (fsync, a few ms), so that a crash of
- * the machine cannot leave an empty file under the final name, and the
- * directory after it, so that the rename itself is on disk (`man 2 fsync`:
- * a file's fsync does not cover the entry that names it).
- */
-export function writeAtomically(path: string, text: string, { durable = true } = {}): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
-  if (durable) {
-    const dir = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  }
-}
-// #endregion write-atomically
-
 // #region read-write
 /**
  * Not durable: a state file describes live processes, and a crash of the
@@ -141,30 +113,8 @@ export function listIds(root: string): ContainerId[] {
 // #endregion list-ids
 
 // #region liveness
-/**
- * The start time of `pid` (in clock ticks since boot), or undefined if there
- * is no such process or it is a zombie. `man 5 proc`: the second field is
- * the command in parentheses and may itself contain spaces and ")", so we
- * split after the last ")".
- */
-export function processStartTime(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // dead, only not yet reaped
-  return fields[19]; // field 22 overall; fields[0] is field 3
-}
-
-export function isAlive(state: StoredState): boolean {
-  return state.pid > 0 && processStartTime(state.pid) === state.startTime;
-}
-
 export function observeStatus(root: string, state: StoredState): OciState {
-  const alive = isAlive(state);
+  const alive = isRunning(state);
   const status: ContainerStatus = !alive
     ? 'stopped'
     : existsSync(fifoPath(root, state.id as ContainerId))

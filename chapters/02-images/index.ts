@@ -2,16 +2,18 @@
 
 // #region exports
 export {
-  type Digest, isDigest, parseDigest, digestOf, hexOf,
+  type Digest, isDigest, parseDigest, digestOf, hexOf, shortId,
   parseReference, normalizeReference, familiarString, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
   ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
+  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, ManifestError,
   ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem,
   collectGarbage, type GcResult,
-  type ArchiveFormat,
+  loadArchive, saveArchive, type ArchiveFormat,
 } from './store/index.js';
 export {
   chainId, chainIds, type LayerChainId, type LayerDigest, Snapshotter, type SnapshotMode, type Mount, unpackImage,
+  applyLayer, writeLayerDiff, mountRootfs, unmountRootfs,
 } from './layers/index.js';
 export {
   Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest,
@@ -20,18 +22,3 @@ export {
   runtimeSpec, resolveUser, StartError, type RunOverrides, type VolumeMount, type ResolvedUser,
 } from './engine/index.js';
 // #endregion exports
-
-// #region lazy-exports
-// The parts each section loads only on demand; a later chapter that imports
-// this file wants the whole library, so it loads them here, once.
-import { archiveModule, manifestModule } from './store/index.js';
-import { layerApplyModule, layerDiffModule, overlayModule } from './layers/index.js';
-
-export const { parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, ManifestError } =
-  await manifestModule();
-export type ManifestError = InstanceType<typeof ManifestError>;
-export const { loadArchive, saveArchive } = await archiveModule();
-export const { applyLayer } = await layerApplyModule();
-export const { writeLayerDiff } = await layerDiffModule();
-export const { mountRootfs, unmountRootfs } = await overlayModule();
-// #endregion lazy-exports

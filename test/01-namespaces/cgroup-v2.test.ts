@@ -12,19 +12,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimeCommand } from '../helpers/executables.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
 import { newContainerId } from './helpers.ts';
+import { readMountInfo } from './host.ts';
 
 /** The cgroup2 mount of the host, if it has one (here /sys/fs/cgroup/unified). */
 function hostCgroup2(): string | undefined {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (right?.startsWith('cgroup2 ')) return left!.split(' ')[4];
-  }
-  return undefined;
+  return readMountInfo().find((m) => m.fsType === 'cgroup2')?.mountPoint;
 }
 
 /** Runs `script` with bash in a private mount namespace whose /sys/fs/cgroup is cgroup2 alone. */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab, type Bundle, type ContainerId } from './helpers.ts';
-import { cgroupDirsNamed, hostMountsUnder, isAlive, mountTable, NAMESPACE_KINDS, namespaceOf, ownCgroupDirsOf, processesInNamespace, type NamespaceKind } from './host.ts';
+import { cgroupDirsNamed, hostMountsUnder, isAlive, readMountInfo, NAMESPACE_KINDS, namespaceOf, ownCgroupDirsOf, processesInNamespace, type NamespaceKind } from './host.ts';
 
 /** What the host holds of a running container: its namespaces and the cgroups made for it. */
 interface Footprint {
@@ -33,7 +33,7 @@ async function assertNothingLeft(lab: Lab, f: Footprint): Promise<void> {
   for (const { kind, ns } of f.namespaces) {
     assert.deepEqual(processesInNamespace(kind, ns).filter(isAlive), [], `no process left in its ${kind} namespace`);
   }
-  const pinned = mountTable().filter((m) => m.fsType === 'nsfs' && f.namespaces.some(({ ns }) => m.root.includes(ns.slice(ns.indexOf('[')))));
+  const pinned = readMountInfo().filter((m) => m.fsType === 'nsfs' && f.namespaces.some(({ ns }) => m.root.includes(ns.slice(ns.indexOf('[')))));
   assert.deepEqual(pinned, [], 'no namespace of it pinned by a bind mount');
   assert.deepEqual(hostMountsUnder(f.bundle.dir), [], 'no mount under its bundle');
   assert.deepEqual(hostMountsUnder(lab.stateRoot), [], 'no mount under the state root');

@@ -3,49 +3,16 @@
 // this outside view with what a probe prints inside, and use it to prove
 // that nothing of a container outlives its deletion.
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readMountInfo, type MountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 import { join, relative } from 'node:path';
 
-/** One line of /proc/<pid>/mountinfo (man 5 proc_pid_mountinfo). */
-export interface MountEntry {
-  root: string;
-  mountPoint: string;
-  options: string[];
-  fsType: string;
-  source: string;
-  superOptions: string[];
-}
-
-/** Unescapes the octal escapes (\040 for a space...) the kernel writes in mountinfo paths. */
-function unescapeMountPath(path: string): string {
-  return path.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-}
-
-export function mountTable(pid: number | 'self' = 'self'): MountEntry[] {
-  return parseMountinfo(readFileSync(`/proc/${pid}/mountinfo`, 'utf8'));
-}
-
-export function parseMountinfo(text: string): MountEntry[] {
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [left, right] = line.split(' - ');
-      const f = left.split(' ');
-      const [fsType, source, superOptions] = right.split(' ');
-      return {
-        root: unescapeMountPath(f[3]),
-        mountPoint: unescapeMountPath(f[4]),
-        options: f[5].split(','),
-        fsType,
-        source,
-        superOptions: (superOptions ?? '').split(','),
-      };
-    });
-}
+// mountinfo is read with chapter 01's own reader, the one every chapter uses;
+// test/01-namespaces/mountinfo.test.ts holds it to what the kernel writes.
+export { parseMountInfo, readMountInfo, type MountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 
 /** Mounts of the host's mount namespace at or below `dir`. */
-export function hostMountsUnder(dir: string): MountEntry[] {
-  return mountTable().filter((m) => m.mountPoint === dir || m.mountPoint.startsWith(dir + '/'));
+export function hostMountsUnder(dir: string): MountInfo[] {
+  return readMountInfo().filter((m) => m.mountPoint === dir || m.mountPoint.startsWith(dir + '/'));
 }
 
 export const NAMESPACE_KINDS = ['pid', 'mnt', 'net', 'uts', 'ipc'] as const;
@@ -99,7 +66,7 @@ interface CgroupHierarchy {
 }
 
 function cgroupHierarchies(): CgroupHierarchy[] {
-  return mountTable()
+  return readMountInfo()
     .filter((m) => m.fsType === 'cgroup' || m.fsType === 'cgroup2')
     .map((m) => ({
       mountPoint: m.mountPoint,

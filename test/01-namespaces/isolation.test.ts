@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { hostname as hostHostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { Lab, probeValues, type Bundle, type ContainerId, type Running } from './helpers.ts';
-import { hostMountsUnder, mountTable, NAMESPACE_KINDS, namespaceOf, nsPids, parseMountinfo, type MountEntry } from './host.ts';
+import { hostMountsUnder, readMountInfo, NAMESPACE_KINDS, namespaceOf, nsPids, parseMountInfo, type MountInfo } from './host.ts';
 
 /** Masked paths of the spec that hold something on this host, so that "empty inside" means "masked". */
 function maskedPathsWithContent(paths: string[]): string[] {
@@ -58,7 +58,7 @@ describe('a container seen from inside and from outside', () => {
   let running: Running;
   let pid: number;
   let inside: Map<string, string>;
-  let insideMounts: MountEntry[];
+  let insideMounts: MountInfo[];
   let masked: string[];
 
   before(async () => {
@@ -71,7 +71,7 @@ describe('a container seen from inside and from outside', () => {
     running = lab.spawn(['run', id, '--bundle', bundle.dir]);
     await running.waitForLine(/^ready$/);
     inside = probeValues(running.stdout);
-    insideMounts = parseMountinfo(running.stdout.split('\n').filter((l) => l.startsWith('mnt:')).map((l) => l.slice(4)).join('\n'));
+    insideMounts = parseMountInfo(running.stdout.split('\n').filter((l) => l.startsWith('mnt:')).map((l) => l.slice(4)).join('\n'));
     const state = lab.state(id);
     assert.equal(state.status, 'running');
     assert.ok(state.pid && state.pid > 0, `state has the container's pid: ${JSON.stringify(state)}`);
@@ -169,10 +169,10 @@ describe('a mount made inside, with CAP_SYS_ADMIN granted', () => {
   });
 
   it("is in the container's mount table", () => {
-    assert.ok(mountTable(pid).some((m) => m.source === marker && m.mountPoint === '/tmp'));
+    assert.ok(readMountInfo(pid).some((m) => m.source === marker && m.mountPoint === '/tmp'));
   });
 
   it("is not in the host's", () => {
-    assert.deepEqual(mountTable().filter((m) => m.source === marker), []);
+    assert.deepEqual(readMountInfo().filter((m) => m.source === marker), []);
   });
 });

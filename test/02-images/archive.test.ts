@@ -230,7 +230,7 @@ describe('load and save', () => {
       const lying = `blobs/sha256/${'e'.repeat(64)}`;
       await refuse(
         await makeTar([{ name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: lying, body: top }]),
-        /^Error: load failed: digest mismatch: expected sha256:e{64}, got sha256:/,
+        /^RuntimeError: load failed: digest mismatch: expected sha256:e{64}, got sha256:/,
       );
     });
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ownerTag } from '../../chapters/01-namespaces/process-identity.js';
 import { chainIds } from '../../chapters/02-images/layers/chain-id.js';
 import { hexOf } from '../../chapters/02-images/store/digest.js';
 import { ImageStore } from '../../chapters/02-images/store/image-store.js';
@@ -97,12 +98,14 @@ describe('garbage collection', () => {
   it('removes half-written blobs whose writer died, and only those', async () => {
     // A real process that has exited: its pid names no process any more.
     const dead = spawnSync('true').pid!;
-    const abandoned = join(store.content.ingestDir, `${dead}-crashed.partial`);
-    const inProgress = join(store.content.ingestDir, `${process.pid}-writing.partial`);
-    writeFileSync(abandoned, 'half a layer');
-    writeFileSync(inProgress, 'being written');
+    const abandoned = join(store.content.ingestDir, `${dead}-1-crashed.partial`);
+    // This process's pid, but another start time: a writer that died, whose pid was given to us.
+    const reused = join(store.content.ingestDir, `${process.pid}-1-crashed.partial`);
+    const inProgress = join(store.content.ingestDir, `${ownerTag()}-writing.partial`);
+    for (const path of [abandoned, reused, inProgress]) writeFileSync(path, 'half a layer');
     await store.gc();
     assert.equal(existsSync(abandoned), false);
+    assert.equal(existsSync(reused), false, 'a pid alone does not keep a file: the start time must match');
     assert.ok(existsSync(inProgress));
     rmSync(inProgress);
   });

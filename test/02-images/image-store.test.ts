@@ -3,7 +3,7 @@
 // selection, and index updates that never lose a concurrent change.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { digestOf, hexOf } from '../../chapters/02-images/store/digest.js';
@@ -155,6 +155,15 @@ describe('image store', () => {
     const before = JSON.stringify(indexJson());
     await assert.rejects(store.importManifest(manifest, { ref: 'broken' }), /is incomplete: blob sha256:1{64} is missing/);
     assert.equal(JSON.stringify(indexJson()), before);
+  });
+
+  it('takes over a lock whose owner is gone, even when its pid now names another process', async () => {
+    await makeImage(store, [makeLayer(work, 'g', { g: 'g' })], { ref: 'locked' });
+    // The lock of a process that died, whose pid this very process now has: same pid, another start time.
+    writeFileSync(store.lockPath, `${process.pid}-1`);
+    await store.tag('locked', 'locked:after');
+    assert.ok((await store.list()).some((r) => r.name === 'docker.io/library/locked:after'));
+    assert.equal(existsSync(store.lockPath), false, 'the lock is released');
   });
 
   it('keeps every tag when several processes tag at once', async () => {

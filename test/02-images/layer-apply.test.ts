@@ -5,8 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { lgetxattr, lsetxattr, mknod } from '../../chapters/01-namespaces/libc.js';
-import { applyLayer, detectCompression } from '../../chapters/02-images/layers/layer-apply.js';
+import { mknod } from '../../chapters/01-namespaces/libc.js';
+import { lgetxattr, lsetxattr } from '../../chapters/02-images/layers/xattrs.js';
+import { applyLayer } from '../../chapters/02-images/layers/layer-apply.js';
+import { detectCompression } from '../../chapters/02-images/store/compression.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { describeTree, gzip, makeTar, sha256, streamOf } from './layer-fixtures.js';
 

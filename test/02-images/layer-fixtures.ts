@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import { llistxattr, lgetxattr } from '../../chapters/01-namespaces/libc.js';
+import { llistxattr, lgetxattr } from '../../chapters/02-images/layers/xattrs.js';
+import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.js';
 
 export type TarEntry = Partial<tar.Header> & { name: string; data?: string | Buffer; pax?: Record<string, string> };
 
@@ -58,8 +59,7 @@ export function describeTree(root: string, options: { rootMtime?: boolean; mtime
 
 /** The mount points under `dir` listed in /proc/self/mountinfo (tests must leave none). */
 export function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((p): p is string => p !== undefined && (p === dir || p.startsWith(`${dir}/`)));
+  return readMountInfo()
+    .map((m) => m.mountPoint)
+    .filter((p) => p === dir || p.startsWith(`${dir}/`));
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ownerTag } from '../../chapters/01-namespaces/process-identity.js';
 import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chain-id.js';
 import type { Digest } from '../../chapters/02-images/store/digest.js';
 import { mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
@@ -112,17 +113,20 @@ for (const mode of ['overlay', 'copy'] as const) {
     });
 
     test('gc keeps what is named, what those stand on, and what active snapshots stand on', async () => {
-      // A staging directory of a process that died mid-import, and one of a live process (this one).
-      mkdirSync(join(s.dir, 'tmp', '999999999-abandoned'));
-      mkdirSync(join(s.dir, 'tmp', `${process.pid}-busy`));
+      // Staging directories of a process that died mid-import, of one whose pid
+      // was given to this process since (same pid, another start time), and of
+      // a live process (this one).
+      mkdirSync(join(s.dir, 'tmp', '999999999-1-abandoned'));
+      mkdirSync(join(s.dir, 'tmp', `${process.pid}-1-abandoned`));
+      mkdirSync(join(s.dir, 'tmp', `${ownerTag()}-busy`));
       const orphan = await importOne(s, null, 'orphan');
       const orphanChild = await importOne(s, orphan, 'orphan-child');
       assert.equal(s.list().committed.length, 4);
       // c1 (still active) stands on `top`, which stands on `bottom`.
       assert.deepEqual(s.gc(new Set([orphan])).sort(), [orphanChild]);
       assert.ok(s.exists(top) && s.exists(bottom) && s.exists(orphan));
-      assert.deepEqual(readdirSync(join(s.dir, 'tmp')), [`${process.pid}-busy`], 'only the abandoned staging directory goes');
-      rmSync(join(s.dir, 'tmp', `${process.pid}-busy`), { recursive: true });
+      assert.deepEqual(readdirSync(join(s.dir, 'tmp')), [`${ownerTag()}-busy`], 'only the abandoned staging directories go');
+      rmSync(join(s.dir, 'tmp', `${ownerTag()}-busy`), { recursive: true });
       await s.remove('c1');
       assert.deepEqual(s.gc(new Set()).sort(), [bottom, orphan, top].sort());
       assert.deepEqual(s.list(), { committed: [], active: [] });

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, closeSync, rmSync, rmdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 
 export interface Dockerd {
   dir: string;
@@ -98,21 +99,18 @@ export async function startDockerd(extraArgs: string[] = []): Promise<Dockerd> {
 
 /** Lazily unmounts every mount point below `dir`, deepest first (man 8 umount, -l). */
 function unmountUnder(dir: string): void {
-  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => point !== undefined && (point === dir || point.startsWith(`${dir}/`)))
-    .map((point) => point.replace(/\\040/g, ' '))
+  const mountPoints = readMountInfo()
+    .map((m) => m.mountPoint)
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
   for (const point of mountPoints) spawnSync('umount', ['-l', point]);
 }
 
 /** The directories called `name` at the top of every mounted cgroup hierarchy. */
 function cgroupDirsNamed(name: string): string[] {
-  const roots = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((line) => / - cgroup2? /.test(line))
-    .map((line) => line.split(' ')[4]);
+  const roots = readMountInfo()
+    .filter((m) => m.fsType === 'cgroup' || m.fsType === 'cgroup2')
+    .map((m) => m.mountPoint);
   return roots.map((root) => join(root, name)).filter((path) => existsSync(path));
 }
 

@@ -39,7 +39,7 @@ function offset(target: Label | undefined, from: number): number {
   if (!target) return 0;
   const distance = target.at! - (from + 1);
   // Every jump stays inside one rule, a few instructions long.
-  if (distance < 0 || distance > 255) throw new Error(`BPF jump of ${distance} from ${from} is out of range`);
+  if (distance < 0 || distance > 255) throw new RuntimeError(`BPF jump of ${distance} from ${from} is out of range`);
   return distance;
 }
 // #endregion labels

@@ -1,8 +1,10 @@
 // build-cache.ts — remembering what each build step produced, so the next build can skip it.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomically } from '../../01-namespaces/index.js';
 import type { Descriptor } from '../store/index.js';
 
 // #region cache
@@ -39,12 +41,14 @@ export class BuildCache {
     return (await usable(entry)) ? entry : undefined;
   }
 
-  /** Records a step's result; written to a temporary name, then renamed into place. */
-  async put(key: string, entry: CacheEntry): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const temp = join(this.dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
-    await writeFile(temp, JSON.stringify(entry), { flush: true });
-    await rename(temp, join(this.dir, `${key}.json`));
+  /**
+   * Records a step's result, whole or not at all. Not durable: it is a
+   * cache, and an entry a crash lost or emptied only means that the step
+   * runs again (`get` takes an unreadable entry for a miss).
+   */
+  put(key: string, entry: CacheEntry): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeAtomically(join(this.dir, `${key}.json`), JSON.stringify(entry), { durable: false });
   }
 }
 // #endregion cache

@@ -5,7 +5,7 @@ import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, typ
 import { chmod, copyFile, lchown, link, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
 import { basename, join, posix, relative } from 'node:path';
 import type { IgnoreRule } from './dockerignore.js';
-import { resolveInRoot } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, resolveInRoot } from '../../01-namespaces/index.js';
 
 // #region context-file
 /** One file, directory or link of the context that a COPY takes. */
@@ -18,7 +18,7 @@ export interface ContextFile {
 }
 
 /** A context path that COPY could not use; the message is Docker's. */
-export class ContextError extends Error {}
+export class ContextError extends InvalidArgumentError {}
 // #endregion context-file
 
 // #region sources

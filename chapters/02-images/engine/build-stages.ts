@@ -1,5 +1,6 @@
 // build-stages.ts — a Dockerfile as stages, and which of them a build needs (Dockerfile reference, "Multi-stage builds").
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { DockerfileError, expandWord, splitWords, type Instruction, type Vars } from './dockerfile.js';
 
 // #region stage
@@ -115,7 +116,7 @@ export function neededStages(stages: readonly Stage[], target: Stage, globalVars
 export function targetStage(stages: readonly Stage[], target: string | undefined): Stage {
   if (target === undefined) return stages.at(-1)!;
   const stage = stages.find((s) => s.name === target.toLowerCase());
-  if (!stage) throw new Error(`failed to reach build target ${target} in Dockerfile`);
+  if (!stage) throw new InvalidArgumentError(`failed to reach build target ${target} in Dockerfile`);
   return stage;
 }
 // #endregion needed-stages

@@ -5,7 +5,7 @@ import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSy
 import { mkdir, rm } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { parseSignal, resolveInRoot } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, NotFoundError, parseSignal, resolveInRoot, RuntimeError } from '../../01-namespaces/index.js';
 import { BuildCache, type CacheEntry } from './build-cache.js';
 import {
   checksumFiles,
@@ -18,10 +18,10 @@ import {
   type Owner,
 } from './build-context.js';
 import {
-  chainIds, layerApplyModule, overlayModule, type LayerChainId, type Mount, type Snapshotter, unpackImage,
+  applyLayer, chainIds, mountRootfs, unmountRootfs, type LayerChainId, type Mount, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
-  digestOf, familiarString, manifestModule, MediaType, parseReference,
+  detectCompression, DigestMismatchError, digestOf, encodeJson, familiarString, MediaType, parseReference, shortId,
   type ContainerConfig, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../store/index.js';
 import {
@@ -33,15 +33,9 @@ import {
 } from './dockerfile.js';
 import { goQuote } from './go-format.js';
 import { healthcheckHistory, mergeHealthcheck } from './healthcheck.js';
-import { shortId } from './format.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
 
 // #region build-options
-// The builder is loaded only when a build runs, and a build uses all of these.
-const [{ applyLayer }, { mountRootfs, unmountRootfs }, { encodeJson }] = await Promise.all([
-  layerApplyModule(), overlayModule(), manifestModule(),
-]);
-
 export interface BuildOptions {
   contextDir: string;
   /** The Dockerfile; default `Dockerfile` in the context. */
@@ -89,15 +83,16 @@ export class Builder {
   async build(options: BuildOptions): Promise<ImageRecord> {
     const contextDir = resolve(options.contextDir);
     if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
-      throw new Error(`unable to prepare context: path ${JSON.stringify(options.contextDir)} not found`);
+      throw new NotFoundError(`unable to prepare context: path ${JSON.stringify(options.contextDir)} not found`);
     }
     const dockerfilePath = resolve(contextDir, options.dockerfile ?? 'Dockerfile');
-    if (!existsSync(dockerfilePath)) throw new Error(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
+    // moby reports this as a plain error (a 500 through the API), not as a missing object.
+    if (!existsSync(dockerfilePath)) throw new RuntimeError(`Cannot locate specified Dockerfile: ${options.dockerfile ?? 'Dockerfile'}`);
     const instructions = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
     if (instructions.length === 0) {
       // Docker's words, naming the file as the context sees it.
       const name = relative(contextDir, dockerfilePath);
-      throw new Error(`the Dockerfile (${name.startsWith('..') ? options.dockerfile : name}) cannot be empty`);
+      throw new InvalidArgumentError(`the Dockerfile (${name.startsWith('..') ? options.dockerfile : name}) cannot be empty`);
     }
     const tags = (options.tags ?? []).map((t) => parseReference(t).full); // bad tags fail before any work
     const staged = splitStages(instructions);
@@ -232,7 +227,7 @@ class BuildRun {
   // #region build-run-state
   finalState(): BuildState {
     if (!this.state || (this.state.id === 'scratch' && this.state.layers.length === 0)) {
-      throw new Error('No image was generated. Is your Dockerfile empty?');
+      throw new InvalidArgumentError('No image was generated. Is your Dockerfile empty?');
     }
     return this.state;
   }
@@ -462,7 +457,7 @@ class BuildRun {
     const next = await execute(state);
     const configBytes = encodeJson(next.config).toString('utf8');
     this.state = { ...next, id: digestOf(configBytes) };
-    await cache.put(key, { config: configBytes, layers: next.layers });
+    cache.put(key, { config: configBytes, layers: next.layers });
     this.options.write(` ---> ${shortId(this.state.id)}\n`);
   }
   // #endregion cached-step
@@ -498,7 +493,7 @@ class BuildRun {
     const printable = argv.map((a) => a).join(' ');
     await this.cachedStep(description, '', async (current) => {
       const id = randomBytes(32).toString('hex');
-      this.options.write(` ---> Running in ${id.slice(0, 12)}\n`);
+      this.options.write(` ---> Running in ${shortId(id)}\n`);
       const config: ContainerConfig = {
         ...current.config.config,
         Env: [...(current.config.config?.Env ?? []), ...argEnv],
@@ -509,9 +504,9 @@ class BuildRun {
         const workdir = config.WorkingDir || '/';
         await mkdir(resolveInRoot(rootfs, workdir), { recursive: true });
         const code = await this.builder.parts.runStep({ id, rootfs, bundle, config });
-        if (code !== 0) throw new Error(`The command '${printable}' returned a non-zero code: ${code}`);
+        if (code !== 0) throw new RuntimeError(`The command '${printable}' returned a non-zero code: ${code}`);
       });
-      this.options.write(`Removing intermediate container ${id.slice(0, 12)}\n`);
+      this.options.write(`Removing intermediate container ${shortId(id)}\n`);
       return this.withHistory(next, description, false);
     });
   }
@@ -529,7 +524,7 @@ class BuildRun {
     const words = ins.json ? ins.json.map((w) => expandWord(w, vars)) : splitWords(ins.args, vars);
     if (words.length < 2) throw new DockerfileError(ins.line, `${ins.keyword} requires at least two arguments`);
     const named = words.slice(0, -1);
-    if (named.some((s) => /^https?:\/\//.test(s))) throw new Error(`${ins.keyword} of a URL is not supported: this engine has no network access`);
+    if (named.some((s) => /^https?:\/\//.test(s))) throw new InvalidArgumentError(`${ins.keyword} of a URL is not supported: this engine has no network access`);
     const sources = source.image ? named.map((s) => followInRoot(source.root, s)) : named;
     const workdir = this.state!.config.config?.WorkingDir || '/';
     const rawDest = words.at(-1)!;
@@ -599,7 +594,7 @@ class BuildRun {
       top = chainIds((await this.build.stageResult(stage)).config.rootfs.diff_ids).at(-1) ?? null;
     } else {
       const image = await storedImage(images, from).catch((err: Error) => {
-        throw new Error(`invalid from flag value ${from}: ${err.message}`);
+        throw new NotFoundError(`invalid from flag value ${from}: ${err.message}`);
       });
       top = await unpackImage(images, image, snapshotter);
     }
@@ -657,7 +652,7 @@ class BuildRun {
       });
       const [committed, blob] = await Promise.all([snapshotter.commit(key, tar), storing]);
       prepared = false;
-      if (committed.diffId !== blob.digest) throw new Error(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
+      if (committed.diffId !== blob.digest) throw new DigestMismatchError(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
 
       const config = structuredClone(state.config);
       config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, committed.diffId] };
@@ -693,7 +688,7 @@ function followInRoot(root: string, source: string): string {
 /** An image of the store by name; no registry yet, so a miss is final where Docker would pull. */
 function storedImage(images: ImageStore, name: string): Promise<ImageRecord> {
   return images.resolve(name).catch(() => {
-    throw new Error(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
+    throw new NotFoundError(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
   });
 }
 
@@ -721,7 +716,7 @@ function goQuoteList(words: string[]): string {
 /** moby's signal.ParseSignal: a number other than 0, or a name with or without SIG, in any case. */
 function checkStopSignal(signal: string): string {
   const valid = /^\d+$/.test(signal) ? Number(signal) !== 0 : isSignalName(signal);
-  if (!valid) throw new Error(`Invalid signal: ${signal}`);
+  if (!valid) throw new InvalidArgumentError(`Invalid signal: ${signal}`);
   return signal;
 }
 
@@ -744,7 +739,7 @@ export function upperDirOf(mounts: readonly Mount[]): string {
   }
   const bind = mounts.find((m) => m.type === 'bind');
   if (bind) return bind.source;
-  throw new Error('snapshot has no writable directory');
+  throw new RuntimeError('snapshot has no writable directory');
 }
 
 /**
@@ -788,7 +783,7 @@ function isArchive(path: string): boolean {
   const fd = openSync(path, 'r');
   const n = readSync(fd, head, 0, 512, 0);
   closeSync(fd);
-  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
+  if (detectCompression(head.subarray(0, n)) === 'gzip') return true;
   return n >= 262 && head.toString('latin1', 257, 262) === 'ustar';
 }
 

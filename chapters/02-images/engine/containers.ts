@@ -1,13 +1,16 @@
 // containers.ts — a container is an image's snapshots, one writable layer, and a bundle.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuntimeError, Stdio } from '../../01-namespaces/index.js';
-import { overlayModule, type LayerChainId, type Snapshotter } from '../layers/index.js';
-import type { ContainerConfig, Digest } from '../store/index.js';
-import type { RunOverrides, VolumeMount } from './image-config.js';
-import type { AnonymousVolume } from './volumes.js';
+import {
+  ConflictError, deleteContainer, InvalidArgumentError, NotFoundError, readMountInfo, resolveInRoot, run as runBundle, RuntimeError, state,
+  writeAtomically, type AtomicWriteOptions, type Stdio,
+} from '../../01-namespaces/index.js';
+import { mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter } from '../layers/index.js';
+import { shortId, type ContainerConfig, type Digest } from '../store/index.js';
+import { commandLine, runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
+import { createAnonymousVolumes, removeVolumes, type AnonymousVolume } from './volumes.js';
 
 // #region record
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -35,7 +38,7 @@ export interface ContainerRecord {
 // #endregion record
 
 // #region create-input
-export class ContainerNotFoundError extends Error {
+export class ContainerNotFoundError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such container: ${reference}`);
   }
@@ -82,16 +85,12 @@ export class Containers {
    * Docker's does.
    */
   async create(input: CreateInput): Promise<ContainerRecord> {
-    const [{ commandLine, runtimeSpec, StartError }, { resolveInRoot }, { createAnonymousVolumes }] = await Promise.all([
-      imageConfigModule(), loadRuntime(), volumesModule(),
-    ]);
     const id = randomBytes(32).toString('hex');
     const taken = await this.list();
     const name = input.name ?? generateName(new Set(taken.map((c) => c.name)));
-    const badName = nameProblem(name, taken);
-    if (badName) throw new StartError(badName, 125);
+    checkName(name, taken);
     const paths = new ContainerPaths(this.root, id);
-    const hostname = input.overrides.hostname ?? id.slice(0, 12);
+    const hostname = input.overrides.hostname ?? shortId(id);
     let command: string[] = [];
     try {
       command = commandLine(input.config, input.overrides);
@@ -120,7 +119,7 @@ export class Containers {
           ...input.overrides, volumes: [...binds, ...anonymous.mounts], hostname, etcFiles, cgroupsPath: `skiff/${id}`,
         });
         mkdirSync(resolveInRoot(paths.rootfs, spec.process.cwd), { recursive: true }); // `-w /missing` is created
-        writeFileSync(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
+        writeAtomically(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       } finally {
         await this.unmount(paths);
       }
@@ -142,24 +141,23 @@ export class Containers {
   /** Runs a created container in the foreground; answers the program's exit code. */
   async start(reference: string, stdio: Stdio): Promise<number> {
     const record = await this.find(reference);
-    const [runtime, { StartError }] = await Promise.all([loadRuntime(), imageConfigModule()]);
     const paths = new ContainerPaths(this.root, record.id);
-    if (record.status !== 'created') throw new Error(`container ${record.name} has already run; this engine starts a container once`);
+    if (record.status !== 'created') throw new ConflictError(`container ${record.name} has already run; this engine starts a container once`);
     if (record.error) throw new StartError(record.error, record.exitCode);
     await this.mount(paths);
     try {
       record.status = 'running';
       record.startedAt = new Date().toISOString();
-      writeRecord(paths, record);
-      record.exitCode = await runtime.run({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
+      writeRecord(paths, record, { durable: false });
+      record.exitCode = await runBundle({ id: record.id, bundle: paths.bundle, stateRoot: this.stateRoot, stdio });
     } catch (err) {
-      record.exitCode = err instanceof runtime.RuntimeError ? startExitCode(err) : 125;
+      record.exitCode = err instanceof RuntimeError ? startExitCode(err) : 125;
       record.error = (err as Error).message;
-      throw err instanceof runtime.RuntimeError ? new StartError(err.message, record.exitCode) : err;
+      throw err instanceof RuntimeError ? new StartError(err.message, record.exitCode) : err;
     } finally {
       record.status = 'exited';
       record.finishedAt = new Date().toISOString();
-      writeRecord(paths, record);
+      writeRecord(paths, record, { durable: false });
       await this.unmount(paths);
     }
     return record.exitCode;
@@ -176,20 +174,20 @@ export class Containers {
     const record = await this.find(reference);
     const paths = new ContainerPaths(this.root, record.id);
     if ((await this.status(record)) === 'running' && !force) {
-      throw new Error(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
+      throw new ConflictError(`cannot remove container "${record.name}": container is running: stop the container before removing or force remove`);
     }
     await this.forgetInRuntime(record.id);
     await this.unmount(paths);
     try {
       await this.snapshotter.remove(paths.snapshotKey);
     } catch (err) {
-      if (!/does not exist/.test((err as Error).message)) throw err;
+      if (!(err instanceof NotFoundError)) throw err; // never prepared: a create that failed early
     }
     // Rename, then delete: a half-deleted container never looks like a whole one.
     const doomed = join(this.root, 'containers', `.removing-${record.id}`);
     renameSync(paths.dir, doomed);
     rmSync(doomed, { recursive: true, force: true });
-    if (volumes && record.volumes?.length) (await volumesModule()).removeVolumes(this.root, record.volumes);
+    if (volumes && record.volumes?.length) removeVolumes(this.root, record.volumes);
     return record;
   }
   // #endregion remove
@@ -203,7 +201,6 @@ export class Containers {
    */
   private async forgetInRuntime(id: string): Promise<void> {
     if (!existsSync(join(this.stateRoot, id))) return;
-    const { deleteContainer } = await loadRuntime();
     await deleteContainer(id, { force: true, stateRoot: this.stateRoot });
   }
   // #endregion forget-in-runtime
@@ -233,14 +230,10 @@ export class Containers {
   // #endregion list-find
 
   // #region status
-  /**
-   * A record says running; the runtime knows whether it still is (the
-   * engine may have died). Only then is chapter 01's runtime loaded.
-   */
+  /** A record says running; the runtime knows whether it still is (the engine may have died). */
   async status(record: ContainerRecord): Promise<ContainerStatus> {
     if (record.status !== 'running') return record.status;
     try {
-      const { state } = await loadRuntime();
       return state(record.id, { stateRoot: this.stateRoot }).status === 'running' ? 'running' : 'exited';
     } catch {
       return 'exited';
@@ -255,51 +248,42 @@ export class Containers {
   // #region mount
   /** Mounts the container's root filesystem at its bundle's rootfs (for run, export). */
   async mount(paths: ContainerPaths): Promise<void> {
-    const { mountRootfs } = await overlayModule();
     if (!isMountPoint(paths.rootfs)) mountRootfs(this.snapshotter.mounts(paths.snapshotKey), paths.rootfs);
   }
 
   async unmount(paths: ContainerPaths): Promise<void> {
-    const { unmountRootfs } = await overlayModule();
     if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
   }
 }
 // #endregion mount
 
 // #region name-problem
-/** What is wrong with a new container's name, in Docker's words, if anything. */
-function nameProblem(name: string, containers: ContainerRecord[]): string | undefined {
+/** Refuses a new container's name that is malformed or taken, in Docker's words. */
+function checkName(name: string, containers: ContainerRecord[]): void {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
-    return `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`;
+    throw new InvalidArgumentError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   const taken = containers.find((c) => c.name === name);
   if (taken) {
-    return `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`;
+    throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
-  return undefined;
 }
 // #endregion name-problem
 
-// #region loaders
-// Loaded by the verbs that make, start or stop a container, so that `ps`
-// and `rmi`, which only read records, load neither chapter 01's runtime nor
-// the libc bindings (koffi) that mounting needs.
-const loadRuntime = () => import('../../01-namespaces/index.js');
-const imageConfigModule = () => import('./image-config.js');
-const volumesModule = () => import('./volumes.js');
-// #endregion loaders
-
 // #region host-checks
-/** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */
+/** Is something mounted exactly at `target`? */
 function isMountPoint(target: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === target);
+  return readMountInfo().some((m) => m.mountPoint === target);
 }
 
-/** The docker CLI's reading of a start error: 127 not found, 126 not executable, else 125. */
+/**
+ * The docker CLI's exit code for a container that could not start: 127 when
+ * the program is not found, 126 when it cannot be executed — which chapter
+ * 01's runtime says with the error's own exit code, as a shell does — and
+ * 125 for anything else the engine failed at.
+ */
 function startExitCode(err: RuntimeError): number {
-  if (err.exitCode === 127 || /executable file not found|no such file or directory/.test(err.message)) return 127;
-  if (err.exitCode === 126 || /permission denied|is a directory/.test(err.message)) return 126;
-  return 125;
+  return err.exitCode === 127 || err.exitCode === 126 ? err.exitCode : 125;
 }
 // #endregion host-checks
 
@@ -327,7 +311,10 @@ function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, 
   const mounts: Record<string, string> = {};
   for (const [inContainer, content] of Object.entries(files)) {
     const host = join(paths.dir, inContainer.slice('/etc/'.length));
-    writeFileSync(host, content);
+    // Not durable, as Docker does not flush them either: small files made
+    // from the container's id and the host's resolv.conf, and a crash that
+    // emptied one leaves a container that still starts.
+    writeAtomically(host, content, { durable: false });
     mounts[inContainer] = host;
   }
   return mounts;
@@ -340,10 +327,15 @@ function makeVolumeSource(volume: VolumeMount): void {
   if (!existsSync(volume.source)) mkdirSync(volume.source, { recursive: true });
 }
 
-function writeRecord(paths: ContainerPaths, record: ContainerRecord): void {
-  const temp = `${paths.record}.tmp`;
-  writeFileSync(temp, JSON.stringify(record, null, 2));
-  renameSync(temp, paths.record);
+/**
+ * The record, whole or not at all. Flushed to disk when the container is
+ * made, since it is what `ps -a` and `rm` find after a reboot; not while it
+ * runs (running, exited), as chapter 01's state is not: those updates
+ * describe a process, which a crash ends anyway, and `status` asks the
+ * runtime rather than trusting them.
+ */
+function writeRecord(paths: ContainerPaths, record: ContainerRecord, options?: AtomicWriteOptions): void {
+  writeAtomically(paths.record, JSON.stringify(record, null, 2), options);
 }
 
 function readRecord(paths: ContainerPaths): ContainerRecord | undefined {

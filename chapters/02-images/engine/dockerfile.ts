@@ -2,6 +2,8 @@
 
 import { parseHealthcheck, type Healthcheck } from './healthcheck.js';
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
+
 // #region instruction
 /** The instructions this builder understands, in the Dockerfile reference's words. */
 export const KEYWORDS = [
@@ -29,7 +31,7 @@ export interface Instruction {
 }
 
 /** A problem in the Dockerfile itself, named by its line. */
-export class DockerfileError extends Error {
+export class DockerfileError extends InvalidArgumentError {
   constructor(readonly line: number, message: string) {
     super(`Dockerfile line ${line}: ${message}`);
   }
@@ -201,7 +203,7 @@ export function splitWords(input: string, vars: Vars): string[] {
       i += 2;
     } else if (ch === "'") {
       const end = input.indexOf("'", i + 1);
-      if (end < 0) throw new Error('unexpected end of statement while looking for matching single-quote');
+      if (end < 0) throw new InvalidArgumentError('unexpected end of statement while looking for matching single-quote');
       word += input.slice(i + 1, end);
       inWord = true;
       i = end + 1;
@@ -220,7 +222,7 @@ export function splitWords(input: string, vars: Vars): string[] {
           word += input[i++];
         }
       }
-      if (i >= input.length) throw new Error('unexpected end of statement while looking for matching double-quote');
+      if (i >= input.length) throw new InvalidArgumentError('unexpected end of statement while looking for matching double-quote');
       i++;
     } else if (ch === '$') {
       expandAt();
@@ -258,10 +260,10 @@ export function expandWord(input: string, vars: Vars): string {
 function expandVariable(input: string, start: number, vars: Vars): { value: string; next: number } {
   if (input[start + 1] === '{') {
     const end = input.indexOf('}', start + 2);
-    if (end < 0) throw new Error(`missing '}' in ${JSON.stringify(input)}`);
+    if (end < 0) throw new InvalidArgumentError(`missing '}' in ${JSON.stringify(input)}`);
     const body = input.slice(start + 2, end);
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::([-+])(.*))?$/s.exec(body);
-    if (!m) throw new Error(`bad substitution: \${${body}}`);
+    if (!m) throw new InvalidArgumentError(`bad substitution: \${${body}}`);
     const [, name, op, operand] = m;
     const value = vars.get(name);
     if (op === '-') return { value: value ? value : expandWord(operand, vars), next: end + 1 };

@@ -3,26 +3,17 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { Stdio } from '../../01-namespaces/index.js';
+import { NotFoundError, run as runBundle, type Stdio } from '../../01-namespaces/index.js';
 import {
-  archiveModule, familiarString, ImageNotFoundError, ImageStore, MediaType, parseReference, writeFileAtomically, writeTo,
+  familiarString, ImageNotFoundError, ImageStore, loadArchive, MediaType, parseReference, saveArchive, saveArchiveToFile, shortId,
+  writeTo, writeToFile,
   type ArchiveFormat, type ArchiveImage, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
 import { chainIds, layerSize, Snapshotter, unpackImage, type LayerChainId } from '../layers/index.js';
 import type { BuildOptions } from './builder.js';
 import { Containers } from './containers.js';
-import type { RunOverrides } from './image-config.js';
-
-// #region lazy-modules
-// Each command is a fresh process, and Node pays for every module it loads
-// (zod's schemas alone are some ninety). So the code of the heavy verbs is
-// loaded by the method that needs it, and `images` loads none of it. (The
-// archive formats are the store's: its index offers them as `archiveModule`.)
-const builderModule = () => import('./builder.js');
-const importExportModule = () => import('./import-export.js');
-const imageConfigModule = () => import('./image-config.js');
-const runtimeModule = () => import('../../01-namespaces/index.js');
-// #endregion lazy-modules
+import { runtimeSpec, type RunOverrides } from './image-config.js';
+import { exportRootfs, importRootfs } from './import-export.js';
 
 // #region engine
 /** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
@@ -38,7 +29,7 @@ export interface RunRequest {
 }
 
 /** An image a user named that is not in the store (Docker says it this way). */
-export class NoSuchImageError extends Error {
+export class NoSuchImageError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such image: ${reference}`);
   }
@@ -88,15 +79,18 @@ export class Engine {
   // #region build-step
   /** How the builder runs a RUN step: a one-off container on the step's mounted snapshot. */
   private async runBuildStep(step: { id: string; rootfs: string; bundle: string; config: OciImageConfig['config'] }): Promise<number> {
-    const [{ runtimeSpec }, runtime] = await Promise.all([imageConfigModule(), runtimeModule()]);
-    const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
+    const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: shortId(step.id), cgroupsPath: `skiff/build-${step.id}` });
+    // A plain write: the step's bundle is a fresh directory of this build's own, gone after the step.
     writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
     // The step's output is the build's output; its stdin is nothing, as in `docker build`.
-    return runtime.run({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+    return runBundle({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   }
 
   async build(options: BuildOptions): Promise<ImageRecord> {
-    const { Builder } = await builderModule();
+    // The builder (the Dockerfile parser, the context, the cache, .dockerignore's
+    // matcher) is loaded by the one verb that needs it: every command is a
+    // fresh process, and `images` should not pay for it.
+    const { Builder } = await import('./builder.js');
     const builder = new Builder(this.root, this.images, this.snapshotter, (step) => this.runBuildStep(step));
     return builder.build(options);
   }
@@ -130,7 +124,6 @@ export class Engine {
    * snapshots it made go here, top first.
    */
   async load(input: Readable): Promise<LoadedImage[]> {
-    const { loadArchive } = await archiveModule();
     const made: LayerChainId[] = [];
     const unpack = async (image: ArchiveImage): Promise<void> => {
       made.push(...chainIds(image.config.rootfs.diff_ids).filter((id) => !this.snapshotter.exists(id)));
@@ -149,13 +142,11 @@ export class Engine {
   /** `save`: docker's archive format unless `oci` is asked for (both are read by `load`). */
   async save(references: string[], out: Writable | string, options: { format?: ArchiveFormat } = {}): Promise<void> {
     for (const reference of references) await this.findImage(reference);
-    const { saveArchive, saveArchiveToFile } = await archiveModule();
     if (typeof out === 'string') await saveArchiveToFile(this.images, references, out, options);
     else await writeTo(out, '/dev/stdout', (stream) => saveArchive(this.images, references, stream, options));
   }
 
   async importImage(input: Readable, ref?: string): Promise<ImageRecord> {
-    const { importRootfs } = await importExportModule();
     return importRootfs(this.images, this.snapshotter, input, { ref });
   }
   // #endregion save-import
@@ -187,11 +178,10 @@ export class Engine {
     const record = await this.containers.find(reference);
     const paths = this.containers.paths(record);
     const wasRunning = (await this.containers.status(record)) === 'running';
-    const { exportRootfs } = await importExportModule();
     await this.containers.mount(paths);
     try {
       const produce = (stream: Writable) => exportRootfs(paths.rootfs, stream);
-      if (typeof out === 'string') await writeFileAtomically(out, produce);
+      if (typeof out === 'string') await writeToFile(out, produce);
       else await writeTo(out, '/dev/stdout', produce);
     } finally {
       if (!wasRunning) await this.containers.unmount(paths);

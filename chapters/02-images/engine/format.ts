@@ -65,9 +65,4 @@ export function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
-
-/** The 12-hex short form of an id or digest. */
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
-}
 // #endregion cells

@@ -1,5 +1,7 @@
 // go-format.ts — durations and quoted strings written the way Go's `time` and `strconv` write them.
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
+
 // #region parse-duration
 const NANOSECONDS: Record<string, bigint> = {
   ns: 1n, us: 1_000n, 'µs': 1_000n, 'μs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
@@ -7,7 +9,7 @@ const NANOSECONDS: Record<string, bigint> = {
 
 /** Go's time.ParseDuration (`1h30m`, `1.5s`, `250ms`, `-2s`), in nanoseconds; its error messages too. */
 export function parseGoDuration(text: string): bigint {
-  const invalid = () => new Error(`time: invalid duration "${text}"`);
+  const invalid = () => new InvalidArgumentError(`time: invalid duration "${text}"`);
   const sign = text.startsWith('-') ? -1n : 1n;
   let rest = text.replace(/^[-+]/, '');
   if (rest === '0') return 0n;
@@ -17,9 +19,9 @@ export function parseGoDuration(text: string): bigint {
     const m = /^(\d*)(?:\.(\d*))?([^\d.]*)/.exec(rest)!;
     const [whole, int, frac = '', unit] = m;
     if (int === '' && frac === '') throw invalid();
-    if (unit === '') throw new Error(`time: missing unit in duration "${text}"`);
+    if (unit === '') throw new InvalidArgumentError(`time: missing unit in duration "${text}"`);
     const scale = NANOSECONDS[unit];
-    if (scale === undefined) throw new Error(`time: unknown unit "${unit}" in duration "${text}"`);
+    if (scale === undefined) throw new InvalidArgumentError(`time: unknown unit "${unit}" in duration "${text}"`);
     // Go keeps the fraction exact to the nanosecond, truncating beyond it.
     total += BigInt(int || '0') * scale + (BigInt(frac || '0') * scale) / 10n ** BigInt(frac.length);
     rest = rest.slice(whole.length);

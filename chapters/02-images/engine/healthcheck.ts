@@ -1,5 +1,6 @@
 // healthcheck.ts — HEALTHCHECK, read and recorded as Docker's legacy builder does (Dockerfile reference, "HEALTHCHECK").
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import type { ContainerConfig } from '../store/index.js';
 import { formatGoDuration, goQuote, goQuoteRune, parseGoDuration } from './go-format.js';
 
@@ -14,12 +15,12 @@ export function parseHealthcheck(flags: Record<string, string>, args: string, js
   const [, word, rest] = /^(\S+)\s*(.*)$/s.exec(args)!;
   const type = word.toUpperCase();
   if (type === 'NONE') {
-    if (rest !== '') throw new Error('HEALTHCHECK NONE takes no arguments');
+    if (rest !== '') throw new InvalidArgumentError('HEALTHCHECK NONE takes no arguments');
     return { Test: ['NONE'] };
   }
-  if (type !== 'CMD') throw new Error(`Unknown type "${type}" in HEALTHCHECK (try CMD)`);
+  if (type !== 'CMD') throw new InvalidArgumentError(`Unknown type "${type}" in HEALTHCHECK (try CMD)`);
   const command = json ?? (rest === '' ? [] : [rest]);
-  if (command.length === 0) throw new Error('Missing command after HEALTHCHECK CMD');
+  if (command.length === 0) throw new InvalidArgumentError('Missing command after HEALTHCHECK CMD');
   const health: Healthcheck = { Test: [json ? 'CMD' : 'CMD-SHELL', ...command] };
   for (const [flag, field] of [['interval', 'Interval'], ['timeout', 'Timeout'], ['start-period', 'StartPeriod']] as const) {
     const value = flags[flag] ? interval(flag, flags[flag]) : 0;
@@ -32,16 +33,16 @@ export function parseHealthcheck(flags: Record<string, string>, args: string, js
 /** A duration flag: Go's syntax, and at least a millisecond. */
 function interval(flag: string, text: string): number {
   const ns = parseGoDuration(text);
-  if (ns < 1_000_000n) throw new Error(`Interval "${flag}" cannot be less than 1ms`);
+  if (ns < 1_000_000n) throw new InvalidArgumentError(`Interval "${flag}" cannot be less than 1ms`);
   return Number(ns);
 }
 
 /** `--retries`: a 32-bit integer, as Go's strconv.ParseInt(s, 10, 32) reads it, and at least 1. */
 function retries(text: string): number {
-  if (!/^[+-]?\d+$/.test(text)) throw new Error(`strconv.ParseInt: parsing ${goQuote(text)}: invalid syntax`);
+  if (!/^[+-]?\d+$/.test(text)) throw new InvalidArgumentError(`strconv.ParseInt: parsing ${goQuote(text)}: invalid syntax`);
   const n = Number(text);
-  if (n > 2 ** 31 - 1 || n < -(2 ** 31)) throw new Error(`strconv.ParseInt: parsing ${goQuote(text)}: value out of range`);
-  if (n < 1) throw new Error(`--retries must be at least 1 (not ${n})`);
+  if (n > 2 ** 31 - 1 || n < -(2 ** 31)) throw new InvalidArgumentError(`strconv.ParseInt: parsing ${goQuote(text)}: value out of range`);
+  if (n < 1) throw new InvalidArgumentError(`--retries must be at least 1 (not ${n})`);
   return n;
 }
 // #endregion parse-healthcheck

@@ -1,8 +1,8 @@
 // image-config.ts — from an image's config to an OCI runtime spec, the way Docker does it.
 
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { defaultSpec, type MountSpec, resolveInRoot, type Spec } from '../../01-namespaces/index.js';
+import { defaultSpec, InvalidArgumentError, type MountSpec, resolveInRoot, RuntimeError, type Spec } from '../../01-namespaces/index.js';
 import type { ContainerConfig } from '../store/index.js';
 
 // #region overrides
@@ -31,10 +31,10 @@ export interface RunOverrides {
   cgroupsPath?: string;
 }
 
-/** A container that cannot start; `exitCode` is what the docker CLI would exit with. */
-export class StartError extends Error {
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
+/** A container that cannot start; `exitCode` is what the docker CLI would exit with (125, 126, 127). */
+export class StartError extends RuntimeError {
+  constructor(message: string, exitCode: number) {
+    super(message, exitCode);
   }
 }
 // #endregion overrides
@@ -206,7 +206,7 @@ function etcMounts(files: Record<string, string>): MountSpec[] {
 /** `64m` → bytes, binary units as Docker's RAMInBytes reads them. */
 export function parseMemory(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$/i.exec(text.trim());
-  if (!m) throw new Error(`invalid size: '${text}'`);
+  if (!m) throw new InvalidArgumentError(`invalid size: '${text}'`);
   const power = 'bkmgt'.indexOf((m[2] || 'b').toLowerCase());
   return Math.floor(Number(m[1]) * 1024 ** power);
 }
@@ -218,7 +218,7 @@ export function parseMemory(text: string): number {
  * (Go's strconv.ParseInt) reads it. 0 and negative numbers mean no limit.
  */
 export function parsePidsLimit(text: string): number {
-  const invalid = (why: string) => new Error(`invalid argument "${text}" for "--pids-limit" flag: strconv.ParseInt: parsing "${text}": ${why}`);
+  const invalid = (why: string) => new InvalidArgumentError(`invalid argument "${text}" for "--pids-limit" flag: strconv.ParseInt: parsing "${text}": ${why}`);
   if (!/^[+-]?\d+$/.test(text)) throw invalid('invalid syntax');
   const value = BigInt(text);
   if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) throw invalid('value out of range');
@@ -227,7 +227,7 @@ export function parsePidsLimit(text: string): number {
 
 /** `-w`: Docker refuses a relative working directory rather than guess what it is relative to. */
 export function checkWorkdir(dir: string): string {
-  if (!posix.isAbsolute(dir)) throw new Error(`the working directory '${dir}' is invalid, it needs to be an absolute path`);
+  if (!posix.isAbsolute(dir)) throw new InvalidArgumentError(`the working directory '${dir}' is invalid, it needs to be an absolute path`);
   return dir;
 }
 // #endregion run-flags
@@ -236,20 +236,11 @@ export function checkWorkdir(dir: string): string {
 /** Docker's `-v` syntax; only host paths (named volumes are a later chapter's). */
 export function parseVolume(text: string): VolumeMount {
   const parts = text.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new Error(`invalid volume specification: '${text}'`);
+  if (parts.length < 2 || parts.length > 3) throw new InvalidArgumentError(`invalid volume specification: '${text}'`);
   const [source, destination, mode = 'rw'] = parts;
-  if (!source.startsWith('/')) throw new Error(`invalid volume specification: '${text}': only absolute host paths are supported`);
-  if (!destination.startsWith('/')) throw new Error(`invalid volume specification: '${text}': mount path must be absolute`);
-  if (mode !== 'ro' && mode !== 'rw') throw new Error(`invalid mode: ${mode}`);
+  if (!source.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${text}': only absolute host paths are supported`);
+  if (!destination.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${text}': mount path must be absolute`);
+  if (mode !== 'ro' && mode !== 'rw') throw new InvalidArgumentError(`invalid mode: ${mode}`);
   return { source, destination: posix.normalize(destination), readonly: mode === 'ro' };
 }
 // #endregion parse-volume
-
-/** True when a path inside the root exists and is a directory (not following a final link on the host). */
-export function isDirectoryInRoot(rootfs: string, path: string): boolean {
-  try {
-    return lstatSync(resolveInRoot(rootfs, path)).isDirectory();
-  } catch {
-    return false;
-  }
-}

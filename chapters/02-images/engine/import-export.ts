@@ -1,13 +1,11 @@
 // import-export.ts — a root filesystem tarball in, a container's filesystem out.
 
 import type { Readable, Writable } from 'node:stream';
-import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
-import { archiveTarModule, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
+import { RuntimeError } from '../../01-namespaces/index.js';
+import { chainId, writeLayerDiff, type Snapshotter } from '../layers/index.js';
+import { decompress, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
 
 // #region import
-// Loaded only by `import` and `export`, which use these.
-const [{ writeLayerDiff }, { maybeGunzip }] = await Promise.all([layerDiffModule(), archiveTarModule()]);
-
 /**
  * Stores the tarball (uncompressed, so the blob's digest is its DiffID),
  * unpacks it into its snapshot — which also proves it is a safe, readable
@@ -20,7 +18,7 @@ export async function importRootfs(
   input: Readable,
   options: { ref?: string; comment?: string } = {},
 ): Promise<ImageRecord> {
-  const blob = await images.content.write(await maybeGunzip(input));
+  const blob = await images.content.write((await decompress(input)).stream);
   try {
     const chain = chainId(null, blob.digest);
     if (!snapshotter.exists(chain)) await snapshotter.importLayer(chain, null, images.content.createReadStream(blob.digest));
@@ -40,7 +38,7 @@ export async function importRootfs(
     });
   } catch (err) {
     await images.gc();
-    throw new Error(`import failed: ${(err as Error).message}`);
+    throw new RuntimeError(`import failed: ${(err as Error).message}`);
   }
 }
 // #endregion import

@@ -2,8 +2,7 @@
 
 import { chainIds, layerSize } from '../layers/index.js';
 import type { Engine } from './engine.js';
-import { shortId } from './format.js';
-import type { ImageRecord } from '../store/index.js';
+import { shortId, type ImageRecord } from '../store/index.js';
 
 // #region inspect
 /** The `docker image inspect` document for one image. */

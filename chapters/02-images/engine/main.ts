@@ -4,20 +4,15 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { InvalidArgumentError, NotFoundError, RuntimeError } from '../../01-namespaces/index.js';
 import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
-import { ago, humanSize, shortId, table, truncate } from './format.js';
-import { familiarRepository, type ImageRecord, outputPathProblem, parseReference } from '../store/index.js';
+import { ago, humanSize, table, truncate } from './format.js';
+import { familiarRepository, type ImageRecord, outputPathProblem, parseReference, shortId } from '../store/index.js';
+import { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } from './image-config.js';
 import { inspectImage, historyRows } from './inspect.js';
 
 // #region program
-/** An error that ends the command with a given exit code. */
-class ExitError extends Error {
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-  }
-}
-
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const program = new Command('skiff-engine')
@@ -113,7 +108,6 @@ program
   // #endregion run-command
   // #region run-action
   .action(async (image: string, command: string[], flags: RunFlags) => {
-    const { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } = await import('./image-config.js');
     let code: number;
     try {
       code = await engine().run({
@@ -139,7 +133,7 @@ program
         const ref = parseReference(image);
         process.stderr.write(`Unable to find image '${familiarRepository(ref)}:${ref.tag ?? 'latest'}' locally\n`);
       }
-      throw new ExitError((err as Error).message, err instanceof StartError ? err.exitCode : 125);
+      throw new RuntimeError((err as Error).message, err instanceof StartError ? err.exitCode : 125);
     }
     process.exitCode = code;
   });
@@ -189,7 +183,7 @@ program
         failed = err as Error;
       }
     }
-    if (failed) throw new ExitError('', 1);
+    if (failed) throw new RuntimeError(''); // each failure is already said
   });
 
 program
@@ -218,7 +212,7 @@ program
       }
     }
     out(`${JSON.stringify(found, null, 4)}\n`);
-    if (missing) throw new ExitError(missing, 1);
+    if (missing) throw new NotFoundError(missing);
   });
 
 program
@@ -278,8 +272,8 @@ program
   .option('-i, --input <file>', 'read from this file instead of stdin')
   .option('-q, --quiet', 'print nothing')
   .action(async (flags: { input?: string; quiet?: boolean }) => {
-    if (!flags.input && process.stdin.isTTY) throw new ExitError('requested load from stdin, but stdin is empty', 1);
-    if (flags.input && !existsSync(flags.input)) throw new ExitError(`open ${flags.input}: no such file or directory`, 1);
+    if (!flags.input && process.stdin.isTTY) throw new InvalidArgumentError('requested load from stdin, but stdin is empty');
+    if (flags.input && !existsSync(flags.input)) throw new NotFoundError(`open ${flags.input}: no such file or directory`);
     const loaded = await engine().load(flags.input ? createReadStream(flags.input) : process.stdin);
     if (!flags.quiet) for (const l of loaded) out(l.name ? `Loaded image: ${l.name}\n` : `Loaded image ID: ${l.id}\n`);
   });
@@ -292,7 +286,7 @@ program
   .option('--format <format>', 'docker (what docker load reads) or oci (an OCI Image Layout)', 'docker')
   .action(async (images: string[], flags: { output?: string; format: string }) => {
     if (flags.format !== 'docker' && flags.format !== 'oci') {
-      throw new ExitError(`invalid format "${flags.format}": must be "docker" or "oci"`, 1);
+      throw new InvalidArgumentError(`invalid format "${flags.format}": must be "docker" or "oci"`);
     }
     const format = flags.format;
     if (flags.output) {
@@ -311,7 +305,7 @@ program
   .argument('<file>')
   .argument('[reference]', 'name:tag for the new image')
   .action(async (file: string, reference: string | undefined) => {
-    if (file !== '-' && !existsSync(file)) throw new ExitError(`open ${file}: no such file or directory`, 1);
+    if (file !== '-' && !existsSync(file)) throw new NotFoundError(`open ${file}: no such file or directory`);
     const image = await engine().importImage(file === '-' ? process.stdin : createReadStream(file), reference);
     out(`${image.id}\n`);
   });
@@ -330,11 +324,11 @@ program
 /** `-o FILE` in a directory that is not there fails before any work, as with docker (exit 1). */
 function checkOutput(path: string, what: string): void {
   const problem = outputPathProblem(resolve(path));
-  if (problem) throw new ExitError(`${what}: ${problem}`, 1);
+  if (problem) throw new InvalidArgumentError(`${what}: ${problem}`);
 }
 
 function refuseTerminal(): void {
-  if (process.stdout.isTTY) throw new ExitError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
+  if (process.stdout.isTTY) throw new InvalidArgumentError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
 }
 // #endregion import-export
 
@@ -346,7 +340,7 @@ program
   .option('-q, --quiet', 'only container ids')
   .action(async (flags: { all?: boolean; quiet?: boolean }) => {
     const containers = (await engine().containers.list()).filter((c) => flags.all || c.status === 'running');
-    if (flags.quiet) return out(containers.map((c) => `${c.id.slice(0, 12)}\n`).join(''));
+    if (flags.quiet) return out(containers.map((c) => `${shortId(c.id)}\n`).join(''));
     out(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], containers.map(containerRow)));
   });
 
@@ -356,7 +350,7 @@ function containerRow(c: ContainerRecord): string[] {
     c.status === 'running' ? `Up ${ago(c.startedAt).replace(/ ago$/, '')}`
       : c.status === 'exited' ? `Exited (${c.exitCode}) ${ago(c.finishedAt)}`
         : 'Created';
-  return [c.id.slice(0, 12), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
+  return [shortId(c.id), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
 }
 // #endregion ps
 
@@ -378,7 +372,7 @@ program
         failed = true;
       }
     }
-    if (failed) throw new ExitError('', 1);
+    if (failed) throw new RuntimeError(''); // each failure is already said
   });
 
 program
@@ -422,7 +416,7 @@ try {
   if (err instanceof CommanderError) process.exit(usageExitCode(err));
   const message = err instanceof Error ? err.message : String(err);
   if (message) process.stderr.write(`Error: ${message}\n`);
-  process.exitCode = err instanceof ExitError ? err.exitCode : 1;
+  process.exitCode = err instanceof RuntimeError ? err.exitCode : 1;
 }
 // Leave at once: stdin may still be open, and nothing is left to do.
 process.exit();

@@ -4,13 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { resolveInRoot } from '../../01-namespaces/index.js';
-import { copyViewModule } from '../layers/index.js';
+import { flattenLayers } from '../layers/index.js';
 import type { VolumeMount } from './image-config.js';
 
 // #region volume-paths
-// Loaded only by the verbs that make or remove containers.
-const { flattenLayers } = await copyViewModule();
-
 /** One anonymous volume of a container: its name and where it is mounted. */
 export interface AnonymousVolume {
   name: string;

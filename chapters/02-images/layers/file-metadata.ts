@@ -1,7 +1,7 @@
 // file-metadata.ts — what a file is besides its bytes.
 
 import { chmodSync, lchownSync, lutimesSync } from 'node:fs';
-import { lgetxattr, llistxattr, lsetxattr } from '../../01-namespaces/index.js';
+import { lgetxattr, llistxattr, lsetxattr } from './xattrs.js';
 
 // #region metadata
 export interface FileMetadata {

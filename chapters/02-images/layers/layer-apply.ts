@@ -2,13 +2,12 @@
 
 import { closeSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { type Digest, digestingStream } from '../store/index.js';
+import { decompress, type Digest, digestingStream } from '../store/index.js';
 import { applyMetadata, isLayerXattr, type FileMetadata } from './file-metadata.js';
-import { mknod } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, mknod } from '../../01-namespaces/index.js';
 import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
 import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
 import { extractKeepingRawPax, rawPaxXattrs } from './pax-xattrs.js';
@@ -33,52 +32,24 @@ export interface AppliedLayer extends LayerDigest {
 }
 // #endregion applied-layer
 
-// #region sniff
-export type Compression = 'gzip' | 'zstd' | 'none';
-
-/** A layer's compression, told by its first bytes rather than its media type, as Docker does. */
-export function detectCompression(head: Buffer): Compression {
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip'; // RFC 1952 magic
-  if (head.readUInt32LE(0) === 0xfd2fb528) return 'zstd'; // RFC 8878 magic
-  return 'none';
-}
-
-/** Reads the first bytes of `input`, then gives back a stream that still starts at byte 0. */
-async function peek(input: Readable, count: number): Promise<{ head: Buffer; stream: Readable }> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  const iterator = input[Symbol.asyncIterator]();
-  while (length < count) {
-    const next = await iterator.next();
-    if (next.done) break;
-    chunks.push(next.value as Buffer);
-    length += (next.value as Buffer).length;
-  }
-  const head = Buffer.concat(chunks);
-  async function* replay(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
-  }
-  return { head: Buffer.concat([head, Buffer.alloc(Math.max(0, count - head.length))]), stream: Readable.from(replay()) };
-}
-// #endregion sniff
-
 // #region apply
-/** Applies a plain or gzipped tar layer into `dir` (which should be empty). */
+/**
+ * Applies a plain or gzipped tar layer into `dir` (which should be empty).
+ * The compression is told by the first bytes (the store's decompress), not
+ * by the media type, as Docker does.
+ */
 export async function applyLayer(dir: string, input: Readable): Promise<AppliedLayer> {
-  const { head, stream } = await peek(input, 4);
-  const compression = detectCompression(head);
+  const { compression, stream } = await decompress(input);
   if (compression === 'zstd') {
     input.destroy();
-    throw new Error('zstd-compressed layers are not supported (Node 20 has no zstd)');
+    throw new InvalidArgumentError('zstd-compressed layers are not supported (Node 20 has no zstd)');
   }
 
   const measured = digestingStream();
   const measure = measured.stream;
   const extract = extractKeepingRawPax();
   const sink = extract as unknown as NodeJS.WritableStream; // a streamx Writable
-  const flowing =
-    compression === 'gzip' ? pipeline(stream, createGunzip({ chunkSize: 256 * 1024 }), measure, sink) : pipeline(stream, measure, sink);
+  const flowing = pipeline(stream, measure, sink);
   flowing.catch(() => {}); // its error also reaches the loop below, which reports it
   // #endregion apply
 
@@ -226,7 +197,7 @@ class LayerWriter {
         break;
       }
       default:
-        throw new Error(`layer entry ${JSON.stringify(name)}: unsupported tar entry type ${header.type}`);
+        throw new InvalidArgumentError(`layer entry ${JSON.stringify(name)}: unsupported tar entry type ${header.type}`);
     }
     this.created.add(rel);
   }

@@ -1,8 +1,7 @@
 // overlay.ts — stacking snapshots into one root filesystem with overlayfs (kernel `Documentation/filesystems/overlayfs.rst`).
 
-import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { mount, MS, umount2 } from '../../01-namespaces/index.js';
+import { mount, MS, readMountInfo, RuntimeError, umount2 } from '../../01-namespaces/index.js';
 
 // #region mount-type
 /** One mount, as a snapshotter describes it (containerd's `mount.Mount`). */
@@ -56,7 +55,7 @@ function mountOverlay(allOptions: readonly string[], target: string): void {
     })
     .join(',');
   if (relativeData.length >= PAGE_SIZE) {
-    throw new Error(`too many layers for one overlay mount: the options need ${relativeData.length} bytes, the kernel takes ${PAGE_SIZE - 1}`);
+    throw new RuntimeError(`too many layers for one overlay mount: the options need ${relativeData.length} bytes, the kernel takes ${PAGE_SIZE - 1}`);
   }
   const cwd = process.cwd();
   process.chdir(base);
@@ -85,19 +84,13 @@ export function unmountRootfs(target: string): void {
 
 /**
  * Is `dir` in use by a mount: mounted on, bind-mounted from, or an
- * overlay's upperdir? Read from /proc/self/mountinfo (`man 5 proc`):
- * field 4 is the mounted directory's path inside its filesystem, field 5
- * the mount point, and the super options after " - " hold overlayfs's dirs.
+ * overlay's upperdir? Chapter 01's mountinfo reader says: a mount's root is
+ * the directory it shows, its mount point where, and overlayfs lists its
+ * directories among its super options.
  */
 export function isInUse(dir: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((line) => {
-      const fields = line.split(' ');
-      if (fields[4] === dir) return true;
-      if (fields[3] && fields[3] !== '/' && dir.endsWith(fields[3])) return true;
-      const superOptions = line.slice(line.indexOf(' - ') + 3).split(' ')[2] ?? '';
-      return superOptions.split(',').includes(`upperdir=${dir}`);
-    });
+  return readMountInfo().some(
+    (m) => m.mountPoint === dir || (m.root !== '/' && dir.endsWith(m.root)) || m.superOptions.includes(`upperdir=${dir}`),
+  );
 }
 // #endregion unmount-rootfs

@@ -2,16 +2,16 @@
 
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 
 // #region unsafe-error
 /** A layer entry that would escape its snapshot. The layer is refused whole. */
-export class UnsafeLayerError extends Error {
+export class UnsafeLayerError extends InvalidArgumentError {
   constructor(
     readonly entry: string,
     readonly reason: string,
   ) {
     super(`refusing layer: entry ${JSON.stringify(entry)} ${reason}`);
-    this.name = 'UnsafeLayerError';
   }
 }
 // #endregion unsafe-error

@@ -1,25 +1,17 @@
 // snapshotter.ts — layers on disk, and the writable layer on top, in containerd's vocabulary.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { ConflictError, InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
-import { type Digest, hexOf, isDigest } from '../store/index.js';
+import { type Digest, DigestMismatchError, hexOf, isDigest } from '../store/index.js';
+import { copyMetadata, flattenLayers } from './copy-view.js';
 import type { LayerDigest } from './layer-apply.js';
-import type { Mount } from './overlay.js';
-
-// #region loaders
-// The code that reads, writes and mounts layers brings tar-stream and the
-// libc bindings (koffi) with it. Each verb below loads what it uses, so that
-// reading snapshot.json, all `images` does here, loads none of it.
-const layerApply = () => import('./layer-apply.js');
-const layerDiff = () => import('./layer-diff.js');
-const treeDiff = () => import('./tree-diff.js');
-const copyView = () => import('./copy-view.js');
-const overlay = () => import('./overlay.js');
-// #endregion loaders
+import { applyLayer, writeLayerDiff, writeTreeDiff } from './on-demand.js';
+import { isInUse, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
 
 // #region modes
 export type SnapshotMode = 'overlay' | 'copy';
@@ -33,9 +25,8 @@ export type SnapshotMode = 'overlay' | 'copy';
 export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
   const forced = process.env.SKIFF_SNAPSHOTTER;
   if (forced === 'copy' || forced === 'overlay') return forced;
-  if (forced) throw new Error(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
-  const { mountRootfs, unmountRootfs } = await overlay();
-  const probe = join(dir, 'tmp', `${process.pid}-probe-${randomBytes(6).toString('hex')}`);
+  if (forced) throw new InvalidArgumentError(`SKIFF_SNAPSHOTTER must be "overlay" or "copy", not ${JSON.stringify(forced)}`);
+  const probe = join(dir, 'tmp', `${ownerTag()}-probe-${randomBytes(6).toString('hex')}`);
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(probe, d));
   try {
     for (const d of [lower, upper, work, merged]) mkdirSync(d, { recursive: true });
@@ -110,7 +101,7 @@ export class Snapshotter {
   layerDirs(chainId: LayerChainId | null): string[] {
     const dirs: string[] = [];
     for (let id = chainId; id !== null; ) {
-      if (!this.exists(id)) throw new Error(`snapshot ${id} does not exist`);
+      if (!this.exists(id)) throw new NotFoundError(`snapshot ${id} does not exist`);
       dirs.push(join(this.committedDir(id), 'fs'));
       id = this.info(id).parent;
     }
@@ -126,15 +117,14 @@ export class Snapshotter {
    * layer leaves nothing behind, and a snapshot that exists is whole.
    */
   async importLayer(chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
-    if (parent !== null && !this.exists(parent)) throw new Error(`parent snapshot ${parent} does not exist`);
-    const { applyLayer } = await layerApply();
+    if (parent !== null && !this.exists(parent)) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
       const layer = await applyLayer(join(staging, 'fs'), input);
       const expected = chainIdOf(parent, layer.diffId);
       if (expected !== chainId) {
-        throw new Error(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
+        throw new DigestMismatchError(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
       }
       const { diffId, size, contentSize } = layer;
       this.publish(staging, { chainId, parent, diffId, size, contentSize, created: new Date().toISOString() });
@@ -188,12 +178,11 @@ export class Snapshotter {
 
   // #region create-active
   private async createActive(key: string, parent: LayerChainId | null, kind: 'active' | 'view'): Promise<Mount[]> {
-    if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
+    if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
     const dir = this.activeDir(key);
-    if (existsSync(dir)) throw new Error(`snapshot ${key} already exists`);
+    if (existsSync(dir)) throw new ConflictError(`snapshot ${key} already exists`);
     const lowers = this.layerDirs(parent);
     const mode = await this.mode();
-    const { copyMetadata, flattenLayers } = await copyView();
     const staging = this.stagingDir();
     try {
       if (mode === 'copy') {
@@ -205,7 +194,7 @@ export class Snapshotter {
         if (lowers.length > 0) copyMetadata(lowers[0], join(staging, 'upper'), lstatSync(lowers[0]));
       }
       const info: ActiveSnapshot = { key, parent, kind, mode, created: new Date().toISOString() };
-      writeFileSync(join(staging, 'info.json'), JSON.stringify(info, null, 2));
+      writeSnapshotRecord(join(staging, 'info.json'), info);
       renameSync(staging, dir);
     } catch (err) {
       rmSync(staging, { recursive: true, force: true });
@@ -220,9 +209,8 @@ export class Snapshotter {
   async diff(key: string, out: Writable): Promise<LayerDigest> {
     const info = this.activeInfo(key);
     const dir = this.activeDir(key);
-    if (info.mode === 'overlay') return (await layerDiff()).writeLayerDiff(join(dir, 'upper'), out);
+    if (info.mode === 'overlay') return writeLayerDiff(join(dir, 'upper'), out);
     // Copy mode: compare against a fresh copy of what was below.
-    const [{ flattenLayers }, { writeTreeDiff }] = await Promise.all([copyView(), treeDiff()]);
     const lowerView = this.stagingDir();
     try {
       flattenLayers([...this.layerDirs(info.parent)].reverse(), lowerView);
@@ -247,8 +235,7 @@ export class Snapshotter {
    */
   async commit(key: string, layer?: Writable): Promise<CommittedSnapshot> {
     const info = this.activeInfo(key);
-    if (info.kind !== 'active') throw new Error(`snapshot ${key} is a read-only view and cannot be committed`);
-    const { applyLayer } = await layerApply();
+    if (info.kind !== 'active') throw new InvalidArgumentError(`snapshot ${key} is a read-only view and cannot be committed`);
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
@@ -288,10 +275,9 @@ export class Snapshotter {
   /** Removes active snapshot `key` (it must not be mounted). */
   async remove(key: string): Promise<void> {
     const dir = this.activeDir(key);
-    if (!existsSync(dir)) throw new Error(`snapshot ${key} does not exist`);
-    const { isInUse } = await overlay();
+    if (!existsSync(dir)) throw new NotFoundError(`snapshot ${key} does not exist`);
     for (const sub of ['fs', 'upper']) {
-      if (isInUse(join(dir, sub))) throw new Error(`snapshot ${key} is still mounted; unmount it first`);
+      if (isInUse(join(dir, sub))) throw new ConflictError(`snapshot ${key} is still mounted; unmount it first`);
     }
     // Rename first, then delete: a crash mid-delete leaves only garbage in tmp/.
     const doomed = this.stagingDir();
@@ -307,7 +293,7 @@ export class Snapshotter {
    */
   removeCommitted(chainId: LayerChainId): void {
     const { committed, active } = this.list();
-    if ([...committed, ...active].some((s) => s.parent === chainId)) throw new Error(`snapshot ${chainId} has children`);
+    if ([...committed, ...active].some((s) => s.parent === chainId)) throw new ConflictError(`snapshot ${chainId} has children`);
     const doomed = this.stagingDir();
     renameSync(this.committedDir(chainId), doomed);
     rmSync(doomed, { recursive: true, force: true });
@@ -352,9 +338,10 @@ export class Snapshotter {
       rmSync(doomed, { recursive: true, force: true });
       removed.push(snap.chainId);
     }
-    // Leftovers of interrupted imports: staging directories whose process is gone.
+    // Leftovers of interrupted imports: staging directories whose owner is no longer running.
     for (const name of readdirSync(join(this.dir, 'tmp'))) {
-      if (!processAlive(Number.parseInt(name, 10))) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
+      const owner = ownerOf(name);
+      if (!owner || !isRunning(owner)) rmSync(join(this.dir, 'tmp', name), { recursive: true, force: true });
     }
     return removed;
   }
@@ -367,13 +354,13 @@ export class Snapshotter {
 
   // #region paths
   activeDir(key: string): string {
-    if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
+    if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
     return join(this.dir, 'active', key);
   }
 
   private activeInfo(key: string): ActiveSnapshot {
     const file = join(this.activeDir(key), 'info.json');
-    if (!existsSync(file)) throw new Error(`snapshot ${key} does not exist`);
+    if (!existsSync(file)) throw new NotFoundError(`snapshot ${key} does not exist`);
     return JSON.parse(readFileSync(file, 'utf8')) as ActiveSnapshot;
   }
 
@@ -381,9 +368,9 @@ export class Snapshotter {
     return join(this.dir, hexOf(chainId));
   }
 
-  /** A fresh directory in tmp/, named after this process so gc can tell abandoned ones from busy ones. */
+  /** A fresh directory in tmp/, named after this process (ownerTag) so gc can tell abandoned ones from busy ones. */
   private stagingDir(): string {
-    const dir = join(this.dir, 'tmp', `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const dir = join(this.dir, 'tmp', `${ownerTag()}-${randomBytes(8).toString('hex')}`);
     mkdirSync(dir);
     return dir;
   }
@@ -392,7 +379,7 @@ export class Snapshotter {
   // #region publish
   /** Renames a finished staging directory into place as a committed snapshot. */
   private publish(staging: string, info: CommittedSnapshot): void {
-    writeFileSync(join(staging, 'snapshot.json'), JSON.stringify(info, null, 2));
+    writeSnapshotRecord(join(staging, 'snapshot.json'), info);
     try {
       renameSync(staging, this.committedDir(info.chainId));
     } catch (err) {
@@ -405,6 +392,19 @@ export class Snapshotter {
 }
 // #endregion publish
 
+// #region snapshot-record
+/**
+ * A snapshot's record (snapshot.json, info.json), written into its staging
+ * directory before the directory is renamed into place. Not durable: the
+ * files of the snapshot are not flushed either (an exercise of the
+ * chapter), and a flushed record beside unflushed files would promise what
+ * a crash could still take away.
+ */
+function writeSnapshotRecord(path: string, record: CommittedSnapshot | ActiveSnapshot): void {
+  writeAtomically(path, JSON.stringify(record, null, 2), { durable: false });
+}
+// #endregion snapshot-record
+
 // #region disk-usage
 function diskUsage(path: string): number {
   const stat = lstatSync(path);
@@ -412,14 +412,3 @@ function diskUsage(path: string): number {
   return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), stat.blocks * 512);
 }
 // #endregion disk-usage
-
-/** Is process `pid` still running? (kill(2) with signal 0 checks without sending anything.) */
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,6 +1,7 @@
 // unpack.ts — from an image's layer blobs to a stack of snapshots.
 
 import type { Readable } from 'node:stream';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { chainIds, type LayerChainId } from './chain-id.js';
 import type { Digest } from '../store/index.js';
 import type { Snapshotter } from './snapshotter.js';
@@ -22,7 +23,7 @@ export async function unpackImage(store: BlobSource, image: UnpackableImage, sna
   const layers = image.manifest.layers;
   const diffIds = image.config.rootfs.diff_ids;
   if (layers.length !== diffIds.length) {
-    throw new Error(`image has ${layers.length} layers but its config lists ${diffIds.length} diff_ids`);
+    throw new InvalidArgumentError(`image has ${layers.length} layers but its config lists ${diffIds.length} diff_ids`);
   }
   const ids = chainIds(diffIds);
   let parent: LayerChainId | null = null;

@@ -1,7 +1,8 @@
 // whiteouts.ts — how a layer says "this file is gone" (image-spec `layer.md`, "Whiteouts").
 
 import type { Stats } from 'node:fs';
-import { lgetxattr, lsetxattr, mknod } from '../../01-namespaces/index.js';
+import { mknod } from '../../01-namespaces/index.js';
+import { lgetxattr, lsetxattr } from './xattrs.js';
 
 // #region names
 export const WHITEOUT_PREFIX = '.wh.';

@@ -1,10 +1,11 @@
 // archive-tar.ts — reading an image archive into the store, and writing one.
 
 import { posix } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
+import { decompress } from './compression.js';
 import type { WrittenBlob } from './content-store.js';
 import { isDigest, type Digest } from './digest.js';
 import type { ImageStore } from './image-store.js';
@@ -44,26 +45,6 @@ function cleanPath(path: string): string | null {
   return clean === '.' ? '' : clean;
 }
 // #endregion contents
-
-// #region maybe-gunzip
-/** Passes a stream through gunzip when it starts with gzip's magic bytes (RFC 1952). */
-export async function maybeGunzip(input: Readable): Promise<Readable> {
-  const iterator = input[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Uint8Array);
-  const rest = Readable.from(
-    (async function* () {
-      if (head.length > 0) yield head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
-    })(),
-  );
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return rest;
-  const gunzip = createGunzip();
-  rest.on('error', (err) => gunzip.destroy(err));
-  return rest.pipe(gunzip);
-}
-// #endregion maybe-gunzip
-
 // #region ingest
 /**
  * Streams an archive's files into the content store. An entry named
@@ -71,25 +52,25 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
  */
 export async function ingestArchive(store: ImageStore, input: Readable, contents: ArchiveContents): Promise<void> {
   const extract = tar.extract();
-  const source = await maybeGunzip(input);
+  const { stream: source } = await decompress(input); // `docker save | gzip` loads too
   const reading = pipeline(source, extract);
   reading.catch(() => undefined); // the error is taken below, when it is awaited
   try {
     for await (const entry of extract) {
       const { name, type, linkname } = entry.header;
       const path = cleanPath(name);
-      if (path === null) throw new Error(`invalid archive: entry ${JSON.stringify(name)} points outside the archive`);
+      if (path === null) throw new InvalidArgumentError(`invalid archive: entry ${JSON.stringify(name)} points outside the archive`);
       if ((type === 'symlink' || type === 'link') && linkname) {
         // A symlink is relative to its directory; a hard link names an archive path.
         const target = cleanPath(type === 'symlink' ? posix.join(posix.dirname(path), linkname) : linkname);
-        if (target === null) throw new Error(`invalid archive: link ${name} points outside the archive`);
+        if (target === null) throw new InvalidArgumentError(`invalid archive: link ${name} points outside the archive`);
         contents.links.set(path, target);
         // #endregion ingest
         // #region ingest-file
       } else if (type === 'file' || type === 'contiguous-file') {
         const blobName = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(path);
         const expected = blobName ? (`sha256:${blobName[1]}` as Digest) : undefined;
-        if (expected && !isDigest(expected)) throw new Error(`invalid archive: ${name}`);
+        if (expected && !isDigest(expected)) throw new InvalidArgumentError(`invalid archive: ${name}`);
         const existed = expected !== undefined && store.content.has(expected);
         const written = await store.content.write(entry as unknown as AsyncIterable<Uint8Array>, expected);
         if (!existed && !contents.added.has(written.digest)) {

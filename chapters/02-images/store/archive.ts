@@ -1,6 +1,7 @@
 // archive.ts — `load` and `save`: which format, and all or nothing.
 
 import type { Readable, Writable } from 'node:stream';
+import { InvalidArgumentError, RuntimeError } from '../../01-namespaces/index.js';
 import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
 import type { Digest } from './digest.js';
 import { loadDockerArchive, writeDockerArchive, type ArchiveImage, type LoadedImage, type LoadOptions } from './docker-archive.js';
@@ -8,7 +9,7 @@ import { markLive } from './gc.js';
 import { withLock } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { loadOciArchive, writeOciArchive } from './oci-archive.js';
-import { writeFileAtomically } from './output.js';
+import { writeToFile } from './output.js';
 import { parseReference } from './reference.js';
 
 // #region load
@@ -30,9 +31,9 @@ export async function loadArchive(
     await ingestArchive(store, input, contents);
     if (contents.has('manifest.json')) return await loadDockerArchive(store, contents, options);
     if (contents.has('index.json') && contents.has('oci-layout')) return await loadOciArchive(store, contents, options);
-    throw new Error('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
+    throw new InvalidArgumentError('invalid archive: no manifest.json (docker save) nor index.json and oci-layout (OCI layout) found');
   } catch (err) {
-    throw new Error(`load failed: ${(err as Error).message}`);
+    throw new RuntimeError(`load failed: ${(err as Error).message}`);
   } finally {
     await dropUnreferenced(store, contents.added);
   }
@@ -59,7 +60,7 @@ export async function saveArchive(
   out: Writable,
   options: { format?: ArchiveFormat } = {},
 ): Promise<void> {
-  if (references.length === 0) throw new Error('save: no images given');
+  if (references.length === 0) throw new InvalidArgumentError('save: no images given');
   const images = new Map<string, { image: ImageRecord; names: string[] }>();
   for (const reference of references) {
     const image = await store.resolve(reference);
@@ -83,7 +84,7 @@ export async function saveArchiveToFile(
   path: string,
   options: { format?: ArchiveFormat } = {},
 ): Promise<void> {
-  await writeFileAtomically(path, (out) => saveArchive(store, references, out, options));
+  await writeToFile(path, (out) => saveArchive(store, references, out, options));
 }
 
 function tryNormalize(reference: string): string | undefined {

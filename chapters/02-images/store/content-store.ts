@@ -4,17 +4,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, syncDirectory } from '../../01-namespaces/index.js';
 import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
 
 // #region vocabulary
 /** Written bytes did not hash to the digest (or size) the writer promised. */
-export class DigestMismatchError extends Error {
-  override name = 'DigestMismatchError';
-}
+export class DigestMismatchError extends InvalidArgumentError {}
 
 /** A blob that is not in the store. */
-export class BlobNotFoundError extends Error {
-  override name = 'BlobNotFoundError';
+export class BlobNotFoundError extends NotFoundError {
   constructor(readonly digest: Digest) {
     super(`blob not found: ${digest}`);
   }
@@ -98,8 +96,8 @@ export class ContentStore {
     await mkdir(this.ingestDir, { recursive: true });
     await mkdir(this.blobsDir, { recursive: true });
 
-    // The writer's pid in the name lets GC tell an abandoned write from one in progress.
-    const ingestPath = join(this.ingestDir, `${process.pid}-${randomUUID()}.partial`);
+    // The writer in the name (pid and start time) lets GC tell an abandoned write from one in progress.
+    const ingestPath = join(this.ingestDir, `${ownerTag()}-${randomUUID()}.partial`);
     const hash = createHash('sha256');
     let size = 0;
     const file = await open(ingestPath, 'wx', 0o644);
@@ -125,7 +123,7 @@ export class ContentStore {
         throw new DigestMismatchError(`size mismatch for ${digest}: expected ${want.size} bytes, got ${size}`);
       }
       await rename(ingestPath, this.path(digest));
-      await syncDirectory(this.blobsDir); // and so is the new name
+      syncDirectory(this.blobsDir); // and so is the new name
       return { digest, size };
     } catch (err) {
       await rm(ingestPath, { force: true });
@@ -153,30 +151,14 @@ export class ContentStore {
   }
 }
 
-/** Ingest files whose writing process no longer exists: left by a crash. */
+/** Ingest files whose writer is no longer running: left by a crash. */
 export function abandonedIngests(store: ContentStore): string[] {
   mkdirSync(store.ingestDir, { recursive: true });
   return readdirSync(store.ingestDir)
     .filter((name) => {
-      const pid = Number(/^(\d+)-/.exec(name)?.[1]);
-      if (!Number.isInteger(pid) || pid <= 0) return false;
-      try {
-        process.kill(pid, 0); // signal 0: does the process exist? (man 2 kill)
-        return false;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code === 'ESRCH';
-      }
+      const writer = ownerOf(name);
+      return writer !== undefined && !isRunning(writer);
     })
     .map((name) => join(store.ingestDir, name));
 }
 // #endregion housekeeping
-
-/** fsync(2) on a directory makes the entries renamed into it durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 
 // #region digest
 /** `sha256:` followed by 64 lowercase hex digits. */
@@ -15,7 +16,7 @@ export function isDigest(value: string): value is Digest {
 
 /** Parses a digest, refusing anything but a well-formed sha256 one. */
 export function parseDigest(value: string): Digest {
-  if (!isDigest(value)) throw new Error(`invalid digest: ${JSON.stringify(value)}`);
+  if (!isDigest(value)) throw new InvalidArgumentError(`invalid digest: ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -27,6 +28,11 @@ export function digestOf(bytes: Uint8Array | string): Digest {
 /** The 64 hex digits of a digest, as used for file names. */
 export function hexOf(digest: Digest): string {
   return digest.slice('sha256:'.length);
+}
+
+/** The short form Docker prints of an id, image or container: its first 12 hex digits. */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
 }
 // #endregion digest
 

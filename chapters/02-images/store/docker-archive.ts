@@ -4,7 +4,9 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
+import { detectCompression } from './compression.js';
 import { digestOf, hexOf, type Digest } from './digest.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
@@ -44,28 +46,28 @@ export interface LoadOptions {
 export async function loadDockerArchive(store: ImageStore, contents: ArchiveContents, options: LoadOptions = {}): Promise<LoadedImage[]> {
   const manifestFile = contents.lookup('manifest.json')!;
   const entries = JSON.parse((await store.content.read(manifestFile.digest)).toString('utf8')) as DockerArchiveEntry[];
-  if (!Array.isArray(entries)) throw new Error('invalid archive: manifest.json is not a list of images');
+  if (!Array.isArray(entries)) throw new InvalidArgumentError('invalid archive: manifest.json is not a list of images');
 
   // First check every image, then name them: a bad image anywhere in the
   // archive means no name at all is added.
   const verified: Array<{ manifestDigest: Digest; id: Digest; tags: string[] }> = [];
   for (const entry of entries) {
     const configFile = contents.lookup(entry.Config);
-    if (!configFile) throw new Error(`invalid archive: config ${entry.Config} is missing`);
+    if (!configFile) throw new InvalidArgumentError(`invalid archive: config ${entry.Config} is missing`);
     const config = parseImageConfig(await store.content.read(configFile.digest));
     if (entry.Layers.length !== config.rootfs.diff_ids.length) {
-      throw new Error(`invalid archive: ${entry.Config} lists ${config.rootfs.diff_ids.length} layers, manifest.json ${entry.Layers.length}`);
+      throw new InvalidArgumentError(`invalid archive: ${entry.Config} lists ${config.rootfs.diff_ids.length} layers, manifest.json ${entry.Layers.length}`);
     }
     // #endregion load
     // #region load-layers
     const layers: Descriptor[] = [];
     for (const [i, layerPath] of entry.Layers.entries()) {
       const blob = contents.lookup(layerPath);
-      if (!blob) throw new Error(`invalid archive: layer ${layerPath} is missing`);
+      if (!blob) throw new InvalidArgumentError(`invalid archive: layer ${layerPath} is missing`);
       const layer = await describeLayerBlob(store, blob.digest);
       // The config's diff_ids are the uncompressed digests: each layer must match its own.
       if (layer.diffId !== config.rootfs.diff_ids[i]) {
-        throw new Error(`invalid archive: layer ${layerPath} has diff id ${layer.diffId}, the config says ${config.rootfs.diff_ids[i]}`);
+        throw new InvalidArgumentError(`invalid archive: layer ${layerPath} has diff id ${layer.diffId}, the config says ${config.rootfs.diff_ids[i]}`);
       }
       layers.push({ mediaType: layer.mediaType, digest: blob.digest, size: blob.size });
     }
@@ -102,9 +104,9 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
 
 // #region layer-blob
 /**
- * A layer in a docker archive has no media type: the bytes say whether it is
- * gzip (1f 8b) or plain tar. Its diff id is the digest of the plain tar, so
- * a gzip layer is hashed through gunzip.
+ * A layer in a docker archive has no media type: its first bytes say
+ * whether it is gzip or plain tar (compression.ts). Its diff id is the
+ * digest of the plain tar, so a gzip layer is hashed through gunzip.
  */
 export async function describeLayerBlob(
   store: ImageStore,
@@ -117,10 +119,9 @@ export async function describeLayerBlob(
   } finally {
     await file.close();
   }
-  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
-    throw new Error(`layer ${digest} is zstd-compressed, which Skiff does not read`);
-  }
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return { mediaType: MediaType.ociLayer, diffId: digest };
+  const compression = detectCompression(head);
+  if (compression === 'zstd') throw new InvalidArgumentError(`layer ${digest} is zstd-compressed, which Skiff does not read`);
+  if (compression === 'none') return { mediaType: MediaType.ociLayer, diffId: digest };
   const hash = createHash('sha256');
   await pipeline(store.content.createReadStream(digest), createGunzip(), async function* (chunks) {
     for await (const chunk of chunks) hash.update(chunk as Buffer);

@@ -6,12 +6,11 @@
 // `org.opencontainers.image.ref.name`. Keeping Skiff's own store in exactly
 // this shape is what lets skopeo and umoci read it with no export step.
 
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { syncDirectory } from './content-store.js';
+import { isRunning, ownerOf, ownerTag, RuntimeError, writeAtomically } from '../../01-namespaces/index.js';
 import { isDigest } from './digest.js';
 import type { OciIndex } from './manifest.js';
 import { MediaType } from './media-types.js';
@@ -27,15 +26,17 @@ export const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
 
 const emptyIndex = (): OciIndex => ({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
 
-/** Creates `oci-layout`, `blobs/sha256/` and an empty `index.json` where missing. */
-export async function ensureLayout(dir: string): Promise<void> {
+/**
+ * Creates `oci-layout`, `blobs/sha256/` and an empty `index.json` where
+ * missing. Like every file Skiff keeps, they are written with chapter 01's
+ * writeAtomically: a temporary name, fsync, rename, fsync of the directory.
+ */
+export function ensureLayout(dir: string): void {
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
   if (!existsSync(join(dir, OCI_LAYOUT_FILE))) {
-    await writeFileAtomic(join(dir, OCI_LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
+    writeAtomically(join(dir, OCI_LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: OCI_LAYOUT_VERSION }));
   }
-  if (!existsSync(join(dir, INDEX_FILE))) {
-    await writeFileAtomic(join(dir, INDEX_FILE), JSON.stringify(emptyIndex()));
-  }
+  if (!existsSync(join(dir, INDEX_FILE))) writeAtomically(join(dir, INDEX_FILE), JSON.stringify(emptyIndex()));
 }
 // #endregion layout
 
@@ -58,51 +59,32 @@ function indexOutline(text: string): OciIndex {
   try {
     index = JSON.parse(text) as Partial<OciIndex> | null;
   } catch (err) {
-    throw new Error(`invalid ${INDEX_FILE}: ${(err as Error).message}`);
+    throw new RuntimeError(`invalid ${INDEX_FILE}: ${(err as Error).message}`);
   }
   const entries = index?.manifests;
   if (!Array.isArray(entries) || !entries.every((d) => typeof d?.digest === 'string' && isDigest(d.digest))) {
-    throw new Error(`invalid ${INDEX_FILE}: manifests must be a list of descriptors`);
+    throw new RuntimeError(`invalid ${INDEX_FILE}: manifests must be a list of descriptors`);
   }
   return index as OciIndex;
 }
-
-// #region atomic-write
-/** Writes a file by temp name, fsync, rename: readers see old or new, never half. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
-  const file = await open(temp, 'wx', 0o644);
-  try {
-    await file.writeFile(data);
-    await file.sync();
-    await file.close();
-    await rename(temp, path);
-    await syncDirectory(dirname(path));
-  } catch (err) {
-    await file.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw err;
-  }
-}
-// #endregion atomic-write
 
 // #region index-lock
 /**
  * Runs `update` on index.json while holding a lock file, so two Skiff
  * processes changing tags at once cannot lose one another's change. The lock
- * is a file created with O_EXCL holding the owner's pid; a lock whose owner
- * died is taken over.
+ * is a file created with O_EXCL naming its owner (pid and start time, chapter
+ * 01's ownerTag); a lock whose owner is no longer running is taken over.
  */
 export async function updateIndex<T>(
   dir: string,
   lockPath: string,
   update: (index: OciIndex) => Promise<T> | T,
 ): Promise<T> {
-  await ensureLayout(dir);
+  ensureLayout(dir);
   return withLock(lockPath, async () => {
     const index = await readIndex(dir);
     const result = await update(index);
-    await writeFileAtomic(join(dir, INDEX_FILE), JSON.stringify(index));
+    writeAtomically(join(dir, INDEX_FILE), JSON.stringify(index));
     return result;
   });
 }
@@ -112,7 +94,7 @@ export async function withLock<T>(lockPath: string, body: () => Promise<T>): Pro
   for (let attempt = 0; ; attempt++) {
     try {
       const file = await open(lockPath, 'wx', 0o644);
-      await file.writeFile(String(process.pid));
+      await file.writeFile(ownerTag());
       await file.close();
       break;
     } catch (err) {
@@ -121,7 +103,7 @@ export async function withLock<T>(lockPath: string, body: () => Promise<T>): Pro
         await unlink(lockPath).catch(() => undefined);
         continue;
       }
-      if (attempt > 3000) throw new Error(`timed out waiting for the lock ${lockPath}`);
+      if (attempt > 3000) throw new RuntimeError(`timed out waiting for the lock ${lockPath}`);
       await sleep(Math.min(5 + attempt, 50));
     }
   }
@@ -133,18 +115,13 @@ export async function withLock<T>(lockPath: string, body: () => Promise<T>): Pro
 }
 
 function lockOwnerIsGone(lockPath: string): boolean {
-  let pid: number;
+  let owner;
   try {
-    pid = Number(readFileSync(lockPath, 'utf8'));
+    owner = ownerOf(readFileSync(lockPath, 'utf8'));
   } catch {
-    return false; // just released, or being written: try again
+    return false; // just released: try again
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0); // signal 0 only asks whether the process exists (man 2 kill)
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  // No owner yet: the lock was created a moment ago and is being written.
+  return owner !== undefined && !isRunning(owner);
 }
 // #endregion index-lock

@@ -1,11 +1,15 @@
 // image-store.ts — images: named manifests in the OCI layout.
 
 import { join } from 'node:path';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import { ContentStore } from './content-store.js';
-import { hexOf, isDigest, type Digest } from './digest.js';
+import { hexOf, isDigest, shortId, type Digest } from './digest.js';
 import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
 import { REF_NAME_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
-import type { Descriptor, OciImageConfig, OciIndex, OciManifest, Platform } from './manifest.js';
+import {
+  documentKind, encodeJson, parseImageConfig, parseIndex, parseManifest, selectPlatform,
+  type Descriptor, type OciImageConfig, type OciIndex, type OciManifest, type Platform,
+} from './manifest.js';
 import { MediaType } from './media-types.js';
 import { familiarString, parseReference, ReferenceError } from './reference.js';
 
@@ -30,17 +34,14 @@ export interface ImageRecord {
 /** Docker's answer to `rmi`: one line per name removed and per image deleted. */
 export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
 
-export class ImageNotFoundError extends Error {
-  override name = 'ImageNotFoundError';
+export class ImageNotFoundError extends NotFoundError {
   constructor(readonly reference: string) {
     super(`No such image: ${reference}`);
   }
 }
 
 /** A removal Docker would refuse without --force (HTTP 409 in chapter 03). */
-export class ImageConflictError extends Error {
-  override name = 'ImageConflictError';
-}
+export class ImageConflictError extends ConflictError {}
 
 export interface ImageStoreOptions {
   /** Told which snapshots are still needed when garbage is collected. */
@@ -55,14 +56,6 @@ export interface RemoveOptions {
 // #endregion answers
 
 // #region store
-/**
- * The schemas of manifest.ts (zod: some ninety modules to load) are needed
- * only where a document enters the store, so they are loaded there.
- */
-const schemas = () => import('./manifest.js');
-
-const shortId = (d: Digest): string => hexOf(d).slice(0, 12);
-
 export class ImageStore {
   readonly content: ContentStore;
   /** The OCI Image Layout directory: `ROOT/images`. */
@@ -212,7 +205,6 @@ export class ImageStore {
     ref?: string;
     annotations?: Record<string, string>;
   }): Promise<ImageRecord> {
-    const { encodeJson } = await schemas();
     const config = await this.content.write(encodeJson(input.config));
     const manifest: OciManifest = {
       schemaVersion: 2,
@@ -233,12 +225,11 @@ export class ImageStore {
    * ever names complete images.
    */
   async addManifest(manifestDigest: Digest, ref?: string): Promise<ImageRecord> {
-    const { parseImageConfig, parseManifest } = await schemas();
     const { manifest } = parseManifest(await this.content.read(manifestDigest));
     for (const blob of [manifest.config, ...manifest.layers]) {
-      if (!this.content.has(blob.digest)) throw new Error(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
+      if (!this.content.has(blob.digest)) throw new InvalidArgumentError(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
       const actual = this.content.size(blob.digest);
-      if (actual !== blob.size) throw new Error(`blob ${blob.digest} has ${actual} bytes, its descriptor says ${blob.size}`);
+      if (actual !== blob.size) throw new InvalidArgumentError(`blob ${blob.digest} has ${actual} bytes, its descriptor says ${blob.size}`);
     }
     parseImageConfig(await this.content.read(manifest.config.digest));
     const name = ref === undefined ? undefined : parseReference(ref).full;
@@ -260,7 +251,6 @@ export class ImageStore {
     bytes: Uint8Array,
     options: { ref?: string; platform?: Platform; mediaType?: string } = {},
   ): Promise<ImageRecord> {
-    const { documentKind, encodeJson, parseIndex, parseManifest, selectPlatform } = await schemas();
     if (documentKind(bytes, options.mediaType) === 'index') {
       const chosen = selectPlatform(parseIndex(bytes), options.platform);
       return this.importManifest(await this.content.read(chosen.digest), { ...options, mediaType: chosen.mediaType });
@@ -301,8 +291,8 @@ export class ImageStore {
     if (used.length > 0 && !options.force) {
       throw new ImageConflictError(
         byName
-          ? `conflict: unable to remove repository reference "${input}" (must force) - container ${used[0].slice(0, 12)} is using its referenced image ${shortId(image.id)}`
-          : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${used[0].slice(0, 12)}`,
+          ? `conflict: unable to remove repository reference "${input}" (must force) - container ${shortId(used[0])} is using its referenced image ${shortId(image.id)}`
+          : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${shortId(used[0])}`,
       );
     }
     // #endregion remove

@@ -7,116 +7,119 @@
 // manifest and manifest list have the same shape under other media types, so
 // they are accepted and rewritten as OCI ones.
 
-import { z } from 'zod';
+import * as v from 'valibot';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { isDigest, type Digest } from './digest.js';
 import { MediaType, dockerToOci, isIndexType, isManifestType } from './media-types.js';
 
 // #region types
-const digest = z.string().refine(isDigest, 'not a sha256 digest') as unknown as z.ZodType<Digest>;
+const digest = v.custom<Digest>((value) => typeof value === 'string' && isDigest(value), 'not a sha256 digest');
+const annotations = v.optional(v.record(v.string(), v.string()));
 
-const platformSchema = z.looseObject({
-  architecture: z.string(),
-  os: z.string(),
-  variant: z.string().optional(),
-  'os.version': z.string().optional(),
-  'os.features': z.array(z.string()).optional(),
+const platformSchema = v.looseObject({
+  architecture: v.string(),
+  os: v.string(),
+  variant: v.optional(v.string()),
+  'os.version': v.optional(v.string()),
+  'os.features': v.optional(v.array(v.string())),
 });
 
 /** A pointer to a blob: what it is, its digest, its size (image-spec `descriptor.md`). */
-const descriptorSchema = z.looseObject({
-  mediaType: z.string(),
+const descriptorSchema = v.looseObject({
+  mediaType: v.string(),
   digest,
-  size: z.number().int().nonnegative(),
-  urls: z.array(z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-  platform: platformSchema.optional(),
+  size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  urls: v.optional(v.array(v.string())),
+  annotations,
+  platform: v.optional(platformSchema),
 });
 
-const manifestSchema = z.looseObject({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
+const manifestSchema = v.looseObject({
+  schemaVersion: v.literal(2),
+  mediaType: v.optional(v.string()),
   config: descriptorSchema,
-  layers: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
+  layers: v.array(descriptorSchema),
+  annotations,
 });
 
-const indexSchema = z.looseObject({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  manifests: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
+const indexSchema = v.looseObject({
+  schemaVersion: v.literal(2),
+  mediaType: v.optional(v.string()),
+  manifests: v.array(descriptorSchema),
+  annotations,
 });
 
 /** The part of the config a container runs with; Docker names, OCI `config.md`. */
-const containerConfigSchema = z.looseObject({
-  User: z.string().optional(),
-  ExposedPorts: z.record(z.string(), z.object({})).nullish(),
-  Env: z.array(z.string()).nullish(),
-  Entrypoint: z.array(z.string()).nullish(),
-  Cmd: z.array(z.string()).nullish(),
-  Volumes: z.record(z.string(), z.object({})).nullish(),
-  WorkingDir: z.string().optional(),
-  Labels: z.record(z.string(), z.string()).nullish(),
-  StopSignal: z.string().optional(),
+const containerConfigSchema = v.looseObject({
+  User: v.optional(v.string()),
+  ExposedPorts: v.nullish(v.record(v.string(), v.object({}))),
+  Env: v.nullish(v.array(v.string())),
+  Entrypoint: v.nullish(v.array(v.string())),
+  Cmd: v.nullish(v.array(v.string())),
+  Volumes: v.nullish(v.record(v.string(), v.object({}))),
+  WorkingDir: v.optional(v.string()),
+  Labels: v.nullish(v.record(v.string(), v.string())),
+  StopSignal: v.optional(v.string()),
   // Docker's own keys (moby `api/types/container` Config), which OCI readers pass over:
   // the healthcheck (durations in nanoseconds), ONBUILD triggers, and the SHELL for shell forms.
-  Healthcheck: z.looseObject({
-    Test: z.array(z.string()).optional(),
-    Interval: z.number().optional(),
-    Timeout: z.number().optional(),
-    StartPeriod: z.number().optional(),
-    Retries: z.number().optional(),
-  }).nullish(),
-  OnBuild: z.array(z.string()).nullish(),
-  Shell: z.array(z.string()).nullish(),
+  Healthcheck: v.nullish(
+    v.looseObject({
+      Test: v.optional(v.array(v.string())),
+      Interval: v.optional(v.number()),
+      Timeout: v.optional(v.number()),
+      StartPeriod: v.optional(v.number()),
+      Retries: v.optional(v.number()),
+    }),
+  ),
+  OnBuild: v.nullish(v.array(v.string())),
+  Shell: v.nullish(v.array(v.string())),
 });
 
-const historySchema = z.looseObject({
-  created: z.string().optional(),
-  created_by: z.string().optional(),
-  author: z.string().optional(),
-  comment: z.string().optional(),
-  empty_layer: z.boolean().optional(),
+const historySchema = v.looseObject({
+  created: v.optional(v.string()),
+  created_by: v.optional(v.string()),
+  author: v.optional(v.string()),
+  comment: v.optional(v.string()),
+  empty_layer: v.optional(v.boolean()),
 });
 
-const imageConfigSchema = z.looseObject({
-  created: z.string().optional(),
-  author: z.string().optional(),
-  architecture: z.string(),
-  os: z.string(),
-  variant: z.string().optional(),
-  config: containerConfigSchema.nullish(),
-  rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(digest) }),
-  history: z.array(historySchema).optional(),
+const imageConfigSchema = v.looseObject({
+  created: v.optional(v.string()),
+  author: v.optional(v.string()),
+  architecture: v.string(),
+  os: v.string(),
+  variant: v.optional(v.string()),
+  config: v.nullish(containerConfigSchema),
+  rootfs: v.object({ type: v.literal('layers'), diff_ids: v.array(digest) }),
+  history: v.optional(v.array(historySchema)),
 });
 
-export type Platform = z.infer<typeof platformSchema>;
-export type Descriptor = z.infer<typeof descriptorSchema>;
-export type OciManifest = z.infer<typeof manifestSchema>;
-export type OciIndex = z.infer<typeof indexSchema>;
-export type ContainerConfig = z.infer<typeof containerConfigSchema>;
-export type HistoryEntry = z.infer<typeof historySchema>;
-export type OciImageConfig = z.infer<typeof imageConfigSchema>;
+export type Platform = v.InferOutput<typeof platformSchema>;
+export type Descriptor = v.InferOutput<typeof descriptorSchema>;
+export type OciManifest = v.InferOutput<typeof manifestSchema>;
+export type OciIndex = v.InferOutput<typeof indexSchema>;
+export type ContainerConfig = v.InferOutput<typeof containerConfigSchema>;
+export type HistoryEntry = v.InferOutput<typeof historySchema>;
+export type OciImageConfig = v.InferOutput<typeof imageConfigSchema>;
 // #endregion types
 
 /** A document that did not parse or has the wrong shape. */
-export class ManifestError extends Error {
-  override name = 'ManifestError';
-}
+export class ManifestError extends InvalidArgumentError {}
 
-function parseWith<T>(schema: z.ZodType<T>, bytes: Uint8Array | string, what: string): T {
+function parseWith<S extends v.GenericSchema>(schema: S, bytes: Uint8Array | string, what: string): v.InferOutput<S> {
   let json: unknown;
   try {
     json = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
   } catch (err) {
     throw new ManifestError(`invalid ${what}: ${(err as Error).message}`);
   }
-  const result = schema.safeParse(json);
+  const result = v.safeParse(schema, json, { abortEarly: true });
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ManifestError(`invalid ${what}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    const issue = result.issues[0];
+    const path = (issue.path ?? []).map((item) => String(item.key)).join('.');
+    throw new ManifestError(`invalid ${what}: ${path || '(top)'}: ${issue.message}`);
   }
-  return result.data;
+  return result.output;
 }
 
 export const parseImageConfig = (bytes: Uint8Array | string): OciImageConfig =>
@@ -187,13 +190,6 @@ export function hostPlatform(): Platform {
 
 export const platformString = (p: Platform): string =>
   `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-
-/** Parses `linux/arm64/v8` into a platform. */
-export function parsePlatform(s: string): Platform {
-  const [os, architecture, variant] = s.split('/');
-  if (!os || !architecture) throw new ManifestError(`invalid platform: ${s} (want os/arch[/variant])`);
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
 
 /** arm64 images are often labelled with variant v8, or none: the same thing. */
 const variantOf = (p: Platform): string | undefined =>

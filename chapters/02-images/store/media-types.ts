@@ -37,16 +37,3 @@ export const isManifestType = (t: string | undefined): boolean =>
 export const isIndexType = (t: string | undefined): boolean =>
   t === MediaType.ociIndex || t === MediaType.dockerManifestList;
 // #endregion document-kinds
-
-/** The layer media types Skiff can unpack: plain or gzip tar, OCI or Docker. */
-export const isLayerType = (t: string): boolean =>
-  [
-    MediaType.ociLayer,
-    MediaType.ociLayerGzip,
-    MediaType.ociLayerZstd,
-    MediaType.ociLayerNondistributable,
-    MediaType.ociLayerNondistributableGzip,
-    MediaType.dockerLayer,
-    MediaType.dockerLayerGzip,
-    MediaType.dockerLayerForeign,
-  ].includes(t as never);

@@ -1,5 +1,6 @@
 // oci-archive.ts — an OCI Image Layout in a tar file (image-spec `image-layout.md`).
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
 import type { ArchiveImage, LoadedImage, LoadOptions } from './docker-archive.js';
 import { CONTAINERD_NAME_ANNOTATION, OCI_LAYOUT_VERSION, REF_NAME_ANNOTATION } from './image-layout.js';
@@ -54,14 +55,14 @@ export async function loadOciArchive(
 // #region assert-complete
 /** Refuses an index entry whose manifest (for this platform), config or layers are not in the archive; answers the image. */
 async function assertComplete(store: ImageStore, entry: Descriptor, platform?: Platform): Promise<ArchiveImage> {
-  if (!store.content.has(entry.digest)) throw new Error(`invalid archive: manifest ${entry.digest} is missing`);
+  if (!store.content.has(entry.digest)) throw new InvalidArgumentError(`invalid archive: manifest ${entry.digest} is missing`);
   const bytes = await store.content.read(entry.digest);
   if (documentKind(bytes, entry.mediaType) === 'index') {
     return assertComplete(store, selectPlatform(parseIndex(bytes), platform), platform);
   }
   const { manifest } = parseManifest(bytes);
   for (const blob of [manifest.config, ...manifest.layers]) {
-    if (!store.content.has(blob.digest)) throw new Error(`invalid archive: blob ${blob.digest} of manifest ${entry.digest} is missing`);
+    if (!store.content.has(blob.digest)) throw new InvalidArgumentError(`invalid archive: blob ${blob.digest} of manifest ${entry.digest} is missing`);
   }
   return { manifest, config: parseImageConfig(await store.content.read(manifest.config.digest)) };
 }

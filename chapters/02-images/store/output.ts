@@ -1,12 +1,10 @@
 // output.ts — writing a tar to where the user asked, and failing in one line when that fails.
 
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, statSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { syncDirectory } from './content-store.js';
+import { RuntimeError, writeStreamAtomically } from '../../01-namespaces/index.js';
 
 // #region check
 /** Writes its bytes to the stream it is given; resolves when it has written them all. */
@@ -35,7 +33,7 @@ export function outputPathProblem(path: string): string | undefined {
 export async function writeTo(dest: Writable, name: string, produce: Producer): Promise<void> {
   const pass = new PassThrough();
   const delivered = pipeline(pass, dest).catch((err: unknown) => {
-    throw new Error(`write ${name}: ${errnoText(err)}`);
+    throw new RuntimeError(`write ${name}: ${errnoText(err)}`);
   });
   const produced = produce(pass).then(
     () => pass.end(),
@@ -59,18 +57,18 @@ export async function writeTo(dest: Writable, name: string, produce: Producer): 
 // #endregion write-stream
 
 // #region write-to
-/** Writes `path` whole or not at all: a temporary name beside it, fsync, rename. */
-export async function writeFileAtomically(path: string, produce: Producer): Promise<void> {
-  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
+/** `-o FILE`: written whole or not at all, through chapter 01's writeStreamAtomically. */
+export async function writeToFile(path: string, produce: Producer): Promise<void> {
+  let started = false;
   try {
-    await writeTo(createWriteStream(temp, { flags: 'wx' }), path, produce);
-    const file = await open(temp, 'r+');
-    await file.sync();
-    await file.close();
-    await rename(temp, path);
-    await syncDirectory(dirname(path));
+    await writeStreamAtomically(path, (file) => {
+      started = true;
+      return writeTo(file, path, produce);
+    });
   } catch (err) {
-    await rm(temp, { force: true });
+    // The temporary file could not even be made (a read-only filesystem, say):
+    // name the user's file, as a failed write does, not the temporary one.
+    if (!started) throw new RuntimeError(`write ${path}: ${errnoText(err)}`);
     throw err;
   }
 }

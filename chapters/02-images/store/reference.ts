@@ -1,5 +1,6 @@
 // reference.ts — image names, the way Docker spells and completes them.
 
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { isDigest, type Digest } from './digest.js';
 
 // #region image-ref
@@ -24,9 +25,7 @@ const OFFICIAL_NAMESPACE = 'library/';
 const NAME_MAX = 255;
 
 /** A reference that could not be parsed; the message is Docker's. */
-export class ReferenceError extends Error {
-  override name = 'ReferenceError';
-}
+export class ReferenceError extends InvalidArgumentError {}
 // #endregion defaults
 
 // #region grammar
@@ -124,10 +123,6 @@ export function repositoryOf(ref: ImageRef): string {
   return `${ref.domain}/${ref.path}`;
 }
 
-/** The same reference with another tag (and no digest). */
-export function withTag(ref: ImageRef, newTag: string): ImageRef {
-  return makeRef(ref.domain, ref.path, newTag, undefined);
-}
 /**
  * The short form Docker prints: `busybox`, `alice/app`, `localhost:5000/x`.
  * It is only for display; the store keeps the full form.

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, run, RuntimeError } from '../../01-namespaces/index.js';
 import {
-  applyLayer, Builder, DockerfileError, familiarString, parseDockerfile, parseReference, runtimeSpec, type Engine, type StepRunner,
+  applyLayer, Builder, DockerfileError, familiarString, parseDockerfile, parseReference, runtimeSpec, shortId, type Engine, type StepRunner,
 } from '../../02-images/index.js';
 import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
@@ -34,8 +34,8 @@ export class BuildService implements BuildBackend {
       for (const tag of request.tags) this.events.log('image', 'tag', image.id, { name: familiarString(parseReference(tag)) });
       return image.id;
     } catch (err) {
-      // A RUN that failed: the CLI exits with its code, which the stream's errorDetail carries.
-      if (steps.lastCode !== 0 && !(err instanceof RuntimeError)) {
+      // A RUN that failed (the build stops at it): the CLI exits with its code, which the stream's errorDetail carries.
+      if (steps.lastCode !== 0) {
         throw new RuntimeError(`The command '${steps.lastCommand.join(' ')}' returned a non-zero code: ${steps.lastCode}`, steps.lastCode);
       }
       throw err;
@@ -49,7 +49,7 @@ export class BuildService implements BuildBackend {
   /** Chapter 02's step runner, with the step's stdout and stderr piped into the stream. */
   private stepRunner(work: string, say: (text: string) => void, steps: { lastCode: number; lastCommand: string[] }): StepRunner {
     return async (step) => {
-      const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: step.id.slice(0, 12), cgroupsPath: `skiff/build-${step.id}` });
+      const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: shortId(step.id), cgroupsPath: `skiff/build-${step.id}` });
       writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       const output = outputPipe(join(work, `${step.id}.out`), say);
       try {

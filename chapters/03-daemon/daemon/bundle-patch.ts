@@ -1,8 +1,8 @@
 // bundle-patch.ts — what chapter 02's spec does not carry, written into config.json.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Spec } from '../../01-namespaces/index.js';
+import { writeAtomically, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
 
 // #region bundle-patch
@@ -36,8 +36,7 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string): vo
   const user = spec.process.user;
   if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
   if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
-  writeFileSync(`${path}.tmp`, JSON.stringify(spec, null, 2));
-  renameSync(`${path}.tmp`, path);
+  writeAtomically(path, JSON.stringify(spec, null, 2));
 }
 
 export function primaryFirst(gid: number, additional: number[] = []): number[] {

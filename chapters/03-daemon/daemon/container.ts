@@ -1,7 +1,7 @@
 // container.ts — what the daemon remembers about one container.
 
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomically } from '../../01-namespaces/index.js';
 import type { ContainerConfig, HostConfig } from '../api/index.js';
 import type { Shim } from '../shim/index.js';
 import { newState, Waiters, type StateRecord } from './state.js';
@@ -107,11 +107,9 @@ export class Container {
     return { ...this.record.Config.Labels, ...extra, image: this.record.Config.Image, name: this.name };
   }
 
-  /** Writes config.v2.json whole, then renames it into place. */
+  /** Writes config.v2.json whole or not at all (chapter 01's writeAtomically). */
   save(): void {
-    const path = join(this.dir, 'config.v2.json');
-    writeFileSync(`${path}.tmp`, JSON.stringify(this.record));
-    renameSync(`${path}.tmp`, path);
+    writeAtomically(join(this.dir, 'config.v2.json'), JSON.stringify(this.record));
   }
 
   static fresh(fields: Omit<ContainerRecord, 'State' | 'RestartCount' | 'HasBeenStartedBefore' | 'HasBeenManuallyStopped'>, dir: string): Container {

@@ -2,7 +2,7 @@
 
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
-import { StartError, unpackImage, type ImageRecord } from '../../02-images/index.js';
+import { shortId, StartError, unpackImage, type ImageRecord } from '../../02-images/index.js';
 import { checkJson, CreateBodySchema, type CreateBody } from '../api/index.js';
 import { patchBundle } from './bundle-patch.js';
 import { Container, type ContainerRecord } from './container.js';
@@ -93,7 +93,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     if (!startError) patchBundle(paths.bundle, hc, network);
     const container = Container.fresh({
       ID: made.id, Created: made.created, Path: argv[0]!, Args: argv.slice(1),
-      Config: { ...config, Hostname: body.Hostname || made.id.slice(0, 12) },
+      Config: { ...config, Hostname: body.Hostname || shortId(made.id) },
       HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null, MemorySwap: memorySwap(hc) },
       Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${made.id}-json.log`), Mounts: mounts, StartError: startError,
     }, paths.dir);

@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
+import { readMountInfo } from '../../01-namespaces/index.js';
 
 // #region host-info
 export interface HostInfo {
@@ -40,7 +41,6 @@ function osRelease(): string | undefined {
 
 /** v2 when /sys/fs/cgroup itself is the unified hierarchy (man 7 cgroups), else v1. */
 function cgroupVersion(): '1' | '2' {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
-  return mounts.some((l) => l.split(' ')[4] === '/sys/fs/cgroup' && / - cgroup2 /.test(l)) ? '2' : '1';
+  return readMountInfo().some((m) => m.mountPoint === '/sys/fs/cgroup' && m.fsType === 'cgroup2') ? '2' : '1';
 }
 // #endregion host-info

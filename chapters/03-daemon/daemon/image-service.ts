@@ -3,7 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import {
-  familiarString, historyRows, inspectImage, NoSuchImageError, parseReference, type Engine, type ImageRecord,
+  familiarString, historyRows, inspectImage, NoSuchImageError, parseReference, shortId, type Engine, type ImageRecord,
 } from '../../02-images/index.js';
 import type { ImageBackend, ImageDeleteResponseItem, JsonMessage, Filters } from '../api/index.js';
 import type { Events } from './events.js';
@@ -132,7 +132,7 @@ export class ImageService implements ImageBackend {
     if (force && running) {
       const names = await this.engine.namesOf(image);
       const byName = names.length > 1 && !/^(sha256:)?[0-9a-f]{6,64}$/.test(name);
-      if (!byName) throw new ConflictError(`conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
+      if (!byName) throw new ConflictError(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
       items = await this.engine.removeImage(name, true);
     } else {
       items = force ? await this.engine.images.remove(name, { force: true }) : await this.engine.removeImage(name, false);
