@@ -99,6 +99,7 @@ test('a bind mount lands in the bundle; a missing --mount source is refused in d
   assert.equal(fails(['create', '--mount', 'type=bind,source=/no/such/path,target=/x', 'busybox', 'true']),
     'Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /no/such/path');
   assert.match(fails(['create', '-v', 'named-volume:/x', 'busybox', 'true']), /named volume "named-volume" is not supported/);
+  assert.match(fails(['create', '-v', 'not/a/name:/x', 'busybox', 'true']), /includes invalid characters for a local volume name/);
 });
 
 test('a name in use is a 409 with docker\'s message; bad names and policies are 400s', async () => {
@@ -112,8 +113,8 @@ test('a name in use is a 409 with docker\'s message; bad names and policies are 
     'Error response from daemon: Invalid container name (bad name!), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed');
   const policy = await call(d, 'POST', '/containers/create', JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { RestartPolicy: { Name: 'sometimes' } } }), { 'Content-Type': 'application/json' });
   assert.equal(policy.status, 400);
-  assert.equal(JSON.parse(policy.body).message, "invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
-  assert.match(fails(['create', '--restart', 'always:3', 'busybox', 'true']), /maximum retry count can only be used with 'on-failure'/);
+  assert.equal(JSON.parse(policy.body).message, "invalid restart policy 'sometimes'");
+  assert.match(fails(['create', '--restart', 'always:3', 'busybox', 'true']), /maximum retry count cannot be used with restart policy 'always'/);
   assert.equal(fails(['create', '--memory', '1m', 'busybox', 'true']), 'Error response from daemon: Minimum memory limit allowed is 6MB');
 });
 

@@ -1,6 +1,6 @@
 // container-service.ts — the container routes' backend.
 
-import { ConflictError, InvalidArgumentError, pause, resume } from '../../01-namespaces/index.js';
+import { ConflictError, InvalidArgumentError, NotFoundError, pause, resume } from '../../01-namespaces/index.js';
 import {
   NotModifiedError,
   type AttachConfig, type CommitOptions, type Filters, type FullContainerBackend, type LogMessage, type LogsOptions, type PathStat,
@@ -62,8 +62,16 @@ export class ContainerService implements FullContainerBackend {
     return stopContainer(this.ctx, this.get(ref), options);
   }
 
+  /** moby says which kill failed: `Cannot kill container: nope: No such container: nope`. */
   containerKill(ref: string, signal: string): Promise<void> {
-    return killContainer(this.ctx, this.get(ref), signal, ref);
+    let c: Container;
+    try {
+      c = this.get(ref);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`Cannot kill container: ${ref}: ${err.message}`);
+      throw err;
+    }
+    return killContainer(this.ctx, c, signal, ref);
   }
 
   /** Stop (if running), then start; a restart the user asked for leaves RestartCount alone. */

@@ -22,7 +22,7 @@ export interface ContainerRecord {
   Path: string;
   Args: string[];
   /** The request's config merged with the image's. */
-  Config: ContainerConfig & { Image: string; Labels: Record<string, string>; Env: string[] };
+  Config: ContainerConfig & { Image: string; Labels: Record<string, string> };
   HostConfig: HostConfig & { RestartPolicy: { Name: string; MaximumRetryCount: number } };
   State: StateRecord;
   /** The image id the container was made from. */

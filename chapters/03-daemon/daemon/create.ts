@@ -26,11 +26,12 @@ export function mergeConfig(body: CreateBody, image: ImageRecord): ContainerReco
     if (entrypoint === undefined || entrypoint === null) entrypoint = img.Entrypoint ?? null;
   }
   const env = new Map<string, string>();
-  for (const e of [...(img.Env ?? []), ...(body.Env ?? [])]) if (e.includes('=')) env.set(e.slice(0, e.indexOf('=')), e);
+  // A bare NAME (`-e NAME` the CLI found unset) is kept in the record, as Docker keeps it, and set in no process.
+  for (const e of [...(img.Env ?? []), ...(body.Env ?? [])]) env.set(e.includes('=') ? e.slice(0, e.indexOf('=')) : e, e);
   return {
     ...body, HostConfig: undefined, NetworkingConfig: undefined,
     Image: body.Image ?? '', Cmd: cmd, Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
-    Env: [...env.values()], WorkingDir: body.WorkingDir || img.WorkingDir || '', User: body.User || img.User || '',
+    Env: env.size ? [...env.values()] : null, WorkingDir: body.WorkingDir || img.WorkingDir || '', User: body.User || img.User || '',
     Labels: { ...(img.Labels ?? {}), ...(body.Labels ?? {}) }, StopSignal: body.StopSignal || img.StopSignal || undefined,
     Volumes: img.Volumes ?? null,
   } as ContainerRecord['Config'];
@@ -74,7 +75,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       made = await engine.containers.create({
         image: body.Image, imageId: image.id, parent, name,
         config: {
-          ...(image.config.config ?? {}), Entrypoint: argvPart(config.Entrypoint), Cmd: argvPart(config.Cmd), Env: config.Env,
+          ...(image.config.config ?? {}), Entrypoint: argvPart(config.Entrypoint), Cmd: argvPart(config.Cmd), Env: config.Env?.filter((e) => e.includes('=')),
           WorkingDir: config.WorkingDir || undefined, User: config.User || undefined,
         },
         overrides: {

@@ -143,11 +143,12 @@ export class Daemon implements SystemBackend, DaemonContext {
       return {
         Id: id, ParentId: '', RepoTags: named.filter((i) => i.name).map((i) => i.name), RepoDigests: [],
         Created: Math.floor(Date.parse(named[0]!.created ?? '') / 1000) || 0, Size: size, SharedSize: 0, VirtualSize: size,
-        Labels: named[0]!.config.config?.Labels ?? {}, Containers: 0,
+        Labels: named[0]!.config.config?.Labels ?? {}, Containers: this.containers.all().filter((c) => c.record.Image === id).length,
       };
     });
+    const containers = await this.containerService.containers({ all: true, limit: -1, size: true, filters: new Map() });
     return {
-      LayersSize: summaries.reduce((s, i) => s + i.Size, 0), Images: summaries, Containers: [], Volumes: [], BuildCache: [],
+      LayersSize: summaries.reduce((s, i) => s + i.Size, 0), Images: summaries, Containers: containers, Volumes: [], BuildCache: [],
     };
   }
 

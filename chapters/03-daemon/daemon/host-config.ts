@@ -13,17 +13,13 @@ const refuse = (what: string) => new InvalidArgumentError(`${what} is not suppor
 // #region restart-policy
 const POLICIES = ['no', 'always', 'on-failure', 'unless-stopped'];
 
-/** moby's container/hostconfig validation of RestartPolicy. */
+/** moby's validation of RestartPolicy, in the words of the dockerd the conformance suite was checked against. */
 export function restartPolicy(hc: HostConfig): { Name: string; MaximumRetryCount: number } {
   const name = hc.RestartPolicy?.Name || 'no';
   const retries = hc.RestartPolicy?.MaximumRetryCount ?? 0;
-  if (!POLICIES.includes(name)) {
-    throw new InvalidArgumentError(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
-  }
-  if (retries < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
-  if (retries > 0 && name !== 'on-failure') {
-    throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-  }
+  if (!POLICIES.includes(name)) throw new InvalidArgumentError(`invalid restart policy '${name}'`);
+  if (retries < 0) throw new InvalidArgumentError('maximum retry count cannot be negative');
+  if (retries > 0 && name !== 'on-failure') throw new InvalidArgumentError(`maximum retry count cannot be used with restart policy '${name}'`);
   if (hc.AutoRemove && name !== 'no') throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
   return { Name: name, MaximumRetryCount: retries };
 }
@@ -97,7 +93,7 @@ export function bindMounts(hc: HostConfig): MountPoint[] {
   for (const bind of hc.Binds ?? []) {
     const [source = '', destination = '', mode = ''] = bind.split(':');
     if (!destination) throw new InvalidArgumentError(`invalid volume specification: '${bind}'`);
-    if (!source.startsWith('/')) throw refuse(`named volume ${JSON.stringify(source)}`);
+    if (!source.startsWith('/')) throw volumeName(source);
     if (!posix.isAbsolute(destination)) throw new InvalidArgumentError(`invalid volume specification: '${bind}': invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
     const modes = mode ? mode.split(',') : [];
     if (modes.some((m) => !['ro', 'rw', 'z', 'Z', 'rprivate', 'private'].includes(m))) throw new InvalidArgumentError(`invalid mode: ${mode}`);
@@ -111,6 +107,12 @@ export function bindMounts(hc: HostConfig): MountPoint[] {
     points.push({ Type: 'bind', Source: source, Destination: posix.normalize(m.Target), Mode: '', RW: !m.ReadOnly, Propagation: 'rprivate' });
   }
   return points;
+}
+
+/** A source that is not a path names a volume: refused, in Docker's words if the name could not be one. */
+function volumeName(source: string): InvalidArgumentError {
+  if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(source)) return refuse(`named volume ${JSON.stringify(source)}`);
+  return new InvalidArgumentError(`create ${source}: ${JSON.stringify(source)} includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
 }
 // #endregion binds
 
