@@ -11,6 +11,7 @@ export {
   type Digest, isDigest, parseDigest, digestOf, hexOf,
   parseReference, normalizeReference, familiarString, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
   ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
+  syncDirectory, writeFileAtomic, MediaType,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
   ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem,
   collectGarbage, type GcResult,

@@ -10,6 +10,8 @@
 export { type Digest, isDigest, parseDigest, digestOf, hexOf, digestingStream } from './digest.js';
 export { MediaType } from './media-types.js';
 export { ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob } from './content-store.js';
+export { syncDirectory } from './content-store.js';
+export { writeFileAtomic } from './image-layout.js';
 export {
   parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG,
   type ImageRef,

@@ -1,0 +1,30 @@
+// registry-storage.ts — the storage directory, opened: one object per concern.
+//
+// The HTTP layer and the command line both start here. Nothing is cached in
+// memory but the running hashes of open uploads: the files are the truth, so
+// two registry processes could share a directory, and a restart loses
+// nothing a client was told had succeeded.
+
+import { ContentStore } from '../../02-images/index.js';
+import { Blobs } from './blobs.js';
+import { Layout } from './layout.js';
+import { Manifests } from './manifests.js';
+import { Uploads } from './uploads.js';
+
+// #region registry-storage
+export class RegistryStorage {
+  readonly store: ContentStore;
+  readonly layout: Layout;
+  readonly blobs: Blobs;
+  readonly uploads: Uploads;
+  readonly manifests: Manifests;
+
+  constructor(readonly root: string) {
+    this.store = new ContentStore(root);
+    this.layout = new Layout(root);
+    this.blobs = new Blobs(this.store, this.layout);
+    this.uploads = new Uploads(this.store, this.layout, this.blobs);
+    this.manifests = new Manifests(this.store, this.layout, this.blobs);
+  }
+}
+// #endregion registry-storage
