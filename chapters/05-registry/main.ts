@@ -8,8 +8,9 @@
 
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type RegistryConfig } from './config.js';
+import { loadConfig, parseDuration, type RegistryConfig } from './config.js';
 import { serve } from './serve.js';
+import { collectGarbage, listRepositories, RegistryStorage, removeStaleIngests } from './storage/index.js';
 
 const DEFAULT_LISTEN = '127.0.0.1:5000';
 const DEFAULT_STORAGE = '/var/lib/skiff-registry';
@@ -50,6 +51,35 @@ program
     process.once('SIGINT', stop);
   });
 // #endregion serve-command
+
+// #region gc-command
+program
+  .command('gc')
+  .description('remove blobs no manifest needs (safe while the registry serves), and expired upload sessions')
+  .option('--storage <dir>', `the registry's storage (default: config, else ${DEFAULT_STORAGE})`)
+  .option('--config <file>', 'a YAML (or JSON) config file: its uploads.maxAge applies')
+  .option('--dry-run', 'list what would be removed, remove nothing')
+  .option('--grace-period <duration>', 'keep blobs younger than this, which a push may be about to name', '1h')
+  .action(async (flags: CommonFlags & { dryRun?: boolean; gracePeriod: string }) => {
+    const { config, storage: root } = settings(flags);
+    const storage = new RegistryStorage(root);
+    if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(flags.gracePeriod)) throw new Error(`invalid --grace-period ${flags.gracePeriod}: use a duration such as 30m`);
+    const gracePeriodMs = parseDuration(flags.gracePeriod);
+    const report = await collectGarbage(storage, { dryRun: flags.dryRun === true, gracePeriodMs });
+    const verb = flags.dryRun ? 'would remove' : 'removed';
+    for (const { digest, size } of report.blobs) process.stdout.write(`${verb} blob ${digest} (${size} bytes)\n`);
+    for (const digest of report.kept) process.stdout.write(`kept blob ${digest}: a push named it while it was being swept\n`);
+    const bytes = report.blobs.reduce((sum, b) => sum + b.size, 0);
+    process.stdout.write(`${verb} ${report.blobs.length} blobs, ${bytes} bytes\n`);
+    if (flags.dryRun) return;
+    let sessions = 0;
+    for (const name of await listRepositories(storage.layout)) {
+      sessions += (await storage.uploads.expire(name, parseDuration(config.uploads.maxAge))).length;
+    }
+    const ingests = await removeStaleIngests(storage, gracePeriodMs);
+    process.stdout.write(`removed ${sessions} expired upload sessions, ${ingests} abandoned writes\n`);
+  });
+// #endregion gc-command
 
 // #region main
 try {

@@ -148,7 +148,7 @@ export async function makeOciLayout(work: string, options: { tag?: string; extra
 /**
  * Walks a registry's storage and lists what is wrong with it: a blob whose
  * bytes do not hash to its name, a link to a blob that is not there, a
- * revision that is not a JSON manifest, a tag naming no revision, a stray
+ * revision that is not a JSON manifest or names a missing blob, a tag naming no revision, a stray
  * file in the blob store. An empty list is a consistent storage.
  */
 export function storageProblems(storage: string): string[] {
@@ -180,11 +180,15 @@ export function storageProblems(storage: string): string[] {
       if (!existsSync(join(repos, repo, '_manifests/revisions/sha256', digest.slice(7), 'link'))) problems.push(`tag ${rel} names no revision`);
     } else if (!existsSync(blob)) problems.push(`link ${rel} names a missing blob`);
     else if (rel.includes('/_manifests/revisions/')) {
+      let body: { config?: { digest: string }; layers?: { digest: string; urls?: string[] }[] };
       try {
-        JSON.parse(readFileSync(blob, 'utf8'));
+        body = JSON.parse(readFileSync(blob, 'utf8'));
       } catch {
         problems.push(`revision ${rel} is not JSON`);
+        continue;
       }
+      const named = [body.config, ...(body.layers ?? []).filter((l) => !l.urls)].filter((d) => d !== undefined);
+      for (const d of named) if (!existsSync(join(blobs, d.digest.slice(7)))) problems.push(`revision ${rel} names missing blob ${d.digest}`);
     }
   }
   return problems;

@@ -9,4 +9,5 @@ export { MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, type ManifestReference, type 
 export { listRepositories, listTags, paginate, repositoryExists } from './catalog.js';
 export { listReferrers } from './referrers.js';
 export type { UploadStatus } from './uploads.js';
+export { collectGarbage, removeStaleIngests, type GcOptions, type GcReport } from './gc.js';
 // #endregion exports

@@ -118,6 +118,7 @@ export class Uploads {
         await mkdir(this.store.blobsDir, { recursive: true });
         await rename(data, this.store.path(digest));
         await syncDirectory(this.store.blobsDir);
+        await this.blobs.hold(digest); // a new blob is young, whenever its last chunk came (see gc.ts)
       }
       await this.blobs.link(name, digest);
       await this.remove(name, id);
