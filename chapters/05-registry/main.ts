@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, parseDuration, type RegistryConfig } from './config.js';
 import { serve } from './serve.js';
+import { Htpasswd, setupAuth } from './auth/index.js';
 import { collectGarbage, listRepositories, RegistryStorage, removeStaleIngests } from './storage/index.js';
 
 const DEFAULT_LISTEN = '127.0.0.1:5000';
@@ -42,8 +43,10 @@ program
   .action(async (flags: CommonFlags & { listen?: string; debug?: boolean }) => {
     const { config, storage } = settings(flags);
     const log = (line: string) => void process.stderr.write(`${line}\n`);
+    const auth = config.auth ? await setupAuth(config.auth, { storage, secure: config.tls !== undefined }) : undefined;
     const running = await serve({
       config, storage, listen: flags.listen ?? config.listen ?? DEFAULT_LISTEN, log: flags.debug ? log : undefined,
+      access: auth?.access, extraRoutes: auth?.routes,
     });
     log(`skiff-registry: listening on ${running.url}, storage ${storage}`);
     const stop = () => void running.close().then(() => process.exit(0));
@@ -80,6 +83,24 @@ program
     process.stdout.write(`removed ${sessions} expired upload sessions, ${ingests} abandoned writes\n`);
   });
 // #endregion gc-command
+
+// #region adduser-command
+program
+  .command('adduser')
+  .description('add a user to the htpasswd file (or change their password); the password is read from standard input')
+  .argument('<user>')
+  .option('--htpasswd <file>', 'the htpasswd file (default: the config file\'s auth.htpasswd)')
+  .option('--config <file>', 'a YAML (or JSON) config file')
+  .action(async (user: string, flags: { htpasswd?: string; config?: string }) => {
+    const file = flags.htpasswd ?? loadConfig(flags.config).auth?.htpasswd;
+    if (!file) throw new Error('no htpasswd file: give --htpasswd, or --config with auth.htpasswd');
+    let input = '';
+    for await (const chunk of process.stdin) input += (chunk as Buffer).toString('utf8');
+    const password = input.split('\n')[0]!.replace(/\r$/, '');
+    await Htpasswd.load(file, { mustExist: false }).set(user, password);
+    process.stdout.write(`${user} added to ${file}\n`);
+  });
+// #endregion adduser-command
 
 // #region main
 try {

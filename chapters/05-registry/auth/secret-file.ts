@@ -1,0 +1,29 @@
+// secret-file.ts — writing a file only its owner may read, whole or not at all.
+//
+// Chapter 02's atomic write makes files readable by all (0644), right for
+// blobs and links. A password file or a signing key must be 0600 from its
+// first instant, so the temporary file is created with that mode (and the
+// process umask can only take bits away), then flushed and renamed.
+
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { syncDirectory } from '../../02-images/index.js';
+
+// #region secret-file
+export async function writeSecretFile(path: string, data: string): Promise<void> {
+  const temp = join(dirname(path), `.${randomUUID()}.tmp`);
+  const file = await open(temp, 'wx', 0o600);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+    await file.close();
+    await rename(temp, path);
+    await syncDirectory(dirname(path));
+  } catch (err) {
+    await file.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+// #endregion secret-file
