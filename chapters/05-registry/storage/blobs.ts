@@ -28,7 +28,7 @@ export class Blobs {
 
   /** The bytes from `start` to `end` inclusive (RFC 9110 ranges are inclusive). */
   open(digest: Digest, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.store.path(digest), range);
+    return createReadStream(this.store.path(digest), { ...range, highWaterMark: 1 << 20 });
   }
 
   /**

@@ -17,6 +17,8 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { syncDirectory, type ContentStore, type Digest } from '../../02-images/index.js';
 import { digestInvalid, RegistryError, rangeInvalid, uploadUnknown } from '../errors.js';
@@ -76,6 +78,8 @@ export class Uploads {
    * Appends a chunk. With a Content-Range the chunk must start exactly where
    * the session stands, or it is refused with 416 and nothing is written;
    * without one (docker and skopeo send none) it simply goes at the end.
+   * The bytes are hashed as they pass; the file is written through a
+   * stream, so the socket is read while earlier bytes go to disk.
    */
   async append(name: string, id: string, chunk: AsyncIterable<Uint8Array>, startAt?: number): Promise<UploadStatus> {
     return this.exclusively(id, async () => {
@@ -87,18 +91,18 @@ export class Uploads {
       const tracked = running !== undefined && running.size === size;
       const file = await open(this.dataOf(name, id), 'a');
       let written = size;
-      try {
-        for await (const bytes of chunk) {
-          await file.write(bytes);
+      const count = new Transform({
+        transform(bytes: Buffer, _encoding, done) {
           written += bytes.length;
           if (tracked) (running.hash.update(bytes), (running.size = written));
-        }
-      } finally {
-        await file.close();
-      }
+          done(null, bytes);
+        },
+      });
+      await pipeline(chunk, count, file.createWriteStream({ highWaterMark: 1 << 20 })); // the stream closes the file
       return { id, size: written };
     });
   }
+  // #endregion append
   // #endregion append
 
   // #region commit
