@@ -103,7 +103,6 @@ export class Uploads {
     });
   }
   // #endregion append
-  // #endregion append
 
   // #region commit
   /** Closes a session: the bytes must hash to `digest`; then they become a blob of `name`. */
