@@ -13,6 +13,7 @@ import { serve } from './serve.js';
 import { Htpasswd, setupAuth } from './auth/index.js';
 import { collectGarbage, listRepositories, RegistryStorage, removeStaleIngests } from './storage/index.js';
 
+// #region settings
 const DEFAULT_LISTEN = '127.0.0.1:5000';
 const DEFAULT_STORAGE = '/var/lib/skiff-registry';
 
@@ -31,6 +32,7 @@ const program = new Command('skiff-registry')
   .description('An OCI Distribution Spec registry: skopeo, docker and containerd push to it and pull from it.')
   .showHelpAfterError(false)
   .exitOverride();
+// #endregion settings
 
 // #region serve-command
 program

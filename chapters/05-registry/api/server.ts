@@ -76,6 +76,9 @@ export class RegistryServer {
     await route.handler(ctx);
   }
 
+  // #endregion dispatch
+
+  // #region not-found
   /** 405 when the path exists for another method, else 404; both in the spec's error shape. */
   private notFound(path: string): RegistryError {
     const split = REPOSITORY_PATH.exec(path);
@@ -86,4 +89,4 @@ export class RegistryServer {
       : new RegistryError(404, 'UNSUPPORTED', `no such endpoint: ${path}`);
   }
 }
-// #endregion dispatch
+// #endregion not-found

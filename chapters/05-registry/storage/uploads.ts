@@ -26,9 +26,9 @@ import type { Blobs } from './blobs.js';
 import type { Layout } from './layout.js';
 import { entriesOf, isMissing } from './links.js';
 
+// #region session-state
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// #region session-state
 /** What the registry knows of a session: its id, how many bytes it holds. */
 export interface UploadStatus {
   id: string;
@@ -177,6 +177,5 @@ export class Uploads {
     }
     return removed;
   }
-  // #endregion expire
 }
-
+// #endregion expire
