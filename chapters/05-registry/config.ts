@@ -35,6 +35,10 @@ const configSchema = z.strictObject({
     purgeInterval: duration.default('1h'),
   }).default({ maxAge: '24h', purgeInterval: '1h' }),
   tls: z.strictObject({ certificate: z.string(), key: z.string() }).optional(),
+  limits: z.strictObject({
+    /** Requests served at once; more get 429 TOOMANYREQUESTS and a Retry-After, instead of a slow queue. */
+    concurrentRequests: z.number().int().positive().optional(),
+  }).default({}),
   auth: z.strictObject({
     htpasswd: z.string(),
     token: z.strictObject({

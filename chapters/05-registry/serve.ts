@@ -45,7 +45,10 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const { host, port } = parseListen(options.listen);
   mkdirSync(options.storage, { recursive: true });
   const storage = new RegistryStorage(options.storage);
-  const api = registryApi(storage, { access: options.access, deleteEnabled: config.delete, extraRoutes: options.extraRoutes, log: options.log });
+  const api = registryApi(storage, {
+    access: options.access, deleteEnabled: config.delete, extraRoutes: options.extraRoutes, log: options.log,
+    maxInFlight: config.limits.concurrentRequests,
+  });
   const server: Server = config.tls
     ? (createHttpsServer({ cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.key) }, api.handle) as unknown as Server)
     : createHttpServer(api.handle);

@@ -200,6 +200,7 @@ describe('the Distribution API, endpoint by endpoint', () => {
       }
       const huge = await req('PUT', '/v2/img/broken/manifests/huge', { body: Buffer.alloc(5 << 20, ' '), headers: { 'Content-Type': OCI_MANIFEST } });
       assert.equal(huge.status, 413);
+      assert.equal(errorCode(huge), 'SIZE_INVALID');
       assert.equal((await req('GET', '/v2/img/broken/tags/list')).json().tags.length, 0);
     });
 

@@ -21,6 +21,8 @@ export interface ApiOptions {
   /** More routes outside /v2/<name>/: the token endpoint, when auth is on. */
   extraRoutes?: Route[];
   log?: Logger;
+  /** Requests served at once before 429 TOOMANYREQUESTS. */
+  maxInFlight?: number;
 }
 
 /** Every route of the Distribution API over one storage directory. */
@@ -31,6 +33,7 @@ export function registryApi(storage: RegistryStorage, options: ApiOptions = {}):
     [...blobRoutes(storage, { deleteEnabled }), ...uploadRoutes(storage), ...manifestRoutes(storage, { deleteEnabled })],
     options.access ?? openAccess,
     options.log,
+    options.maxInFlight,
   );
 }
 // #endregion exports

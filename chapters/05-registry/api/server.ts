@@ -40,11 +40,14 @@ export class RegistryServer {
   private readonly top = findMyWay({ ignoreTrailingSlash: true, maxParamLength: 512 });
   private readonly repository = findMyWay({ ignoreTrailingSlash: true, maxParamLength: 512 });
 
+  private inFlight = 0;
+
   constructor(
     topRoutes: Route[],
     repositoryRoutes: Route[],
     private readonly access: AccessController = openAccess,
     private readonly log?: Logger,
+    private readonly maxInFlight = Infinity,
   ) {
     for (const r of topRoutes) this.top.on(r.method, r.path, () => {}, r);
     for (const r of repositoryRoutes) this.repository.on(r.method, r.path, () => {}, r);
@@ -53,6 +56,11 @@ export class RegistryServer {
   /** The function to hand to http.createServer or https.createServer. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (this.log) res.once('close', () => this.log!(`${req.method} ${req.url} ${res.statusCode}`));
+    if (this.inFlight >= this.maxInFlight && req.url !== '/healthz') {
+      return sendError(res, new RegistryError(429, 'TOOMANYREQUESTS', 'too many requests: try again shortly', undefined, { 'Retry-After': '1' }));
+    }
+    this.inFlight++;
+    res.once('close', () => this.inFlight--);
     this.dispatch(req, res).catch((err: unknown) => sendError(res, err));
   };
 
