@@ -18,12 +18,22 @@ import weigh from './lib/weigh.ts';
 const chapters = listChapters();
 
 // The public module of a chapter is its index.ts; the API reference grows as
-// chapters gain one (the SDK of chapter 04 above all).
+// chapters gain one (the SDK of chapter 04 above all). A section's index.ts
+// is not documented apart: it is the section's surface inside its chapter,
+// and what later chapters may use of it, the chapter's index.ts exports
+// again (a later chapter imports only through that door), so the reference
+// lists each public name once, where a reader may import it from.
 const entryPoints = chapters.map((c) => join(c.dir, 'index.ts')).filter((p) => existsSync(p));
 
 // The reference is generated afresh each build: no page of a module that is gone.
 const apiDir = join(repoRoot, 'site/src/content/docs/api');
 if (!process.argv.includes('preview')) rmSync(apiDir, { recursive: true, force: true });
+
+/** A chapter in the sidebar: one link, or a part's group of pages. */
+function chapterSidebar(c: (typeof chapters)[number]) {
+  if (c.sections.length === 0) return c.mdx ? [c.pages[0]!.id] : [];
+  return [{ label: c.pages.find((p) => p.section === null)?.title ?? c.slug, collapsed: false, items: c.pages.map((p) => p.id) }];
+}
 
 const sourceSidebar = {
   label: 'Source listings',
@@ -90,8 +100,9 @@ export default defineConfig({
         : [],
       sidebar: [
         { label: 'Start here', items: [{ label: 'Welcome', link: '/' }, 'overview'] },
-        // Chapter pages live outside src/content/docs, so they are listed by hand, in order.
-        { label: 'Chapters', items: chapters.filter((c) => c.mdx).map((c) => `chapters/${c.slug}`) },
+        // Chapter pages live outside src/content/docs, so they are listed by hand, in order;
+        // a chapter with sections is a group: its introduction, then its sections.
+        { label: 'Chapters', items: chapters.flatMap(chapterSidebar) },
         sourceSidebar,
         ...(entryPoints.length ? [typeDocSidebarGroup] : []),
       ],

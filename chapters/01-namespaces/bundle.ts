@@ -1,8 +1,4 @@
 // bundle.ts — reading a bundle's config.json, before any checking.
-//
-// Kept apart from spec.ts, which checks the document, so that the runtime
-// can read the file and start its init process before it pays for loading
-// the schema library (see container.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,11 +1,4 @@
-// capabilities.ts — what root inside the container may still do.
-//
-// Root's power is split into about forty capabilities (`man 7 capabilities`).
-// A process carries five sets of them: bounding (the ceiling, for itself and
-// every program it will exec), permitted, effective (what the kernel checks),
-// inheritable, and ambient (kept across execve for programs without file
-// capabilities). The OCI spec lists each set by name; we turn names into
-// bit numbers and apply them with prctl(2) and capset(2).
+// capabilities.ts — what root inside the container may still do (`man 7 capabilities`).
 
 import { readFileSync } from 'node:fs';
 import { capset, prctl, PR } from './libc.js';
@@ -47,6 +40,7 @@ function mask(names: readonly string[] = []): bigint {
 }
 // #endregion capability-names
 
+// #region capability-sets
 export interface CapabilitySpec {
   bounding?: string[];
   effective?: string[];
@@ -54,6 +48,7 @@ export interface CapabilitySpec {
   inheritable?: string[];
   ambient?: string[];
 }
+// #endregion capability-sets
 
 // #region drop-bounding
 /**

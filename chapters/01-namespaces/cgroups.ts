@@ -1,18 +1,4 @@
-// cgroups.ts — limits on what a container's processes may consume.
-//
-// Namespaces decide what a process can see; control groups decide how much
-// it can use (`man 7 cgroups`). A cgroup is a directory in a special
-// filesystem: make one, write limits into its files, write a pid into its
-// `cgroup.procs`, and the kernel accounts and limits that process and all
-// its descendants. Removing the directory removes the group, once empty.
-//
-// There are two versions and hosts use either. cgroup v1 mounts one
-// hierarchy per controller (/sys/fs/cgroup/memory, /sys/fs/cgroup/pids...)
-// with v1 file names (memory.limit_in_bytes); cgroup v2 has one unified
-// hierarchy (memory.max, pids.max, cpu.max) where controllers must be
-// switched on for children in the parent's cgroup.subtree_control. Hybrid
-// hosts have both, with the controllers on v1 and an empty v2. We read
-// /proc/self/mountinfo once and pick at run time.
+// cgroups.ts — limits on what a container's processes may consume (`man 7 cgroups`).
 
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -57,13 +43,13 @@ export function detectCgroups(mountinfo = readFileSync('/proc/self/mountinfo', '
 }
 // #endregion detect
 
+// #region path
 /** A container's cgroup: one directory per hierarchy (one on v2, several on v1). */
 export interface ContainerCgroup {
   version: CgroupVersion;
   dirs: string[];
 }
 
-// #region path
 /** `linux.cgroupsPath`, or skiff/<id>, below the root of each hierarchy. */
 export function cgroupRelativePath(cgroupsPath: string | undefined, id: string): string {
   if (!cgroupsPath) return `skiff/${id}`;
@@ -74,6 +60,7 @@ export function cgroupRelativePath(cgroupsPath: string | undefined, id: string):
 }
 // #endregion path
 
+// #region write
 function write(dir: string, file: string, value: string | number): void {
   if (!existsSync(join(dir, file))) {
     throw new RuntimeError(`cgroup: ${file} does not exist in ${dir}: is the ${file.split('.')[0]} controller enabled on this host?`);
@@ -84,6 +71,7 @@ function write(dir: string, file: string, value: string | number): void {
     throw new RuntimeError(`cgroup: cannot write ${value} to ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code}`);
   }
 }
+// #endregion write
 
 // #region create
 /**
@@ -108,7 +96,9 @@ export function createCgroup(layout: CgroupLayout, relativePath: string, resourc
   }
   return cgroup;
 }
+// #endregion create
 
+// #region create-quirks
 /** A new v1 cpuset has no cpus and no memory nodes, and refuses tasks until given its parent's. */
 function makeCpusetDirs(mountpoint: string, relativePath: string): void {
   let dir = mountpoint;
@@ -133,7 +123,7 @@ function enableControllers(mountpoint: string, relativePath: string): void {
     mkdirSync(dir, { recursive: true });
   }
 }
-// #endregion create
+// #endregion create-quirks
 
 // #region limits-v1
 function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu, devices }: ResourcesSpec): void {

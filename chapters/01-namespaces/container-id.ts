@@ -1,8 +1,4 @@
-// container-id.ts — the name a container is known by.
-//
-// The id becomes a directory name under the state root and a cgroup name, so
-// it must not contain `/` or start with `.`: the same rule runc applies. A
-// branded type makes the compiler remember that a string has been checked.
+// container-id.ts — the name a container is known by, checked once at the edge.
 
 import { RuntimeError } from './errors.js';
 

@@ -1,11 +1,4 @@
 // container.ts — the OCI lifecycle: create, start, state, kill, delete, and run.
-//
-// OCI runtime-spec `runtime.md` describes a container's life in separate
-// operations, so that a higher-level engine can prepare a container, wire
-// it up (networking, say) while it waits, then start it. `create` builds
-// everything and leaves init blocked just before execve; `start` releases
-// it; `delete` cleans up once it has stopped. `run` chains the four for the
-// common case of a foreground program.
 
 import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,9 +20,9 @@ import {
 import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
 
+// #region create-options
 export type { Stdio } from './init-process.js';
 
-// #region create-options
 export interface CreateOptions {
   id: string;
   bundle: string;
@@ -66,8 +59,6 @@ export function exitStatus({ code, signal }: ProcessExit): number {
 }
 // #endregion create-options
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 // #region checks
 /** Everything that can be refused is refused before anything is made. */
 function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string {
@@ -96,14 +87,18 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
   }
   return rootfs;
 }
+// #endregion checks
 
+// #region bind-source
 /** A bind mount's source must exist on the host; say which mount wants it, not just which file is missing. */
 function checkBindSource(bundle: string, entry: MountSpec): void {
   if (!(parseMountOptions(entry.options).flags & MS.BIND)) return;
   const source = resolve(bundle, entry.source ?? '');
   if (!existsSync(source)) throw new RuntimeError(`mount ${entry.destination}: source ${source} does not exist`);
 }
+// #endregion bind-source
 
+// #region resources
 /** linux.resources, with the devices of linux.devices allowed: a node listed there should also work. */
 function resourcesOf(spec: Spec): ResourcesSpec {
   const resources = spec.linux?.resources ?? {};
@@ -112,7 +107,9 @@ function resourcesOf(spec: Spec): ResourcesSpec {
     .map((d) => ({ allow: true, type: d.type === 'b' ? ('b' as const) : ('c' as const), major: d.major, minor: d.minor, access: 'rwm' }));
   return { ...resources, devices: [...(resources.devices ?? []), ...listed] };
 }
+// #endregion resources
 
+// #region pid-namespace
 /**
  * The PID namespace init needs, read from the unchecked JSON when the
  * answer is plain (a new one, or none); undefined when it names a path to
@@ -131,7 +128,7 @@ function pidNamespaceOf(spec: Spec): PidNamespace {
   if (!ns) return { kind: 'host' };
   return ns.path ? { kind: 'join', path: ns.path } : { kind: 'new' };
 }
-// #endregion checks
+// #endregion pid-namespace
 
 // #region prestart
 /**
@@ -153,6 +150,7 @@ function adoptInit(prestarted: InitProcess | undefined, wanted: PidNamespace | u
 }
 // #endregion prestart
 
+// #region create
 interface Created {
   state: OciState;
   init: InitProcess;
@@ -160,7 +158,6 @@ interface Created {
   console?: number;
 }
 
-// #region create
 async function createContainer(options: CreateOptions, wantsConsole: boolean): Promise<Created> {
   const id = parseContainerId(options.id);
   const root = options.stateRoot ?? DEFAULT_STATE_ROOT;
@@ -182,11 +179,15 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // Loaded on first use: the schema library is one of the runtime's larger
     // imports, and start, state, kill and delete never need it.
     const { validateSpec } = await import('./spec.js');
+    const { seccompFilterOf } = await import('./seccomp/index.js');
     const spec = validateSpec(json);
     trace('runtime', 'config checked');
     const rootfs = checkBundle(bundle, spec, wantsConsole);
+    const seccomp = seccompFilterOf(spec.linux?.seccomp);
     init ??= adoptInit(options.init, pidNamespaceOf(spec)) ?? spawnInit(pidNamespaceOf(spec), options.stdio);
+    // #endregion create
 
+    // #region create-commit
     claimContainerDir(root, id);
     claimed = true;
     const layout = detectCgroups();
@@ -196,6 +197,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupJoin: cgroup ? joinFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
+      seccomp,
     });
     trace('runtime', 'cgroup made, config sent');
     console = await waitUntilReady(init, options.windowSize);
@@ -210,6 +212,8 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     trace('runtime', 'state written: created');
     if (options.onExit) void init.exited.then(options.onExit);
     return { state: observeStatus(root, stored), init, console };
+    // #endregion create-commit
+    // #region create-undo
   } catch (err) {
     if (init) {
       init.child.kill('SIGKILL');
@@ -221,7 +225,9 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     throw err;
   }
 }
+// #endregion create-undo
 
+// #region wait-ready
 /** mkfifo(3) is mknod(2) with S_IFIFO. Writable by anyone: init may have become another user by then. */
 function makeFifo(path: string): void {
   mknod(path, 0o010000 | 0o622, 0, 0);
@@ -254,7 +260,9 @@ export async function waitUntilReady(init: InitProcess, windowSize?: [number, nu
   const { code, signal } = await init.exited;
   throw new RuntimeError(`init exited before it was ready (${signal ?? `exit code ${code}`})`);
 }
+// #endregion wait-ready
 
+// #region create-entry
 export async function create(options: CreateOptions): Promise<OciState> {
   const { state, init, console } = await createContainer(options, options.onConsole !== undefined);
   if (console !== undefined) options.onConsole!(console);
@@ -263,13 +271,15 @@ export async function create(options: CreateOptions): Promise<OciState> {
   if (!options.onExit) init.child.unref();
   return state;
 }
-// #endregion create
+// #endregion create-entry
 
+// #region start
 export interface StateOptions {
   stateRoot?: string;
 }
 
-// #region start
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Open the FIFO for reading: init, blocked opening it for writing, wakes,
  * writes one byte and execs. We open without blocking and poll, so that an

@@ -1,9 +1,4 @@
 // credentials.ts — who the container's program runs as, and within which limits.
-//
-// Three small steps before execve, each a line of the OCI `process` object:
-// resource limits (setrlimit), the user and groups (setgroups, setresgid,
-// setresuid), and no_new_privs, the one-way switch that stops setuid
-// binaries and file capabilities from ever granting more than we have now.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { RuntimeError } from './errors.js';

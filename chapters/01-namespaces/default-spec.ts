@@ -1,9 +1,4 @@
-// default-spec.ts — a config.json for when you only have a root filesystem.
-//
-// `runc spec` writes a starting point that most people then edit. We build
-// the same document in code, for `skiff-runtime run --rootfs DIR -- CMD` and
-// for later chapters that turn an image into a bundle: the usual mounts, the
-// five namespaces, a short list of capabilities, the usual masked paths.
+// default-spec.ts — a config.json for when you only have a root filesystem, as `runc spec` writes.
 
 import type { Spec } from './spec.js';
 
@@ -16,6 +11,7 @@ export const DEFAULT_CAPABILITIES = [
 ];
 // #endregion default-capabilities
 
+// #region default-spec
 export interface DefaultSpecOptions {
   args: string[];
   /** Root filesystem path, absolute or relative to the bundle; default "rootfs". */
@@ -26,7 +22,6 @@ export interface DefaultSpecOptions {
   cwd?: string;
 }
 
-// #region default-spec
 export function defaultSpec({ args, rootfs = 'rootfs', terminal = false, hostname, env = [], cwd = '/' }: DefaultSpecOptions): Spec {
   const caps = [...DEFAULT_CAPABILITIES];
   return {
@@ -41,6 +36,8 @@ export function defaultSpec({ args, rootfs = 'rootfs', terminal = false, hostnam
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
       noNewPrivileges: true,
     },
+    // #endregion default-spec
+    // #region default-mounts
     root: { path: rootfs, readonly: false },
     hostname: hostname ?? 'skiff',
     mounts: [
@@ -63,4 +60,4 @@ export function defaultSpec({ args, rootfs = 'rootfs', terminal = false, hostnam
     },
   };
 }
-// #endregion default-spec
+// #endregion default-mounts

@@ -1,10 +1,4 @@
 // devices.ts — the few device files every program expects in /dev.
-//
-// /dev in the container is a fresh tmpfs: empty. Programs expect /dev/null,
-// /dev/zero, /dev/urandom, /dev/tty and friends, and the symlinks the C
-// library and shells use (/dev/fd, /dev/stdin...). We make the nodes with
-// mknod(2) (`man 4 mem`, `man 4 random`, `man 4 tty`), and point /dev/ptmx
-// at the container's own devpts instance so that its ptys are its own.
 
 import { chownSync, chmodSync, closeSync, existsSync, openSync, symlinkSync } from 'node:fs';
 import { dirname } from 'node:path';

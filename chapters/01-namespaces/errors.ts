@@ -1,11 +1,4 @@
 // errors.ts — the kinds of error a user of the engine sees.
-//
-// A runtime fails in many places (a bad config.json, a missing program, a
-// syscall the kernel refused), but the person at the terminal should always
-// get one line that names the problem and an exit code a script can test.
-// Everything that is the user's fault or the machine's refusal becomes a
-// RuntimeError; the executable prints `skiff-runtime: <message>` and exits
-// with `exitCode`.
 
 // #region runtime-error
 export class RuntimeError extends Error {

@@ -1,8 +1,4 @@
 // index.ts — the runtime as a library: what later chapters import.
-//
-// The executable (main.ts) is a thin layer over these functions; the
-// shim of chapter 03 calls them directly: it starts inits ahead of time,
-// hands containers pipes or takes their terminal, and execs into them.
 
 // #region exports
 export { parseContainerId, isContainerId, type ContainerId } from './container-id.js';
@@ -17,6 +13,7 @@ export { exec, startExec, type ExecProcess, type ExecOptions, type ExecStarted }
 export type { InitProcess } from './init-process.js';
 export { DEFAULT_STATE_ROOT, writeAtomically, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
+export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs and keeps device nodes and extended attributes.
 export { resolveInRoot } from './rootfs.js';

@@ -1,13 +1,4 @@
-// init-process.ts — starting init inside the container's PID namespace.
-//
-// unshare(CLONE_NEWPID) is odd among namespace flags: the caller stays
-// where it is, and only its *next child* is born in the new namespace, as
-// its PID 1 (`man 7 pid_namespaces`). So the parent unshares, spawns init,
-// and then setns(2)es its main thread back to its own PID namespace. The
-// step back matters to a long-running parent (the daemon of a later
-// chapter): otherwise every child it spawns afterwards would try to enter
-// the container's namespace, whose PID 1 may be gone (spawn then fails
-// with ENOMEM). `exec` uses the same dance with setns instead of unshare.
+// init-process.ts — starting init inside the container's PID namespace (`man 7 pid_namespaces`).
 
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
@@ -30,6 +21,7 @@ function initCommand(): string[] {
 }
 // #endregion init-command
 
+// #region init-process
 /** Where init's new PID namespace comes from. */
 export type PidNamespace = { kind: 'new' } | { kind: 'join'; path: string } | { kind: 'host' };
 
@@ -42,6 +34,7 @@ export interface InitProcess {
   /** Resolves with how init (later: the program it became) ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+// #endregion init-process
 
 // #region spawn-init
 export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit'): InitProcess {

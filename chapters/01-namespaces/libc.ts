@@ -1,15 +1,4 @@
 // libc.ts — the system calls Node does not offer, bound from the C library.
-//
-// Node gives us files, processes and sockets, but none of the calls a
-// container is made of: unshare, setns, mount, pivot_root, sethostname,
-// capset, execve. We bind them from glibc with koffi, a foreign-function
-// library whose npm package ships prebuilt binaries, so there is no C to
-// compile. Every wrapper checks the return value and turns -1 into an
-// exception that names the call, its arguments and errno, because a bare
-// EPERM with no context is the most common way a runtime fails mysteriously.
-//
-// This file is the only place in Skiff that speaks C. Everything else calls
-// these typed functions.
 
 import koffi from 'koffi';
 import { constants as osConstants } from 'node:os';
@@ -152,7 +141,9 @@ export function mount(
 export function umount2(target: string, flags = 0): void {
   check(c.umount2(target, flags), 'umount2', target);
 }
+// #endregion mounts
 
+// #region pivot-root
 const SYS_pivot_root = 155; // x86_64; glibc has no wrapper for pivot_root(2)
 
 /** pivot_root(2): make `newRoot` the root and put the old root at `putOld`. */
@@ -172,7 +163,9 @@ export function chroot(path: string): void {
 export function chdir(path: string): void {
   check(c.chdir(path), 'chdir', path);
 }
+// #endregion pivot-root
 
+// #region mknod
 /** mknod(2): make a device node; `mode` includes the S_IFCHR/S_IFBLK type bits. */
 export function mknod(path: string, mode: number, major: number, minor: number): void {
   check(c.mknod(path, mode, makedev(major, minor)), 'mknod', path);
@@ -184,7 +177,7 @@ export function makedev(major: number, minor: number): bigint {
   const mi = BigInt(minor);
   return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
 }
-// #endregion mounts
+// #endregion mknod
 
 // #region credentials
 export function setsid(): number {
@@ -207,7 +200,9 @@ export function setresuid(uid: number): void {
 export function setrlimit(resource: number, soft: bigint, hard: bigint): void {
   check(c.setrlimit(resource, [soft, hard]), 'setrlimit', `${resource}, ${soft}, ${hard}`);
 }
+// #endregion credentials
 
+// #region capset
 const SYS_capget = 125;
 const SYS_capset = 126;
 const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
@@ -242,7 +237,9 @@ export function capget(): CapSets {
   const word = (i: number) => BigInt(data.readUInt32LE(i * 4)) | (BigInt(data.readUInt32LE(12 + i * 4)) << 32n);
   return { effective: word(0), permitted: word(1), inheritable: word(2) };
 }
+// #endregion capset
 
+// #region prctl
 /** prctl(2) with up to four unsigned long arguments. */
 export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): number {
   return check(
@@ -261,7 +258,7 @@ export const PR = {
   CAP_AMBIENT_RAISE: 2,
   CAP_AMBIENT_CLEAR_ALL: 4,
 } as const;
-// #endregion credentials
+// #endregion prctl
 
 // #region exec
 /**
@@ -273,6 +270,27 @@ export function execve(path: string, argv: string[], env: string[]): never {
   throw new SyscallError('execve', koffi.errno(), path);
 }
 // #endregion exec
+
+// #region seccomp
+const SYS_seccomp = 317; // x86_64
+const SECCOMP_SET_MODE_FILTER = 1;
+/** struct sock_fprog (<linux/filter.h>): how many instructions, and where they are. */
+const SockFprog = koffi.struct('sock_fprog', { len: 'uint16_t', filter: 'void *' });
+
+/**
+ * seccomp(2), SECCOMP_SET_MODE_FILTER: from now on every system call of the
+ * calling thread (of every thread, with SECCOMP_FILTER_FLAG_TSYNC) is judged
+ * first by `program`, a struct sock_filter[]. The kernel allows it only to a
+ * thread with no_new_privs set or CAP_SYS_ADMIN. With TSYNC, a thread that
+ * cannot take the filter makes the call return that thread's id.
+ */
+export function seccompSetModeFilter(program: Buffer, flags: number): void {
+  const fprog = { len: program.length / 8, filter: program };
+  const detail = `SECCOMP_SET_MODE_FILTER, 0x${flags.toString(16)}, ${fprog.len} instructions`;
+  const result = check(c.syscall(SYS_seccomp, 'unsigned int', SECCOMP_SET_MODE_FILTER, 'unsigned int', flags, koffi.pointer(SockFprog), fprog), 'seccomp', detail);
+  if (result > 0) throw new Error(`seccomp(${detail}): thread ${result} could not take the filter (SECCOMP_FILTER_FLAG_TSYNC)`);
+}
+// #endregion seccomp
 
 // #region fds
 const F_GETFD = 1;
@@ -299,6 +317,9 @@ export function close(fd: number): void {
   check(c.close(fd), 'close', String(fd));
 }
 
+// #endregion fds
+
+// #region pipe
 const O_CLOEXEC = 0o2000000;
 
 /**
@@ -313,7 +334,9 @@ export function pipe(): [read: number, write: number] {
   check(c.pipe2(fds, O_CLOEXEC), 'pipe2', 'O_CLOEXEC');
   return [fds[0]!, fds[1]!];
 }
+// #endregion pipe
 
+// #region ioctl
 /** ioctl(2) whose argument is a pointer to a buffer (in or out). */
 export function ioctlBuffer(fd: number, request: number, buf: Buffer): void {
   check(c.ioctl(fd, request, 'void *', buf), 'ioctl', `${fd}, 0x${request.toString(16)}`);
@@ -327,7 +350,7 @@ export function ioctlInt(fd: number, request: number, arg: number): void {
 export function socket(domain: number, type: number, protocol: number): number {
   return check(c.socket(domain, type, protocol), 'socket', `${domain}, ${type}`);
 }
-// #endregion fds
+// #endregion ioctl
 
 // #region pidfd
 const SYS_pidfd_open = 434; // x86_64

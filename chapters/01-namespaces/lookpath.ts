@@ -1,9 +1,4 @@
 // lookpath.ts — finding the program to run, the way a shell would.
-//
-// execve(2) wants a path; config.json's args[0] is often just a name. We
-// search the container's PATH inside the container's root, *before* telling
-// the parent we are ready, so that "no such program" is reported by
-// `create` with exit code 127, as shells do, not lost after `start`.
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { RuntimeError } from './errors.js';

@@ -1,17 +1,7 @@
 #!/usr/bin/env node
 // main.ts — skiff-runtime, the command line over the library.
-//
-// The commands and flags follow runc's, so that what you know of one works
-// with the other: `create`, `start`, `state`, `kill`, `delete`, `list`,
-// `run`, `exec`, with the state directory under --root. Every failure ends
-// as one line on stderr and a non-zero exit status.
-//
-// The flags are parsed with node:util's parseArgs rather than a CLI
-// framework: every container start pays for this process's imports, and
-// loading one took longer than all the parsing it would do (see "Where the
-// time goes" in the chapter).
 
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -22,7 +12,9 @@ import { exec } from './exec.js';
 import { DEFAULT_STATE_ROOT, writeAtomically, type OciState } from './state.js';
 import { trace, traceBoot } from './trace.js';
 
+// #region boot
 traceBoot('runtime');
+// #endregion boot
 
 // #region command-table
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -99,6 +91,8 @@ const LIFECYCLE: Record<string, Command> = {
     summary: 'start a created container',
     action: (words, _, stateRoot) => start(containerId(words), { stateRoot }),
   },
+  // #endregion lifecycle-commands
+  // #region more-commands
   state: {
     usage: 'state <id>',
     summary: "print a container's OCI state",
@@ -136,7 +130,9 @@ const LIFECYCLE: Record<string, Command> = {
     },
   },
 };
+// #endregion more-commands
 
+// #region print-list
 function printList(states: OciState[], { format, quiet }: { format: string; quiet: boolean }): void {
   if (quiet) return states.forEach((s) => console.log(s.id));
   if (format === 'json') return console.log(JSON.stringify(states));
@@ -144,7 +140,7 @@ function printList(states: OciState[], { format, quiet }: { format: string; quie
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   for (const row of rows) console.log(row.map((cell, col) => cell.padEnd(widths[col]!)).join('   ').trimEnd());
 }
-// #endregion lifecycle-commands
+// #endregion print-list
 
 // #region run-command
 const RUN: Command = {
@@ -165,7 +161,9 @@ const RUN: Command = {
     return run({ id: containerId(words), bundle: stringFlag(flags.bundle)!, stateRoot });
   },
 };
+// #endregion run-command
 
+// #region run-rootfs
 /**
  * Twelve random hex digits. Only uniqueness matters, not secrecy, and the
  * atomic claim of the state directory refuses a duplicate anyway; so
@@ -196,7 +194,7 @@ async function runRootfs(args: string[], flags: Flags, stateRoot: string): Promi
     rmSync(bundle, { recursive: true, force: true });
   }
 }
-// #endregion run-command
+// #endregion run-rootfs
 
 // #region exec-command
 const EXEC: Command = {
@@ -218,8 +216,28 @@ const EXEC: Command = {
 };
 // #endregion exec-command
 
-// #region main
-const COMMANDS: Record<string, Command> = { ...LIFECYCLE, run: RUN, exec: EXEC };
+// #region seccomp-command
+const SECCOMP: Command = {
+  usage: 'seccomp FILE',
+  summary: 'print the BPF program a seccomp profile (the linux.seccomp object of config.json) compiles to',
+  async action(words) {
+    const file = resolve(word(words, 0, 'a seccomp profile (a JSON file)'));
+    const { checkProfile, compileSeccomp, disassemble } = await import('./seccomp/index.js');
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new RuntimeError(`${file}: ${(err as Error).message}`);
+    }
+    const { program, flags } = compileSeccomp(checkProfile(json, file));
+    console.log(disassemble(program).join('\n'));
+    if (flags) console.log(`seccomp(2) flags: 0x${flags.toString(16)}`);
+  },
+};
+// #endregion seccomp-command
+
+// #region help
+const COMMANDS: Record<string, Command> = { ...LIFECYCLE, run: RUN, exec: EXEC, seccomp: SECCOMP };
 
 const HELP = [
   'Usage: skiff-runtime [--root DIR] COMMAND [FLAGS] [ARGS...]',
@@ -235,7 +253,9 @@ function printHelp(text: string): number {
   console.log(text);
   return 0;
 }
+// #endregion help
 
+// #region parse-flags
 /**
  * parseArgs, with its errors said in one line and in our words: its own
  * messages run over several lines and suggest its own syntax.
@@ -257,7 +277,9 @@ function parseFlags(name: string, command: Command, args: string[]) {
     throw new RuntimeError(`${name}: ${message.split('\n')[0]} ${hint}`);
   }
 }
+// #endregion parse-flags
 
+// #region main
 /** Runs one command line; resolves with the exit status. */
 async function main(argv: string[]): Promise<number> {
   // Global flags come before the command, as with runc.

@@ -1,16 +1,10 @@
 // masked-paths.ts — the corners of /proc and /sys a container must not touch.
-//
-// /proc and /sys mounted in the container are the real thing: /proc/kcore
-// is the host's memory, /proc/sysrq-trigger can reboot it, /proc/sys holds
-// the kernel's knobs. The spec names two lists: maskedPaths, hidden behind
-// /dev/null (files) or an empty read-only tmpfs (directories), and
-// readonlyPaths, bound onto themselves and remounted read-only. Both run
-// after pivot_root, on the container's paths.
 
 import { statSync } from 'node:fs';
 import { mount, MS } from './libc.js';
 import { bindMount } from './rootfs.js';
 
+// #region mask
 function isDirectory(path: string): boolean | undefined {
   try {
     return statSync(path).isDirectory();
@@ -19,7 +13,6 @@ function isDirectory(path: string): boolean | undefined {
   }
 }
 
-// #region mask
 export function maskPaths(paths: readonly string[] = []): void {
   for (const path of paths) {
     const directory = isDirectory(path);

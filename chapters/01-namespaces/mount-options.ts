@@ -1,10 +1,4 @@
-// mount-options.ts — from `["nosuid", "ro", "mode=755"]` to mount(2)'s arguments.
-//
-// config.json lists mount options the way /etc/fstab does (`man 8 mount`).
-// The kernel wants two things instead: a bit mask of generic flags, and a
-// string of filesystem-specific data. Propagation options (private, shared,
-// slave...) are a third kind: they cannot be given with the mount itself and
-// take a separate mount(2) call afterwards.
+// mount-options.ts — from `["nosuid", "ro", "mode=755"]` to mount(2)'s arguments (`man 8 mount`).
 
 import { MS } from './libc.js';
 

@@ -1,14 +1,4 @@
-// namespaces.ts — the kernel's views of the world, and how a process gets new ones.
-//
-// A namespace wraps one global resource so that the processes inside see
-// their own copy (`man 7 namespaces`): pid numbers, mounts, hostname, SysV
-// IPC, network devices, cgroup paths. config.json lists the kinds a
-// container gets; with a `path` it joins an existing one instead (another
-// container's network, say) through setns(2).
-//
-// unshare(2) and setns(2) act on the calling *thread*. Node runs JavaScript
-// on its main thread and keeps a few helper threads, and spawn() forks from
-// the main thread, so everything here runs there, synchronously.
+// namespaces.ts — the kernel's views of the world, and how a process gets new ones (`man 7 namespaces`).
 
 import { closeSync, openSync } from 'node:fs';
 import { CLONE, setns, unshare } from './libc.js';
@@ -57,9 +47,9 @@ export function enterNamespaces(specs: readonly NamespaceSpec[], skip: readonly 
   }
   if (flags) unshare(flags);
 }
-// #endregion enter
 
 /** Whether the spec asks for a fresh namespace of `type` (listed without a path). */
 export function wantsNew(specs: readonly NamespaceSpec[] | undefined, type: NamespaceType): boolean {
   return (specs ?? []).some((ns) => ns.type === type && !ns.path);
 }
+// #endregion enter

@@ -1,10 +1,4 @@
 // network.ts — the one network device a new network namespace starts with.
-//
-// A fresh network namespace holds a single device, the loopback `lo`, and it
-// is down: even 127.0.0.1 does not answer. Bringing it up is what `ip link
-// set lo up` does, and underneath it is an old ioctl on any socket:
-// SIOCGIFFLAGS to read the interface flags, SIOCSIFFLAGS to write them back
-// with IFF_UP set (`man 7 netdevice`).
 
 import { close, ioctlBuffer, socket } from './libc.js';
 

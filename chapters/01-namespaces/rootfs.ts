@@ -1,11 +1,4 @@
 // rootfs.ts — giving the container its own root filesystem.
-//
-// In a new mount namespace the process starts with a copy of the host's
-// mount table. We (1) cut propagation so nothing we do leaks back to the
-// host, (2) turn the bundle's rootfs directory into a mount of its own, (3)
-// mount /proc, /dev, /sys and the rest *inside* it, (4) pivot_root into it
-// and detach the old root, so that the host's files are not just hidden, as
-// with chroot, but unreachable.
 
 import { closeSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
@@ -93,7 +86,9 @@ export function mountOne(entry: MountSpec, ctx: MountContext): void {
   }
   for (const change of propagation) mount(null, target, null, change);
 }
+// #endregion mount-one
 
+// #region bind-mount
 /**
  * A bind mount ignores every flag but MS_BIND and MS_REC; "ro", "nosuid"
  * and friends take a second call with MS_REMOUNT (`man 2 mount`, "Creating
@@ -114,7 +109,7 @@ export function makeMountPoint(target: string, directory: boolean): void {
     closeSync(openSync(target, 'a'));
   }
 }
-// #endregion mount-one
+// #endregion bind-mount
 
 // #region mount-cgroups
 /**

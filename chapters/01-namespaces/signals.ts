@@ -1,11 +1,4 @@
 // signals.ts — naming signals, and passing them on.
-//
-// `kill <id> TERM`, `kill <id> SIGKILL` and `kill <id> 9` all mean
-// something; Node knows the table (os.constants.signals). A foreground
-// `run` also passes on what it receives, so that Ctrl-C or a `kill` of the
-// runtime reaches the container's PID 1. (PID 1 ignores signals it has no
-// handler for, except SIGKILL: a kernel rule for init processes, which is
-// why a container's shell may shrug off SIGTERM.)
 
 import { constants } from 'node:os';
 import { RuntimeError } from './errors.js';

@@ -1,20 +1,13 @@
-// spec.ts — the OCI runtime bundle's config.json, checked.
-//
-// A bundle is a directory with a root filesystem and a config.json that says
-// how to run it (OCI runtime-spec `config.md` and `config-linux.md`). We
-// describe the part of that document Skiff understands as a valibot schema,
-// so that one declaration gives us the TypeScript types and the validation,
-// and a bad file is refused with one line naming the field at fault before a
-// single namespace is made. Fields we do not use (seccomp, apparmor…) are
-// kept but ignored, so that any bundle runc accepts parses here too.
+// spec.ts — the OCI runtime bundle's config.json, checked (runtime-spec `config.md`, `config-linux.md`).
 
 import * as v from 'valibot';
 import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
 import { RuntimeError } from './errors.js';
+import { seccompSchema } from './seccomp/index.js';
 
-// #region process-schema
+// #region schema-basics
 const integer = v.pipe(v.number(), v.integer());
 const nonNegative = v.pipe(v.number(), v.integer(), v.minValue(0));
 const absolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
@@ -22,7 +15,9 @@ const absolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute p
 const capabilityList = v.array(
   v.pipe(v.string(), v.check(isCapabilityName, (issue) => `unknown capability ${JSON.stringify(issue.input)}`)),
 );
+// #endregion schema-basics
 
+// #region process-schema
 const processSchema = v.looseObject({
   terminal: v.optional(v.boolean()),
   consoleSize: v.optional(v.object({ height: integer, width: integer })),
@@ -58,7 +53,7 @@ const processSchema = v.looseObject({
 });
 // #endregion process-schema
 
-// #region linux-schema
+// #region namespace-schema
 /** The namespace kinds of config-linux.md; `user` and `time` parse, then are refused plainly. */
 export const NAMESPACE_TYPES = ['pid', 'network', 'mount', 'ipc', 'uts', 'cgroup', 'user', 'time'] as const;
 
@@ -80,7 +75,9 @@ const namespaceList = v.pipe(
   v.array(namespaceSchema),
   v.check((list) => duplicatedType(list) === undefined, (issue) => `namespace type "${duplicatedType(issue.input as { type: string }[])}" is listed twice`),
 );
+// #endregion namespace-schema
 
+// #region mount-device-schema
 const mountSchema = v.looseObject({
   destination: absolutePath,
   type: v.optional(v.string()),
@@ -105,7 +102,9 @@ const deviceRuleSchema = v.looseObject({
   minor: v.optional(integer),
   access: v.optional(v.pipe(v.string(), v.regex(/^[rwm]*$/, 'must be made of r, w and m'))),
 });
+// #endregion mount-device-schema
 
+// #region linux-schema
 const resourcesSchema = v.looseObject({
   devices: v.optional(v.array(deviceRuleSchema)),
   memory: v.optional(v.looseObject({ limit: v.optional(integer), swap: v.optional(integer) })),
@@ -128,6 +127,7 @@ const linuxSchema = v.looseObject({
   readonlyPaths: v.optional(v.array(v.string())),
   rootfsPropagation: v.optional(v.string()),
   sysctl: v.optional(v.record(v.string(), v.string())),
+  seccomp: v.optional(seccompSchema),
 });
 // #endregion linux-schema
 

@@ -1,14 +1,4 @@
 // state.ts — what the runtime remembers between two commands.
-//
-// `create`, `start`, `kill` and `delete` are separate processes, so a
-// container's facts live on disk, one directory per container under the
-// state root (/run/skiff, like runc's /run/runc): state.json, and until
-// `start` the exec.fifo init is waiting on. /run is a tmpfs, so a reboot,
-// which kills every container, also forgets them.
-//
-// The status is never stored, it is observed (OCI runtime-spec
-// `runtime.md`, "State"): a live init with its FIFO still there is
-// "created", a live init without it "running", a dead one "stopped".
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,9 +7,9 @@ import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
 import type { Spec } from './spec.js';
 
+// #region oci-state
 export const DEFAULT_STATE_ROOT = '/run/skiff';
 
-// #region oci-state
 /** The spec's four, and runc's `paused` for a container whose cgroup is frozen. */
 export type ContainerStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -73,7 +63,7 @@ export function removeContainerDir(root: string, id: ContainerId): void {
 }
 // #endregion paths
 
-// #region read-write
+// #region write-atomically
 /**
  * Written to a temporary name, then renamed: a reader sees the old file or
  * the new one, never half of one (`man 2 rename`). `durable` also flushes
@@ -101,7 +91,9 @@ export function writeAtomically(path: string, text: string, { durable = true } =
     }
   }
 }
+// #endregion write-atomically
 
+// #region read-write
 /**
  * Not durable: a state file describes live processes, and a crash of the
  * machine kills them all, so flushing it would buy nothing but time on
@@ -126,7 +118,9 @@ export function readState(root: string, id: ContainerId): StoredState {
     throw new RuntimeError(`container ${JSON.stringify(id)}: its state file is damaged (a crash?); delete --force removes it`);
   }
 }
+// #endregion read-write
 
+// #region list-ids
 /** Whether the container has a whole state.json: a `create` killed early, or a crash, can leave a directory without one. */
 export function hasState(root: string, id: ContainerId): boolean {
   try {
@@ -144,7 +138,7 @@ export function listIds(root: string): ContainerId[] {
     .filter((name) => existsSync(join(root, name, 'state.json')))
     .sort() as ContainerId[];
 }
-// #endregion read-write
+// #endregion list-ids
 
 // #region liveness
 /**

@@ -1,25 +1,15 @@
 // sync-pipe.ts — how the runtime and its init talk before the container exists.
-//
-// The parent starts init with one extra descriptor, fd 3, a socket pair that
-// Node makes for `stdio: [..., 'pipe']`. Over it the parent sends the whole
-// configuration as one line of JSON, and init answers with one line when it
-// is ready, or with the error that stopped it. Sending the configuration
-// after the start, instead of on the command line, lets the parent put init
-// into its cgroup first, and would let a future runtime start inits ahead of
-// time and hand them work later.
-//
-// Init reads with blocking calls on purpose: it runs one straight line of
-// set-up on Node's main thread and has nothing else to do meanwhile.
 
 import { readSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SeccompFilter } from './seccomp/index.js';
 import type { NamespaceType, ProcessSpec, Spec } from './spec.js';
 
+// #region messages
 /** The descriptor number init finds the sync socket on. */
 export const SYNC_FD = 3;
 
-// #region messages
 /** What the parent sends init to make a new container. */
 export interface ContainerInitConfig {
   kind: 'container';
@@ -32,6 +22,8 @@ export interface ContainerInitConfig {
   /** The files to write "0" into to join the cgroup, and what to show at /sys/fs/cgroup. */
   cgroupJoin: string[];
   cgroupMounts: { name: string; dir: string }[];
+  /** linux.seccomp, compiled by the parent: init only loads it. */
+  seccomp?: SeccompFilter;
 }
 
 /** What the parent sends init to run one more process in a running container. */
@@ -42,6 +34,8 @@ export interface ExecInitConfig {
   namespaces: NamespaceType[];
   process: ProcessSpec;
   cgroupJoin: string[];
+  /** The container's seccomp filter: an exec'd process gets it too. */
+  seccomp?: SeccompFilter;
 }
 
 export type InitConfig = ContainerInitConfig | ExecInitConfig;
@@ -102,7 +96,9 @@ export class SyncPipe {
     if (waiter) waiter(message);
     else this.queue.push(message);
   }
+  // #endregion parent-side
 
+  // #region parent-send
   send(config: unknown): void {
     this.socket.write(JSON.stringify(config) + '\n');
   }
@@ -121,4 +117,4 @@ export class SyncPipe {
     socket.unref();
   }
 }
-// #endregion parent-side
+// #endregion parent-send

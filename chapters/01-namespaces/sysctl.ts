@@ -1,12 +1,4 @@
 // sysctl.ts — kernel settings that belong to the container alone.
-//
-// `linux.sysctl` sets entries of /proc/sys inside the container. Most of
-// /proc/sys is global: writing vm.swappiness from a container would change
-// the host. Only some settings are per-namespace (`man 7 namespaces` and the
-// kernel's sysctl docs): the network ones live in the network namespace,
-// the SysV IPC and POSIX message-queue ones in the IPC namespace, the host
-// and domain names in the UTS namespace. We accept those, when the container
-// has that namespace of its own, and refuse the rest before starting.
 
 import { writeFileSync } from 'node:fs';
 import { RuntimeError } from './errors.js';

@@ -1,13 +1,4 @@
-// terminal.ts — a pseudo-terminal between the user and the container.
-//
-// With `process.terminal: true` the program gets a terminal of its own:
-// init opens a pty pair (`man 7 pty`) in the container's own devpts, makes
-// the slave its controlling terminal and its stdin/stdout/stderr, and the
-// runtime takes the master and copies bytes between it and its own
-// terminal. The user's terminal goes into raw mode so that Ctrl-C, arrows
-// and tab reach the program as bytes, and bytes from the program reach the
-// screen as they are; the window size is copied to the pty now and on every
-// SIGWINCH.
+// terminal.ts — a pseudo-terminal between the user and the container (`man 7 pty`).
 
 import { chownSync, closeSync, constants, openSync, read, write } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,12 +6,10 @@ import { Duplex } from 'node:stream';
 import { ReadStream } from 'node:tty';
 import { dup2, ioctlBuffer, ioctlInt } from './libc.js';
 
-const TIOCSCTTY = 0x540e;
-const TIOCSWINSZ = 0x5414;
-
 // #region attach-console
 const TIOCGPTN = 0x80045430; // get the pty number of a master
 const TIOCSPTLCK = 0x40045431; // lock or unlock its slave
+const TIOCSCTTY = 0x540e; // make a terminal our controlling terminal
 
 /**
  * Init's side, inside the container: open a new pty from the container's
@@ -45,6 +34,8 @@ export function attachConsole(ptmx: string, owner: number): { master: number; sl
 // #endregion attach-console
 
 // #region window-size
+const TIOCSWINSZ = 0x5414; // set a terminal's window size
+
 /** struct winsize: rows, columns, then two unused pixel sizes, all unsigned short. */
 export function setWindowSize(master: number, rows: number, columns: number): void {
   const winsize = Buffer.alloc(8);
@@ -109,7 +100,9 @@ export function relayTerminal(master: number): Relay {
   const onInput = (chunk: Buffer) => write(master, chunk, () => {});
   stdin.on('data', onInput);
   stdin.resume();
+  // #endregion relay
 
+  // #region relay-drain
   const drained = new Promise<void>((done) => {
     const buf = Buffer.alloc(65536);
     const pump = () =>
@@ -132,7 +125,7 @@ export function relayTerminal(master: number): Relay {
     },
   };
 }
-// #endregion relay
+// #endregion relay-drain
 
 // #region console-stream
 export interface ConsoleStream extends Duplex {

@@ -1,12 +1,4 @@
-// trace.ts — where a container's start-up time goes.
-//
-// With SKIFF_TRACE=1 in its environment, the runtime prints one line on
-// stderr at each milestone of a container's life, from the parent and from
-// init alike, all timed from the moment the parent's Node process began
-// (performance.timeOrigin, `man 7 time` for the clock: both processes read
-// the same wall clock). Init is started with an empty environment, so the
-// parent hands it the switch and its own origin explicitly. Off, a trace
-// point costs one comparison.
+// trace.ts — where a container's start-up time goes (SKIFF_TRACE=1).
 
 import { writeSync } from 'node:fs';
 

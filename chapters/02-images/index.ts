@@ -1,10 +1,4 @@
-// index.ts — the image layer as a library: what later chapters import.
-//
-// The executable (engine/main.ts) is a thin layer over the Engine; the daemon
-// of chapter 03 will hold one Engine for its whole life and serve the Engine
-// API's image routes from it, and the registry of chapter 05 will share the
-// content store and the reference grammar. Each name comes from the index of
-// its section: store/, layers/ or engine/.
+// index.ts — the image layer as a library: what later chapters import, each name from its section's index.
 
 // #region exports
 export {
@@ -20,7 +14,12 @@ export {
 export {
   chainId, chainIds, type LayerChainId, type LayerDigest, Snapshotter, type SnapshotMode, type Mount, unpackImage,
 } from './layers/index.js';
-export { Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest } from './engine/index.js';
+export {
+  Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest,
+  inspectImage, historyRows, type HistoryRow, Builder, type BuildOptions, type StepRunner,
+  parseDockerfile, keyValues, splitWords, DockerfileError, type Instruction,
+  runtimeSpec, resolveUser, StartError, type RunOverrides, type VolumeMount, type ResolvedUser,
+} from './engine/index.js';
 // #endregion exports
 
 // #region lazy-exports

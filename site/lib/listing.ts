@@ -11,7 +11,7 @@ import { marked } from 'marked';
 import { createHighlighter, type Highlighter } from 'shiki';
 import { toHtml } from 'hast-util-to-html';
 import type { Element, ElementContent, Root } from 'hast';
-import { chapterHref, languageOf, listChapters, regionMarker, repoRoot, scanDirectives } from './sources.ts';
+import { languageOf, listPages, pageHref, pageLabel, regionMarker, repoRoot, scanDirectives, type Page } from './sources.ts';
 
 export const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 
@@ -54,15 +54,14 @@ export function sections(lines: string[]): Part[] {
   return parts.filter((p) => p.kind !== 'code' || p.lines.length > 0);
 }
 
-/** Which chapter shows each region of a file: region name → chapter slug. */
-function regionReaders(file: string): Map<string, string[]> {
-  const readers = new Map<string, string[]>();
-  for (const chapter of listChapters()) {
-    if (!chapter.mdx) continue;
-    for (const use of scanDirectives(chapter.mdx)) {
+/** Which pages show each region of a file: region name → pages. */
+function regionReaders(file: string): Map<string, Page[]> {
+  const readers = new Map<string, Page[]>();
+  for (const page of listPages()) {
+    for (const use of scanDirectives(page.mdx)) {
       if (use.kind !== 'region' || use.file !== file) continue;
       const key = use.name ?? '*';
-      readers.set(key, [...(readers.get(key) ?? []), chapter.slug].filter((v, i, a) => a.indexOf(v) === i));
+      readers.set(key, [...(readers.get(key) ?? []), page].filter((v, i, a) => a.indexOf(v) === i));
     }
   }
   return readers;
@@ -100,7 +99,7 @@ async function render(file: string): Promise<Listing> {
     } else if (part.kind === 'marker') {
       const shownIn = readers.get(part.name) ?? [];
       const where = shownIn.length
-        ? `shown in ${shownIn.map((slug) => `<a href="${chapterHref(slug)}">chapter ${escapeHtml(slug)}</a>`).join(', ')}`
+        ? `shown in ${shownIn.map((p) => `<a href="${pageHref(p)}">chapter ${escapeHtml(pageLabel(p))}</a>`).join(', ')}`
         : 'not shown in any chapter yet';
       const label = part.marker === 'start' ? `region <strong>${escapeHtml(part.name)}</strong> · ${where}` : `end of region ${escapeHtml(part.name)}`;
       out.push(`<div class="skiff-marker skiff-marker-${part.marker} not-content" id="L${part.line}"><a class="skiff-marker-ln" href="#L${part.line}">${part.line}</a><span>${label}</span></div>`);

@@ -6,6 +6,8 @@
 // Write the commands first (lines starting with "$ "), then record: each
 // command runs, in order, in one bash from the repository root, and its real
 // output replaces whatever followed it. Read the result before committing it.
+// It runs with a private /tmp, after the chapter's transcripts that come
+// before it (see transcript.ts), and leaves nothing behind.
 import { listTranscripts } from './sources.ts';
 import { recordTranscript } from './transcript.ts';
 

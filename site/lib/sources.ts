@@ -1,7 +1,13 @@
 // sources.ts — what the book knows about the repository: its chapters, their
-// source files, the regions marked in them, and where each file's listing
-// page lives. The site's build, its remark plugin and the tests all ask this
-// one module, so "a region the book shows" means the same thing everywhere.
+// sections and pages, their source files, the regions marked in them, and
+// where each file's listing page lives. The site's build, its remark plugin
+// and the tests all ask this one module, so "a region the book shows" means
+// the same thing everywhere.
+//
+// A chapter is a folder `chapters/NN-name/` with its prose in chapter.mdx. A
+// chapter grown too big for one page is a *part*: sub-folders that hold a
+// section.mdx are its sections, each a page of its own after the chapter's
+// introduction, in the order their frontmatter's `sidebar.order` gives.
 //
 // Only Node built-ins here: the root test suite imports this file too.
 
@@ -58,8 +64,49 @@ export interface Chapter {
   dir: string;
   /** Absolute path of chapter.mdx, or null while the chapter has no prose yet. */
   mdx: string | null;
-  /** Repo-relative paths of the chapter's source files, sorted. */
+  /** Repo-relative paths of the chapter's source files (its sections' included), sorted. */
   sources: string[];
+  /**
+   * The chapter's sections, in reading order: sub-folders holding a
+   * `section.mdx`. A chapter with sections is a part of the book: its
+   * chapter.mdx introduces it, and each section is a page of its own.
+   */
+  sections: Section[];
+  /** Every page of the chapter in reading order: chapter.mdx, then the sections. */
+  pages: Page[];
+}
+
+export interface Section {
+  /** The folder name, e.g. `store`. */
+  slug: string;
+  /** Absolute path of the section's folder. */
+  dir: string;
+  /** Absolute path of its section.mdx. */
+  mdx: string;
+  /** Repo-relative paths of the section's source files, sorted. */
+  sources: string[];
+}
+
+/** One page of the book made from a chapter's prose: a chapter.mdx or a section.mdx. */
+export interface Page {
+  /** The content id, which is also the URL path: `chapters/02-images` or `chapters/02-images/store`. */
+  id: string;
+  /** Absolute path of the .mdx file. */
+  mdx: string;
+  /** The chapter's slug, e.g. `02-images`. */
+  chapter: string;
+  /** The section's folder name, or null for a chapter.mdx. */
+  section: string | null;
+  /** The title in its frontmatter. */
+  title: string | null;
+  /** Repo-relative paths of the source files this page is about (the list under its title). */
+  sources: string[];
+  /**
+   * Does the page stand for code of its own (a chapter without sections, or
+   * a section)? Such a page ends with "Run it" and "Exercises"; a part's
+   * introduction does not have to.
+   */
+  leaf: boolean;
 }
 
 /** Turns an absolute path into the repo-relative, forward-slashed form directives use. */
@@ -82,7 +129,7 @@ export function isSourceFile(path: string): boolean {
   return (SOURCE_EXTENSIONS as readonly string[]).includes(extname(path)) && !path.endsWith('.d.ts');
 }
 
-/** Every chapter directory (`NN-name`), in order, with its sources. */
+/** Every chapter directory (`NN-name`), in order, with its sources, sections and pages. */
 export function listChapters(options: { fixtures?: boolean } = {}): Chapter[] {
   const roots = options.fixtures === undefined && onlyFixtures() ? [] : [chaptersRoot];
   if (options.fixtures ?? withFixtures()) roots.unshift(fixturesRoot, ...extraChapterRoots().map((r) => join(repoRoot, r)));
@@ -93,15 +140,109 @@ export function listChapters(options: { fixtures?: boolean } = {}): Chapter[] {
       const dir = join(root, slug);
       if (!/^\d\d-/.test(slug) || !statSync(dir).isDirectory()) continue;
       const mdx = join(dir, 'chapter.mdx');
-      chapters.push({
-        slug,
-        dir,
-        mdx: existsSync(mdx) ? mdx : null,
-        sources: walk(dir).filter(isSourceFile).map(repoPath),
-      });
+      chapters.push(readChapter(slug, dir, existsSync(mdx) ? mdx : null));
     }
   }
   return chapters;
+}
+
+function readChapter(slug: string, dir: string, mdx: string | null): Chapter {
+  const sources = walk(dir).filter(isSourceFile).map(repoPath);
+  const sections: Section[] = readdirSync(dir)
+    .filter((name) => !name.startsWith('.') && statSync(join(dir, name)).isDirectory() && existsSync(join(dir, name, 'section.mdx')))
+    .map((name) => ({
+      slug: name,
+      dir: join(dir, name),
+      mdx: join(dir, name, 'section.mdx'),
+      sources: sources.filter((s) => s.startsWith(`${repoPath(join(dir, name))}/`)),
+    }))
+    // Reading order is the sidebar's: `sidebar.order` in each page's
+    // frontmatter, then the folder name.
+    .sort((a, b) => (readFrontmatter(a.mdx).order ?? Infinity) - (readFrontmatter(b.mdx).order ?? Infinity) || a.slug.localeCompare(b.slug));
+  const inSection = new Set(sections.flatMap((s) => s.sources));
+  const pages: Page[] = [];
+  if (mdx) {
+    pages.push({
+      id: `chapters/${slug}`,
+      mdx,
+      chapter: slug,
+      section: null,
+      title: readFrontmatter(mdx).title,
+      sources: sources.filter((s) => !inSection.has(s)),
+      leaf: sections.length === 0,
+    });
+  }
+  for (const s of sections) {
+    pages.push({ id: `chapters/${slug}/${s.slug}`, mdx: s.mdx, chapter: slug, section: s.slug, title: readFrontmatter(s.mdx).title, sources: s.sources, leaf: true });
+  }
+  return { slug, dir, mdx, sources, sections, pages };
+}
+
+/** Every page of every chapter, in reading order. */
+export function listPages(options: { fixtures?: boolean } = {}): Page[] {
+  return listChapters(options).flatMap((c) => c.pages);
+}
+
+/** The page that tells about a source file: its section's page, else its chapter's (null if neither has prose). */
+export function pageOf(path: string, options: { fixtures?: boolean } = {}): Page | null {
+  const chapter = listChapters(options).find((c) => c.sources.includes(path));
+  if (!chapter) return null;
+  return chapter.pages.find((p) => p.section !== null && p.sources.includes(path)) ?? chapter.pages.find((p) => p.section === null) ?? null;
+}
+
+/** The URL of a page (site-absolute, trailing slash). */
+export function pageHref(page: Page): string {
+  return `/${page.id}/`;
+}
+
+/** A page's short name for links: `02-images` for a chapter, `02-images › store` for a section. */
+export function pageLabel(page: Page): string {
+  return page.section ? `${page.chapter} › ${page.section}` : page.chapter;
+}
+
+export interface Frontmatter {
+  title: string | null;
+  /** sidebar.label */
+  label: string | null;
+  /** sidebar.order */
+  order: number | null;
+}
+
+/**
+ * The few frontmatter fields the book's structure needs, read without a YAML
+ * library (this module uses Node built-ins only): `title`, and `label` and
+ * `order` under `sidebar`. Starlight reads the whole frontmatter itself.
+ */
+export function readFrontmatter(mdxPath: string): Frontmatter {
+  const text = readFileSync(mdxPath, 'utf8');
+  const block = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(text);
+  const out: Frontmatter = { title: null, label: null, order: null };
+  if (!block) return out;
+  let parent = '';
+  for (const line of block[1]!.split(/\r?\n/)) {
+    const m = /^(\s*)([A-Za-z_][\w-]*):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const [, indent, key, raw] = m;
+    if (indent === '') parent = raw === '' ? key! : '';
+    const value = unquote(raw!.trim());
+    const path = indent === '' ? key : `${parent}.${key}`;
+    if (path === 'title') out.title = value;
+    else if (path === 'sidebar.label') out.label = value;
+    else if (path === 'sidebar.order' && /^-?\d+(\.\d+)?$/.test(value)) out.order = Number(value);
+  }
+  return out;
+}
+
+function unquote(value: string): string {
+  if (value.startsWith('"')) {
+    try {
+      return JSON.parse(value) as string;
+    } catch {
+      return value.slice(1, -1);
+    }
+  }
+  if (value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1).replace(/''/g, "'");
+  return value;
 }
 
 /** Every source file of every chapter, repo-relative. */
@@ -132,9 +273,8 @@ export function listOtherShownFiles(options: { fixtures?: boolean } = {}): strin
   const chapters = listChapters(options);
   const own = new Set(chapters.flatMap((c) => c.sources));
   const other = new Set<string>();
-  for (const c of chapters) {
-    if (!c.mdx) continue;
-    for (const u of scanDirectives(c.mdx)) {
+  for (const page of chapters.flatMap((c) => c.pages)) {
+    for (const u of scanDirectives(page.mdx)) {
       if (u.kind === 'region' && !own.has(u.file) && isSourceFile(u.file) && existsSync(join(repoRoot, u.file))) other.add(u.file);
     }
   }
@@ -290,7 +430,7 @@ export interface DirectiveUse {
   kind: 'region' | 'transcript';
   file: string;
   name: string | null;
-  /** The chapter.mdx that uses it, repo-relative, and the line. */
+  /** The page (chapter.mdx or section.mdx) that uses it, repo-relative, and the line. */
   from: string;
   line: number;
 }
@@ -313,16 +453,18 @@ export function scanDirectives(mdxPath: string): DirectiveUse[] {
   return uses;
 }
 
-/** Every transcript file of the chapters, repo-relative. */
+/** Every transcript file of the chapters (in `transcripts/` of a chapter or of a section), repo-relative. */
 export function listTranscripts(options: { fixtures?: boolean } = {}): string[] {
-  return listChapters(options).flatMap((c) => {
-    const dir = join(c.dir, 'transcripts');
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .filter((n) => n.endsWith('.txt'))
-      .sort()
-      .map((n) => repoPath(join(dir, n)));
-  });
+  return listChapters(options).flatMap((c) =>
+    [c.dir, ...c.sections.map((s) => s.dir)].flatMap((base) => {
+      const dir = join(base, 'transcripts');
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir)
+        .filter((n) => n.endsWith('.txt'))
+        .sort()
+        .map((n) => repoPath(join(dir, n)));
+    }),
+  );
 }
 
 export const fileName = (path: string): string => basename(path);

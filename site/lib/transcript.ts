@@ -12,13 +12,22 @@
 // so `cd` and variables carry over as they would for a reader typing them.
 // PATH starts with bin/ (the project's executables) and node_modules/.bin.
 //
+// A transcript may work in /tmp (`mkdir /tmp/skiff-hello`), as a reader
+// would. So that checking and recording leave the machine as they found it,
+// the bash runs in a private mount namespace (unshare(1), which needs root,
+// as the chapters' executables do) where /tmp is a fresh directory, bind-
+// mounted over it and removed afterwards. The transcripts of one chapter
+// share one such /tmp, in the order the book shows them, because a later
+// session may go on where an earlier one stopped.
+//
 // Only Node built-ins here: the root test suite and the record script use it.
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './sources.ts';
+import { listChapters, listTranscripts, repoPath, repoRoot, scanDirectives } from './sources.ts';
 
 export interface Step {
   command: string;
@@ -69,11 +78,32 @@ export function transcriptEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs every command of a transcript in one bash; returns each command's output lines. */
-export function runCommands(commands: string[], timeoutMs = 300_000): string[][] {
+/** A directory that stands for /tmp while transcripts run; remove it with `remove()`. */
+export interface PrivateTmp {
+  dir: string;
+  remove(): void;
+}
+
+export function makePrivateTmp(): PrivateTmp {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-transcript-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Runs every command of a transcript in one bash, with `tmp` as its /tmp;
+ * returns each command's output lines.
+ */
+export function runCommands(commands: string[], tmp: string, timeoutMs = 300_000): string[][] {
   const mark = `__skiff_transcript_${randomBytes(8).toString('hex')}__`;
-  const script = ['exec 2>&1', `cd ${JSON.stringify(repoRoot)}`, ...commands.flatMap((c) => [c, `printf '\\n%s\\n' ${mark}`])].join('\n');
-  const result = spawnSync('bash', ['-c', script], {
+  const script = [
+    // Before stderr joins stdout: a failed bind mount is a test's error, not a transcript's output.
+    `mount --bind ${JSON.stringify(tmp)} /tmp || exit 97`,
+    'exec 2>&1',
+    `cd ${JSON.stringify(repoRoot)}`,
+    ...commands.flatMap((c) => [c, `printf '\\n%s\\n' ${mark}`]),
+  ].join('\n');
+  // The mount namespace, and every mount made in it, ends with the last of its processes.
+  const result = spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script], {
     cwd: repoRoot,
     env: transcriptEnv(),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -82,6 +112,7 @@ export function runCommands(commands: string[], timeoutMs = 300_000): string[][]
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw new Error(`running transcript commands: ${result.error.message}`);
+  if (result.status === 97 && result.stdout === '') throw new Error(`could not give the transcript a private /tmp (unshare and mount need root)`);
   const chunks = result.stdout.split(`\n${mark}\n`);
   // The chunk after the last mark is whatever the shell printed on exit.
   const outputs = chunks.slice(0, commands.length);
@@ -159,11 +190,56 @@ export function lineDiff(expected: string[], actual: string[]): string {
   return out.join('\n');
 }
 
-/** Re-runs a transcript file and lists the commands whose output no longer matches. */
-export function checkTranscript(file: string): Mismatch[] {
+/**
+ * The transcripts of each chapter in the order its pages show them (those no
+ * page shows come last): the order a reader types them in, one session of a
+ * chapter going on where the one before stopped.
+ */
+export function transcriptSessions(options: { fixtures?: boolean } = {}): string[][] {
+  const all = listTranscripts(options);
+  return listChapters(options)
+    .map((c) => {
+      const own = all.filter((t) => t.startsWith(`${repoPath(c.dir)}/`));
+      const shown = c.pages.flatMap((p) => scanDirectives(p.mdx)).filter((u) => u.kind === 'transcript').map((u) => u.file);
+      return [...new Set([...shown.filter((t) => own.includes(t)), ...own])];
+    })
+    .filter((files) => files.length > 0);
+}
+
+/** The session (the chapter's transcripts, in order) that a transcript file belongs to. */
+function sessionOf(file: string): string[] {
+  return transcriptSessions({ fixtures: true }).find((s) => s.includes(file)) ?? [file];
+}
+
+/**
+ * Runs `fn` with a private /tmp in which the transcripts of `file`'s session
+ * that come before it have already run: `file` then sees what its reader
+ * would. The directory is removed afterwards, whatever happens.
+ */
+function withSessionBefore<T>(file: string, tmp: string | undefined, fn: (tmp: string) => T): T {
+  if (tmp !== undefined) return fn(tmp);
+  const own = makePrivateTmp();
+  try {
+    const session = sessionOf(file);
+    for (const earlier of session.slice(0, Math.max(0, session.indexOf(file)))) {
+      runCommands(parseTranscript(readFileSync(join(repoRoot, earlier), 'utf8'), earlier).steps.map((s) => s.command), own.dir);
+    }
+    return fn(own.dir);
+  } finally {
+    own.remove();
+  }
+}
+
+/**
+ * Re-runs a transcript file and lists the commands whose output no longer
+ * matches. With `tmp`, it runs with that directory as /tmp (the caller runs a
+ * chapter's session in order and removes it); without, in a fresh one, after
+ * the transcripts of its chapter that come before it.
+ */
+export function checkTranscript(file: string, tmp?: string): Mismatch[] {
   const absolute = join(repoRoot, file);
   const t = parseTranscript(readFileSync(absolute, 'utf8'), file);
-  const outputs = runCommands(t.steps.map((s) => s.command));
+  const outputs = withSessionBefore(file, tmp, (dir) => runCommands(t.steps.map((s) => s.command), dir));
   const norm = normaliser(t.options);
   const mismatches: Mismatch[] = [];
   t.steps.forEach((step, k) => {
@@ -176,11 +252,11 @@ export function checkTranscript(file: string): Mismatch[] {
   return mismatches;
 }
 
-/** Runs a transcript's commands and rewrites the file with their real output. */
-export function recordTranscript(file: string): Transcript {
+/** Runs a transcript's commands and rewrites the file with their real output (`tmp` as in checkTranscript). */
+export function recordTranscript(file: string, tmp?: string): Transcript {
   const absolute = join(repoRoot, file);
   const t = parseTranscript(readFileSync(absolute, 'utf8'), file);
-  const outputs = runCommands(t.steps.map((s) => s.command));
+  const outputs = withSessionBefore(file, tmp, (dir) => runCommands(t.steps.map((s) => s.command), dir));
   const recorded: Transcript = { options: t.options, steps: t.steps.map((s, k) => ({ command: s.command, output: outputs[k]! })) };
   // Write to a temporary name, fsync, rename: never a half-written transcript.
   const temp = `${absolute}.${process.pid}.tmp`;

@@ -49,7 +49,7 @@ describe('token auth', () => {
       '-keyout', join(work, 'key.pem'), '-out', join(certDir, 'ca.crt')]);
     tlsRegistry = await startRegistry({ config: { auth, tls: { certificate: join(certDir, 'ca.crt'), key: join(work, 'key.pem') } } });
     anonymous = await startRegistry({ config: { auth: { htpasswd, anonymousPull: true, token: { expiry: '2s' } } } });
-    dockerd = await startDockerd({ insecureRegistries: [registry.host, tlsRegistry.host] });
+    dockerd = await startDockerd(['--insecure-registry', registry.host, '--insecure-registry', tlsRegistry.host]);
     layout = await makeOciLayout(join(work, 'image'));
     authfile = join(work, 'auth.json');
   });

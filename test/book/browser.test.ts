@@ -1,9 +1,9 @@
 // The built book, read by a real browser (Debian's chromium, driven by
 // playwright-core): every page reachable from the front page and the sitemap
 // loads without console errors, every internal link and anchor resolves,
-// every chapter page shows highlighted code with a file label, search finds
-// `pivot_root`, and screenshots at desktop and phone widths are written for
-// a person to look at.
+// every chapter and section page shows highlighted code with a file label,
+// search finds `pivot_root`, and screenshots at desktop and phone widths are
+// written for a person to look at.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { repoRoot } from '../helpers/executables.ts';
 import { ensureBookBuilt } from './book-build.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
-import { listChapters } from '../../site/lib/sources.ts';
+import { listPages } from '../../site/lib/sources.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const screenshots = join(repoRoot, 'test-output', 'screenshots');
@@ -143,15 +143,18 @@ test('every page loads without console errors, and every internal link and ancho
   console.log(`browser: visited ${visits.size} pages, checked ${anchors.length} anchors and ${assets.size} other links`);
   assert.deepEqual(problems, [], `problems found:\n${problems.join('\n')}`);
   assert.ok(visits.has('/overview/'), 'the overview is reachable');
+  // Every page of every chapter, sections included, was reached and loaded.
+  const unvisited = listPages({ fixtures: false }).map((p) => `/${p.id}/`).filter((p) => visits.get(p)?.status !== 200);
+  assert.deepEqual(unvisited, [], 'chapter and section pages the crawl did not load');
 });
 
-test('every chapter page shows highlighted code under a file label', async () => {
-  const chapters = listChapters({ fixtures: false }).filter((c) => c.mdx);
-  assert.ok(chapters.length > 0, 'at least one chapter has prose');
+test('every chapter and section page shows highlighted code under a file label', async () => {
+  const pages = listPages({ fixtures: false });
+  assert.ok(pages.length > 0, 'at least one chapter has prose');
   const page = await context.newPage();
   const problems: string[] = [];
-  for (const c of chapters) {
-    await page.goto(`${server.url}/chapters/${c.slug}/`);
+  for (const p of pages) {
+    await page.goto(`${server.url}/${p.id}/`);
     const found = await page.evaluate(() =>
       [...document.querySelectorAll('figure.skiff-region')].map((fig) => {
         const label = fig.querySelector('figcaption a.skiff-file');
@@ -161,10 +164,10 @@ test('every chapter page shows highlighted code under a file label', async () =>
         return { label: label?.textContent ?? '', href: label?.getAttribute('href') ?? '', colours: colours.size };
       }),
     );
-    if (found.length === 0) problems.push(`${c.slug}: no code shown by ::region`);
+    if (found.length === 0) problems.push(`${p.id}: no code shown by ::region`);
     for (const f of found) {
-      if (!f.label || !f.href.startsWith('/source/')) problems.push(`${c.slug}: a region without a file label linking its listing`);
-      if (f.colours < 2) problems.push(`${c.slug}: region of ${f.label} is not highlighted`);
+      if (!f.label || !f.href.startsWith('/source/')) problems.push(`${p.id}: a region without a file label linking its listing`);
+      if (f.colours < 2) problems.push(`${p.id}: region of ${f.label} is not highlighted`);
     }
   }
   await page.close();
@@ -190,9 +193,7 @@ test('search finds pivot_root', async () => {
 test('screenshots at desktop and phone widths', async () => {
   rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
-  const chapterPaths = listChapters({ fixtures: false })
-    .filter((c) => c.mdx)
-    .map((c) => `/chapters/${c.slug}/`);
+  const chapterPaths = listPages({ fixtures: false }).map((p) => `/${p.id}/`);
   const firstListing = [...visits.keys()].find((p) => p.startsWith('/source/') && p !== '/source/');
   const firstApi = [...visits.keys()].find((p) => p.startsWith('/api/'));
   const paths = ['/', '/overview/', ...chapterPaths, '/source/', firstListing, firstApi].filter((p): p is string => !!p);

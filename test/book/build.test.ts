@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/executables.ts';
 import { builtPages, ensureBookBuilt, runAstroBuild } from './book-build.ts';
-import { extractRegion, listChapters, listingHref } from '../../site/lib/sources.ts';
+import { extractRegion, listChapters, listingHref, listPages } from '../../site/lib/sources.ts';
 
 const page = (dir: string, path: string) => readFileSync(join(dir, path, 'index.html'), 'utf8');
 
@@ -40,15 +40,19 @@ test('the book builds and prints its build time and page weight', () => {
   assert.ok(existsSync(join(distDir, 'pagefind', 'pagefind.js')), 'search index');
 });
 
-test('every chapter with prose has a page that ends with "Run it" and "Exercises"', () => {
+test('every page of the chapters names its files, and a chapter or section page ends with "Run it" and "Exercises"', () => {
   const distDir = ensureBookBuilt().dir;
-  const written = listChapters({ fixtures: false }).filter((c) => c.mdx);
-  assert.ok(written.length > 0, 'at least one chapter has a chapter.mdx');
-  for (const c of written) {
-    const html = page(distDir, `chapters/${c.slug}`);
+  const pages = listPages({ fixtures: false });
+  assert.ok(pages.length > 0, 'at least one chapter has a chapter.mdx');
+  for (const p of pages) {
+    const html = page(distDir, p.id);
     const h2 = [...html.matchAll(/<h2 id="([^"]+)"/g)].map((m) => m[1]);
-    assert.deepEqual(h2.slice(-2), ['run-it', 'exercises'], `${c.slug}: its last two sections are "Run it" then "Exercises" (has: ${h2.join(', ')})`);
-    for (const s of c.sources) assert.ok(html.includes(`href="${listingHref(s)}"`), `${c.slug}: page links the listing of ${s}`);
+    if (p.leaf) assert.deepEqual(h2.slice(-2), ['run-it', 'exercises'], `${p.id}: its last two sections are "Run it" then "Exercises" (has: ${h2.join(', ')})`);
+    for (const s of p.sources) assert.ok(html.includes(`href="${listingHref(s)}"`), `${p.id}: page links the listing of ${s}`);
+  }
+  // Every file is named on exactly one page: its section's, or its chapter's.
+  for (const c of listChapters({ fixtures: false }).filter((c) => c.mdx)) {
+    assert.deepEqual(c.pages.flatMap((p) => p.sources).sort(), [...c.sources].sort(), `${c.slug}: every file on one page`);
   }
 });
 
@@ -124,6 +128,24 @@ test('a region is shown with its real line numbers, nested markers removed, link
   const terminal = figures(html, 'skiff-transcript');
   assert.equal(terminal.length, 1, 'the transcript is shown');
   assert.match(terminal[0]!, /is-terminal/, 'as a terminal window');
+
+  // A section (a sub-folder with a section.mdx) is a page of its own, after
+  // its chapter's introduction in the sidebar, with its own files and code.
+  const section = page(out, 'chapters/00-fixture/tally');
+  const tally = 'site/test-fixtures/chapters/00-fixture/tally/tally.ts';
+  const [fig] = figures(section, 'skiff-region');
+  assert.ok(fig && fig.includes(`>${tally}</a>`), 'the section shows its region');
+  assert.deepEqual(gutterNumbers(fig!), extractRegion(tally, 'tally').lineNumbers);
+  const fileList = (h: string) => h.slice(h.indexOf('<details class="skiff-chapter-files"'), h.indexOf('</details>', h.indexOf('<details class="skiff-chapter-files"')));
+  assert.ok(fileList(section).includes(`href="${listingHref(tally)}"`), 'the section names its file under its title');
+  assert.ok(!fileList(html).includes(`href="${listingHref(tally)}"`), "the chapter's introduction names only the files outside its sections");
+  assert.ok(fileList(html).includes(`href="${listingHref(file)}"`), "the chapter's introduction names its own files");
+  const sidebar = section.slice(section.indexOf('aria-label="Main"'), section.indexOf('</nav>', section.indexOf('aria-label="Main"')));
+  const links = [...sidebar.matchAll(/href="(\/chapters\/[^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(links, ['/chapters/00-fixture/', '/chapters/00-fixture/tally/'], 'the sidebar lists the chapter, then its section');
+  assert.match(sidebar, /<summary[^>]*>[\s\S]*00 · Fixture/, "the part's group is labelled with the chapter's title");
+  const listing = page(out, 'source/00-fixture/tally/tally.ts');
+  assert.ok(listing.includes('href="/chapters/00-fixture/tally/"'), "the listing links the section's page");
   rmSync(out, { recursive: true, force: true });
 });
 

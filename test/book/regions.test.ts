@@ -1,20 +1,16 @@
-// Every region marked in a chapter's sources is shown by some chapter's
-// prose, and every source file is shown at least in part: code that the book
-// never shows is code nobody was told about. The failure lists exactly what
+// Every region marked in a chapter's sources is shown by some page of the
+// chapters (a chapter.mdx or a section.mdx), and every source file is shown
+// at least in part: code that the book never shows is code nobody was told
+// about (coverage.test.ts counts the lines). The failure lists exactly what
 // is missing, so an author can fix it in one pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listChapters, parseRegions, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
 
 const chapters = listChapters({ fixtures: false });
-/** A chapter's own page, and the page of each of its sections (a sub-folder's section.mdx), rendered or not yet. */
-const pagesOf = (c: (typeof chapters)[number]): string[] => [
-  ...(c.mdx ? [c.mdx] : []),
-  ...readdirSync(c.dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('/section.mdx')).sort().map((f) => join(c.dir, f)),
-];
-const shown = chapters.flatMap((c) => pagesOf(c).flatMap(scanDirectives)).filter((u) => u.kind === 'region');
+const shown = chapters.flatMap((c) => c.pages.flatMap((p) => scanDirectives(p.mdx))).filter((u) => u.kind === 'region');
 const isShown = (file: string, name: string | null) => shown.some((u) => u.file === file && (u.name === name || u.name === null));
 
 test('the chapters have source files to show', () => {
@@ -37,7 +33,7 @@ test('every // #region in chapters/ is shown by a chapter', () => {
     }
   }
   if (broken.length) assert.fail(`badly marked regions:\n  ${broken.join('\n  ')}`);
-  if (unshown.length) assert.fail(`${unshown.length} region(s) that no chapter.mdx shows with ::region:\n  ${unshown.join('\n  ')}`);
+  if (unshown.length) assert.fail(`${unshown.length} region(s) that no page shows with ::region:\n  ${unshown.join('\n  ')}`);
 });
 
 test('every source file under chapters/ has a listing and is shown at least in part', () => {

@@ -3,12 +3,16 @@
 // their output must match what the book prints once ids, temporary paths,
 // dates and durations are normalised. Re-record with
 //   npm run transcripts:record -- chapters/NN-name/transcripts/NAME.txt
-import { test } from 'node:test';
+//
+// A chapter's transcripts run in the order its pages show them, with one
+// private /tmp for the chapter (a directory this test makes and removes), so
+// /tmp/skiff-hello in a transcript never lands in the machine's /tmp.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listChapters, listTranscripts, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
-import { checkTranscript, normaliser, parseTranscript, recordTranscript } from '../../site/lib/transcript.ts';
+import { listPages, listTranscripts, repoRoot, scanDirectives } from '../../site/lib/sources.ts';
+import { checkTranscript, makePrivateTmp, normaliser, parseTranscript, recordTranscript, transcriptSessions, type PrivateTmp } from '../../site/lib/transcript.ts';
 
 const FIXTURE = 'site/test-fixtures/chapters/00-fixture/transcripts/echo.txt';
 
@@ -55,28 +59,70 @@ test('commands share one shell, as a reader typing them would', () => {
   }
 });
 
-test('every chapter\'s "Run it" shows a transcript, and every transcript is shown', () => {
+// A chapter's "Run it" shows a recorded session; a section's may show the
+// commands to type instead (a ```sh block), when a session would only repeat
+// what its tests print.
+test('every chapter\'s "Run it" shows a transcript, a section\'s a transcript or commands, and every transcript is shown', () => {
   const problems: string[] = [];
   const shownFiles = new Set<string>();
-  for (const c of listChapters({ fixtures: false })) {
-    if (!c.mdx) continue;
-    const text = readFileSync(c.mdx, 'utf8');
+  for (const p of listPages({ fixtures: false })) {
+    const text = readFileSync(p.mdx, 'utf8');
     const runIt = text.indexOf('\n## Run it');
-    const uses = scanDirectives(c.mdx).filter((u) => u.kind === 'transcript');
+    const uses = scanDirectives(p.mdx).filter((u) => u.kind === 'transcript');
     for (const u of uses) shownFiles.add(u.file);
+    if (!p.leaf) continue; // a part's introduction may show one, and need not
     const runItLine = runIt < 0 ? Infinity : text.slice(0, runIt + 1).split('\n').length;
-    if (runIt < 0) problems.push(`${c.slug}: no "## Run it" section`);
-    else if (!uses.some((u) => u.line > runItLine)) problems.push(`${c.slug}: "## Run it" shows no ::transcript`);
+    const runItText = runIt < 0 ? '' : text.slice(runIt).split(/\n## (?!Run it)/)[0]!;
+    const hasTranscript = uses.some((u) => u.line > runItLine);
+    if (runIt < 0) problems.push(`${p.id}: no "## Run it" section`);
+    else if (p.section === null && !hasTranscript) problems.push(`${p.id}: "## Run it" shows no ::transcript`);
+    else if (!hasTranscript && !/\n```(sh|shell|bash)\n/.test(runItText)) problems.push(`${p.id}: "## Run it" shows neither a ::transcript nor commands`);
   }
-  for (const t of listTranscripts({ fixtures: false })) if (!shownFiles.has(t)) problems.push(`${t}: no chapter shows it`);
+  for (const t of listTranscripts({ fixtures: false })) if (!shownFiles.has(t)) problems.push(`${t}: no page shows it`);
   assert.deepEqual(problems, [], problems.join('\n'));
 });
 
-for (const file of listTranscripts({ fixtures: false })) {
-  test(`transcript ${file} still matches`, () => {
-    parseTranscript(readFileSync(join(repoRoot, file), 'utf8'), file);
-    const mismatches = checkTranscript(file);
-    const report = mismatches.map((m) => `$ ${m.command}\n${m.diff}`).join('\n\n');
-    if (mismatches.length) assert.fail(`${file}: output changed (- recorded, + now). Re-record with npm run transcripts:record -- ${file}\n\n${report}`);
+test('a transcript works in a /tmp of its own, removed afterwards', () => {
+  const dir = join(repoRoot, 'test-output', 'transcripts');
+  mkdirSync(dir, { recursive: true });
+  const file = 'test-output/transcripts/tmp.txt';
+  const name = `skiff-transcript-probe-${process.pid}`;
+  writeFileSync(join(repoRoot, file), `$ mkdir /tmp/${name} && touch /tmp/${name}/x && ls /tmp/${name}\nx\n$ ls /tmp | wc -l\n1\n`);
+  try {
+    assert.deepEqual(checkTranscript(file), [], 'the transcript sees an empty /tmp and writes into it');
+    assert.ok(!existsSync(`/tmp/${name}`), "nothing of it is in the machine's /tmp");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const session of transcriptSessions({ fixtures: false })) {
+  describe(`the transcripts of ${session[0]!.split('/').slice(0, 2).join('/')}, in order`, () => {
+    let tmp: PrivateTmp;
+    let before_: Set<string>;
+    before(() => {
+      before_ = new Set(readdirSync('/tmp'));
+      tmp = makePrivateTmp();
+    });
+    after(() => {
+      // What the session wrote to "/tmp" is in the private directory, not in the machine's /tmp.
+      const written = readdirSync(tmp.dir);
+      tmp.remove();
+      assert.ok(!existsSync(tmp.dir), 'the private /tmp is removed');
+      const leaked = written.filter((n) => !before_.has(n) && existsSync(join('/tmp', n)));
+      assert.deepEqual(leaked, [], "names the transcripts made in /tmp that turned up in the machine's /tmp");
+    });
+    for (const file of session) {
+      test(`transcript ${file} still matches`, () => {
+        parseTranscript(readFileSync(join(repoRoot, file), 'utf8'), file);
+        const mismatches = checkTranscript(file, tmp.dir);
+        const report = mismatches.map((m) => `$ ${m.command}\n${m.diff}`).join('\n\n');
+        if (mismatches.length) assert.fail(`${file}: output changed (- recorded, + now). Re-record with npm run transcripts:record -- ${file}\n\n${report}`);
+      });
+    }
   });
 }
+
+test('every transcript belongs to a session that runs', () => {
+  assert.deepEqual(transcriptSessions({ fixtures: false }).flat().sort(), listTranscripts({ fixtures: false }).sort());
+});

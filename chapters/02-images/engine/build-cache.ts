@@ -1,12 +1,4 @@
 // build-cache.ts — remembering what each build step produced, so the next build can skip it.
-//
-// A step's result depends on three things only: the image it starts from,
-// the instruction (after variables are substituted) and, for COPY and ADD,
-// the content of the files it copies. Hash the three and you have a key; the
-// value is the image after the step (its config blob and layer list, both in
-// the content store). Docker's legacy builder keys the same way, finding a
-// child image of the parent whose recorded command matches; a key file per
-// step is the same idea, stated plainly.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';

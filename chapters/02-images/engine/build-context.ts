@@ -1,12 +1,4 @@
-// build-context.ts — the files COPY and ADD take, and how they land in the image.
-//
-// The build context is the directory named on the command line, minus what
-// `.dockerignore` excludes. COPY names sources relative to it (wildcards in
-// Go's filepath.Match syntax allowed) and a destination in the image; the
-// rules for where things land are Docker's (Dockerfile reference, "COPY"):
-// a directory source copies its contents, not itself; a destination ending in
-// `/` (or several sources) is a directory; files keep their mode and mtime
-// and belong to root unless `--chown` says otherwise.
+// build-context.ts — the files COPY and ADD take, and how they land in the image (Dockerfile reference, "COPY").
 
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
@@ -15,6 +7,7 @@ import { basename, join, posix, relative } from 'node:path';
 import type { IgnoreRule } from './dockerignore.js';
 import { resolveInRoot } from '../../01-namespaces/index.js';
 
+// #region context-file
 /** One file, directory or link of the context that a COPY takes. */
 export interface ContextFile {
   /** Path on the host. */
@@ -26,6 +19,7 @@ export interface ContextFile {
 
 /** A context path that COPY could not use; the message is Docker's. */
 export class ContextError extends Error {}
+// #endregion context-file
 
 // #region sources
 /**
@@ -52,6 +46,9 @@ export function collectSources(contextDir: string, ignored: IgnoreRule, sources:
   return files;
 }
 
+// #endregion sources
+
+// #region match-source
 /** Context-relative paths a source names: itself, or what its wildcard matches. */
 function matchSource(contextDir: string, ignored: IgnoreRule, source: string): string[] {
   const rel = posix.normalize(source.replace(/^\/+/, '')).replace(/\/+$/, '') || '.';
@@ -76,6 +73,9 @@ function matchSource(contextDir: string, ignored: IgnoreRule, source: string): s
   return all;
 }
 
+// #endregion match-source
+
+// #region context-path
 /**
  * Where a context-relative path is on the host. The directories on the way
  * are resolved inside the context root (chapter 01's resolveInRoot), the way
@@ -97,6 +97,9 @@ function existsOrLink(path: string): boolean {
   }
 }
 
+// #endregion context-path
+
+// #region glob
 /** Go's filepath.Match as a regular expression: `*` and `?` never cross a `/`. */
 function globToRegExp(glob: string): RegExp {
   let re = '';
@@ -114,6 +117,9 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+// #endregion glob
+
+// #region walk
 /** Every entry under a context directory, minus the excluded ones. */
 function walk(contextDir: string, ignored: IgnoreRule, rel: string, target: string): ContextFile[] {
   const out: ContextFile[] = [];
@@ -133,7 +139,7 @@ function walk(contextDir: string, ignored: IgnoreRule, rel: string, target: stri
   }
   return out;
 }
-// #endregion sources
+// #endregion walk
 
 // #region checksum
 /**
@@ -198,6 +204,8 @@ export async function copyIntoRootfs(
         if (stats.nlink > 1) linked.set(inode, hostTarget);
       }
     }
+    // #endregion copy
+    // #region copy-metadata
     const { uid, gid } = owner === 'preserve' ? stats : owner;
     await lchown(hostTarget, uid, gid);
     if (!stats.isSymbolicLink()) await chmod(hostTarget, stats.mode & 0o7777);
@@ -218,8 +226,9 @@ async function makeParents(rootfs: string, dir: string, owner: Owner): Promise<v
     }
   }
 }
-// #endregion copy
+// #endregion copy-metadata
 
+// #region destination
 /** Whether a (wildcard-free) source names a directory of the context. */
 export function sourceIsDirectory(contextDir: string, source: string): boolean {
   if (/[*?[]/.test(source)) return false;
@@ -240,3 +249,4 @@ export function destinationIsDirectory(rootfs: string, dest: string, sourceCount
     return false;
   }
 }
+// #endregion destination

@@ -1,11 +1,4 @@
-// build-stages.ts — a Dockerfile as stages, and which of them a build needs.
-//
-// Every FROM starts a stage (Dockerfile reference, "Multi-stage builds"):
-// `FROM image AS name` names it, and a later stage can start from it
-// (`FROM name`) or copy out of it (`COPY --from=name`, or `--from=0` by
-// position). The ARGs before the first FROM belong to no stage: only FROM
-// lines see them. `build --target` stops at a named stage; without it, the
-// last stage is the image.
+// build-stages.ts — a Dockerfile as stages, and which of them a build needs (Dockerfile reference, "Multi-stage builds").
 
 import { DockerfileError, expandWord, splitWords, type Instruction, type Vars } from './dockerfile.js';
 

@@ -1,14 +1,4 @@
-// builder.ts — a Dockerfile, step by step, into an image.
-//
-// The legacy docker builder's loop, in miniature. The state between steps is
-// an image: a config and a list of layers. Each instruction either edits the
-// config (ENV, CMD, LABEL…: a history row marked `empty_layer`) or changes
-// the filesystem (RUN, COPY, ADD): then a writable snapshot is prepared on
-// top of the current layers, mounted with overlayfs, changed, and its upper
-// directory, which holds exactly the step's changes, is written out as a new
-// tar layer and committed as the snapshot of the new ChainID. Every step's
-// result is remembered in the build cache, so an unchanged step costs a
-// lookup.
+// builder.ts — a Dockerfile, step by step, into an image: the legacy docker builder's loop, in miniature.
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
@@ -46,6 +36,7 @@ import { healthcheckHistory, mergeHealthcheck } from './healthcheck.js';
 import { shortId } from './format.js';
 import { DEFAULT_PATH, resolveUser } from './image-config.js';
 
+// #region build-options
 // The builder is loaded only when a build runs, and a build uses all of these.
 const [{ applyLayer }, { mountRootfs, unmountRootfs }, { encodeJson }] = await Promise.all([
   layerApplyModule(), overlayModule(), manifestModule(),
@@ -66,7 +57,9 @@ export interface BuildOptions {
 
 /** Runs one RUN step: a command in a container on the mounted rootfs; returns its exit code. */
 export type StepRunner = (input: { id: string; rootfs: string; bundle: string; config: ContainerConfig }) => Promise<number>;
+// #endregion build-options
 
+// #region builder
 /** The image between two steps. */
 interface BuildState {
   /** The config document, with rootfs.diff_ids and history. */
@@ -90,6 +83,7 @@ export class Builder {
   ) {
     this.cache = new BuildCache(root);
   }
+  // #endregion builder
 
   // #region build-loop
   async build(options: BuildOptions): Promise<ImageRecord> {
@@ -119,13 +113,13 @@ export class Builder {
     for (const tag of tags) options.write(`Successfully tagged ${familiarString(parseReference(tag))}\n`);
     return image;
   }
-  // #endregion build-loop
 
   /** Internals a BuildRun needs; kept on the Builder so the run stays a plain state machine. */
   get parts() {
     return { root: this.root, images: this.images, snapshotter: this.snapshotter, cache: this.cache, runStep: this.runStep };
   }
 }
+// #endregion build-loop
 
 // #region staged-build
 /**
@@ -200,6 +194,7 @@ class StagedBuild {
 }
 // #endregion stage-step
 
+// #region build-run
 /** One stage in progress: the image so far, the ARGs in scope, the cache switch. */
 class BuildRun {
   private state: BuildState | null = null;
@@ -232,7 +227,9 @@ class BuildRun {
         return this.metadata(ins);
     }
   }
+  // #endregion build-run
 
+  // #region build-run-state
   finalState(): BuildState {
     if (!this.state || (this.state.id === 'scratch' && this.state.layers.length === 0)) {
       throw new Error('No image was generated. Is your Dockerfile empty?');
@@ -250,6 +247,7 @@ class BuildRun {
     }
     return vars;
   }
+  // #endregion build-run-state
 
   // #region from
   /**
@@ -297,6 +295,7 @@ class BuildRun {
   }
   // #endregion onbuild-triggers
 
+  // #region arg
   private async arg(ins: Instruction): Promise<void> {
     const buildArgs = this.options.buildArgs ?? {};
     const scope = this.state ? this.args : this.build.globalArgs;
@@ -317,6 +316,7 @@ class BuildRun {
     if (!this.state) return;
     await this.commitMetadata(`ARG ${declared.map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join(' ')}`, () => {});
   }
+  // #endregion arg
 
   // #region metadata
   /** Instructions that only edit the config: a new config, an empty_layer history row. */
@@ -347,6 +347,8 @@ class BuildRun {
         const user = expandWord(ins.args, vars);
         return this.commitMetadata(`USER ${user}`, (c) => void (c.User = user));
       }
+      // #endregion metadata
+      // #region metadata-more
       case 'EXPOSE': {
         const ports = splitWords(ins.args, vars).flatMap((spec) => exposedPorts(ins.line, spec));
         return this.commitMetadata(`EXPOSE ${ports.join(' ')}`, (c) => {
@@ -381,7 +383,9 @@ class BuildRun {
         return this.runtimeMetadata(ins, vars);
     }
   }
+  // #endregion metadata-more
 
+  // #region commit-metadata
   /** Applies a config edit as a step of its own: cached, with a `#(nop)` history row. */
   private async commitMetadata(
     description: string,
@@ -394,7 +398,7 @@ class BuildRun {
       return this.withHistory({ ...state, config }, `${shellOf(config)} #(nop)  ${description}`, true);
     });
   }
-  // #endregion metadata
+  // #endregion commit-metadata
 
   // #region runtime-metadata
   /**
@@ -458,7 +462,9 @@ class BuildRun {
     await cache.put(key, { config: configBytes, layers: next.layers });
     this.options.write(` ---> ${shortId(this.state.id)}\n`);
   }
+  // #endregion cached-step
 
+  // #region usable
   /** A cache entry is only good while its layers and its top snapshot still exist. */
   private async usable(entry: CacheEntry): Promise<boolean> {
     const { images, snapshotter } = this.builder.parts;
@@ -475,7 +481,7 @@ class BuildRun {
     config.history = [...(config.history ?? []), { created, created_by: createdBy, ...(empty ? { empty_layer: true } : {}) }];
     return state;
   }
-  // #endregion cached-step
+  // #endregion usable
 
   // #region run
   private async run(ins: Instruction): Promise<void> {
@@ -532,7 +538,9 @@ class BuildRun {
     const kind = sources.length > 1 ? 'multi' : firstIsDir ? 'dir' : files.length === 1 ? 'file' : 'multi';
     // Docker's row, down to the space it leaves out after --chown: `COPY --chown=1:1dir:… in /app `.
     const description = `${ins.keyword} ${chown ? `--chown=${chown}` : ''}${kind}:${checksum} in ${dest} `;
+    // #endregion copy
 
+    // #region copy-step
     await this.cachedStep(description, checksum, async (current) => {
       const next = await this.changeFilesystem(current, async (rootfs, bundle) => {
         const owner: Owner | 'preserve' = chown ? ownerOf(rootfs, chown) : source.image ? 'preserve' : { uid: 0, gid: 0 };
@@ -549,7 +557,9 @@ class BuildRun {
       return this.withHistory(next, `${shellOf(next.config)} #(nop) ${description}`, false);
     });
   }
+  // #endregion copy-step
 
+  // #region copy-collect
   private collect(source: CopySource, sources: string[]): ContextFile[] {
     try {
       return collectSources(source.root, source.ignored, sources);
@@ -571,7 +581,7 @@ class BuildRun {
       await rm(scratch, { recursive: true, force: true });
     }
   }
-  // #endregion copy
+  // #endregion copy-collect
 
   // #region copy-from
   /**
@@ -634,6 +644,8 @@ class BuildRun {
       }
       tidyMountPoints(upperDirOf(mounts), mountPoints);
 
+      // #endregion change-filesystem
+      // #region change-commit
       // One diff: the snapshotter commits it and, through `tar`, it becomes the layer blob.
       const tar = new PassThrough();
       const storing = images.content.write(tar).catch((err: Error) => {
@@ -653,8 +665,8 @@ class BuildRun {
       await rm(bundle, { recursive: true, force: true });
     }
   }
-  // #endregion change-filesystem
 }
+// #endregion change-commit
 
 // #region copy-source
 /** Where COPY takes its files: the build context, or an image (of a stage or the store) mounted read-only. */
@@ -720,6 +732,7 @@ function isSignalName(name: string): boolean {
 }
 // #endregion legacy-rules
 
+// #region mount-points
 /** Where a prepared snapshot's writes land: overlay's upperdir, or the bound directory. */
 export function upperDirOf(mounts: readonly Mount[]): string {
   for (const m of mounts) {
@@ -756,7 +769,9 @@ function tidyMountPoints(upper: string, created: string[]): void {
     }
   }
 }
+// #endregion mount-points
 
+// #region owner-archive
 /** `--chown=user:group`, names resolved in the image being built. */
 function ownerOf(rootfs: string, chown: string): Owner {
   const user = resolveUser(rootfs, chown);
@@ -785,6 +800,7 @@ function listTree(dir: string, prefix: string): ContextFile[] {
   }
   return out;
 }
+// #endregion owner-archive
 
 // #region expose
 /**

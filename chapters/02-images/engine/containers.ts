@@ -1,17 +1,4 @@
 // containers.ts — a container is an image's snapshots, one writable layer, and a bundle.
-//
-// What `run` does, in order: find the image, make sure its layers are
-// snapshots, prepare a writable snapshot on top (`container-<id>`), mount
-// it as the bundle's rootfs, write the bundle's config.json from the image
-// config (image-config.ts), and hand the bundle to chapter 01's runtime. When
-// the program exits, the rootfs is unmounted but the writable layer stays,
-// as Docker keeps a stopped container: `export`, `commit` and `rm` still
-// need it. `--rm` removes it at once: the record, the snapshot, the mount,
-// and (through the runtime) the cgroup.
-//
-// Layout: ROOT/containers/<id>/container.json, bundle/config.json,
-// bundle/rootfs (mount point), and hosts, hostname, resolv.conf, which are
-// bind-mounted over the image's /etc files the way Docker does.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +34,7 @@ export interface ContainerRecord {
 }
 // #endregion record
 
+// #region create-input
 export class ContainerNotFoundError extends Error {
   constructor(readonly reference: string) {
     super(`No such container: ${reference}`);
@@ -83,6 +71,7 @@ export class Containers {
   ) {
     this.stateRoot = join(root, 'runtime');
   }
+  // #endregion create-input
 
   // #region create
   /**
@@ -115,6 +104,8 @@ export class Containers {
     };
     mkdirSync(paths.rootfs, { recursive: true });
     writeRecord(paths, record);
+    // #endregion create
+    // #region create-bundle
     try {
       await this.snapshotter.prepare(paths.snapshotKey, input.parent);
       const etcFiles = writeEtcFiles(paths, hostname);
@@ -145,7 +136,7 @@ export class Containers {
     }
     return record;
   }
-  // #endregion create
+  // #endregion create-bundle
 
   // #region start
   /** Runs a created container in the foreground; answers the program's exit code. */
@@ -201,7 +192,9 @@ export class Containers {
     if (volumes && record.volumes?.length) (await volumesModule()).removeVolumes(this.root, record.volumes);
     return record;
   }
+  // #endregion remove
 
+  // #region forget-in-runtime
   /**
    * Whatever chapter 01's runtime still holds for the container goes: its
    * process (killed), its cgroups, its state directory. Usually the engine
@@ -213,8 +206,9 @@ export class Containers {
     const { deleteContainer } = await loadRuntime();
     await deleteContainer(id, { force: true, stateRoot: this.stateRoot });
   }
-  // #endregion remove
+  // #endregion forget-in-runtime
 
+  // #region list-find
   /** Every container, newest first. */
   async list(): Promise<ContainerRecord[]> {
     const dir = join(this.root, 'containers');
@@ -236,7 +230,9 @@ export class Containers {
     if (byPrefix.length === 1) return byPrefix[0];
     throw new ContainerNotFoundError(reference);
   }
+  // #endregion list-find
 
+  // #region status
   /**
    * A record says running; the runtime knows whether it still is (the
    * engine may have died). Only then is chapter 01's runtime loaded.
@@ -254,7 +250,9 @@ export class Containers {
   paths(record: ContainerRecord): ContainerPaths {
     return new ContainerPaths(this.root, record.id);
   }
+  // #endregion status
 
+  // #region mount
   /** Mounts the container's root filesystem at its bundle's rootfs (for run, export). */
   async mount(paths: ContainerPaths): Promise<void> {
     const { mountRootfs } = await overlayModule();
@@ -266,7 +264,9 @@ export class Containers {
     if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
   }
 }
+// #endregion mount
 
+// #region name-problem
 /** What is wrong with a new container's name, in Docker's words, if anything. */
 function nameProblem(name: string, containers: ContainerRecord[]): string | undefined {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
@@ -278,14 +278,18 @@ function nameProblem(name: string, containers: ContainerRecord[]): string | unde
   }
   return undefined;
 }
+// #endregion name-problem
 
+// #region loaders
 // Loaded by the verbs that make, start or stop a container, so that `ps`
 // and `rmi`, which only read records, load neither chapter 01's runtime nor
 // the libc bindings (koffi) that mounting needs.
 const loadRuntime = () => import('../../01-namespaces/index.js');
 const imageConfigModule = () => import('./image-config.js');
 const volumesModule = () => import('./volumes.js');
+// #endregion loaders
 
+// #region host-checks
 /** Is something mounted exactly at `target`? (/proc/self/mountinfo, field 5: the mount point; `man 5 proc`.) */
 function isMountPoint(target: string): boolean {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === target);
@@ -297,6 +301,7 @@ function startExitCode(err: RuntimeError): number {
   if (err.exitCode === 126 || /permission denied|is a directory/.test(err.message)) return 126;
   return 125;
 }
+// #endregion host-checks
 
 // #region etc-files
 /**
@@ -329,6 +334,7 @@ function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, 
 }
 // #endregion etc-files
 
+// #region record-files
 /** Docker creates a missing host directory for `-v /host/path:/x`. */
 function makeVolumeSource(volume: VolumeMount): void {
   if (!existsSync(volume.source)) mkdirSync(volume.source, { recursive: true });
@@ -347,7 +353,9 @@ function readRecord(paths: ContainerPaths): ContainerRecord | undefined {
     return undefined;
   }
 }
+// #endregion record-files
 
+// #region generate-name
 const ADJECTIVES = ['brave', 'calm', 'eager', 'gentle', 'jolly', 'keen', 'lucid', 'quiet', 'sharp', 'swift', 'tidy', 'witty'];
 const SAILORS = ['bligh', 'cook', 'drake', 'earhart', 'hopper', 'magellan', 'nansen', 'shackleton', 'slocum', 'tasman', 'vespucci', 'zheng'];
 
@@ -361,3 +369,4 @@ export function generateName(taken: Set<string>): string {
     if (!taken.has(numbered)) return numbered;
   }
 }
+// #endregion generate-name

@@ -1,12 +1,4 @@
-// dockerfile.ts — reading a Dockerfile into instructions that remember their line.
-//
-// A Dockerfile is a list of instructions, one per logical line (Dockerfile
-// reference, "Format"): a keyword, case-insensitive, then its arguments. A
-// backslash at the end of a line continues it; lines starting with `#` are
-// comments, even in the middle of a continued instruction. Some instructions
-// take either a "shell form" (a string for /bin/sh -c) or an "exec form" (a
-// JSON array of strings). Every instruction keeps the line it started on, so
-// that any error later in the build can say where it came from.
+// dockerfile.ts — reading a Dockerfile into instructions that remember their line (Dockerfile reference, "Format").
 
 import { parseHealthcheck, type Healthcheck } from './healthcheck.js';
 
@@ -213,6 +205,8 @@ export function splitWords(input: string, vars: Vars): string[] {
       word += input.slice(i + 1, end);
       inWord = true;
       i = end + 1;
+      // #endregion words
+      // #region words-quoted
     } else if (ch === '"') {
       inWord = true;
       i++;
@@ -239,7 +233,9 @@ export function splitWords(input: string, vars: Vars): string[] {
   if (inWord) words.push(word);
   return words;
 }
+// #endregion words-quoted
 
+// #region expand
 /** Substitutes variables in a single word (WORKDIR, USER, exec-form COPY). */
 export function expandWord(input: string, vars: Vars): string {
   let out = '';
@@ -276,7 +272,7 @@ function expandVariable(input: string, start: number, vars: Vars): { value: stri
   if (!m) return { value: '$', next: start + 1 };
   return { value: vars.get(m[0]) ?? '', next: start + 1 + m[0].length };
 }
-// #endregion words
+// #endregion expand
 
 // #region key-values
 /**

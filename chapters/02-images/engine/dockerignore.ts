@@ -1,14 +1,4 @@
 // dockerignore.ts — which files of the build context the build may see.
-//
-// A `.dockerignore` beside the Dockerfile lists patterns, one per line, in Go's
-// `filepath.Match` syntax plus `**` for any number of directories; a leading
-// `!` re-includes what an earlier pattern excluded, and the last matching line
-// wins (Dockerfile reference, ".dockerignore file"). A pattern that names a
-// directory excludes everything under it. These rules have subtle corners, so
-// we use @balena/dockerignore, a matcher written to follow Docker's own
-// implementation line by line, rather than a .gitignore matcher that differs
-// in exactly those corners (gitignore's `docs` matches at any depth; Docker's
-// matches only at the root of the context).
 
 import dockerignore from '@balena/dockerignore';
 import { existsSync, readFileSync } from 'node:fs';

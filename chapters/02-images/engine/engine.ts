@@ -1,9 +1,4 @@
-// engine.ts — the daemonless engine as a library: images, builds, containers.
-//
-// One object ties the chapter's parts together over one root directory:
-// the image store (an OCI layout), the snapshotter (layers on disk),
-// the builder and the containers. The CLI (main.ts) is a thin shell over
-// these methods, and chapter 03's daemon will call the same ones.
+// engine.ts — the daemonless engine as a library: images, builds, containers, over one root.
 
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { join } from 'node:path';
@@ -29,6 +24,7 @@ const imageConfigModule = () => import('./image-config.js');
 const runtimeModule = () => import('../../01-namespaces/index.js');
 // #endregion lazy-modules
 
+// #region engine
 /** Where everything lives unless --root or SKIFF_ROOT says otherwise. */
 export const DEFAULT_ROOT = '/var/lib/skiff';
 
@@ -58,6 +54,7 @@ export class Engine {
     this.images = new ImageStore(root, { snapshots: this.snapshotter });
     this.containers = new Containers(root, this.snapshotter);
   }
+  // #endregion engine
 
   // #region engine-run
   /** `run`: create a container from the image, run it in the foreground, answer its exit code. */
@@ -97,14 +94,15 @@ export class Engine {
     // The step's output is the build's output; its stdin is nothing, as in `docker build`.
     return runtime.run({ id: step.id, bundle: step.bundle, stateRoot: this.containers.stateRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   }
-  // #endregion build-step
 
   async build(options: BuildOptions): Promise<ImageRecord> {
     const { Builder } = await builderModule();
     const builder = new Builder(this.root, this.images, this.snapshotter, (step) => this.runBuildStep(step));
     return builder.build(options);
   }
+  // #endregion build-step
 
+  // #region image-verbs
   async removeImage(reference: string, force = false): Promise<ImageDeleteItem[]> {
     const image = await this.findImage(reference);
     const usedBy = (await this.containers.list()).filter((c) => c.imageId === image.id).map((c) => c.id);
@@ -120,6 +118,8 @@ export class Engine {
     await this.findImage(source);
     await this.images.tag(source, target);
   }
+
+  // #endregion image-verbs
 
   // #region engine-load
   /**
@@ -145,6 +145,7 @@ export class Engine {
   }
   // #endregion engine-load
 
+  // #region save-import
   /** `save`: docker's archive format unless `oci` is asked for (both are read by `load`). */
   async save(references: string[], out: Writable | string, options: { format?: ArchiveFormat } = {}): Promise<void> {
     for (const reference of references) await this.findImage(reference);
@@ -157,7 +158,9 @@ export class Engine {
     const { importRootfs } = await importExportModule();
     return importRootfs(this.images, this.snapshotter, input, { ref });
   }
+  // #endregion save-import
 
+  // #region names-size
   /** Every name of an image, familiar (`hello:latest`). */
   async namesOf(image: ImageRecord): Promise<string[]> {
     const records = await this.images.list();
@@ -172,6 +175,7 @@ export class Engine {
     }
     return size;
   }
+  // #endregion names-size
 
   // #region export-commit
   /**
@@ -193,7 +197,9 @@ export class Engine {
       if (!wasRunning) await this.containers.unmount(paths);
     }
   }
+  // #endregion export-commit
 
+  // #region commit
   /** `commit`: the container's writable layer becomes one more layer on its image. */
   async commit(reference: string, ref?: string): Promise<ImageRecord> {
     const record = await this.containers.find(reference);
@@ -214,5 +220,5 @@ export class Engine {
       ref,
     });
   }
-  // #endregion export-commit
+  // #endregion commit
 }

@@ -1,9 +1,4 @@
 // format.ts — output shaped like the docker CLI's, so that eyes and scripts used to it fit.
-//
-// Three habits of the docker CLI: tables aligned by Go's text/tabwriter with
-// a minimum cell width of 10 and 3 spaces of padding; sizes in decimal units
-// with three significant digits (`4.26MB`, go-units HumanSize); and times as
-// rough durations (`About a minute ago`, go-units HumanDuration).
 
 // #region table
 /** Lays rows out in columns like `tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)`. */
@@ -64,6 +59,7 @@ export function ago(iso: string | undefined, now = Date.now()): string {
 }
 // #endregion units
 
+// #region cells
 /** Cuts a cell to `max` characters with an ellipsis, as `docker ps` and `history` do. */
 export function truncate(text: string, max: number): string {
   const chars = [...text];
@@ -74,3 +70,4 @@ export function truncate(text: string, max: number): string {
 export function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
+// #endregion cells

@@ -1,11 +1,4 @@
-// go-format.ts — durations and quoted strings written the way Go writes them.
-//
-// Docker is written in Go, and some of what it records is Go's own
-// formatting: `HEALTHCHECK --interval=1m30s` is read by Go's
-// time.ParseDuration and stored in nanoseconds, and the history row of a
-// HEALTHCHECK is the healthcheck printed with Go's `%q` verb. An image
-// built here should carry the same bytes, so these few rules are copied
-// from Go's `time` and `strconv` packages.
+// go-format.ts — durations and quoted strings written the way Go's `time` and `strconv` write them.
 
 // #region parse-duration
 const NANOSECONDS: Record<string, bigint> = {

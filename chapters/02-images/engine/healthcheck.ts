@@ -1,12 +1,4 @@
-// healthcheck.ts — HEALTHCHECK, read and recorded as Docker's legacy builder does.
-//
-// `HEALTHCHECK [--interval=D] [--timeout=D] [--start-period=D] [--retries=N] CMD command`
-// tells the engine how to ask a container whether it is healthy;
-// `HEALTHCHECK NONE` switches off a check inherited from the base image
-// (Dockerfile reference, "HEALTHCHECK"). The image config keeps it as
-// `Healthcheck`: the test (`["CMD-SHELL", "…"]` for the shell form,
-// `["CMD", …]` for the exec form, `["NONE"]`), durations in nanoseconds and
-// the retries, each left out when zero, which means "the default".
+// healthcheck.ts — HEALTHCHECK, read and recorded as Docker's legacy builder does (Dockerfile reference, "HEALTHCHECK").
 
 import type { ContainerConfig } from '../store/index.js';
 import { formatGoDuration, goQuote, goQuoteRune, parseGoDuration } from './go-format.js';

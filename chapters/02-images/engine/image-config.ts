@@ -1,18 +1,11 @@
 // image-config.ts — from an image's config to an OCI runtime spec, the way Docker does it.
-//
-// An image says what to run (Entrypoint, Cmd), with what environment, where
-// and as whom (Env, WorkingDir, User); `run` may override each. Chapter 01's
-// runtime knows none of this: it takes a config.json. This file is the bridge,
-// and it carries Docker's rules, which users rely on without knowing them:
-// the command is Entrypoint followed by Cmd; `--entrypoint` drops the image's
-// Cmd; PATH, HOSTNAME and HOME are always set; `-u 1000` without a group
-// means gid 0; a missing working directory is created.
 
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { defaultSpec, type MountSpec, resolveInRoot, type Spec } from '../../01-namespaces/index.js';
 import type { ContainerConfig } from '../store/index.js';
 
+// #region overrides
 /** Docker's default PATH (moby `oci/defaults.go`), set when the image has none. */
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -44,6 +37,7 @@ export class StartError extends Error {
     super(message);
   }
 }
+// #endregion overrides
 
 // #region command
 /**
@@ -95,6 +89,8 @@ export function resolveUser(rootfs: string, spec: string | undefined): ResolvedU
   } else {
     throw new StartError(`unable to find user ${name}: no matching entries in passwd file`, 125);
   }
+  // #endregion user
+  // #region user-groups
   if (groupPart !== undefined && groupPart !== '') {
     const group = groups.find((f) => f[0] === groupPart);
     if (group) gid = Number(group[2]);
@@ -119,7 +115,7 @@ function readTable(rootfs: string, path: string): string[][] {
     return [];
   }
 }
-// #endregion user
+// #endregion user-groups
 
 // #region environment
 /**
@@ -206,6 +202,7 @@ function etcMounts(files: Record<string, string>): MountSpec[] {
 }
 // #endregion runtime-spec
 
+// #region parse-memory
 /** `64m` → bytes, binary units as Docker's RAMInBytes reads them. */
 export function parseMemory(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$/i.exec(text.trim());
@@ -213,6 +210,7 @@ export function parseMemory(text: string): number {
   const power = 'bkmgt'.indexOf((m[2] || 'b').toLowerCase());
   return Math.floor(Number(m[1]) * 1024 ** power);
 }
+// #endregion parse-memory
 
 // #region run-flags
 /**
@@ -234,6 +232,7 @@ export function checkWorkdir(dir: string): string {
 }
 // #endregion run-flags
 
+// #region parse-volume
 /** Docker's `-v` syntax; only host paths (named volumes are a later chapter's). */
 export function parseVolume(text: string): VolumeMount {
   const parts = text.split(':');
@@ -244,6 +243,7 @@ export function parseVolume(text: string): VolumeMount {
   if (mode !== 'ro' && mode !== 'rw') throw new Error(`invalid mode: ${mode}`);
   return { source, destination: posix.normalize(destination), readonly: mode === 'ro' };
 }
+// #endregion parse-volume
 
 /** True when a path inside the root exists and is a directory (not following a final link on the host). */
 export function isDirectoryInRoot(rootfs: string, path: string): boolean {

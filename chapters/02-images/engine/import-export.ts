@@ -1,20 +1,13 @@
 // import-export.ts — a root filesystem tarball in, a container's filesystem out.
-//
-// `import` is the smallest way to make an image: one tar of a whole root
-// filesystem becomes one layer, with a config that runs nothing in
-// particular (the Docker CLI's `import` behaves the same). `export` is its
-// mirror: the container's merged view — image layers and its writable layer
-// together, as the container sees it — written as one plain tar. Neither
-// speaks of layers to the user: export flattens them, import makes one.
 
 import type { Readable, Writable } from 'node:stream';
 import { chainId, layerDiffModule, type Snapshotter } from '../layers/index.js';
 import { archiveTarModule, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
 
+// #region import
 // Loaded only by `import` and `export`, which use these.
 const [{ writeLayerDiff }, { maybeGunzip }] = await Promise.all([layerDiffModule(), archiveTarModule()]);
 
-// #region import
 /**
  * Stores the tarball (uncompressed, so the blob's digest is its DiffID),
  * unpacks it into its snapshot — which also proves it is a safe, readable

@@ -1,16 +1,11 @@
 // inspect.ts — an image described the way `docker image inspect` and `docker history` do.
-//
-// Scripts parse `docker image inspect`: its keys (Id, RepoTags, Config.Env,
-// RootFS.Layers…) are an interface in their own right, so we produce the
-// same shape from the OCI config. `history` pairs each history row with its
-// layer: rows marked `empty_layer` have none, the others take the next
-// layer in order (image-spec `config.md`, "history").
 
 import { chainIds, layerSize } from '../layers/index.js';
 import type { Engine } from './engine.js';
 import { shortId } from './format.js';
 import type { ImageRecord } from '../store/index.js';
 
+// #region inspect
 /** The `docker image inspect` document for one image. */
 export async function inspectImage(engine: Engine, image: ImageRecord): Promise<Record<string, unknown>> {
   const c = image.config.config ?? {};
@@ -26,6 +21,8 @@ export async function inspectImage(engine: Engine, image: ImageRecord): Promise<
     Created: image.config.created ?? '',
     DockerVersion: '',
     Author: image.config.author ?? '',
+    // #endregion inspect
+    // #region inspect-config
     Config: {
       Hostname: '',
       Domainname: '',
@@ -56,6 +53,7 @@ export async function inspectImage(engine: Engine, image: ImageRecord): Promise<
     Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
   };
 }
+// #endregion inspect-config
 
 // #region history
 export interface HistoryRow { image: string; created?: string; createdBy: string; size: number; comment: string }

@@ -1,13 +1,5 @@
 #!/usr/bin/env node
 // main.ts — skiff-engine, a daemonless engine with the docker CLI's verbs.
-//
-// Like podman, it needs no daemon: each command opens the store under
-// --root, does its work and exits. The verbs, flags, tables and error
-// wording are docker's, so that `docker build -t hello .` becomes
-// `skiff-engine build -t hello .` and nothing else changes. Exit codes follow
-// the docker CLI: 1 for a failed command, and for `run`, 125 when the engine
-// fails, 126/127 when the program cannot be executed or found, else the
-// program's own code.
 
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,6 +10,7 @@ import { ago, humanSize, shortId, table, truncate } from './format.js';
 import { familiarRepository, type ImageRecord, outputPathProblem, parseReference } from '../store/index.js';
 import { inspectImage, historyRows } from './inspect.js';
 
+// #region program
 /** An error that ends the command with a given exit code. */
 class ExitError extends Error {
   constructor(message: string, readonly exitCode: number) {
@@ -49,6 +42,7 @@ function engine(): Engine {
 }
 
 const out = (text: string): void => void process.stdout.write(text);
+// #endregion program
 
 // #region build-command
 program
@@ -116,6 +110,8 @@ program
   .option('--entrypoint <program>', "replace the image's Entrypoint")
   .option('-t, --tty', 'allocate a pseudo-terminal')
   .option('-i, --interactive', 'keep stdin attached')
+  // #endregion run-command
+  // #region run-action
   .action(async (image: string, command: string[], flags: RunFlags) => {
     const { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } = await import('./image-config.js');
     let code: number;
@@ -147,8 +143,9 @@ program
     }
     process.exitCode = code;
   });
-// #endregion run-command
+// #endregion run-action
 
+// #region images-command
 program
   .command('images')
   .description('list images')
@@ -172,7 +169,9 @@ function imageRow(e: Engine, r: ImageRecord): string[] {
   const ref = r.name ? parseReference(r.name) : undefined;
   return [ref ? familiarRepository(ref) : '<none>', ref?.tag ?? '<none>', shortId(r.id), ago(r.created), humanSize(e.unpackedSize(r))];
 }
+// #endregion images-command
 
+// #region rmi-tag
 program
   .command('rmi')
   .description('remove images')
@@ -199,7 +198,9 @@ program
   .argument('<source>')
   .argument('<target>')
   .action(async (source: string, target: string) => engine().tag(source, target));
+// #endregion rmi-tag
 
+// #region inspect-history
 program
   .command('inspect')
   .description('show images as JSON, like docker image inspect')
@@ -233,7 +234,9 @@ program
       rows.map((r) => [r.image, ago(r.created), flags.trunc ? truncate(r.createdBy, 45) : r.createdBy, humanSize(r.size), r.comment]),
     ));
   });
+// #endregion inspect-history
 
+// #region prune
 const image = program.command('image').description('manage images');
 image
   .command('prune')
@@ -266,7 +269,9 @@ async function confirm(question: string): Promise<boolean> {
   }
   return /^y(es)?$/i.test(Buffer.concat(chunks).toString().split('\n')[0].trim());
 }
+// #endregion prune
 
+// #region load-save
 program
   .command('load')
   .description('load images from a docker save or OCI layout archive')
@@ -297,7 +302,9 @@ program
     refuseTerminal();
     await engine().save(images, process.stdout, { format });
   });
+// #endregion load-save
 
+// #region import-export
 program
   .command('import')
   .description('make an image from a root filesystem tarball (- for stdin)')
@@ -329,7 +336,9 @@ function checkOutput(path: string, what: string): void {
 function refuseTerminal(): void {
   if (process.stdout.isTTY) throw new ExitError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
 }
+// #endregion import-export
 
+// #region ps
 program
   .command('ps')
   .description('list containers')
@@ -349,7 +358,9 @@ function containerRow(c: ContainerRecord): string[] {
         : 'Created';
   return [c.id.slice(0, 12), c.image, `"${truncate(command, 20)}"`, ago(c.created), status, '', c.name];
 }
+// #endregion ps
 
+// #region rm-commit
 program
   .command('rm')
   .description('remove containers')
@@ -379,6 +390,7 @@ program
     const image = await engine().commit(container, reference);
     out(`${image.id}\n`);
   });
+// #endregion rm-commit
 
 // #region usage-exit-codes
 /**
@@ -403,6 +415,7 @@ function usageExitCode(err: CommanderError): number {
 }
 // #endregion usage-exit-codes
 
+// #region parse
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -413,3 +426,4 @@ try {
 }
 // Leave at once: stdin may still be open, and nothing is left to do.
 process.exit();
+// #endregion parse

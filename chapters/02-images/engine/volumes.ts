@@ -1,16 +1,4 @@
-// volumes.ts — the anonymous volumes an image's VOLUME asks for.
-//
-// `VOLUME /data` in a Dockerfile records `/data` in the image config's
-// `Volumes` (image-spec `config.md`: "a set of directories describing where
-// the process is likely to write data specific to a container instance").
-// Docker gives every container a fresh volume there: a directory of its own
-// outside the container's writable layer, so that what the program writes
-// at /data is neither in `commit` nor in `export`, and outlives the
-// container unless it is removed with it (`run --rm`, `rm -v`). A new
-// volume is filled from the image's content at that path, so the files the
-// image put there are still visible.
-//
-// Layout, as Docker's: ROOT/volumes/<64 hex>/_data.
+// volumes.ts — the anonymous volumes an image's VOLUME asks for (image-spec `config.md`, `Volumes`).
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -19,6 +7,7 @@ import { resolveInRoot } from '../../01-namespaces/index.js';
 import { copyViewModule } from '../layers/index.js';
 import type { VolumeMount } from './image-config.js';
 
+// #region volume-paths
 // Loaded only by the verbs that make or remove containers.
 const { flattenLayers } = await copyViewModule();
 
@@ -30,6 +19,7 @@ export interface AnonymousVolume {
 
 const volumeDir = (root: string, name: string): string => join(root, 'volumes', name);
 export const volumeData = (root: string, name: string): string => join(volumeDir(root, name), '_data');
+// #endregion volume-paths
 
 // #region anonymous-volumes
 /**
@@ -66,7 +56,9 @@ export function createAnonymousVolumes(
   }
   return { volumes, mounts };
 }
+// #endregion anonymous-volumes
 
+// #region remove-volumes
 /** Deletes a container's anonymous volumes (`run --rm`, `rm -v`): renamed away first, then removed. */
 export function removeVolumes(root: string, volumes: readonly AnonymousVolume[]): void {
   for (const { name } of volumes) {
@@ -77,4 +69,4 @@ export function removeVolumes(root: string, volumes: readonly AnonymousVolume[])
     rmSync(doomed, { recursive: true, force: true });
   }
 }
-// #endregion anonymous-volumes
+// #endregion remove-volumes

@@ -1,15 +1,4 @@
-// chain-id.ts — the name of a stack of layers.
-//
-// A layer's DiffID is the digest of its uncompressed tar. But a snapshot is
-// not one layer: it is a layer *applied on top of* its parents, so its name
-// must cover the whole stack below it. OCI image-spec `config.md`, "Layer
-// ChainID", defines that name recursively:
-//
-//   ChainID(L0)      = DiffID(L0)
-//   ChainID(L0..Ln)  = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln))
-//
-// Two images that share their first three layers share the first three
-// ChainIDs, and so share the three snapshots on disk.
+// chain-id.ts — the name of a stack of layers (image-spec `config.md`, "Layer ChainID").
 
 import { type Digest, digestOf } from '../store/index.js';
 

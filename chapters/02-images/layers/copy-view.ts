@@ -1,15 +1,4 @@
 // copy-view.ts — the snapshotter's fallback when there is no overlayfs.
-//
-// Some hosts cannot stack directories: the kernel lacks overlayfs, or the
-// snapshot directory sits on a filesystem overlayfs refuses as an upper
-// layer (overlayfs itself, some network filesystems). Then we do by hand
-// what overlayfs does on every lookup, once and up front: copy the layers
-// into one directory, bottom first, applying each layer's whiteouts as we
-// go. Slower and heavier on disk, but the container sees the same files.
-//
-// The layers keep overlayfs's dialect either way (whiteouts are 0/0 char
-// devices, opaque directories carry the xattr), so one set of snapshots
-// serves both modes.
 
 import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +39,7 @@ function mergeDir(src: string, dst: string, links: Map<number, string>): void {
 }
 // #endregion flatten
 
+// #region copy-entry
 /** Copies one non-directory, keeping hard links within the layer as links. */
 function copyEntry(from: string, to: string, stat: Stats, links: Map<number, string>): void {
   if (stat.isFile() && stat.nlink > 1) {
@@ -68,3 +58,4 @@ function copyEntry(from: string, to: string, stat: Stats, links: Map<number, str
 export function copyMetadata(from: string, to: string, stat: Stats): void {
   applyMetadata(to, { mode: stat.mode, uid: stat.uid, gid: stat.gid, mtimeMs: stat.mtimeMs, xattrs: readXattrs(from) }, stat.isSymbolicLink());
 }
+// #endregion copy-entry

@@ -1,11 +1,4 @@
 // file-metadata.ts — what a file is besides its bytes.
-//
-// A layer must come back exactly as it was built: a setuid `su`, a sticky
-// `/tmp`, files owned by `nobody`, a capability on `ping` (an xattr), and
-// the mtimes that build caches compare. The order of the calls matters:
-// chown(2) clears the setuid/setgid bits and any `security.capability`
-// xattr of a regular file, so ownership comes first, then the mode, then
-// the xattrs, and the times last, since each of the others may touch them.
 
 import { chmodSync, lchownSync, lutimesSync } from 'node:fs';
 import { lgetxattr, llistxattr, lsetxattr } from '../../01-namespaces/index.js';
@@ -45,6 +38,7 @@ export function isLayerXattr(name: string): boolean {
 }
 // #endregion xattr-filter
 
+// #region read-back
 /** The xattrs of `path` that belong in a layer. */
 export function readXattrs(path: string): Map<string, Buffer> {
   const xattrs = new Map<string, Buffer>();
@@ -62,3 +56,4 @@ export function deviceNumbers(rdev: number): { major: number; minor: number } {
     minor: Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn)),
   };
 }
+// #endregion read-back

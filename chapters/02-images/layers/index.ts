@@ -1,11 +1,4 @@
-// index.ts — the layers section's public surface: what the engine and later
-// chapters use of it. The layers depend on the store (digests) and on
-// chapter 01 (the system calls), never on the engine.
-//
-// Loading this file stays cheap, because `skiff-engine images` loads it:
-// applying and diffing layers bring tar-stream, and mounting brings the libc
-// bindings (koffi), so those are offered as modules to load by the code
-// that needs them, with their types free to import.
+// index.ts — the layers section's public surface: what the engine and later chapters use of it.
 
 // #region exports
 export { chainId, chainIds, type LayerChainId } from './chain-id.js';

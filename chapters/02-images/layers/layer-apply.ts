@@ -1,18 +1,4 @@
-// layer-apply.ts — unpacking one layer into one snapshot directory.
-//
-// A layer is a tar, maybe gzipped (OCI image-spec `layer.md`). Applying it
-// means creating every entry it lists — files, directories, symlinks, hard
-// links, device nodes — with the owner, mode, mtime and xattrs the tar
-// records, and translating its whiteout entries into overlayfs's dialect
-// (see whiteouts.ts). Every name goes through safe-path.ts first.
-//
-// While the bytes stream past we also hash the *uncompressed* tar: that
-// digest is the layer's DiffID, the name the image config lists in
-// `rootfs.diff_ids` and the input of its ChainID.
-//
-// applyLayer writes into the directory it is given and nothing else; the
-// snapshotter hands it a fresh temporary directory and renames it into
-// place only if applyLayer succeeds, so a refused layer leaves nothing.
+// layer-apply.ts — unpacking one layer into one snapshot directory (image-spec `layer.md`).
 
 import { closeSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -27,6 +13,7 @@ import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-
 import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
 import { extractKeepingRawPax, rawPaxXattrs } from './pax-xattrs.js';
 
+// #region applied-layer
 export interface LayerDigest {
   /** sha256 of the uncompressed tar: the layer's DiffID. */
   diffId: Digest;
@@ -34,7 +21,6 @@ export interface LayerDigest {
   size: number;
 }
 
-// #region applied-layer
 /** A layer as applied: its digest, and what its files weigh. */
 export interface AppliedLayer extends LayerDigest {
   /**
@@ -94,7 +80,9 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
   const flowing =
     compression === 'gzip' ? pipeline(stream, createGunzip({ chunkSize: 256 * 1024 }), measure, sink) : pipeline(stream, measure, sink);
   flowing.catch(() => {}); // its error also reaches the loop below, which reports it
+  // #endregion apply
 
+  // #region apply-loop
   const writer = new LayerWriter(dir);
   let contentSize = 0;
   try {
@@ -122,8 +110,9 @@ function weight(header: Header): number {
   if (header.type === 'symlink') return Buffer.byteLength(header.linkname ?? '');
   return 0;
 }
-// #endregion apply
+// #endregion apply-loop
 
+// #region metadata-of
 type Header = tar.Header;
 /** A tar entry's data, as tar-stream hands it over. */
 type EntryData = AsyncIterable<Buffer> & { resume(): unknown };
@@ -156,7 +145,9 @@ function metadataOf(header: Header): FileMetadata {
     xattrs,
   };
 }
+// #endregion metadata-of
 
+// #region layer-writer
 const S_IFIFO = 0o010000;
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
@@ -175,6 +166,7 @@ class LayerWriter {
   constructor(readonly root: string) {
     this.tree = new SafeTree(root);
   }
+  // #endregion layer-writer
 
   // #region entry
   add(header: Header, data: EntryData | null): void {
@@ -202,6 +194,8 @@ class LayerWriter {
         this.setDirMetadata(path, meta);
         break;
       }
+      // #endregion entry
+      // #region entry-kinds
       case 'file':
       case 'contiguous-file':
         this.clear(rel, path, false);
@@ -236,7 +230,7 @@ class LayerWriter {
     }
     this.created.add(rel);
   }
-  // #endregion entry
+  // #endregion entry-kinds
 
   // #region whiteout-entry
   private addWhiteout(name: string, rel: string, wh: ReturnType<typeof parseWhiteoutName>): void {
@@ -265,6 +259,7 @@ class LayerWriter {
   }
   // #endregion whiteout-entry
 
+  // #region drain
   /** Streams a regular file's bytes to its open descriptor, or throws the entry away. */
   async drain(entry: EntryData): Promise<void> {
     if (!this.pendingFile) {
@@ -291,7 +286,9 @@ class LayerWriter {
     closeSync(fd);
     applyMetadata(path, meta, false);
   }
+  // #endregion drain
 
+  // #region clear
   /**
    * Makes room for a new entry at `path`. A directory over a directory is
    * kept (tar merges them); anything else that is there is removed first.
@@ -311,6 +308,7 @@ class LayerWriter {
     applyMetadata(path, meta, false);
     this.dirTimes.set(path, meta.mtimeMs);
   }
+  // #endregion clear
 
   // #region finish
   /**
@@ -323,5 +321,5 @@ class LayerWriter {
       if (lstatOrUndefined(path)?.isDirectory()) lutimesSync(path, mtimeMs / 1000, mtimeMs / 1000);
     }
   }
-  // #endregion finish
 }
+// #endregion finish

@@ -1,17 +1,4 @@
-// layer-diff.ts — turning a container's changes back into a layer.
-//
-// When a container (or a build step) has run, its writable layer — the
-// overlay's upperdir — holds exactly what it changed, in overlayfs's
-// dialect: new and modified files as themselves, deleted ones as 0/0
-// character devices, replaced directories marked opaque. Writing that
-// directory out as a tar, with the whiteouts translated back to `.wh.`
-// entries (OCI image-spec `layer.md`, "Representing Changes"), gives a new
-// layer: this is how `commit` and every step of `build` make one.
-//
-// The tar is written uncompressed and hashed as it goes: its digest is the
-// new layer's DiffID. Entries come in sorted order with whole-second mtimes,
-// so the same changes always give the same bytes and the same DiffID —
-// which is what lets a build cache recognise a layer it already has.
+// layer-diff.ts — turning a container's changes back into a layer (image-spec `layer.md`, "Representing Changes").
 
 import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +33,9 @@ export class LayerTarWriter {
     };
     const pax = paxXattrs(abs);
     if (pax) header.pax = pax;
+    // #endregion tar-writer
 
+    // #region tar-entry-kinds
     if (stat.isDirectory()) return this.entry({ ...header, type: 'directory' });
     if (stat.isSymbolicLink()) return this.entry({ ...header, type: 'symlink', linkname: readlinkSync(abs) });
     if (stat.isCharacterDevice() || stat.isBlockDevice() || stat.isFIFO()) {
@@ -63,7 +52,9 @@ export class LayerTarWriter {
     }
     await this.file({ ...header, type: 'file', size: stat.size }, abs);
   }
+  // #endregion tar-entry-kinds
 
+  // #region tar-markers
   /** Adds `dir/.wh.name`: `name` is deleted from the layers below. */
   whiteout(dirRel: string, name: string, mtime: Date): Promise<void> {
     return this.entry({ name: join(dirRel, `${WHITEOUT_PREFIX}${name}`), type: 'file', mode: 0o644, mtime });
@@ -85,7 +76,9 @@ export class LayerTarWriter {
       this.pack.entry(header, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())).on('error', reject);
     });
   }
+  // #endregion tar-markers
 
+  // #region tar-file
   /**
    * Streams a file into the tar; the pack's callback fires once its reader has
    * taken the bytes. Settles only once the file is closed, success or not:
@@ -113,7 +106,9 @@ export class LayerTarWriter {
     });
   }
 }
+// #endregion tar-file
 
+// #region pax-out
 /** xattrs as PAX records: SCHILY.xattr.* as GNU tar writes them, base64 LIBARCHIVE.xattr.* for binary values. */
 function paxXattrs(abs: string): Record<string, string> | undefined {
   const xattrs = readXattrs(abs);
@@ -126,7 +121,7 @@ function paxXattrs(abs: string): Record<string, string> | undefined {
   }
   return pax;
 }
-// #endregion tar-writer
+// #endregion pax-out
 
 // #region write-diff
 /** Writes the changes held in an overlay upperdir as an uncompressed tar layer. */
@@ -155,6 +150,7 @@ async function walkUpper(writer: LayerTarWriter, upperDir: string, dirRel: strin
 }
 // #endregion write-diff
 
+// #region write-tar
 /** Runs `produce` against a tar writer whose bytes go to `out`, hashing them on the way. */
 export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) => Promise<void>): Promise<LayerDigest> {
   const writer = new LayerTarWriter();
@@ -174,3 +170,4 @@ export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) 
   const { digest: diffId, size } = measured.result();
   return { diffId, size };
 }
+// #endregion write-tar

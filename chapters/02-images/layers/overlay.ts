@@ -1,17 +1,4 @@
-// overlay.ts — putting a container's root filesystem together.
-//
-// A snapshotter answers "how do I see snapshot X?" with a list of mounts
-// (the same shape containerd's snapshotters return, and the OCI runtime
-// spec's `mounts` entries use): type, source, options. This file performs
-// them. With overlayfs that is one mount(2) call stacking the layers
-// (kernel `Documentation/filesystems/overlayfs.rst`):
-//
-//   mount -t overlay overlay -o lowerdir=L3:L2:L1,upperdir=U,workdir=W target
-//
-// lowerdir lists the layers top-most first; reads fall through them, and
-// writes go to upperdir, which then holds exactly the container's changes.
-// Where overlayfs is missing, the snapshotter's copy fallback hands us a
-// plain bind mount of a directory that already holds the merged view.
+// overlay.ts — stacking snapshots into one root filesystem with overlayfs (kernel `Documentation/filesystems/overlayfs.rst`).
 
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
@@ -52,6 +39,8 @@ function mountOverlay(allOptions: readonly string[], target: string): void {
   const options = allOptions.filter((o) => o !== 'ro' && o !== 'rw');
   const data = options.join(',');
   if (data.length < PAGE_SIZE) return mount('overlay', target, 'overlay', flags, data);
+  // #endregion mount-rootfs
+  // #region relative-paths
   // Too long: make every path relative to the directory they share and
   // mount from there. overlayfs resolves the paths in the mounting process's
   // working directory, which Node lets the main thread change.
@@ -84,7 +73,7 @@ function commonParent(paths: string[]): string {
   while (base !== '/' && !paths.every((p) => p.startsWith(`${base}/`))) base = dirname(base);
   return base;
 }
-// #endregion mount-rootfs
+// #endregion relative-paths
 
 // #region unmount-rootfs
 /** Unmounts what mountRootfs mounted at `target`. */

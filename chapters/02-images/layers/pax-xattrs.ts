@@ -1,13 +1,4 @@
 // pax-xattrs.ts — extended attributes out of a tar's PAX records, byte for byte.
-//
-// GNU tar and Go's archive/tar (and so dockerd) store an xattr as a PAX
-// record `SCHILY.xattr.NAME=VALUE` whose value is the attribute's raw bytes
-// (POSIX.1-2008, pax "Extended Header Format"; the value of a file
-// capability is a binary struct, see `man 7 capabilities`). tar-stream, the
-// parser we use, hands PAX values over as UTF-8 text, which turns every byte
-// sequence that is not UTF-8 into U+FFFD: `setcap cap_setuid+ep` writes a
-// 0x80 byte, and it would be lost. So we keep each PAX header's raw bytes as
-// tar-stream reads them, and read the xattr records from those.
 
 import tar from 'tar-stream';
 

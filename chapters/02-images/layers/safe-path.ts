@@ -1,22 +1,4 @@
 // safe-path.ts — keeping a hostile layer inside its snapshot.
-//
-// A layer is a tar file from the internet, and a tar entry's name is just a
-// string. `../../etc/cron.d/x`, `/etc/passwd`, or the two-step trick — first
-// an entry `lib` that is a symlink to `/`, then an entry `lib/etc/passwd` —
-// would all write outside the snapshot if we handed names to the filesystem
-// as they come. So every name is checked before it touches the disk:
-//
-//   1. lexically: no absolute names, no `..` components, no NUL bytes;
-//   2. against the disk: every parent directory on the way down must be a
-//      real directory, never a symlink (lstat, which does not follow links);
-//   3. the entry itself is created with calls that do not follow a symlink
-//      sitting at its own name (O_EXCL, symlink(2), mkdir(2), mknod(2)).
-//
-// Step 2 is safe against races only because nobody else writes into the
-// directory while we extract: it is a fresh temporary directory that only
-// this process knows. (A kernel-enforced alternative is openat2(2) with
-// RESOLVE_BENEATH, which resolves each path relative to a directory fd and
-// refuses to leave it.)
 
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +32,7 @@ export function entryPath(name: string, entry = name): string {
 }
 // #endregion entry-path
 
+// #region lstat
 /** lstat that answers undefined instead of throwing ENOENT. */
 export function lstatOrUndefined(path: string): Stats | undefined {
   try {
@@ -59,6 +42,7 @@ export function lstatOrUndefined(path: string): Stats | undefined {
     throw err;
   }
 }
+// #endregion lstat
 
 // #region safe-tree
 /**
@@ -87,7 +71,9 @@ export class SafeTree {
     if (!stat) throw new UnsafeLayerError(entry, `links to "${rel}", which is not in this layer`);
     return { path, stat };
   }
+  // #endregion safe-tree
 
+  // #region safe-tree-memory
   /** `rel` is now a real directory. */
   rememberDir(rel: string): void {
     this.realDirs.add(rel);
@@ -100,7 +86,9 @@ export class SafeTree {
     }
     this.realDirs.add('');
   }
+  // #endregion safe-tree-memory
 
+  // #region walk-parents
   private walkParents(entry: string, rel: string, create: boolean): void {
     const parts = rel.split('/');
     parts.pop();
@@ -123,4 +111,4 @@ export class SafeTree {
     }
   }
 }
-// #endregion safe-tree
+// #endregion walk-parents

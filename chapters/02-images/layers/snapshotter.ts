@@ -1,24 +1,4 @@
-// snapshotter.ts — layers on disk, and the writable layer on top.
-//
-// containerd's snapshotter vocabulary, in miniature (containerd
-// `docs/snapshotters`): a *committed* snapshot is one layer, unpacked,
-// read-only, named by its ChainID; an *active* snapshot is a writable layer
-// prepared on top of a committed one, named by a key the caller chooses
-// ("container-<id>", "build-3"). The verbs:
-//
-//   importLayer  unpack a layer tar into a new committed snapshot
-//   prepare      make an active snapshot on a parent, answer its mounts
-//   view         the same, read-only
-//   diff         the active snapshot's changes as a tar layer
-//   commit       turn an active snapshot into a committed one
-//   remove, list, usage, gc
-//
-// Layout under ROOT/snapshots:
-//   <chainid-hex>/fs             the layer, in overlayfs's dialect
-//   <chainid-hex>/snapshot.json  its parent, DiffID and size
-//   active/<key>/                upper/ + work/ (overlay) or fs/ (copy), info.json
-//   empty/                       the lowerdir of an image with no layers
-//   tmp/                         where new snapshots are built before the rename
+// snapshotter.ts — layers on disk, and the writable layer on top, in containerd's vocabulary.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +10,7 @@ import { type Digest, hexOf, isDigest } from '../store/index.js';
 import type { LayerDigest } from './layer-apply.js';
 import type { Mount } from './overlay.js';
 
+// #region loaders
 // The code that reads, writes and mounts layers brings tar-stream and the
 // libc bindings (koffi) with it. Each verb below loads what it uses, so that
 // reading snapshot.json, all `images` does here, loads none of it.
@@ -38,6 +19,7 @@ const layerDiff = () => import('./layer-diff.js');
 const treeDiff = () => import('./tree-diff.js');
 const copyView = () => import('./copy-view.js');
 const overlay = () => import('./overlay.js');
+// #endregion loaders
 
 // #region modes
 export type SnapshotMode = 'overlay' | 'copy';
@@ -68,6 +50,7 @@ export async function detectSnapshotMode(dir: string): Promise<SnapshotMode> {
 }
 // #endregion modes
 
+// #region records
 export interface CommittedSnapshot {
   chainId: LayerChainId;
   parent: LayerChainId | null;
@@ -93,7 +76,9 @@ export interface ActiveSnapshot {
 }
 
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+// #endregion records
 
+// #region snapshotter
 export class Snapshotter {
   readonly dir: string;
   private modeCache: SnapshotMode | undefined;
@@ -110,6 +95,7 @@ export class Snapshotter {
     this.modeCache ??= await detectSnapshotMode(this.dir);
     return this.modeCache;
   }
+  // #endregion snapshotter
 
   // #region committed
   exists(chainId: LayerChainId): boolean {
@@ -130,7 +116,9 @@ export class Snapshotter {
     }
     return dirs;
   }
+  // #endregion committed
 
+  // #region import-layer
   /**
    * Unpacks a layer tar (plain or gzip) as the committed snapshot `chainId`
    * on top of `parent`. It is built in tmp/ and renamed into place only
@@ -155,7 +143,7 @@ export class Snapshotter {
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  // #endregion committed
+  // #endregion import-layer
 
   // #region prepare
   /** A writable snapshot `key` on top of `parent`; mount the answer with mountRootfs. */
@@ -167,7 +155,9 @@ export class Snapshotter {
   async view(key: string, parent: LayerChainId | null): Promise<Mount[]> {
     return this.createActive(key, parent, 'view');
   }
+  // #endregion prepare
 
+  // #region mounts
   /** The mounts of an existing active snapshot. */
   mounts(key: string): Mount[] {
     const info = this.activeInfo(key);
@@ -194,7 +184,9 @@ export class Snapshotter {
       },
     ];
   }
+  // #endregion mounts
 
+  // #region create-active
   private async createActive(key: string, parent: LayerChainId | null, kind: 'active' | 'view'): Promise<Mount[]> {
     if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
     const dir = this.activeDir(key);
@@ -221,9 +213,9 @@ export class Snapshotter {
     }
     return this.mounts(key);
   }
-  // #endregion prepare
+  // #endregion create-active
 
-  // #region diff-commit
+  // #region diff
   /** Writes the changes of active snapshot `key` as an uncompressed tar layer (unmount it first). */
   async diff(key: string, out: Writable): Promise<LayerDigest> {
     const info = this.activeInfo(key);
@@ -239,7 +231,9 @@ export class Snapshotter {
       rmSync(lowerView, { recursive: true, force: true });
     }
   }
+  // #endregion diff
 
+  // #region commit
   /**
    * Turns active snapshot `key` into a committed snapshot, and removes
    * `key`. The changes go through the tar format and back: diffed once,
@@ -270,6 +264,8 @@ export class Snapshotter {
         tar.destroy(err); // stop the diff writer too
         throw err;
       });
+      // #endregion commit
+      // #region commit-publish
       const [, applied] = await Promise.all([diffing, applying, layer && finished(layer, { readable: false })]);
       const snapshot: CommittedSnapshot = {
         chainId: chainIdOf(info.parent, applied.diffId),
@@ -286,8 +282,9 @@ export class Snapshotter {
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  // #endregion diff-commit
+  // #endregion commit-publish
 
+  // #region remove
   /** Removes active snapshot `key` (it must not be mounted). */
   async remove(key: string): Promise<void> {
     const dir = this.activeDir(key);
@@ -301,6 +298,7 @@ export class Snapshotter {
     renameSync(dir, doomed);
     rmSync(doomed, { recursive: true, force: true });
   }
+  // #endregion remove
 
   // #region remove-committed
   /**
@@ -316,7 +314,7 @@ export class Snapshotter {
   }
   // #endregion remove-committed
 
-  // #region list-gc
+  // #region list
   list(): { committed: CommittedSnapshot[]; active: ActiveSnapshot[] } {
     const committed = readdirSync(this.dir)
       .map((name) => `sha256:${name}`)
@@ -331,7 +329,9 @@ export class Snapshotter {
     const dir = isDigest(idOrKey) ? this.committedDir(idOrKey as LayerChainId) : this.activeDir(idOrKey);
     return diskUsage(dir);
   }
+  // #endregion list
 
+  // #region list-gc
   /**
    * Removes every committed snapshot not in `keep`, except the ones an
    * active snapshot or a kept snapshot stands on. Returns what it removed.
@@ -365,6 +365,7 @@ export class Snapshotter {
   }
   // #endregion list-gc
 
+  // #region paths
   activeDir(key: string): string {
     if (!KEY_RE.test(key)) throw new Error(`invalid snapshot key ${JSON.stringify(key)}`);
     return join(this.dir, 'active', key);
@@ -386,6 +387,7 @@ export class Snapshotter {
     mkdirSync(dir);
     return dir;
   }
+  // #endregion paths
 
   // #region publish
   /** Renames a finished staging directory into place as a committed snapshot. */
@@ -400,14 +402,16 @@ export class Snapshotter {
       throw err;
     }
   }
-  // #endregion publish
 }
+// #endregion publish
 
+// #region disk-usage
 function diskUsage(path: string): number {
   const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.blocks * 512;
   return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), stat.blocks * 512);
 }
+// #endregion disk-usage
 
 /** Is process `pid` still running? (kill(2) with signal 0 checks without sending anything.) */
 function processAlive(pid: number): boolean {

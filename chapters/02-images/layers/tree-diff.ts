@@ -1,14 +1,4 @@
 // tree-diff.ts — a container's changes, found by comparison.
-//
-// With overlayfs the kernel records a container's changes for us, in the
-// upperdir. The copy fallback has no upperdir: the container wrote straight
-// into its merged copy. So the changes are found the way Docker's "naive"
-// differ finds them: walk the container's tree side by side with a fresh
-// view of the layers below, and compare each path's type, mode, owner,
-// size, mtime, link target, device number and xattrs. A path only below is
-// a deletion (a `.wh.` entry); a path only above, or different, is added.
-// Like Docker's, the comparison trusts metadata: a file rewritten with the
-// same size and its old mtime put back is not seen as changed.
 
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -18,9 +8,9 @@ import type { LayerDigest } from './layer-apply.js';
 import { writeTar } from './layer-diff.js';
 import { lstatOrUndefined } from './safe-path.js';
 
+// #region tree-diff
 type Change = { kind: 'add'; rel: string } | { kind: 'delete'; dirRel: string; name: string };
 
-// #region tree-diff
 /** Writes, as a tar layer, what changed from the tree `lower` to the tree `current`. */
 export async function writeTreeDiff(lower: string, current: string, out: Writable): Promise<LayerDigest> {
   const changes = compareDir(lower, current, '');
@@ -35,7 +25,9 @@ export async function writeTreeDiff(lower: string, current: string, out: Writabl
     }
   });
 }
+// #endregion tree-diff
 
+// #region compare-dir
 function compareDir(lower: string, current: string, dirRel: string): Change[] {
   const changes: Change[] = [];
   const here = readdirSync(join(current, dirRel)).sort();
@@ -62,7 +54,9 @@ function compareDir(lower: string, current: string, dirRel: string): Change[] {
   }
   return changes;
 }
+// #endregion compare-dir
 
+// #region same-entry
 function everything(root: string, dirRel: string): Change[] {
   return readdirSync(join(root, dirRel))
     .sort()
@@ -82,10 +76,10 @@ function sameEntry(aPath: string, a: Stats, bPath: string, b: Stats): boolean {
   if ((a.isCharacterDevice() || a.isBlockDevice()) && a.rdev !== b.rdev) return false;
   return sameXattrs(readXattrs(aPath), readXattrs(bPath));
 }
-// #endregion tree-diff
 
 function sameXattrs(a: Map<string, Buffer>, b: Map<string, Buffer>): boolean {
   if (a.size !== b.size) return false;
   for (const [name, value] of a) if (!b.get(name)?.equals(value)) return false;
   return true;
 }
+// #endregion same-entry

@@ -1,17 +1,11 @@
 // unpack.ts — from an image's layer blobs to a stack of snapshots.
-//
-// An image config lists its layers' DiffIDs (`rootfs.diff_ids`), the
-// manifest lists the same layers as blobs (maybe gzipped). Walking both
-// together, bottom first, each layer becomes the snapshot named by its
-// ChainID — unless that snapshot already exists, because another image
-// with the same base already unpacked it. That sharing is the whole point
-// of naming snapshots by ChainID.
 
 import type { Readable } from 'node:stream';
 import { chainIds, type LayerChainId } from './chain-id.js';
 import type { Digest } from '../store/index.js';
 import type { Snapshotter } from './snapshotter.js';
 
+// #region unpack
 /** What unpacking needs of an image store: a way to read a blob. */
 export interface BlobSource {
   content: { createReadStream(digest: Digest): Readable };
@@ -23,7 +17,6 @@ export interface UnpackableImage {
   config: { rootfs: { diff_ids: readonly Digest[] } };
 }
 
-// #region unpack
 /** Makes sure every layer of `image` is a snapshot; answers the top ChainID (null: no layers). */
 export async function unpackImage(store: BlobSource, image: UnpackableImage, snapshotter: Snapshotter): Promise<LayerChainId | null> {
   const layers = image.manifest.layers;

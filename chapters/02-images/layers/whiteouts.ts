@@ -1,18 +1,4 @@
-// whiteouts.ts — how a layer says "this file is gone".
-//
-// A tar can only add files, so deleting one is spelled as an extra, empty
-// entry (OCI image-spec `layer.md`, "Whiteouts"):
-//
-//   dir/.wh.name       — `name` existed in a lower layer and is deleted here
-//   dir/.wh..wh..opq   — `dir` is opaque: nothing of the lower layers' `dir`
-//                        shows through, only what this layer puts in it
-//
-// overlayfs, which stacks our snapshots, speaks another dialect of the same
-// idea (kernel `Documentation/filesystems/overlayfs.rst`, "whiteouts and
-// opaque directories"): a whiteout is a character device with device number
-// 0/0, and an opaque directory carries the xattr `trusted.overlay.opaque=y`.
-// Snapshots are kept in overlayfs's dialect, so they can be stacked as they
-// are; this file converts between the two.
+// whiteouts.ts — how a layer says "this file is gone" (image-spec `layer.md`, "Whiteouts").
 
 import type { Stats } from 'node:fs';
 import { lgetxattr, lsetxattr, mknod } from '../../01-namespaces/index.js';

@@ -1,11 +1,4 @@
 // archive-tar.ts — reading an image archive into the store, and writing one.
-//
-// Both archive formats (`docker save` and OCI layout) are tar files of blobs
-// and a little JSON. Reading streams every regular file straight into the
-// content store — files under `blobs/sha256/` are checked against the digest
-// their name promises — and remembers which archive path became which blob.
-// Nothing is unpacked to disk by path, so a hostile archive has no path to
-// escape through; links inside it are resolved by name, within the archive.
 
 import { posix } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -16,6 +9,7 @@ import type { WrittenBlob } from './content-store.js';
 import { isDigest, type Digest } from './digest.js';
 import type { ImageStore } from './image-store.js';
 
+// #region contents
 type EntryHeader = Partial<tar.Header> & { name: string };
 
 /** The files of an archive, each already a blob in the content store. */
@@ -49,6 +43,9 @@ function cleanPath(path: string): string | null {
   if (clean.startsWith('/') || clean === '..' || clean.startsWith('../')) return null;
   return clean === '.' ? '' : clean;
 }
+// #endregion contents
+
+// #region maybe-gunzip
 /** Passes a stream through gunzip when it starts with gzip's magic bytes (RFC 1952). */
 export async function maybeGunzip(input: Readable): Promise<Readable> {
   const iterator = input[Symbol.asyncIterator]();
@@ -65,6 +62,7 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
   rest.on('error', (err) => gunzip.destroy(err));
   return rest.pipe(gunzip);
 }
+// #endregion maybe-gunzip
 
 // #region ingest
 /**
@@ -86,6 +84,8 @@ export async function ingestArchive(store: ImageStore, input: Readable, contents
         const target = cleanPath(type === 'symlink' ? posix.join(posix.dirname(path), linkname) : linkname);
         if (target === null) throw new Error(`invalid archive: link ${name} points outside the archive`);
         contents.links.set(path, target);
+        // #endregion ingest
+        // #region ingest-file
       } else if (type === 'file' || type === 'contiguous-file') {
         const blobName = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(path);
         const expected = blobName ? (`sha256:${blobName[1]}` as Digest) : undefined;
@@ -108,7 +108,9 @@ export async function ingestArchive(store: ImageStore, input: Readable, contents
     throw err;
   }
 }
-// #endregion ingest
+// #endregion ingest-file
+
+// #region writer
 /** Writes the entries of an archive: reproducible (fixed mtimes, root owner). */
 export class ArchiveWriter {
   private readonly pack = tar.pack();
@@ -125,7 +127,9 @@ export class ArchiveWriter {
   private header(name: string, type: 'file' | 'directory', size = 0): EntryHeader {
     return { name, type, size, mode: type === 'directory' ? 0o755 : 0o644, mtime: new Date(0), uid: 0, gid: 0 };
   }
+  // #endregion writer
 
+  // #region writer-entries
   private async directoriesOf(path: string): Promise<void> {
     const parts = path.split('/').slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
@@ -146,7 +150,9 @@ export class ArchiveWriter {
       pipeline(body, sink).catch(reject);
     });
   }
+  // #endregion writer-entries
 
+  // #region writer-add
   async addJson(name: string, value: unknown): Promise<void> {
     const bytes = Buffer.from(JSON.stringify(value));
     await this.directoriesOf(name);
@@ -174,3 +180,4 @@ export class ArchiveWriter {
     await this.done;
   }
 }
+// #endregion writer-add

@@ -1,10 +1,4 @@
 // archive.ts — `load` and `save`: which format, and all or nothing.
-//
-// `load` reads either format and tells them apart by their files: a
-// `manifest.json` means `docker save` (docker 25+ archives also carry an
-// OCI index, but their manifest.json has the tags); an `index.json` with
-// `oci-layout` means an OCI layout. `save` writes docker's format unless
-// asked for OCI, like `docker save`.
 
 import type { Readable, Writable } from 'node:stream';
 import { ArchiveContents, ArchiveWriter, ingestArchive } from './archive-tar.js';
@@ -17,10 +11,10 @@ import { loadOciArchive, writeOciArchive } from './oci-archive.js';
 import { writeFileAtomically } from './output.js';
 import { parseReference } from './reference.js';
 
+// #region load
 export type ArchiveFormat = 'docker' | 'oci';
 export type { ArchiveImage, LoadedImage, LoadOptions };
 
-// #region load
 /**
  * Loads every image of an archive. If anything is wrong with it — a blob
  * that does not match its name, a layer that does not match its diff id, a
@@ -79,7 +73,9 @@ export async function saveArchive(
   await write(store, [...images.values()], writer);
   await writer.finish();
 }
+// #endregion save
 
+// #region save-to-file
 /** `docker save -o FILE`: written whole or not at all (output.ts). */
 export async function saveArchiveToFile(
   store: ImageStore,
@@ -89,7 +85,6 @@ export async function saveArchiveToFile(
 ): Promise<void> {
   await writeFileAtomically(path, (out) => saveArchive(store, references, out, options));
 }
-// #endregion save
 
 function tryNormalize(reference: string): string | undefined {
   try {
@@ -98,3 +93,4 @@ function tryNormalize(reference: string): string | undefined {
     return undefined;
   }
 }
+// #endregion save-to-file

@@ -1,11 +1,4 @@
-// content-store.ts — blobs named by their digest, written so they can be trusted.
-//
-// The shape is containerd's content store: bytes are first written to a
-// private file in an ingest area, hashed on the way in, flushed to disk
-// (fsync), checked against the digest the writer expected, and only then
-// renamed to `blobs/sha256/<hex>`. rename(2) is atomic, so a reader sees
-// either no blob or the whole, verified blob; a crash leaves at worst a stray
-// file in the ingest area, never a wrong blob under a right name.
+// content-store.ts — blobs named by their digest, written so they can be trusted, as containerd's are.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
@@ -13,6 +6,7 @@ import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
 
+// #region vocabulary
 /** Written bytes did not hash to the digest (or size) the writer promised. */
 export class DigestMismatchError extends Error {
   override name = 'DigestMismatchError';
@@ -33,7 +27,9 @@ export interface WrittenBlob {
 
 /** What a writer may promise about the bytes it hands over. */
 export type Expectation = Digest | { digest: Digest; size?: number };
+// #endregion vocabulary
 
+// #region content-store
 /** Where the store lives under a Skiff root. */
 export const blobsDirOf = (root: string): string => join(root, 'images', 'blobs', 'sha256');
 export const ingestDirOf = (root: string): string => join(root, 'ingest');
@@ -63,6 +59,7 @@ export class ContentStore {
       throw new BlobNotFoundError(digest);
     }
   }
+  // #endregion content-store
 
   // #region read
   /** Reads a whole blob, checking it still hashes to its name. */
@@ -77,7 +74,6 @@ export class ContentStore {
     if (actual !== digest) throw new DigestMismatchError(`blob ${digest} is corrupt: its content hashes to ${actual}`);
     return bytes;
   }
-  // #endregion read
 
   async readJson<T>(digest: Digest): Promise<T> {
     return JSON.parse((await this.read(digest)).toString('utf8')) as T;
@@ -88,6 +84,7 @@ export class ContentStore {
     if (!this.has(digest)) throw new BlobNotFoundError(digest);
     return createReadStream(this.path(digest));
   }
+  // #endregion read
 
   // #region write
   /**
@@ -118,6 +115,8 @@ export class ContentStore {
       } finally {
         await file.close();
       }
+      // #endregion write
+      // #region write-check
       const digest: Digest = `sha256:${hash.digest('hex')}`;
       if (want && want.digest !== digest) {
         throw new DigestMismatchError(`digest mismatch: expected ${want.digest}, got ${digest}`);
@@ -133,8 +132,9 @@ export class ContentStore {
       throw err;
     }
   }
-  // #endregion write
+  // #endregion write-check
 
+  // #region housekeeping
   /** Removes a blob; removing one that is not there is not an error. */
   async delete(digest: Digest): Promise<void> {
     try {
@@ -169,6 +169,7 @@ export function abandonedIngests(store: ContentStore): string[] {
     })
     .map((name) => join(store.ingestDir, name));
 }
+// #endregion housekeeping
 
 /** fsync(2) on a directory makes the entries renamed into it durable. */
 export async function syncDirectory(dir: string): Promise<void> {

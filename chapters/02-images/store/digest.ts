@@ -1,8 +1,4 @@
-// digest.ts — the names of content.
-//
-// Everything in an image is named by the sha256 of its bytes (OCI image-spec
-// `descriptor.md`, "Digests"): a blob's name is its checksum, so a name can
-// never point at the wrong bytes, and equal bytes are stored once.
+// digest.ts — the names of content (OCI image-spec `descriptor.md`, "Digests").
 
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';

@@ -1,12 +1,4 @@
 // docker-archive.ts — the `docker save` format, read and written.
-//
-// A `docker save` tar holds a `manifest.json`: a list of images, each naming
-// its config file, its tags (`RepoTags`) and its layer tars in order. Older
-// dockerd put each layer at `<v1-id>/layer.tar` and the config at
-// `<id>.json`; docker 25 and later put every file under `blobs/sha256/` and
-// add an OCI `index.json`, so the same tar is also an OCI layout. Only
-// `manifest.json` matters to `docker load`; the `repositories` file is the
-// older, v1 way of naming the tags, still written for old tools.
 
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -27,7 +19,6 @@ export interface DockerArchiveEntry {
   RepoTags: string[] | null;
   Layers: string[];
 }
-// #endregion manifest-json
 
 /** What a load produced: a name Docker would print, or just the id. */
 export interface LoadedImage {
@@ -35,6 +26,7 @@ export interface LoadedImage {
   /** Familiar name (`busybox:latest`), absent for an untagged image. */
   name?: string;
 }
+// #endregion manifest-json
 
 // #region load-options
 /** An image of the archive, checked complete, before any name points at it. */
@@ -64,6 +56,8 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
     if (entry.Layers.length !== config.rootfs.diff_ids.length) {
       throw new Error(`invalid archive: ${entry.Config} lists ${config.rootfs.diff_ids.length} layers, manifest.json ${entry.Layers.length}`);
     }
+    // #endregion load
+    // #region load-layers
     const layers: Descriptor[] = [];
     for (const [i, layerPath] of entry.Layers.entries()) {
       const blob = contents.lookup(layerPath);
@@ -88,7 +82,9 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
     await options.unpack?.({ manifest, config });
     verified.push({ manifestDigest, id: configFile.digest, tags });
   }
+  // #endregion load-layers
 
+  // #region load-name
   const loaded: LoadedImage[] = [];
   for (const { manifestDigest, id, tags } of verified) {
     if (tags.length === 0) {
@@ -102,7 +98,7 @@ export async function loadDockerArchive(store: ImageStore, contents: ArchiveCont
   }
   return loaded;
 }
-// #endregion load
+// #endregion load-name
 
 // #region layer-blob
 /**

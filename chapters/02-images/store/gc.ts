@@ -1,11 +1,4 @@
-// gc.ts — freeing what no image refers to.
-//
-// Mark and sweep, as containerd's garbage collector does: the roots are the
-// entries of index.json; from each, follow manifest → config and layers (and
-// index → manifests); every blob reached is live, every other blob is
-// garbage. The snapshots on disk are named by ChainID, which the config's
-// `rootfs.diff_ids` determine, so the same walk says which layer stacks the
-// snapshotter must keep.
+// gc.ts — freeing what no image refers to, by mark and sweep as containerd does.
 
 import { rmSync, statSync } from 'node:fs';
 import { abandonedIngests, type ContentStore } from './content-store.js';
@@ -13,6 +6,7 @@ import type { Digest } from './digest.js';
 import { readIndex, withLock } from './image-layout.js';
 import type { OciImageConfig, OciIndex, OciManifest } from './manifest.js';
 
+// #region collector
 /**
  * Whatever keeps unpacked layers (the snapshotter): told the layer stacks
  * that images still need — each one an image's `rootfs.diff_ids`, bottom
@@ -38,6 +32,7 @@ export interface GcResult {
   /** The snapshots the snapshotter removed. */
   snapshotsRemoved: Digest[];
 }
+// #endregion collector
 
 // #region mark
 /** Every blob reachable from index.json, and every layer stack the images need. */

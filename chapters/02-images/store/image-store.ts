@@ -1,11 +1,4 @@
 // image-store.ts — images: named manifests in the OCI layout.
-//
-// An image is a manifest blob; its *name* is an entry in the layout's
-// index.json carrying `org.opencontainers.image.ref.name`; its *id* is the
-// digest of its config blob, as in Docker (`docker images` shows the first
-// 12 hex digits). An entry with no name is an untagged image, Docker's
-// `<none>:<none>`. Everything else — configs, layers — is reached from the
-// manifest, which is why garbage collection can start from index.json alone.
 
 import { join } from 'node:path';
 import { ContentStore } from './content-store.js';
@@ -33,6 +26,7 @@ export interface ImageRecord {
 }
 // #endregion record
 
+// #region answers
 /** Docker's answer to `rmi`: one line per name removed and per image deleted. */
 export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
 
@@ -58,7 +52,9 @@ export interface RemoveOptions {
   /** Ids of containers made from this image; Docker refuses to delete it then. */
   usedBy?: string[];
 }
+// #endregion answers
 
+// #region store
 /**
  * The schemas of manifest.ts (zod: some ninety modules to load) are needed
  * only where a document enters the store, so they are loaded there.
@@ -83,6 +79,7 @@ export class ImageStore {
     this.lockPath = join(root, 'images.lock');
     this.snapshots = options.snapshots;
   }
+  // #endregion store
   // #region trusted-read
   /**
    * Reads an index entry's manifest and config into a record. They are not
@@ -106,13 +103,13 @@ export class ImageStore {
       size,
     };
   }
-  // #endregion trusted-read
 
   /** Every image: one record per name, and one per untagged image. */
   async list(): Promise<ImageRecord[]> {
     const index = await readIndex(this.layoutDir);
     return Promise.all(index.manifests.map((entry) => this.record(entry)));
   }
+  // #endregion trusted-read
 
   // #region resolve
   /**
@@ -179,7 +176,9 @@ export class ImageStore {
       annotations: { [REF_NAME_ANNOTATION]: name },
     });
   }
+  // #endregion name
 
+  // #region tag
   /** Names an existing image: `docker tag SOURCE TARGET`. */
   async tag(source: string, target: string): Promise<ImageRecord> {
     const image = await this.resolve(source);
@@ -199,7 +198,7 @@ export class ImageStore {
       return index.manifests.some((d) => d.digest === entry.digest);
     });
   }
-  // #endregion name
+  // #endregion tag
 
   // #region put
   /**
@@ -225,7 +224,9 @@ export class ImageStore {
     const written = await this.content.write(encodeJson(manifest));
     return this.addManifest(written.digest, input.ref);
   }
+  // #endregion put
 
+  // #region add-manifest
   /**
    * Indexes a manifest blob already in the store, under `ref` if given. It
    * refuses a manifest whose config or layers are missing: the index only
@@ -246,7 +247,9 @@ export class ImageStore {
     if (name !== undefined) entry.annotations = { [REF_NAME_ANNOTATION]: name };
     return this.record(entry);
   }
+  // #endregion add-manifest
 
+  // #region import-manifest
   /**
    * Stores a manifest or index document whose blobs are already in the store
    * (a pull, an archive). An index (or Docker manifest list) is resolved to
@@ -266,12 +269,12 @@ export class ImageStore {
     const written = await this.content.write(converted ? encodeJson(manifest) : bytes);
     return this.addManifest(written.digest, options.ref);
   }
-  // #endregion put
 
   /** Stores a blob: shorthand for `content.write`. */
   writeBlob(input: Uint8Array | AsyncIterable<Uint8Array>, expected?: Digest) {
     return this.content.write(input, expected);
   }
+  // #endregion import-manifest
 
   // #region remove
   /**
@@ -302,6 +305,8 @@ export class ImageStore {
           : `conflict: unable to delete ${shortId(image.id)} (must be forced) - image is being used by stopped container ${used[0].slice(0, 12)}`,
       );
     }
+    // #endregion remove
+    // #region remove-commit
     const toUntag = byName ? [image.name] : names;
     const manifestsOfImage = new Set(
       (await this.list()).filter((r) => r.id === image.id).map((r) => r.manifestDigest),
@@ -328,7 +333,7 @@ export class ImageStore {
     for (const chainId of snapshotsRemoved) out.push({ Deleted: chainId });
     return out;
   }
-  // #endregion remove
+  // #endregion remove-commit
 
   // #region prune
   /**
@@ -362,6 +367,7 @@ export class ImageStore {
   }
   // #endregion prune
 
+  // #region helpers
   /** Frees every blob and snapshot no indexed image refers to. */
   async gc(): Promise<GcResult> {
     return collectGarbage(this);
@@ -378,3 +384,4 @@ function isIdLike(input: string, image: ImageRecord): boolean {
   const hex = input.replace(/^sha256:/, '');
   return /^[a-f0-9]+$/.test(hex) && (hexOf(image.id).startsWith(hex) || hexOf(image.manifestDigest) === hex);
 }
+// #endregion helpers

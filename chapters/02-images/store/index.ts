@@ -1,10 +1,4 @@
-// index.ts — the store section's public surface: what the layers, the engine
-// and later chapters use of it. The store depends on no other section.
-//
-// Loading this file stays cheap, because `skiff-engine images` loads it: the
-// document schemas of manifest.ts bring zod (some ninety modules) and the
-// archive formats bring tar-stream, so those two are offered as modules to
-// load by the code that needs them, with their types free to import.
+// index.ts — the store section's public surface: what the layers, the engine and later chapters use of it.
 
 // #region exports
 export { type Digest, isDigest, parseDigest, digestOf, hexOf, digestingStream } from './digest.js';

@@ -1,9 +1,4 @@
-// media-types.ts — what a blob is, said in its descriptor.
-//
-// A digest names bytes; a media type says how to read them. Two families meet
-// in practice: the OCI ones (image-spec `media-types.md`) and the Docker ones
-// that came first (Docker's "Image Manifest V2, Schema 2"). They describe the
-// same things, so Skiff reads both and writes OCI.
+// media-types.ts — what a blob is, said in its descriptor (image-spec `media-types.md`).
 
 // #region media-types
 export const MediaType = {
@@ -35,11 +30,13 @@ export const dockerToOci: Readonly<Record<string, string>> = {
 };
 // #endregion media-types
 
+// #region document-kinds
 export const isManifestType = (t: string | undefined): boolean =>
   t === MediaType.ociManifest || t === MediaType.dockerManifest;
 
 export const isIndexType = (t: string | undefined): boolean =>
   t === MediaType.ociIndex || t === MediaType.dockerManifestList;
+// #endregion document-kinds
 
 /** The layer media types Skiff can unpack: plain or gzip tar, OCI or Docker. */
 export const isLayerType = (t: string): boolean =>

@@ -1,9 +1,4 @@
-// oci-archive.ts — an OCI Image Layout in a tar file.
-//
-// The archive is the same layout as the store itself (image-spec
-// `image-layout.md`): `oci-layout`, `index.json`, `blobs/sha256/…`. Loading
-// one is therefore importing the manifests its index names; saving one is
-// copying the blobs an image reaches and writing an index that names them.
+// oci-archive.ts — an OCI Image Layout in a tar file (image-spec `image-layout.md`).
 
 import type { ArchiveContents, ArchiveWriter } from './archive-tar.js';
 import type { ArchiveImage, LoadedImage, LoadOptions } from './docker-archive.js';
@@ -56,6 +51,7 @@ export async function loadOciArchive(
 }
 // #endregion load
 
+// #region assert-complete
 /** Refuses an index entry whose manifest (for this platform), config or layers are not in the archive; answers the image. */
 async function assertComplete(store: ImageStore, entry: Descriptor, platform?: Platform): Promise<ArchiveImage> {
   if (!store.content.has(entry.digest)) throw new Error(`invalid archive: manifest ${entry.digest} is missing`);
@@ -69,6 +65,9 @@ async function assertComplete(store: ImageStore, entry: Descriptor, platform?: P
   }
   return { manifest, config: parseImageConfig(await store.content.read(manifest.config.digest)) };
 }
+// #endregion assert-complete
+
+// #region write-oci
 export async function writeOciArchive(
   store: ImageStore,
   images: Array<{ image: ImageRecord; names: string[] }>,
@@ -94,3 +93,4 @@ export async function writeOciArchive(
   await out.addJson('oci-layout', { imageLayoutVersion: OCI_LAYOUT_VERSION });
   await out.addJson('index.json', { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests });
 }
+// #endregion write-oci

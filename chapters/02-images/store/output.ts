@@ -1,12 +1,4 @@
-// output.ts — where `save` and `export` write: a whole file or none, or stdout.
-//
-// Both commands stream a tar that may be gigabytes, into a file (`-o`) or to
-// standard output. Either can fail half-way: a directory that is not there,
-// a full disk (ENOSPC), a closed pipe. A failure must end the command with
-// one line, leave no partial file under the name the user gave, and let the
-// command clean up (export unmounts the container's filesystem) — so the
-// destination's error has to reach the code that awaits the writing, even
-// when the producer is blocked waiting for a stream that will never drain.
+// output.ts — writing a tar to where the user asked, and failing in one line when that fails.
 
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, statSync } from 'node:fs';
@@ -16,10 +8,10 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { syncDirectory } from './content-store.js';
 
+// #region check
 /** Writes its bytes to the stream it is given; resolves when it has written them all. */
 export type Producer = (out: Writable) => Promise<unknown>;
 
-// #region check
 /**
  * The docker CLI's check on `-o FILE` before any work starts: the directory
  * must exist. Answers what is wrong, in its words, or undefined.
@@ -34,7 +26,7 @@ export function outputPathProblem(path: string): string | undefined {
 }
 // #endregion check
 
-// #region write-to
+// #region write-stream
 /**
  * Runs `produce` into `dest` and settles when `dest` has every byte — or,
  * when `dest` fails, with its error once `produce` has given up too (its
@@ -64,7 +56,9 @@ export async function writeTo(dest: Writable, name: string, produce: Producer): 
     throw err;
   }
 }
+// #endregion write-stream
 
+// #region write-to
 /** Writes `path` whole or not at all: a temporary name beside it, fsync, rename. */
 export async function writeFileAtomically(path: string, produce: Producer): Promise<void> {
   const temp = join(dirname(path), `.${randomUUID()}.tmp`);
@@ -82,9 +76,11 @@ export async function writeFileAtomically(path: string, produce: Producer): Prom
 }
 // #endregion write-to
 
+// #region errno-text
 /** `no space left on device` from Node's `ENOSPC: no space left on device, write`. */
 function errnoText(err: unknown): string {
   const { code, message } = err as NodeJS.ErrnoException;
   if (!code) return message;
   return message.replace(new RegExp(`^${code}: `), '').replace(/, \w+( '.*')?$/, '');
 }
+// #endregion errno-text

@@ -1,15 +1,4 @@
 // reference.ts — image names, the way Docker spells and completes them.
-//
-// A user types `busybox`; Docker reads `docker.io/library/busybox:latest`.
-// The grammar is the one of Docker's distribution `reference` package:
-//
-//   reference := name [ ":" tag ] [ "@" digest ]
-//   name      := [ domain "/" ] path-component ( "/" path-component )*
-//   domain    := host [ ":" port ]
-//
-// and normalisation fills in what was left out: the default registry
-// `docker.io`, the `library/` namespace of official images, the tag `latest`.
-// Errors keep Docker's wording, so scripts that match on it keep working.
 
 import { isDigest, type Digest } from './digest.js';
 
@@ -27,6 +16,7 @@ export interface ImageRef {
 }
 // #endregion image-ref
 
+// #region defaults
 export const DEFAULT_DOMAIN = 'docker.io';
 export const DEFAULT_TAG = 'latest';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
@@ -37,6 +27,7 @@ const NAME_MAX = 255;
 export class ReferenceError extends Error {
   override name = 'ReferenceError';
 }
+// #endregion defaults
 
 // #region grammar
 // The pieces of the grammar, each a regular expression source.
@@ -55,7 +46,7 @@ const REFERENCE_RE = new RegExp(`^${name}(?::(${tag}))?(?:@(${digest}))?$`);
 const HEX64_RE = /^[a-f0-9]{64}$/;
 // #endregion grammar
 
-// #region normalize
+// #region parse
 /**
  * Parses what a user typed into a normalised reference. A bare name gets the
  * tag `latest` unless it carries a digest (`defaultTag: false` keeps it bare,
@@ -84,7 +75,9 @@ export function parseReference(input: string, options: { defaultTag?: boolean } 
     matchedTag ?? (matchedDigest === undefined && options.defaultTag !== false ? DEFAULT_TAG : undefined);
   return makeRef(matchedDomain, path, tagOrDefault, matchedDigest as Digest | undefined);
 }
+// #endregion parse
 
+// #region normalize
 /**
  * Splits off the registry. The first path component is a registry only if it
  * looks like a host: it has a dot or a port, or is `localhost`, or has
@@ -103,6 +96,7 @@ function splitDomain(input: string): [string, string] {
 }
 // #endregion normalize
 
+// #region check-digest
 /** The grammar lets any algorithm through; go-digest's checks then apply. */
 function checkDigest(value: string): void {
   const [algorithm, hex] = value.split(':');
@@ -117,7 +111,9 @@ function makeRef(domainPart: string, path: string, tagPart?: string, digestPart?
   if (digestPart !== undefined) full += `@${digestPart}`;
   return { domain: domainPart, path, tag: tagPart, digest: digestPart, full };
 }
+// #endregion check-digest
 
+// #region familiar
 /** `busybox` → `docker.io/library/busybox:latest`. */
 export function normalizeReference(input: string): string {
   return parseReference(input).full;
@@ -148,3 +144,4 @@ export function familiarString(ref: ImageRef): string {
   if (ref.digest !== undefined) s += `@${ref.digest}`;
   return s;
 }
+// #endregion familiar
