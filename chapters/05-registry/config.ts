@@ -1,10 +1,4 @@
 // config.ts — the registry's configuration file, and the flags over it.
-//
-// YAML, because that is what the distribution registry's operators already
-// write (`/etc/docker/registry/config.yml`), and because JSON is YAML too: a
-// file in either works. Paths in the file are relative to the file. Every key
-// is checked, and an unknown one is an error, never ignored: a typo in an
-// auth rule must not leave a registry open that its owner believes closed.
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -23,6 +17,9 @@ const accessRule = z.strictObject({
   actions: z.array(z.enum(['pull', 'push', 'delete', '*'])).min(1),
 });
 
+// #endregion schema
+
+// #region config-schema
 const configSchema = z.strictObject({
   listen: z.string().optional(),
   storage: z.string().optional(),
@@ -57,7 +54,7 @@ const configSchema = z.strictObject({
 
 export type RegistryConfig = z.infer<typeof configSchema>;
 export type AccessRule = z.infer<typeof accessRule>;
-// #endregion schema
+// #endregion config-schema
 
 // #region load
 /** Reads and checks a config file; relative paths in it become relative to it. */

@@ -1,10 +1,4 @@
 // errors.ts — the registry's errors, in the words of the Distribution Spec.
-//
-// A registry's client is a program, not a person, so every failure carries a
-// code from the spec's table (distribution-spec `spec.md`, "Error Codes")
-// that the client can act on: BLOB_UNKNOWN means "upload it", UNAUTHORIZED
-// means "fetch a token and try again". The storage code throws these; the
-// HTTP layer only writes them out.
 
 // #region error-codes
 /** The spec's error codes (code-1 … code-14), and a few distribution adds. */

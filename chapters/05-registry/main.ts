@@ -1,10 +1,5 @@
 #!/usr/bin/env node
 // main.ts — skiff-registry: an OCI Distribution registry on a directory.
-//
-//   skiff-registry serve [--listen 127.0.0.1:5000] [--storage DIR] [--config FILE]
-//
-// Flags override the config file, which overrides the defaults. Errors end
-// the command with one line and exit code 1.
 
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';

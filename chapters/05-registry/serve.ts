@@ -1,9 +1,4 @@
 // serve.ts — a registry, listening: storage opened, routes built, sessions purged.
-//
-// Plain HTTP is for loopback and for a registry behind a TLS-terminating
-// proxy; with `tls` in the config the same routes are served over HTTPS,
-// which is what docker requires of any registry not on 127.0.0.0/8 unless it
-// is listed as insecure.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';

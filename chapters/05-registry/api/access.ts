@@ -1,11 +1,4 @@
 // access.ts — what a request needs the right to do, asked of whoever decides.
-//
-// Docker's token spec names rights as *scopes*: `repository:team/app:pull`,
-// `repository:team/app:push`, `registry:catalog:*` (distribution
-// `docs/spec/auth/scope.md`). Each route says which scopes it needs; the
-// server asks an AccessController before running the handler. Without auth
-// configured, the controller lets everything through; auth/ provides the one
-// that checks bearer tokens.
 
 import type { IncomingMessage } from 'node:http';
 

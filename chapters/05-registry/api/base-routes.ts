@@ -1,10 +1,4 @@
 // base-routes.ts — the routes that name no repository.
-//
-// `GET /v2/` is how a client finds out it is talking to a registry, and
-// whether it must authenticate first: a 401 here starts the token dance
-// (end-1). `/healthz` is for whoever supervises the process. `_catalog`
-// lists repositories; it is not in the OCI spec, but docker's and
-// distribution's tools use it, under the scope `registry:catalog:*`.
 
 import type { RegistryStorage } from '../storage/index.js';
 import { listRepositories } from '../storage/index.js';

@@ -1,8 +1,4 @@
 // blob-routes.ts — reading and deleting blobs: end-2 and end-10.
-//
-// A blob is served as bytes, `application/octet-stream`, with its digest in
-// `Docker-Content-Digest` so the client can check what it got, and with
-// `Range` honoured so a broken download resumes where it stopped.
 
 import { pipeline } from 'node:stream/promises';
 import { blobUnknown, unsupported } from '../errors.js';

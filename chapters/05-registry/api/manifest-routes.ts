@@ -1,10 +1,4 @@
 // manifest-routes.ts — manifests, tags and referrers: end-3, 7, 8, 9, 12.
-//
-// A manifest goes back out as the very bytes that came in, with the media
-// type it was pushed as (no conversion: the client's Accept list is a wish
-// the stored type already meets, since every client that pushes a type
-// accepts it), and its digest in `Docker-Content-Digest`: docker checks
-// that header against what it asked for by digest.
 
 import { nameUnknown, RegistryError, unsupported } from '../errors.js';
 import {

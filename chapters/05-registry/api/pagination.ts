@@ -1,9 +1,4 @@
 // pagination.ts — `n` and `last` in, `Link` out, for tags and the catalog.
-//
-// distribution-spec `spec.md`, "Listing Tags": `n` is how many at most,
-// `last` the entry to start after, and when more remain the answer carries
-// `Link: <url>; rel="next"` with the next page's query, which is exactly
-// what RFC 8288 clients follow.
 
 import { RegistryError } from '../errors.js';
 import { paginate } from '../storage/index.js';

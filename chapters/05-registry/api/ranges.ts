@@ -1,10 +1,4 @@
 // ranges.ts — byte ranges, both ways.
-//
-// A pull that broke off resumes with `Range: bytes=N-` (RFC 9110 §14.2) and
-// gets 206 with `Content-Range: bytes N-M/TOTAL`. A chunked push says where
-// each chunk goes with `Content-Range: N-M` — the spec's own form, without
-// the `bytes ` unit (distribution-spec `spec.md`, "Pushing a blob in
-// chunks"). Both ends are inclusive.
 
 import { RegistryError } from '../errors.js';
 

@@ -1,10 +1,4 @@
 // responses.ts — the shapes of a registry's answers.
-//
-// Errors are always the spec's JSON (`{"errors":[{"code","message","detail"}]}`)
-// with a Content-Type of exactly `application/json`, whatever went wrong:
-// clients parse that body to decide what to do next, and docker prints its
-// `message`. A failure that is not the client's (a full disk) is a 500 with
-// the code UNKNOWN, and the server keeps serving.
 
 import type { ServerResponse } from 'node:http';
 import { RegistryError } from '../errors.js';

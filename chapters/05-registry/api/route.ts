@@ -1,9 +1,4 @@
 // route.ts — what a route is: a method, a path, the scopes it needs, a handler.
-//
-// The same shape as skiffd's routers in chapter 03 (moby's
-// `api/server/router`), with one addition a registry needs: each route names
-// the rights it requires, so that access is checked in one place, before any
-// handler runs, and no handler can forget to.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Access, Grant } from './access.js';

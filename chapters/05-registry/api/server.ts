@@ -1,12 +1,4 @@
 // server.ts — a request in, a route found, access checked, errors answered.
-//
-// Routing is find-my-way's, the radix-tree router chapter 03's skiffd uses,
-// for the same reason: it matches and nothing more, leaving Node's request
-// and response alone, so a blob streams straight from the request into a
-// file and from a file into the response. One thing a radix tree cannot do
-// is match a name with any number of slashes followed by a fixed suffix
-// (`/v2/team/app/blobs/…`); distribution's router does it with a regular
-// expression, and so does this one, once, before the tree gets the rest.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay from 'find-my-way';
@@ -64,6 +56,9 @@ export class RegistryServer {
     this.dispatch(req, res).catch((err: unknown) => sendError(res, err));
   };
 
+  // #endregion dispatch
+
+  // #region route-request
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -84,7 +79,7 @@ export class RegistryServer {
     await route.handler(ctx);
   }
 
-  // #endregion dispatch
+  // #endregion route-request
 
   // #region not-found
   /** 405 when the path exists for another method, else 404; both in the spec's error shape. */

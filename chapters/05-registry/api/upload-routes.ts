@@ -1,12 +1,4 @@
 // upload-routes.ts — pushing blobs: end-4a/4b, 5, 6, 11, 13 and cancel.
-//
-// Clients push in every shape the spec allows, and a registry must take
-// them all (recorded in the reference notes): skopeo sends POST, one PATCH
-// without Content-Range, then an empty PUT; docker streams one PATCH with
-// chunked encoding; containerd PUTs the whole blob; the conformance suite
-// also sends one POST with `?digest=`, and true chunks with Content-Range.
-// Every answer carries a fresh `Location` to use next and a `Range` saying
-// how many bytes the session holds (`0-<last byte>`).
 
 import type { IncomingMessage } from 'node:http';
 import type { Digest } from '../../02-images/index.js';

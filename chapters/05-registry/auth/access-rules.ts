@@ -1,10 +1,4 @@
 // access-rules.ts — who may do what to which repository.
-//
-// The config's rules name repositories by pattern (`team/*`, `**`), users by
-// name (`*` is anyone signed in, `anonymous` a client without credentials),
-// and the actions granted; a user gets the union of every rule that names
-// them. Without rules, anyone signed in may do everything. Anonymous pull,
-// when enabled, adds pull on every repository for everyone.
 
 import type { AccessRule } from '../config.js';
 import type { Access, Action } from '../api/index.js';

@@ -1,13 +1,4 @@
 // bearer.ts — every request checked against the token it carries.
-//
-// A request without a valid token gets 401 and a challenge saying where to
-// get one and for what: `WWW-Authenticate: Bearer realm="…/token",
-// service="…",scope="repository:team/app:pull"` (distribution
-// `docs/spec/auth/token.md`, "How to authenticate"). A valid token that does
-// not cover the request gets the same challenge with
-// `error="insufficient_scope"` and the code DENIED, which docker prints as
-// "denied: requested access to the resource is denied". Nothing is
-// remembered between requests: the signature and the clock decide each time.
 
 import type { IncomingMessage } from 'node:http';
 import { RegistryError } from '../errors.js';

@@ -1,12 +1,4 @@
 // htpasswd.ts — users and their bcrypt-hashed passwords, in Apache's file format.
-//
-// One `user:hash` per line, as `htpasswd -B` writes it and as the
-// distribution registry reads it. Only bcrypt hashes are accepted: the
-// format also allows MD5-crypt, SHA-1 and even plain text, and a registry
-// that silently took those would be weaker than its owner thinks, so a file
-// holding one is refused with the line named. bcrypt is done by bcryptjs, a
-// plain-JavaScript implementation with no native build, whose `compare`
-// works in slices so the server keeps answering while it hashes.
 
 import { existsSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcryptjs';

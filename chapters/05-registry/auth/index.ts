@@ -1,5 +1,4 @@
 // index.ts — the auth section: the token endpoint and the checks that use it,
-// assembled from the config file's `auth` part.
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';

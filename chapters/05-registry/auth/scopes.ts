@@ -1,11 +1,4 @@
 // scopes.ts — `repository:team/app:pull,push`, read and written.
-//
-// distribution `docs/spec/auth/scope.md`: a scope is
-// `resourcetype:resourcename:action[,action...]`. The name may itself hold
-// a colon (a registry host with a port, in some clients' scopes), so the
-// type ends at the first colon and the actions start after the last one.
-// A client may ask for several scopes, in several `scope` parameters or
-// separated by spaces in one.
 
 import type { Access, Action } from '../api/index.js';
 

@@ -1,9 +1,4 @@
 // secret-file.ts — writing a file only its owner may read, whole or not at all.
-//
-// Chapter 02's atomic write makes files readable by all (0644), right for
-// blobs and links. A password file or a signing key must be 0600 from its
-// first instant, so the temporary file is created with that mode (and the
-// process umask can only take bits away), then flushed and renamed.
 
 import { randomUUID } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';

@@ -1,13 +1,4 @@
 // token-route.ts — the token endpoint: credentials in, a signed token out.
-//
-// docker and skopeo, told by a 401 where the realm is, ask it with a GET,
-// HTTP Basic credentials if they have any, and the scopes they want
-// (`?service=…&scope=repository:team/app:pull,push`). They get back a JWT
-// granting the *intersection* of what they asked and what the rules allow:
-// asking for more than one may have is not an error here — the registry will
-// refuse the request the token does not cover. Docker's OAuth form (a POST
-// with `grant_type=password`) is answered too; refresh tokens are never
-// issued, which keeps docker on the simple GET path.
 
 import type { IncomingMessage } from 'node:http';
 import { RegistryError } from '../errors.js';

@@ -1,17 +1,4 @@
 // tokens.ts — signed statements of who may do what, for a few minutes.
-//
-// Docker's token spec (distribution `docs/spec/auth/token.md`, `jwt.md`):
-// the token server signs a JWT whose `access` claim lists the granted
-// scopes, for an audience (the registry's `service` name) and with an
-// expiry; the registry checks the signature, the audience, the issuer and
-// the clock on every request, and needs no session state at all. jose does
-// the JWT work; its verification refuses an expired token, a wrong
-// audience or issuer, and any algorithm but the one the key is for.
-//
-// The key is an ECDSA P-256 key (ES256), kept as PKCS#8 PEM. A registry
-// that is its own token server makes one on first start, readable by root
-// only; a deployment with a separate token server would give the registry
-// only the public half.
 
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';

@@ -1,10 +1,4 @@
 // blobs.ts — the blobs of one repository: the global store seen through links.
-//
-// A blob is *in* a repository when the repository links it and the global
-// store holds its bytes. Both checks matter: the link keeps a client from
-// reading another repository's layers by guessing digests (with auth on,
-// pull rights are per repository), and the store check keeps a link whose
-// blob the garbage collector took from answering 200.
 
 import { stat, utimes } from 'node:fs/promises';
 import { createReadStream, type ReadStream } from 'node:fs';

@@ -1,11 +1,4 @@
 // catalog.ts — which repositories exist, and what tags one has.
-//
-// Repository names hold slashes, so `repositories/` is a tree in which a
-// directory is a repository when it has a `_manifests`, `_layers` or
-// `_uploads` child (a name component may not start with `_`, so those can
-// never be repositories themselves). Both lists are sorted the way the spec
-// asks, lexically, and paginated with `n` (at most this many) and `last`
-// (start after this one).
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

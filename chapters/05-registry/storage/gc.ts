@@ -1,21 +1,4 @@
 // gc.ts — mark and sweep: the blobs no manifest needs, removed.
-//
-// Deleting a manifest or a repository removes links only; the bytes stay in
-// the global store, since another repository may link the same blob. The
-// garbage collector finds out which blobs something still needs — *marks*
-// every blob named by a manifest revision of any repository (distribution's
-// `registry garbage-collect` does the same) — and *sweeps* the rest.
-//
-// It is safe to run while the registry serves, which distribution's is not.
-// Two races matter. A blob uploaded but not yet named by a manifest (the
-// client is about to push one) would look like garbage: so only blobs older
-// than a grace period are swept, and closing an upload touches its blob. And
-// a manifest naming an old unmarked blob may be pushed while the sweep runs:
-// so the push *holds* each blob (sets its mtime) before checking it exists,
-// and the sweep moves a blob aside, looks at its mtime once more, and puts it
-// back if it was held meanwhile. Either the push's hold comes first and the
-// sweep sees it, or the push finds the blob gone and answers
-// MANIFEST_BLOB_UNKNOWN: never a manifest naming a blob that is not there.
 
 import { mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

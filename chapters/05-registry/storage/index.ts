@@ -1,5 +1,4 @@
 // index.ts — the storage section's surface: what the HTTP layer, the
-// garbage collector's command and later chapters use.
 
 // #region exports
 export { RegistryStorage } from './registry-storage.js';

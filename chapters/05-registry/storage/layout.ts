@@ -1,25 +1,16 @@
 // layout.ts — where each thing lives under the storage directory.
-//
-// The shape is the distribution registry's (`docs/storage-drivers`,
-// `registry/storage/paths.go`): blobs are kept once, globally, by digest, and
-// each repository holds only *links* — small files naming a digest — for the
-// blobs, manifests and tags it has. Pushing the same layer to a hundred
-// repositories stores it once; deleting a repository removes its links and
-// leaves the bytes to the garbage collector, which alone knows whether
-// another repository still links them. The global blob store is chapter 02's
-// content store, under the same directory.
-//
-//   <root>/images/blobs/sha256/<hex>                          the bytes (chapter 02's ContentStore)
-//   <root>/repositories/<name>/_layers/sha256/<hex>/link      a blob pushed to <name>
-//   <root>/repositories/<name>/_manifests/revisions/sha256/<hex>/link
-//   <root>/repositories/<name>/_manifests/tags/<tag>/current/link
-//   <root>/repositories/<name>/_manifests/referrers/<subject-hex>/<hex>/link
-//   <root>/repositories/<name>/_uploads/<id>/{data,startedat}
 
 import { join } from 'node:path';
 import { hexOf, type Digest } from '../../02-images/index.js';
 
 // #region layout
+// One blob store for all, and links per repository (distribution's layout):
+//   <root>/images/blobs/sha256/<hex>                          the bytes (chapter 02's ContentStore)
+//   <root>/repositories/<name>/_layers/sha256/<hex>/link      a blob pushed to <name>
+//   <root>/repositories/<name>/_manifests/revisions/sha256/<hex>/link
+//   <root>/repositories/<name>/_manifests/tags/<tag>/current/link
+//   <root>/repositories/<name>/_manifests/referrers/<subject-hex>/<hex>/link
+//   <root>/repositories/<name>/_uploads/<id>/data                an upload session
 export class Layout {
   readonly repositories: string;
   constructor(readonly root: string) {

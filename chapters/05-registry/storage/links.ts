@@ -1,9 +1,4 @@
 // links.ts — a link is a file that holds a digest.
-//
-// Links are how a repository says what it has. They are written the way
-// chapter 02 writes any file that must never be seen half-done: to a
-// temporary name, flushed, renamed into place (man 2 rename). A reader
-// therefore finds a link whole or not at all, even after a crash.
 
 import { readdir, readFile, rm, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';

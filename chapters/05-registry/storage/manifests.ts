@@ -1,12 +1,4 @@
 // manifests.ts — the documents that make blobs into images, and their names.
-//
-// A manifest is stored like any blob, by the sha256 of its exact bytes
-// (distribution-spec: the registry "MUST store the manifest in the exact
-// byte representation provided by the client"), and the repository links it
-// as a *revision*; a tag is one more link, naming a revision. Before a
-// manifest is accepted, every blob it names must already be in the
-// repository: a registry that took it anyway would serve an image nobody can
-// pull (MANIFEST_BLOB_UNKNOWN).
 
 import { digestOf, MediaType, parseIndex, parseManifest, type ContentStore, type Digest, isDigest } from '../../02-images/index.js';
 import { digestInvalid, manifestBlobUnknown, manifestInvalid, manifestUnknown, nameUnknown, RegistryError } from '../errors.js';

@@ -1,11 +1,4 @@
 // names.ts — what a repository name, a tag and a digest may look like.
-//
-// Every name in a URL becomes a path on disk, so the grammar is the
-// registry's first line of defence: a name that matches it cannot hold `..`,
-// a leading `/` or a `%`, and so can never climb out of the storage
-// directory. The spec's grammar (distribution-spec `spec.md`, "Pulling
-// manifests") is the path part of the reference grammar chapter 02 already
-// parses, so that parser is asked, with a placeholder registry host in front.
 
 import { isDigest, parseReference, ReferenceError, type Digest } from '../../02-images/index.js';
 import { digestInvalid, nameInvalid, RegistryError } from '../errors.js';

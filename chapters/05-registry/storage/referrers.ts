@@ -1,11 +1,4 @@
 // referrers.ts — what points at a manifest: signatures, SBOMs, attestations.
-//
-// OCI 1.1 lets a manifest name another one as its `subject`. The registry
-// keeps a link per (subject, referrer) when the manifest is pushed, so
-// `GET /v2/<name>/referrers/<digest>` is one directory read and not a scan of
-// every manifest (distribution-spec `spec.md`, "Listing Referrers"). The
-// answer is an image index whose descriptors carry each referrer's
-// `artifactType` (else its config's media type) and annotations.
 
 import { MediaType, type ContentStore, type Digest, type Descriptor, type OciIndex, isDigest } from '../../02-images/index.js';
 import type { Layout } from './layout.js';

@@ -1,9 +1,4 @@
 // registry-storage.ts — the storage directory, opened: one object per concern.
-//
-// The HTTP layer and the command line both start here. Nothing is cached in
-// memory but the running hashes of open uploads: the files are the truth, so
-// two registry processes could share a directory, and a restart loses
-// nothing a client was told had succeeded.
 
 import { ContentStore } from '../../02-images/index.js';
 import { Blobs } from './blobs.js';

@@ -1,18 +1,4 @@
 // uploads.ts — upload sessions: a blob arriving over several requests.
-//
-// A layer of a gigabyte cannot be sent in one request that must not fail, so
-// the spec splits a push into a *session* (distribution-spec `spec.md`,
-// "Pushing blobs"): POST opens it, each PATCH appends a chunk, GET says how
-// far it got, PUT closes it with the digest the client claims, DELETE gives
-// up. The session is a file under the repository's `_uploads/`, and its
-// bytes are hashed as they arrive, so closing it costs no second read.
-//
-// Closing moves the file into chapter 02's content store by rename(2), not
-// through `ContentStore.write`: that method wants the whole blob as one
-// stream and would copy every byte again, while the session file already
-// sits on the same filesystem and is already hashed. The discipline is the
-// content store's all the same: check the digest, flush the bytes, rename,
-// flush the directory — a blob appears whole and right, or not at all.
 
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
