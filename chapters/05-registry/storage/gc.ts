@@ -58,9 +58,11 @@ export async function collectGarbage(storage: RegistryStorage, options: GcOption
       continue;
     }
     const moved = join(aside, hexOf(digest));
-    await rename(storage.store.path(digest), moved);
+    if (!(await rename(storage.store.path(digest), moved).then(() => true, () => false))) continue; // gone meanwhile
     // Held by a push since the mark began? Then it is needed after all: put it back.
-    if ((await stat(moved)).mtimeMs >= started) {
+    const now = await stat(moved).catch(() => undefined);
+    if (!now) continue; // another collection put it back first
+    if (now.mtimeMs >= started) {
       await rename(moved, storage.store.path(digest));
       report.kept.push(digest);
       continue;
