@@ -5,6 +5,7 @@ export {
   type Digest, isDigest, parseDigest, digestOf, hexOf, shortId,
   parseReference, normalizeReference, familiarString, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
   ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
+  MediaType,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
   parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, ManifestError,
   ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem,
