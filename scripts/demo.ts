@@ -6,7 +6,7 @@
 // Three steps, each a function, so that later chapters can swap one out.
 // Chapter 02 adds its hello-world: the same busybox files, built into an
 // image from a Dockerfile by skiff-engine, then run as a container.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,8 @@ import { makeBusyboxRootfs } from './rootfs.js';
 const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.js');
 /** The chapter 02 engine, built the same way (dist/chapters/02-images/engine/main.js). */
 const ENGINE = resolve(import.meta.dirname, '../chapters/02-images/engine/main.js');
+/** The chapter 03 daemon (dist/chapters/03-daemon/main.js). */
+const SKIFFD = resolve(import.meta.dirname, '../chapters/03-daemon/main.js');
 
 /** What the container reports about itself, one "key=value" line each. */
 const PROBE = [
@@ -117,7 +119,49 @@ function engine(root: string, args: string[]): string {
 }
 // #endregion hello-world
 
-function main(): void {
+// #region skiffd-demo
+/** Chapter 03: skiffd on a private socket, in the background; resolves once it answers. */
+async function startSkiffd(workDir: string): Promise<{ host: string; daemon: ChildProcess }> {
+  const socket = join(workDir, 'skiffd.sock');
+  const args = ['--host', `unix://${socket}`, '--data-root', join(workDir, 'skiffd-data'), '--exec-root', join(workDir, 'skiffd-run')];
+  console.log(`  $ skiffd ${args.join(' ')} &`);
+  const daemon = spawn(process.execPath, [SKIFFD, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 200; i++) {
+    if (spawnSync('docker', ['-H', `unix://${socket}`, 'version'], { encoding: 'utf8' }).status === 0) return { host: `unix://${socket}`, daemon };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  daemon.kill();
+  throw new Error('skiffd did not answer within 20 seconds');
+}
+
+/** The real docker CLI against skiffd, echoed as a user would type it (with DOCKER_HOST set). */
+function docker(host: string, args: string[]): string {
+  console.log(`  $ docker ${args.join(' ')}`);
+  const r = spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: join(tmpdir(), 'skiff-demo-docker') } });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`docker ${args[0]} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  for (const line of r.stdout.trimEnd().split('\n')) console.log(`  ${line}`);
+  return r.stdout;
+}
+
+/** Build, run and list through the daemon, then stop it with SIGTERM (its containers would live on). */
+async function daemonDemo(workDir: string, context: string): Promise<void> {
+  const { host, daemon } = await step({ title: 'Chapter 03: skiffd, the Docker Engine API on a unix socket', run: () => startSkiffd(workDir) });
+  const stopped = new Promise((resolve) => daemon.once('exit', resolve));
+  try {
+    step({ title: 'The real docker CLI builds the hello image through skiffd', run: () => docker(host, ['build', '-q', '-t', 'hello', context]) });
+    step({ title: 'and runs it', run: () => docker(host, ['run', '--name', 'hello-once', 'hello']) });
+    step({ title: 'The daemon remembers the container', run: () => docker(host, ['ps', '-a']) });
+    docker(host, ['rm', 'hello-once']);
+  } finally {
+    console.log('  $ kill -TERM %1');
+    daemon.kill('SIGTERM');
+    await stopped;
+  }
+}
+// #endregion skiffd-demo
+
+async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
     console.error('demo: run as root (creating namespaces, mounts and cgroups needs it)');
     process.exit(1);
@@ -139,6 +183,14 @@ function main(): void {
     step({ title: 'Kept in an OCI image store', run: () => engine(engineRoot, ['images']) });
     console.log('\nAn image is a config and a stack of tar layers, named by their sha256; a container is');
     console.log('those layers mounted with overlayfs under one writable layer. Read how: chapters/02-images/chapter.mdx');
+
+    if (spawnSync('docker', ['--version']).status === 0) {
+      await daemonDemo(workDir, context);
+      console.log('\nThe docker CLI never knew: it spoke the Engine API to skiffd, which built with chapter 02');
+      console.log('and ran the container through a shim of its own. Read how: chapters/03-daemon/chapter.mdx');
+    } else {
+      console.log('\n(no docker CLI on this machine: the skiffd part of the demo is skipped)');
+    }
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
     process.exitCode = 1;
@@ -147,4 +199,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

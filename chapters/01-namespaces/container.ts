@@ -179,9 +179,11 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // Loaded on first use: the schema library is one of the runtime's larger
     // imports, and start, state, kill and delete never need it.
     const { validateSpec } = await import('./spec.js');
+    const { seccompFilterOf } = await import('./seccomp/index.js');
     const spec = validateSpec(json);
     trace('runtime', 'config checked');
     const rootfs = checkBundle(bundle, spec, wantsConsole);
+    const seccomp = seccompFilterOf(spec.linux?.seccomp);
     init ??= adoptInit(options.init, pidNamespaceOf(spec)) ?? spawnInit(pidNamespaceOf(spec), options.stdio);
     // #endregion create
 
@@ -195,6 +197,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupJoin: cgroup ? joinFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
+      seccomp,
     });
     trace('runtime', 'cgroup made, config sent');
     console = await waitUntilReady(init, options.windowSize);

@@ -75,12 +75,14 @@ export async function startExec(idText: string, proc: ExecProcess, options: Exec
   if (processSpec.terminal && !onConsole) throw new RuntimeError('exec: a terminal needs someone to hold it (onConsole)');
   const namespaces = (stored.spec.linux?.namespaces ?? []).map((ns) => ns.type).filter((t): t is NamespaceType => t !== 'pid');
   const hasPidNamespace = stored.spec.linux?.namespaces?.some((ns) => ns.type === 'pid');
+  // The container's seccomp filter binds its exec'd processes too (loaded only when there is one).
+  const seccomp = stored.spec.linux?.seccomp && (await import('./seccomp/index.js')).seccompFilterOf(stored.spec.linux.seccomp);
 
   const init = spawnInit(
     hasPidNamespace ? { kind: 'join', path: `/proc/${stored.pid}/ns/pid` } : { kind: 'host' },
     processSpec.terminal ? ['ignore', 'inherit', 'inherit'] : stdio,
   );
-  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin: stored.cgroup ? joinFiles(stored.cgroup) : [] });
+  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin: stored.cgroup ? joinFiles(stored.cgroup) : [], seccomp });
   const console = await waitUntilReady(init, windowSize);
   if (console !== undefined) onConsole!(console);
   return { pid: init.pid, exited: init.exited };

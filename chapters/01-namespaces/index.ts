@@ -13,6 +13,7 @@ export { exec, startExec, type ExecProcess, type ExecOptions, type ExecStarted }
 export type { InitProcess } from './init-process.js';
 export { DEFAULT_STATE_ROOT, writeAtomically, type OciState, type ContainerStatus } from './state.js';
 export { parseSignal } from './signals.js';
+export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs and keeps device nodes and extended attributes.
 export { resolveInRoot } from './rootfs.js';

@@ -5,7 +5,7 @@ import { dropBoundingSet, setCapabilities } from './capabilities.js';
 import { setNoNewPrivileges, setOomScoreAdj, setRlimits, switchUser, withHome } from './credentials.js';
 import { bindConsole, setupDev } from './devices.js';
 import { RuntimeError } from './errors.js';
-import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, sethostname, setns, unshare } from './libc.js';
+import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, seccompSetModeFilter, sethostname, setns, unshare } from './libc.js';
 import { lookPath } from './lookpath.js';
 import { makeReadonly, maskPaths } from './masked-paths.js';
 import { enterNamespaces, NAMESPACES, wantsNew, type SupportedNamespace } from './namespaces.js';
@@ -13,6 +13,7 @@ import { bringUpLoopback } from './network.js';
 import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, resolveInRoot } from './rootfs.js';
 import type { ProcessSpec } from './spec.js';
 import { applySysctls } from './sysctl.js';
+import type { SeccompFilter } from './seccomp/index.js';
 import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, type InitConfig } from './sync-pipe.js';
 import { attachConsole } from './terminal.js';
 import { trace, traceBoot } from './trace.js';
@@ -53,7 +54,7 @@ function initContainer(config: ContainerInitConfig): never {
   if (wantsNew(namespaces, 'network')) bringUpLoopback();
 
   trace('init', 'namespaces, mounts, pivot_root, /proc masked');
-  const program = prepareProcess(spec.process, cgroupJoin, () => {
+  const program = prepareProcess(spec.process, cgroupJoin, config.seccomp, () => {
     if (cgroupNamespaceToJoin !== undefined) setns(cgroupNamespaceToJoin, CLONE.NEWCGROUP);
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
   });
@@ -112,7 +113,7 @@ function initExec(config: ExecInitConfig): never {
   }
   chdir(config.process.cwd);
   const terminal = config.process.terminal ? attachConsole('/dev/pts/ptmx', config.process.user.uid) : undefined;
-  const program = prepareProcess(config.process, cgroupJoin, () => {
+  const program = prepareProcess(config.process, cgroupJoin, config.seccomp, () => {
     if (joined.cgroup !== undefined) setns(joined.cgroup, CLONE.NEWCGROUP);
   });
   for (const fd of Object.values(joined)) if (fd !== undefined) closeSync(fd);
@@ -122,12 +123,13 @@ function initExec(config: ExecInitConfig): never {
 // #endregion exec-init
 
 // #region prepare-process
-/** What execve(2) gets in the end. */
+/** What execve(2) gets in the end, and the seccomp filter still to load right before it. */
 interface Program {
   path: string;
   args: string[];
   env: string[];
   cwd: string;
+  seccomp?: { program: Buffer; flags: number };
 }
 
 /**
@@ -137,11 +139,14 @@ interface Program {
  * memory stays charged to the host, and only then the cgroup namespace,
  * whose root is the cgroup we are in; resource limits while we
  * may still raise them; the bounding set while we hold CAP_SETPCAP; the
- * user; the final capability sets; no_new_privs.
+ * user; the final capability sets; no_new_privs. The seccomp filter waits
+ * for execve, unless no_new_privs is off: then loading it takes
+ * CAP_SYS_ADMIN, so it goes in before the user and capabilities change.
  */
-function prepareProcess(proc: ProcessSpec, cgroupJoin: number[], enterCgroupNamespace: () => void): Program {
+function prepareProcess(proc: ProcessSpec, cgroupJoin: number[], filter: SeccompFilter | undefined, enterCgroupNamespace: () => void): Program {
   const env = withHome(proc.env ?? [], proc.user.uid);
-  const program = { path: lookPath(proc.args[0]!, env), args: proc.args, env, cwd: proc.cwd };
+  const seccomp = filter && { program: Buffer.from(filter.program, 'base64'), flags: filter.flags };
+  const program = { path: lookPath(proc.args[0]!, env), args: proc.args, env, cwd: proc.cwd, seccomp };
   for (const fd of cgroupJoin) {
     writeSync(fd, '0');
     closeSync(fd);
@@ -150,11 +155,12 @@ function prepareProcess(proc: ProcessSpec, cgroupJoin: number[], enterCgroupName
   setRlimits(proc.rlimits);
   if (proc.oomScoreAdj !== undefined) setOomScoreAdj(proc.oomScoreAdj);
   if (proc.capabilities) dropBoundingSet(proc.capabilities);
+  if (seccomp && !proc.noNewPrivileges) seccompSetModeFilter(seccomp.program, seccomp.flags);
   switchUser(proc.user);
   setCapabilities(proc.capabilities ?? {});
   if (proc.noNewPrivileges) setNoNewPrivileges();
   if (proc.user.umask !== undefined) process.umask(proc.user.umask);
-  return program;
+  return { ...program, seccomp: proc.noNewPrivileges ? seccomp : undefined };
 }
 // #endregion prepare-process
 
@@ -162,7 +168,9 @@ function prepareProcess(proc: ProcessSpec, cgroupJoin: number[], enterCgroupName
 /**
  * Node opened descriptors of its own (an event loop, a signal pipe...) and
  * marked the ones it inherited, 0 to 2 included, close-on-exec. Give the
- * program its stdio and nothing else, then become it.
+ * program its stdio and nothing else, load the seccomp filter, the last
+ * thing before execve (its rules then bind every call made after it),
+ * and become the program.
  */
 function execProgram(program: Program): never {
   chdir(program.cwd);
@@ -176,6 +184,7 @@ function execProgram(program: Program): never {
   }
   for (const fd of [0, 1, 2]) keepOpenOnExec(fd);
   trace('init', 'started: execve');
+  if (program.seccomp) seccompSetModeFilter(program.seccomp.program, program.seccomp.flags);
   return execve(program.path, program.args, program.env);
 }
 // #endregion exec-program

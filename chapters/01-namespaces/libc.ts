@@ -271,6 +271,27 @@ export function execve(path: string, argv: string[], env: string[]): never {
 }
 // #endregion exec
 
+// #region seccomp
+const SYS_seccomp = 317; // x86_64
+const SECCOMP_SET_MODE_FILTER = 1;
+/** struct sock_fprog (<linux/filter.h>): how many instructions, and where they are. */
+const SockFprog = koffi.struct('sock_fprog', { len: 'uint16_t', filter: 'void *' });
+
+/**
+ * seccomp(2), SECCOMP_SET_MODE_FILTER: from now on every system call of the
+ * calling thread (of every thread, with SECCOMP_FILTER_FLAG_TSYNC) is judged
+ * first by `program`, a struct sock_filter[]. The kernel allows it only to a
+ * thread with no_new_privs set or CAP_SYS_ADMIN. With TSYNC, a thread that
+ * cannot take the filter makes the call return that thread's id.
+ */
+export function seccompSetModeFilter(program: Buffer, flags: number): void {
+  const fprog = { len: program.length / 8, filter: program };
+  const detail = `SECCOMP_SET_MODE_FILTER, 0x${flags.toString(16)}, ${fprog.len} instructions`;
+  const result = check(c.syscall(SYS_seccomp, 'unsigned int', SECCOMP_SET_MODE_FILTER, 'unsigned int', flags, koffi.pointer(SockFprog), fprog), 'seccomp', detail);
+  if (result > 0) throw new Error(`seccomp(${detail}): thread ${result} could not take the filter (SECCOMP_FILTER_FLAG_TSYNC)`);
+}
+// #endregion seccomp
+
 // #region fds
 const F_GETFD = 1;
 const F_SETFD = 2;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // main.ts — skiff-runtime, the command line over the library.
 
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -216,8 +216,28 @@ const EXEC: Command = {
 };
 // #endregion exec-command
 
+// #region seccomp-command
+const SECCOMP: Command = {
+  usage: 'seccomp FILE',
+  summary: 'print the BPF program a seccomp profile (the linux.seccomp object of config.json) compiles to',
+  async action(words) {
+    const file = resolve(word(words, 0, 'a seccomp profile (a JSON file)'));
+    const { checkProfile, compileSeccomp, disassemble } = await import('./seccomp/index.js');
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new RuntimeError(`${file}: ${(err as Error).message}`);
+    }
+    const { program, flags } = compileSeccomp(checkProfile(json, file));
+    console.log(disassemble(program).join('\n'));
+    if (flags) console.log(`seccomp(2) flags: 0x${flags.toString(16)}`);
+  },
+};
+// #endregion seccomp-command
+
 // #region help
-const COMMANDS: Record<string, Command> = { ...LIFECYCLE, run: RUN, exec: EXEC };
+const COMMANDS: Record<string, Command> = { ...LIFECYCLE, run: RUN, exec: EXEC, seccomp: SECCOMP };
 
 const HELP = [
   'Usage: skiff-runtime [--root DIR] COMMAND [FLAGS] [ARGS...]',

@@ -5,6 +5,7 @@ import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
 import { RuntimeError } from './errors.js';
+import { seccompSchema } from './seccomp/index.js';
 
 // #region schema-basics
 const integer = v.pipe(v.number(), v.integer());
@@ -126,6 +127,7 @@ const linuxSchema = v.looseObject({
   readonlyPaths: v.optional(v.array(v.string())),
   rootfsPropagation: v.optional(v.string()),
   sysctl: v.optional(v.record(v.string(), v.string())),
+  seccomp: v.optional(seccompSchema),
 });
 // #endregion linux-schema
 

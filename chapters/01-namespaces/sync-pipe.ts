@@ -3,6 +3,7 @@
 import { readSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SeccompFilter } from './seccomp/index.js';
 import type { NamespaceType, ProcessSpec, Spec } from './spec.js';
 
 // #region messages
@@ -21,6 +22,8 @@ export interface ContainerInitConfig {
   /** The files to write "0" into to join the cgroup, and what to show at /sys/fs/cgroup. */
   cgroupJoin: string[];
   cgroupMounts: { name: string; dir: string }[];
+  /** linux.seccomp, compiled by the parent: init only loads it. */
+  seccomp?: SeccompFilter;
 }
 
 /** What the parent sends init to run one more process in a running container. */
@@ -31,6 +34,8 @@ export interface ExecInitConfig {
   namespaces: NamespaceType[];
   process: ProcessSpec;
   cgroupJoin: string[];
+  /** The container's seccomp filter: an exec'd process gets it too. */
+  seccomp?: SeccompFilter;
 }
 
 export type InitConfig = ContainerInitConfig | ExecInitConfig;

@@ -13,7 +13,12 @@ export {
 export {
   chainId, chainIds, type LayerChainId, type LayerDigest, Snapshotter, type SnapshotMode, type Mount, unpackImage,
 } from './layers/index.js';
-export { Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest } from './engine/index.js';
+export {
+  Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest,
+  inspectImage, historyRows, type HistoryRow, Builder, type BuildOptions, type StepRunner,
+  parseDockerfile, keyValues, splitWords, DockerfileError, type Instruction,
+  runtimeSpec, resolveUser, StartError, type RunOverrides, type VolumeMount, type ResolvedUser,
+} from './engine/index.js';
 // #endregion exports
 
 // #region lazy-exports

@@ -18,7 +18,8 @@ export interface Dockerd {
 
 const DOCKER = process.env.SKIFF_DOCKER_CLI ?? 'docker';
 
-export async function startDockerd(): Promise<Dockerd> {
+/** `extraArgs` go to dockerd after ours (another runtime with --add-runtime, say). */
+export async function startDockerd(extraArgs: string[] = []): Promise<Dockerd> {
   // Short path: a unix socket path must fit in 108 bytes (man 7 unix).
   const dir = mkdtempSync('/tmp/skiff-dockerd-');
   // Containers of this daemon go into cgroups of their own name, removed on stop.
@@ -38,6 +39,7 @@ export async function startDockerd(): Promise<Dockerd> {
       // The cgroupfs driver works on v1, hybrid and v2 hosts without systemd.
       '--exec-opt', 'native.cgroupdriver=cgroupfs',
       '--cgroup-parent', `/${cgroupParent}`,
+      ...extraArgs,
     ],
     { stdio: ['ignore', logFd, logFd] },
   );

@@ -1,0 +1,38 @@
+// index.ts — the API section: the server, its routers, and the Backend
+// interfaces and wire types the daemon implements.
+//
+// As in moby, the dependency points one way. api/ knows nothing of the
+// daemon: each router calls a Backend interface declared beside it, and the
+// daemon (daemon/) implements those interfaces, importing this file and
+// nothing else of api/. The chapter's start.ts hands one to the other.
+
+// #region api-exports
+export { ApiServer, type Logger } from './server/server.js';
+export { listen, parseHost, type TlsFiles } from './server/listener.js';
+export { route, responseOf, type Route, type RouteContext, type Router } from './server/router/route.js';
+export { API_VERSION, MIN_API_VERSION } from './server/middleware/version.js';
+export { checkFilterKeys, type Filters } from './server/httputils/query.js';
+export type { JsonMessage } from './server/httputils/json-stream.js';
+
+export { SystemRouter } from './server/router/system/routes.js';
+export type { SystemBackend, EventQuery } from './server/router/system/backend.js';
+export { ImageRouter } from './server/router/image/routes.js';
+export type { ImageBackend, ImageDeleteResponseItem } from './server/router/image/backend.js';
+export { BuildRouter } from './server/router/build/routes.js';
+export type { BuildBackend, BuildRequest } from './server/router/build/backend.js';
+export { ContainerRouter, type FullContainerBackend } from './server/router/container/routes.js';
+export type {
+  ContainerBackend, LifecycleBackend, StreamsBackend, InspectBackend,
+  AttachConfig, ClientStreams, LogsOptions, LogMessage, PathStat, CommitOptions,
+} from './server/router/container/backend.js';
+export { ExecRouter } from './server/router/exec/routes.js';
+export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';
+export { NotModifiedError } from './server/httputils/errors.js';
+
+export {
+  checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema, ExecConfigSchema, UpdateConfigSchema,
+  type ContainerConfig, type CreateBody, type HostConfig, type ExecConfig, type UpdateConfig,
+} from './types/container-config.js';
+export type { EventMessage, EventType } from './types/events.js';
+export type { WaitCondition, WaitResult } from './types/wait.js';
+// #endregion api-exports

@@ -1,0 +1,99 @@
+// container-config.ts — the JSON of `POST /containers/create`, checked.
+//
+// The docker CLI sends some 1.7 KB of config with every `docker run`, every
+// field present. Each one the daemon reads is declared here with its type,
+// so that a wrongly typed field is a 400 in the words of Go's encoding/json
+// (which is what dockerd's users see), and the code after this point can
+// trust what it holds. Fields the daemon does not know pass through: the
+// objects are loose, as Go's decoder is.
+
+import * as v from 'valibot';
+import { InvalidArgumentError } from '../../../01-namespaces/index.js';
+
+// #region config-schema
+const str = v.optional(v.nullable(v.string()));
+const bool = v.optional(v.nullable(v.boolean()));
+const int = v.optional(v.nullable(v.pipe(v.number(), v.integer())));
+const strings = v.optional(v.nullable(v.array(v.string())));
+/** Go's StrSlice: `"sh"` or `["sh", "-c", "…"]`. */
+const strSlice = v.optional(v.nullable(v.union([v.string(), v.array(v.string())])));
+const labels = v.optional(v.nullable(v.record(v.string(), v.string())));
+
+export const ContainerConfigSchema = v.looseObject({
+  Hostname: str, Domainname: str, User: str,
+  AttachStdin: bool, AttachStdout: bool, AttachStderr: bool,
+  Tty: bool, OpenStdin: bool, StdinOnce: bool,
+  Env: strings, Cmd: strSlice, Entrypoint: strSlice, Image: str, WorkingDir: str,
+  Labels: labels, StopSignal: str, StopTimeout: int,
+  Volumes: v.optional(v.nullable(v.record(v.string(), v.any()))),
+  ExposedPorts: v.optional(v.nullable(v.record(v.string(), v.any()))),
+  NetworkDisabled: bool,
+});
+
+export const RestartPolicySchema = v.looseObject({ Name: str, MaximumRetryCount: int });
+
+export const MountSchema = v.looseObject({ Type: str, Source: str, Target: str, ReadOnly: bool });
+
+export const HostConfigSchema = v.looseObject({
+  Binds: strings, Mounts: v.optional(v.nullable(v.array(MountSchema))),
+  NetworkMode: str, RestartPolicy: v.optional(v.nullable(RestartPolicySchema)), AutoRemove: bool,
+  Memory: int, MemorySwap: int, MemoryReservation: int, NanoCpus: int, CpuShares: int, CpuPeriod: int, CpuQuota: int,
+  PidsLimit: int, ReadonlyRootfs: bool, Privileged: bool, ConsoleSize: v.optional(v.nullable(v.array(v.number()))),
+  CapAdd: strings, CapDrop: strings, SecurityOpt: strings, PortBindings: v.optional(v.nullable(v.record(v.string(), v.any()))),
+  PublishAllPorts: bool, Dns: strings, DnsSearch: strings, DnsOptions: strings, ExtraHosts: strings,
+  PidMode: str, IpcMode: str, UTSMode: str, UsernsMode: str, CgroupnsMode: str, Cgroup: str, CgroupParent: str,
+  ShmSize: int, OomKillDisable: bool, Init: bool, Runtime: str, CpusetCpus: str, CpusetMems: str,
+  Links: strings, VolumesFrom: strings, Devices: v.optional(v.nullable(v.array(v.any()))), Ulimits: v.optional(v.nullable(v.array(v.any()))),
+  Sysctls: labels, Tmpfs: labels, LogConfig: v.optional(v.nullable(v.looseObject({ Type: str }))), BlkioWeight: int,
+  MaskedPaths: strings, ReadonlyPaths: strings, GroupAdd: strings, OomScoreAdj: int,
+});
+
+/** The create body: a Config with HostConfig and NetworkingConfig beside it (moby's ContainerConfigWrapper). */
+export const CreateBodySchema = v.looseObject({
+  ...ContainerConfigSchema.entries,
+  HostConfig: v.optional(v.nullable(HostConfigSchema)),
+  NetworkingConfig: v.optional(v.nullable(v.any())),
+});
+
+/** `POST /containers/{id}/exec` (moby's ExecConfig). */
+export const ExecConfigSchema = v.looseObject({
+  User: str, Privileged: bool, Tty: bool, ConsoleSize: v.optional(v.nullable(v.array(v.number()))),
+  AttachStdin: bool, AttachStdout: bool, AttachStderr: bool, Detach: bool, DetachKeys: str,
+  Env: strings, WorkingDir: str, Cmd: strings,
+});
+
+/** `POST /containers/{id}/update`: the resources, and the restart policy. */
+export const UpdateConfigSchema = v.looseObject({
+  Memory: int, MemorySwap: int, MemoryReservation: int, NanoCpus: int, CpuShares: int, CpuPeriod: int, CpuQuota: int,
+  PidsLimit: int, CpusetCpus: str, CpusetMems: str, BlkioWeight: int, KernelMemory: int,
+  RestartPolicy: v.optional(v.nullable(RestartPolicySchema)),
+});
+
+export type ContainerConfig = v.InferOutput<typeof ContainerConfigSchema>;
+export type ExecConfig = v.InferOutput<typeof ExecConfigSchema>;
+export type UpdateConfig = v.InferOutput<typeof UpdateConfigSchema>;
+export type HostConfig = v.InferOutput<typeof HostConfigSchema>;
+export type CreateBody = v.InferOutput<typeof CreateBodySchema>;
+// #endregion config-schema
+
+// #region go-errors
+const GO_TYPES: Record<string, string> = { string: 'string', number: 'int64', boolean: 'bool', Array: '[]string', Object: 'map[string]string' };
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+/** Parses `input` with `schema`, or throws a 400 worded like Go's json.Unmarshal. */
+export function checkJson<S extends v.GenericSchema>(schema: S, input: unknown, struct: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, input ?? {});
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = (issue.path ?? []).map((p) => String(p.key));
+  const value = issue.path?.at(-1)?.value ?? input;
+  const expected = String(issue.expected ?? '').replace(/[()]/g, '').split(' | ').map((e) => GO_TYPES[e] ?? e).at(-1);
+  const field = path.length ? ` into Go struct field ${[struct, ...path.filter((p) => !/^\d+$/.test(p))].join('.')}` : ` into Go value of type ${struct}`;
+  throw new InvalidArgumentError(`invalid JSON: json: cannot unmarshal ${jsonKind(value)}${field} of type ${expected}`);
+}
+// #endregion go-errors

@@ -1,0 +1,52 @@
+// bundle-patch.ts — what chapter 02's spec does not carry, written into config.json.
+//
+// Chapter 02 turns an image and `run`'s flags into an OCI runtime spec; the
+// Engine API asks for more (CPU shares and quotas, a swap limit, a read-only
+// root, the host's network). Chapter 01's runtime knows all of these: they
+// are plain fields of the OCI spec, so the daemon writes them into the
+// bundle's config.json after chapter 02 made it, and before anything starts.
+
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Spec } from '../../01-namespaces/index.js';
+import type { HostConfig } from '../api/index.js';
+
+// #region bundle-patch
+const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)
+
+export function patchBundle(bundle: string, hc: HostConfig, network: string): void {
+  const path = join(bundle, 'config.json');
+  const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
+  const linux = (spec.linux ??= {});
+  const resources = (linux.resources ??= {});
+  const memory = hc.Memory ?? 0;
+  if (memory > 0) {
+    // MemorySwap is memory *plus* swap; 0 means "as much swap as memory" (Docker's default).
+    const swap = (hc.MemorySwap ?? 0) > 0 ? hc.MemorySwap! : memory * 2;
+    resources.memory = { ...(resources.memory ?? {}), limit: memory, swap };
+  }
+  const cpu: NonNullable<typeof resources.cpu> = {};
+  if (hc.CpuShares) cpu.shares = hc.CpuShares;
+  if (hc.NanoCpus) Object.assign(cpu, { period: CPU_PERIOD, quota: Math.round((hc.NanoCpus * CPU_PERIOD) / 1e9) });
+  if (hc.CpuPeriod) cpu.period = hc.CpuPeriod;
+  if (hc.CpuQuota) cpu.quota = hc.CpuQuota;
+  if (Object.keys(cpu).length) resources.cpu = cpu;
+  // --pids-limit: a number, or 0 and -1 for "no limit".
+  if (hc.PidsLimit !== undefined && hc.PidsLimit !== null) {
+    if (hc.PidsLimit > 0) resources.pids = { limit: hc.PidsLimit };
+    else delete resources.pids;
+  }
+  if (hc.ReadonlyRootfs) spec.root.readonly = true;
+  // The primary group is a supplementary group too, as runc's user lookup
+  // makes it: `id` in a Docker container says `groups=0(root)`.
+  const user = spec.process.user;
+  if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
+  if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
+  writeFileSync(`${path}.tmp`, JSON.stringify(spec, null, 2));
+  renameSync(`${path}.tmp`, path);
+}
+
+export function primaryFirst(gid: number, additional: number[] = []): number[] {
+  return [gid, ...additional.filter((g) => g !== gid)];
+}
+// #endregion bundle-patch

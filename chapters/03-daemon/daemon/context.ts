@@ -1,0 +1,28 @@
+// context.ts — what the daemon's services share: one engine, one set of records, one event bus.
+//
+// The services (containers, exec) are written against this interface, not
+// against the Daemon class that owns them, so that the Daemon can make them
+// without their knowing it — no file of theirs imports daemon.ts.
+
+import type { Engine } from '../../02-images/index.js';
+import type { ShimPool } from '../shim/index.js';
+import type { ContainerStore } from './container-store.js';
+import type { Events } from './events.js';
+import type { HostInfo } from './host-info.js';
+import type { ImageService } from './image-service.js';
+
+// #region daemon-context
+export interface DaemonContext {
+  readonly engine: Engine;
+  readonly containers: ContainerStore;
+  readonly events: Events;
+  readonly imageService: Pick<ImageService, 'findForContainer'>;
+  readonly host: HostInfo;
+  /** Where each container's shim keeps its socket and exit record: <exec-root>/shims/<id>. */
+  readonly shimsDir: string;
+  /** Warm shims, so that a start spawns no Node process; undefined to start them cold. */
+  readonly shimPool?: ShimPool;
+  /** A line for the daemon's log (stderr): what went wrong where no client is waiting to hear it. */
+  readonly warn: (line: string) => void;
+}
+// #endregion daemon-context

@@ -1,0 +1,117 @@
+// create.ts — POST /containers/create: a checked config becomes a container on disk.
+//
+// The order matters, and is moby's: claim the name (so a racing create
+// with the same name loses at once), find the image (a 404 makes the CLI
+// pull it), check every HostConfig field, merge the request with the
+// image's config, and only then make anything on disk — through chapter
+// 02's Containers, which prepares the writable layer and writes the bundle.
+// Anything that fails after that point removes what was made.
+
+import { join } from 'node:path';
+import { InvalidArgumentError } from '../../01-namespaces/index.js';
+import { StartError, unpackImage, type ImageRecord } from '../../02-images/index.js';
+import { checkJson, CreateBodySchema, type CreateBody } from '../api/index.js';
+import { patchBundle } from './bundle-patch.js';
+import { Container, type ContainerRecord } from './container.js';
+import type { DaemonContext } from './context.js';
+import { bindMounts, checkResources, networkMode, refuseUnsupported, restartPolicy } from './host-config.js';
+import { generateName } from './names-generator.js';
+
+// #region merge-config
+/**
+ * moby's daemon/create.go merge rules: an Entrypoint in the request replaces
+ * the image's and drops its Cmd; otherwise the request's Cmd, if any,
+ * replaces the image's. Env merges by name, the request winning; labels too.
+ */
+export function mergeConfig(body: CreateBody, image: ImageRecord): ContainerRecord['Config'] {
+  const img = image.config.config ?? {};
+  const slice = (x: string | string[] | null | undefined) => (x === undefined || x === null ? x : typeof x === 'string' ? [x] : x);
+  let entrypoint = slice(body.Entrypoint);
+  let cmd = slice(body.Cmd) ?? null;
+  if (!entrypoint || entrypoint.length === 0) {
+    if (!cmd || cmd.length === 0) cmd = img.Cmd ?? null;
+    if (entrypoint === undefined || entrypoint === null) entrypoint = img.Entrypoint ?? null;
+  }
+  const env = new Map<string, string>();
+  for (const e of [...(img.Env ?? []), ...(body.Env ?? [])]) if (e.includes('=')) env.set(e.slice(0, e.indexOf('=')), e);
+  return {
+    ...body, HostConfig: undefined, NetworkingConfig: undefined,
+    Image: body.Image ?? '', Cmd: cmd, Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
+    Env: [...env.values()], WorkingDir: body.WorkingDir || img.WorkingDir || '', User: body.User || img.User || '',
+    Labels: { ...(img.Labels ?? {}), ...(body.Labels ?? {}) }, StopSignal: body.StopSignal || img.StopSignal || undefined,
+    Volumes: img.Volumes ?? null,
+  } as ContainerRecord['Config'];
+}
+// #endregion merge-config
+
+// #region memory-swap
+/** Docker records the swap it applies: as much again as the memory, when not given (0). */
+export const memorySwap = (hc: { Memory?: number | null; MemorySwap?: number | null }): number =>
+  (hc.Memory ?? 0) > 0 && !hc.MemorySwap ? hc.Memory! * 2 : (hc.MemorySwap ?? 0);
+// #endregion memory-swap
+
+// #region argv-part
+const argvPart = (x: string | string[] | null | undefined): string[] | undefined => (x === null || x === undefined ? undefined : typeof x === 'string' ? [x] : x);
+// #endregion argv-part
+
+// #region create
+export async function createContainer(daemon: DaemonContext, input: unknown, requestedName: string | null): Promise<Container> {
+  const body = checkJson(CreateBodySchema, input, 'ContainerConfigWrapper');
+  if (!body.Image) throw new InvalidArgumentError('No image was specified: config.Image must be set');
+  const hc = body.HostConfig ?? {};
+  const name = requestedName || generateName((n) => daemon.containers.isTaken(n));
+  const claim = `pending-${process.hrtime.bigint()}`;
+  daemon.containers.reserve(name, claim);
+  try {
+    const image = await daemon.imageService.findForContainer(body.Image);
+    const policy = restartPolicy(hc);
+    checkResources(hc, daemon.host.ncpu);
+    refuseUnsupported(hc);
+    const network = networkMode(hc);
+    const mounts = bindMounts(hc);
+    const config = mergeConfig(body, image);
+    const argv = [...(argvPart(config.Entrypoint) ?? []), ...(argvPart(config.Cmd) ?? [])];
+    if (argv.length === 0) throw new InvalidArgumentError('No command specified');
+
+    const engine = daemon.engine;
+    const parent = await unpackImage(engine.images, image, engine.snapshotter);
+    let startError: ContainerRecord['StartError'];
+    let made;
+    try {
+      made = await engine.containers.create({
+        image: body.Image, imageId: image.id, parent, name,
+        config: {
+          ...(image.config.config ?? {}), Entrypoint: argvPart(config.Entrypoint), Cmd: argvPart(config.Cmd), Env: config.Env,
+          WorkingDir: config.WorkingDir || undefined, User: config.User || undefined,
+        },
+        overrides: {
+          hostname: body.Hostname || undefined, tty: !!body.Tty, pidsLimit: hc.PidsLimit ?? undefined,
+          volumes: mounts.map((m) => ({ source: m.Source, destination: m.Destination, readonly: !m.RW })),
+        },
+      });
+    } catch (err) {
+      // Chapter 02 keeps a container whose program cannot start (Docker's
+      // `created` with an error): the error is for `start` to report.
+      if (!(err instanceof StartError)) throw err;
+      made = await engine.containers.find(name);
+      startError = { message: err.message, exitCode: err.exitCode };
+    }
+    const paths = engine.containers.paths(made);
+    if (!startError) patchBundle(paths.bundle, hc, network);
+    const container = Container.fresh({
+      ID: made.id, Created: made.created, Path: argv[0]!, Args: argv.slice(1),
+      Config: { ...config, Hostname: body.Hostname || made.id.slice(0, 12) },
+      HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null, MemorySwap: memorySwap(hc) },
+      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${made.id}-json.log`), Mounts: mounts, StartError: startError,
+    }, paths.dir);
+    container.save();
+    daemon.containers.release(name);
+    daemon.containers.add(container);
+    daemon.events.log('container', 'create', container.id, { image: body.Image, name, ...config.Labels });
+    return container;
+  } catch (err) {
+    daemon.containers.release(name);
+    throw err;
+  }
+}
+// #endregion create

@@ -1,0 +1,5 @@
+// index.ts — the daemon section: the object every Backend interface is implemented by.
+
+// #region daemon-exports
+export { Daemon, SERVER_VERSION, type DaemonConfig } from './daemon.js';
+// #endregion daemon-exports

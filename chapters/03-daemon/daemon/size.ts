@@ -1,0 +1,43 @@
+// size.ts — `docker ps --size`: how much a container wrote, and how much it sees.
+
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Container } from './container.js';
+import type { DaemonContext } from './context.js';
+import { pathsOf } from './paths.js';
+
+// #region size
+/**
+ * SizeRw: the bytes of the files in the container's writable layer — an
+ * overlay's upper directory holds exactly what it added or changed.
+ * SizeRootFs: that, and the image below it.
+ */
+export async function containerSize(ctx: DaemonContext, c: Container): Promise<{ SizeRw: number; SizeRootFs: number }> {
+  const { snapshotter, images } = ctx.engine;
+  const key = pathsOf(ctx, c).snapshotKey;
+  let rw = 0;
+  try {
+    const upper = join(snapshotter.activeDir(key), 'upper');
+    rw = existsSync(upper) ? bytesUnder(upper) : snapshotter.usage(key);
+  } catch {
+    // its layer is gone (being removed): nothing to count
+  }
+  let image = 0;
+  try {
+    image = ctx.engine.unpackedSize(await images.resolve(c.record.Image));
+  } catch {
+    // the image was removed with -f
+  }
+  return { SizeRw: rw, SizeRootFs: rw + image };
+}
+
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = lstatSync(path);
+    total += stat.isDirectory() ? bytesUnder(path) : stat.isFile() || stat.isSymbolicLink() ? stat.size : 0;
+  }
+  return total;
+}
+// #endregion size

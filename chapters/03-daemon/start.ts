@@ -1,0 +1,70 @@
+// start.ts — skiffd assembled: the daemon, its routers, the server, the sockets.
+//
+// moby's cmd/dockerd does the same wiring: open the daemon (which restores
+// the containers it finds), make one router per resource over it, and
+// serve them on every `--host`.
+
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
+import { Daemon } from './daemon/index.js';
+
+// #region start-daemon
+export interface SkiffdOptions {
+  hosts: string[];
+  dataRoot: string;
+  execRoot: string;
+  debug?: boolean;
+  tls?: TlsFiles;
+  /** Where log lines go (stderr by default). */
+  log?: (line: string) => void;
+}
+
+export interface RunningDaemon {
+  daemon: Daemon;
+  servers: Server[];
+  /** Stops listening and lets go of the data root; containers go on running. */
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
+  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
+  const routers = [
+    new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService),
+    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
+  ];
+  const api = new ApiServer(routers, debug);
+  const servers: Server[] = [];
+  const connections = new Set<Socket>();
+  try {
+    for (const host of options.hosts) {
+      const server = await listen(host, options.tls ?? { verify: false });
+      // Every connection, upgraded ones too (Node stops tracking those), so that stop() can end them all.
+      server.on('connection', (socket: Socket) => {
+        connections.add(socket);
+        socket.once('close', () => connections.delete(socket));
+      });
+      api.serve(server);
+      servers.push(server);
+      log(`skiffd: API listening on ${host}`);
+    }
+  } catch (err) {
+    for (const s of servers) s.close();
+    await daemon.close();
+    throw err;
+  }
+// #endregion start-daemon
+
+// #region stop-daemon
+  const stop = async () => {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      for (const socket of connections) socket.destroy(); // attaches, log followers: their clients see the end
+    })));
+    await daemon.close();
+  };
+  return { daemon, servers, stop };
+}
+// #endregion stop-daemon

@@ -1,0 +1,47 @@
+// Shared by the daemon's tests: a busybox root filesystem as a tarball,
+// imported into a daemon as `busybox:latest`, and raw HTTP on its socket
+// for what the docker CLI hides (statuses, headers, exact bodies).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { makeBusyboxRootfs } from '../helpers/rootfs.ts';
+import type { Dockerd } from '../helpers/dockerd.ts';
+
+/** A tarball of a busybox root filesystem, made under `dir`. */
+export function busyboxTarball(dir: string): string {
+  const rootfs = makeBusyboxRootfs(join(dir, 'busybox-rootfs'));
+  const tar = join(dir, 'busybox.tar');
+  const r = spawnSync('tar', ['-C', rootfs, '--numeric-owner', '-cf', tar, '.'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tar: ${r.stderr}`);
+  return tar;
+}
+
+/** Imports busybox into the daemon as busybox:latest; answers the image id. */
+export function importBusybox(d: Dockerd): string {
+  const tar = busyboxTarball(d.dir);
+  return d.docker(['import', tar, 'busybox:latest']).stdout.trim();
+}
+
+/** A build context directory with these files. */
+export function context(dir: string, name: string, files: Record<string, string>): string {
+  const ctx = join(dir, name);
+  mkdirSync(ctx, { recursive: true });
+  for (const [file, text] of Object.entries(files)) spawnSync('sh', ['-c', 'cat > "$1"', 'sh', join(ctx, file)], { input: text });
+  return ctx;
+}
+
+export interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+
+/** One HTTP request on the daemon's unix socket. */
+export function call(d: Dockerd, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+  const socketPath = d.host.slice('unix://'.length);
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, method, path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
