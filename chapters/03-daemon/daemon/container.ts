@@ -109,6 +109,7 @@ export class Container {
 
   /** Writes config.v2.json whole, then renames it into place. */
   save(): void {
+    if (this.destroyed) return; // its directory is gone, and the record with it
     const path = join(this.dir, 'config.v2.json');
     writeFileSync(`${path}.tmp`, JSON.stringify(this.record));
     renameSync(`${path}.tmp`, path);
