@@ -2,7 +2,7 @@
 // skiffd with SKIFF_CLIENT_TARGET=skiffd — the same tests, either peer. The
 // daemon gets a busybox image, `busybox:latest`, imported from a rootfs made
 // on this machine (no network).
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startDockerd, tarDirectory, type Dockerd } from '../helpers/dockerd.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
 
@@ -45,4 +45,9 @@ async function startSkiffdByPath(): Promise<Dockerd> {
   const helper = ['..', 'helpers', 'skiffd.ts'].join('/');
   const { startSkiffd } = (await import(helper)) as { startSkiffd: () => Promise<Dockerd> };
   return startSkiffd();
+}
+
+/** The `skiff` command line as built (`npm run build`), or SKIFF_CLI's, for grading another client. */
+export function skiffCommand(): string {
+  return process.env.SKIFF_CLI ?? `${process.execPath} ${resolve(import.meta.dirname, '../../dist/chapters/04-client/cli/main.js')}`;
 }

@@ -2,6 +2,7 @@
 
 // #region exports
 export { EngineClient } from './client.js';
+export { readAll, queryString, type Query, type RequestOptions } from './transport.js';
 export { Api, CLIENT_API_VERSION, type ClientOptions, type Filters } from './api.js';
 export { resolveEndpoint, DEFAULT_SOCKETS, type Endpoint, type HostOptions, type TlsSettings } from './host.js';
 export { negotiate, compareVersions, FALLBACK_API_VERSION, type PingResult } from './version.js';

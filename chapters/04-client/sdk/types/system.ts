@@ -57,6 +57,9 @@ export interface SystemInfo {
   Swarm?: { LocalNodeState?: string };
   LiveRestoreEnabled?: boolean;
   InitBinary?: string;
+  ContainerdCommit?: { ID?: string };
+  RuncCommit?: { ID?: string };
+  InitCommit?: { ID?: string };
   SecurityOptions?: string[] | null;
   Warnings?: string[] | null;
 }
