@@ -62,7 +62,7 @@ export interface HostConfig {
   CpuShares?: number;
   /** Most processes at once; 0 or -1 is no limit. */
   PidsLimit?: number | null;
-  /** The terminal's size at create time, `[height, width]`. @since 1.42 */
+  /** The terminal's size at create time, `[height, width]`. */
   ConsoleSize?: number[] | null;
   LogConfig?: { Type?: string; Config?: Record<string, string> };
 }

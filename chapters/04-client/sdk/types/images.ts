@@ -1,7 +1,5 @@
 // images.ts — the shapes of images on the wire (swagger, API 1.50; see containers.ts).
 
-import type { ContainerConfig } from './containers.js';
-
 // #region image-summary
 /** One row of `GET /images/json`. @schema GET /images/json 200 items */
 export interface ImageSummary {
@@ -32,7 +30,7 @@ export interface ImageInspect {
   Created?: string;
   DockerVersion?: string;
   Author?: string;
-  Config?: ContainerConfig;
+  Config?: ImageConfig;
   Architecture: string;
   Variant?: string;
   Os: string;
@@ -41,6 +39,24 @@ export interface ImageInspect {
   Metadata?: { LastTagTime?: string | null };
 }
 
+/** What an image proposes to run: the part of ContainerConfig an image carries (swagger `ImageConfig`). */
+export interface ImageConfig {
+  User?: string;
+  ExposedPorts?: Record<string, Record<string, never>> | null;
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Volumes?: Record<string, Record<string, never>> | null;
+  WorkingDir?: string;
+  Entrypoint?: string[] | null;
+  OnBuild?: string[] | null;
+  Labels?: Record<string, string> | null;
+  StopSignal?: string;
+  Shell?: string[] | null;
+}
+
+// #endregion image-inspect
+
+// #region image-results
 /** One layer of an image's history. @schema GET /images/{name}/history 200 items */
 export interface ImageHistoryItem {
   /** The layer's image id, or `<missing>` for a layer that came with a pulled or loaded image. */
@@ -63,4 +79,4 @@ export interface ImagePruneResponse {
   ImagesDeleted: ImageDeleteResponseItem[] | null;
   SpaceReclaimed: number;
 }
-// #endregion image-inspect
+// #endregion image-results
