@@ -103,7 +103,7 @@ const SCENARIOS: Scenario[] = [
   // images
   { name: 'images', command: '$CLI images' },
   { name: 'images -q, a reference, --format', command: '$CLI images -q | wc -c; $CLI images busybox --format "{{.Repository}}:{{.Tag}}"; $CLI image ls --format json | wc -l', exact: true },
-  { name: 'tag, then rmi', command: '$CLI tag busybox cli/tagged:v1; $CLI images cli/tagged --format "{{.Repository}} {{.Tag}}"; $CLI rmi cli/tagged:v1; $CLI rmi nope-image:1; echo "exit $?"', cleanup: { images: ['cli/tagged:v1'] } },
+  { name: 'tag, then rmi', command: '$CLI tag busybox cli/tagged:v1; $CLI images cli/tagged --format "{{.Repository}} {{.Tag}}" | sort; $CLI rmi cli/tagged:v1; $CLI rmi nope-image:1; echo "exit $?"', cleanup: { images: ['cli/tagged:v1'] } },
   { name: 'history', command: '$CLI history busybox' },
   { name: 'history --format', command: '$CLI history --format "{{.CreatedBy}}|{{.Comment}}" busybox', exact: true },
   { name: 'save and load', command: '$CLI tag busybox cli/saved:1 && $CLI save -o saved.tar cli/saved:1 && $CLI rmi cli/saved:1 >/dev/null && $CLI load -i saved.tar && $CLI save cli/saved:1 | $CLI load -q', cleanup: { images: ['cli/saved:1'] } },

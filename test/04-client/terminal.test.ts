@@ -42,7 +42,8 @@ before(async () => {
   // A plain sh in a 100x30 window, in the work directory, pointed at the daemon.
   tmux('new-session', '-d', '-s', 'main', '-x', '100', '-y', '30', '-c', work, `env DOCKER_HOST=${target.host} PS1='host$ ' sh`);
   await waitFor(/host\$ ?$/m, 'the host prompt');
-  type(`alias skiff='${skiffCommand()}'`, 'Enter');
+  // SKIFF_PTY_CLI=docker runs the same session with the docker CLI, to see that the test asks for docker's behaviour.
+  type(`alias skiff='${process.env.SKIFF_PTY_CLI ?? skiffCommand()}'`, 'Enter');
   type('stty -g > before.stty', 'Enter');
 });
 after(async () => {
@@ -78,6 +79,7 @@ describe('skiff run -it in a terminal', () => {
     type('echo back-$((1+1))', 'Enter');
     await waitFor(/^back-2$/m, 'output after re-attaching');
     type('exit 3', 'Enter');
+    await waitFor(/host\$ ?$/m, 'the host prompt after the container exited');
     type('echo attach-rc=$?', 'Enter');
     await waitFor(/attach-rc=3/, "attach ending with the container's exit code");
 
@@ -92,6 +94,7 @@ describe('skiff run -it in a terminal', () => {
     type('clear; skiff exec -it tty2 sh', 'Enter');
     await waitFor(/^\/ # ?$/m, 'the exec prompt');
     type('tty; exit 4', 'Enter');
+    await waitFor(/host\$ ?$/m, 'the host prompt after the exec exited');
     type('echo exec-rc=$?', 'Enter');
     const text = await waitFor(/exec-rc=4/, "exec's exit code");
     assert.match(text, /^\/dev\/pts\/\d+$/m);

@@ -66,7 +66,8 @@ export async function ps(cli: Cli, _: string[], flags: Flags): Promise<void> {
   if (format === 'table') format = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
   const size = flags.size === true || (!flags.quiet && /\.Size/.test(format));
   const containers = await engine.containers.list({
-    all: flags.all === true || last > 0, limit: last > 0 ? last : undefined, size, filters: parseFilters(list(flags.filter)),
+    // Like the docker CLI, -n sends a limit alone: the daemon counts stopped containers too (moby's list.go).
+    all: flags.all === true, limit: last > 0 ? last : undefined, size, filters: parseFilters(list(flags.filter)),
   });
   const now = Date.now();
   cli.out(formatRows(format, containers.map((c) => psRow(c, !flags['no-trunc'], now)), PS_HEADERS));

@@ -106,7 +106,8 @@ export async function pullImage(cli: Cli, engine: EngineClient, reference: strin
   const [name, tag] = at > reference.lastIndexOf('/') ? [reference.slice(0, at), reference.slice(at + 1)] : [reference, 'latest'];
   if (!options.toStderr && at <= reference.lastIndexOf('/')) cli.out('Using default tag: latest\n');
   const out = options.toStderr ? process.stderr : options.quiet ? devNull() : process.stdout;
-  await displayMessages(engine.images.pull(name, tag, { platform: options.platform }), out);
+  // The docker CLI asks for the normalised name (docker.io/library/busybox), and so do we.
+  await displayMessages(engine.images.pull(fullName(name), tag, { platform: options.platform }), out);
   if (!options.toStderr) cli.out(`${fullName(name)}:${tag}\n`);
 }
 
