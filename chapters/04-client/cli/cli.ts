@@ -38,6 +38,9 @@ export class Cli {
   }
 }
 
+// #endregion cli-context
+
+// #region cli-errors
 /** A failure the command itself reports: its text as is, and the exit status. */
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -57,4 +60,4 @@ export class FlagError extends CliError {
 export const str = (v: Flags[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 /** The values of a repeatable flag. */
 export const list = (v: Flags[string]): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
-// #endregion cli-context
+// #endregion cli-errors

@@ -108,6 +108,9 @@ export const COMMANDS: CommandSpec[] = [
     action: lazy(running, (m) => m.exec),
   },
   {
+    // #endregion container-commands
+
+    // #region container-verbs
     name: 'ps', managed: ['container', 'ls', 'ps', 'list'], usage: '[OPTIONS]', summary: 'List containers', args: [0, 0],
     options: [
       opt('-a, --all', 'bool', 'Show all containers (default shows just running)'), opt('-f, --filter', 'list', 'Filter output based on conditions provided'), FORMAT('containers'),
@@ -130,6 +133,9 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'rename', managed: ['container', 'rename'], usage: 'CONTAINER NEW_NAME', summary: 'Rename a container', args: [2, 2], options: [], action: lazy(containers, (m) => m.rename) },
   { name: 'top', managed: ['container', 'top'], usage: 'CONTAINER [ps OPTIONS]', summary: 'Display the running processes of a container', args: [1, null], stopAtFirstWord: true, options: [], action: lazy(containers, (m) => m.top) },
   {
+    // #endregion container-verbs
+
+    // #region container-inspection
     name: 'logs', managed: ['container', 'logs'], usage: '[OPTIONS] CONTAINER', summary: 'Fetch the logs of a container', args: [1, 1],
     options: [
       opt('--details', 'bool', 'Show extra details provided to logs'), opt('-f, --follow', 'bool', 'Follow log output'),
@@ -163,7 +169,7 @@ export const COMMANDS: CommandSpec[] = [
   { name: null, managed: ['container', 'inspect'], usage: '[OPTIONS] CONTAINER [CONTAINER...]', summary: 'Display detailed information on one or more containers', args: [1, null],
     options: [FORMAT('inspect', true), opt('-s, --size', 'bool', 'Display total file sizes')], action: lazy(containers, (m) => m.containerInspect) },
 ];
-// #endregion container-commands
+// #endregion container-inspection
 
 // #region image-commands
 COMMANDS.push(

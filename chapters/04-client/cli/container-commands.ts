@@ -97,6 +97,9 @@ async function eachContainer(cli: Cli, names: string[], act: (engine: EngineClie
 const describe = (error: unknown): string =>
   (error as Error).name.endsWith('Error') && 'status' in (error as object) ? `Error response from daemon: ${(error as Error).message}` : (error as Error).message;
 
+// #endregion each-container
+
+// #region container-verbs
 const timeoutOf = (flags: Flags) => (str(flags.timeout) ? parseInteger(str(flags.timeout)!, '-t, --timeout') : undefined);
 
 export const stop = (cli: Cli, names: string[], flags: Flags) =>
@@ -129,7 +132,7 @@ export const update = (cli: Cli, names: string[], flags: Flags) => {
   if (str(flags.restart)) resources.RestartPolicy = parseRestart(str(flags.restart)!);
   return eachContainer(cli, names, async (e, n) => void (await e.containers.update(n, resources)));
 };
-// #endregion each-container
+// #endregion container-verbs
 
 // #region logs
 /** `42m`, `1h30m`, an RFC 3339 time, or seconds: docker's GetTimestamp, as the seconds the API takes. */

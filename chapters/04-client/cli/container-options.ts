@@ -40,6 +40,9 @@ export function parseRestart(text: string): RestartPolicy {
   return { Name: name as RestartPolicy['Name'], MaximumRetryCount: count ? Number(count) : 0 };
 }
 
+// #endregion parse-values
+
+// #region parse-env-mounts
 /** `-e K=V` as is; a bare `-e K` takes K's value from this environment, or is left out. */
 export function parseEnv(entries: string[], files: string[]): string[] {
   const fromFiles = files.flatMap((file) =>
@@ -69,7 +72,7 @@ export function parseMount(text: string): Mount {
   if (!mount.Target) throw new FlagError(`invalid argument "${text}" for "--mount" flag: target is required`);
   return mount;
 }
-// #endregion parse-values
+// #endregion parse-env-mounts
 
 // #region create-request
 /** The whole create body from the flags, the image and the command words. */

@@ -29,6 +29,9 @@ export function describeError(error: unknown, path: string, spec: CommandSpec | 
   return { message: text, exitCode: 1 };
 }
 
+// #endregion describe-error
+
+// #region commander-errors
 /** Commander's parse errors in cobra's words. */
 function fromCommander(error: CommanderError, path: string, spec: CommandSpec | undefined): { message: string; exitCode: number } {
   const option = /'([^' ]+)/.exec(error.message)?.[1] ?? '';
@@ -53,4 +56,4 @@ function fromCommander(error: CommanderError, path: string, spec: CommandSpec | 
       return { message: error.message.replace(/^error: /, ''), exitCode: 125 };
   }
 }
-// #endregion describe-error
+// #endregion commander-errors

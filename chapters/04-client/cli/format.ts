@@ -43,6 +43,9 @@ export function bytesSize(bytes: number): string {
   return `${Number(value.toPrecision(4))}${units[unit]}`;
 }
 
+// #endregion units
+
+// #region durations
 /** `2 minutes`, `About an hour` (go-units HumanDuration). */
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
@@ -72,7 +75,7 @@ export function goTime(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000 UTC`;
 }
-// #endregion units
+// #endregion durations
 
 // #region format-rows
 /**

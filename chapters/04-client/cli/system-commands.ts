@@ -80,6 +80,9 @@ Server:{{if .Platform.Name}} {{.Platform.Name}}{{end}}
 {{- end}}
 `;
 
+// #endregion version
+
+// #region version-command
 /** `Sat Dec  6 12:00:00 2026`, Go's time.ANSIC, which docker shows build times in. */
 const ansic = (iso: string) => {
   const d = new Date(iso);
@@ -111,7 +114,7 @@ export async function version(cli: Cli, _: string[], flags: Flags): Promise<numb
   if (failure) throw failure;
   return 0;
 }
-// #endregion version
+// #endregion version-command
 
 // #region info
 /** `skiff info`: the daemon's facts in docker's order and words (the Server part of `docker info`). */

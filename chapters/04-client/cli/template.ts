@@ -108,6 +108,9 @@ export function parseTemplate(source: string): Node[] {
   return block([]).nodes;
 }
 
+// #endregion template-parser
+
+// #region template-pipeline
 function parsePipeline(words: string[]): Pipeline {
   const pipe: Pipeline = [[]];
   for (let i = 0; i < words.length; i++) {
@@ -135,7 +138,7 @@ function parseTerm(word: string): Term {
   if (/^[A-Za-z_]\w*$/.test(word)) return { kind: 'name', name: word };
   throw new TemplateError(`bad character in "${word}"`);
 }
-// #endregion template-parser
+// #endregion template-pipeline
 
 // #region template-functions
 /** Go's notion of "empty", which `if` and `with` test: false, 0, "", nil, and empty lists and maps. */
@@ -215,6 +218,9 @@ function evalCommand([head, ...rest]: Command, dot: unknown, piped: unknown[]): 
   return typeof value === 'function' ? (value as (...a: unknown[]) => unknown)(...args()) : value;
 }
 
+// #endregion template-render
+
+// #region template-eval
 function evalTerm(term: Term, dot: unknown): unknown {
   switch (term.kind) {
     case 'string':
@@ -243,4 +249,4 @@ const STRUCT = Symbol('struct');
 const isStruct = (value: unknown): boolean => typeof value === 'object' && value !== null && STRUCT in value;
 /** Marks a row object as a struct, so that `{{.Nope}}` fails as Go's would. */
 export const asStruct = <T extends object>(row: T): T => Object.defineProperty(row, STRUCT, { value: true, enumerable: false });
-// #endregion template-render
+// #endregion template-eval

@@ -53,6 +53,9 @@ export class Api {
     return { ...result, negotiated };
   }
 
+  // #endregion api
+
+  // #region api-requests
   async request(method: string, path: string, options?: RequestOptions): Promise<IncomingMessage> {
     return this.transport.request(method, await this.versioned(path), options);
   }
@@ -69,7 +72,7 @@ export class Api {
     return `/v${await this.apiVersion()}${path}`;
   }
 }
-// #endregion api
+// #endregion api-requests
 
 export { CLIENT_API_VERSION };
 

@@ -49,6 +49,9 @@ export class Containers {
     await readAll(await this.api.request('POST', `/containers/${seg(id)}/start`, { query: { detachKeys: options.detachKeys }, signal: options.signal }));
   }
 
+  // #endregion containers-lifecycle
+
+  // #region containers-signals
   /** `POST /containers/{id}/stop`: the stop signal, then SIGKILL after `timeout` seconds. */
   async stop(id: string, options: { timeout?: number; stopSignal?: string } & Cancellable = {}): Promise<void> {
     const query = { t: options.timeout, signal: options.stopSignal };
@@ -66,7 +69,7 @@ export class Containers {
     await readAll(await this.api.request('POST', `/containers/${seg(id)}/kill`, { query: { signal: options.killSignal }, signal: options.signal }));
   }
 
-  // #endregion containers-lifecycle
+  // #endregion containers-signals
 
   // #region containers-state
   /** `DELETE /containers/{id}`: 409 when running, unless `force`. */

@@ -105,6 +105,9 @@ export class Images {
     yield* progressMessages(response);
   }
 
+  // #endregion images-streams
+
+  // #region images-registry
   /** `POST /images/create?fromSrc=-`: a root filesystem tar as a one-layer image. */
   async *import(
     tar: Readable | Buffer,
@@ -131,4 +134,4 @@ export class Images {
     yield* progressMessages(response);
   }
 }
-// #endregion images-streams
+// #endregion images-registry

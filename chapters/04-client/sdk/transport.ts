@@ -8,7 +8,9 @@
 // load, which matters to a CLI that starts once per command.
 
 import { request as httpRequest, Agent, type IncomingMessage, type OutgoingHttpHeaders, type ClientRequest } from 'node:http';
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
+import type { PeerCertificate } from 'node:tls';
 import type { Duplex, Readable } from 'node:stream';
 import { ConnectionError, errorForStatus } from './errors.js';
 import type { Endpoint } from './host.js';
@@ -32,6 +34,10 @@ export interface RequestOptions {
 /** The Go client's `Host` header: the daemon ignores it, but HTTP/1.1 requires one. */
 const DUMMY_HOST = 'api.moby.localhost';
 const USER_AGENT = 'Skiff-Client/0.1 (linux)';
+
+/** node:https and node:tls are loaded only for a daemon behind TLS: a unix socket needs neither. */
+const https = () => createRequire(import.meta.url)('node:https') as typeof import('node:https');
+const tls = () => createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
 // #endregion request-options
 
 // #region transport
@@ -42,7 +48,7 @@ export class Transport {
   constructor(readonly endpoint: Endpoint) {
     // Keep-alive: a command that makes several requests reuses one connection;
     // Node unrefs idle sockets, so they never keep the process alive.
-    this.agent = endpoint.kind === 'tcp' && endpoint.tls ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    this.agent = endpoint.kind === 'tcp' && endpoint.tls ? new (https().Agent)({ keepAlive: true }) : new Agent({ keepAlive: true });
   }
 
   /** Sends a request and resolves with the response once its status is known to be < 400. */
@@ -110,9 +116,12 @@ export class Transport {
     const common = { method, path: target, headers, agent: this.agent, signal };
     const req =
       endpoint.kind === 'unix' ? httpRequest({ ...common, socketPath: endpoint.socketPath })
-      : endpoint.tls ? httpsRequest({
+      : endpoint.tls ? https().request({
           ...common, host: endpoint.hostname, port: endpoint.port,
           ca: endpoint.tls.ca, cert: endpoint.tls.cert, key: endpoint.tls.key, rejectUnauthorized: endpoint.tls.verify,
+          // The certificate must name the host the user gave, not the dummy Host header.
+          servername: isIP(endpoint.hostname) ? undefined : endpoint.hostname,
+          checkServerIdentity: (_: string, cert: PeerCertificate) => tls().checkServerIdentity(endpoint.hostname, cert),
         })
       : httpRequest({ ...common, host: endpoint.hostname, port: endpoint.port });
     if (isReadable(payload)) payload.pipe(req);
@@ -147,6 +156,9 @@ function cancelWith(stream: Readable | Duplex, req: ClientRequest, signal: Abort
   stream.once('close', () => signal.removeEventListener('abort', abort));
 }
 
+// #endregion helpers
+
+// #region query-and-errors
 /** `?all=1&filters=…`: booleans as 1/0, as the Go client writes them; arrays repeat the key. */
 export function queryString(query: Query | undefined): string {
   const params = new URLSearchParams();
@@ -191,4 +203,4 @@ async function readError(response: IncomingMessage, path: string): Promise<Error
   }
   return errorForStatus(status, message);
 }
-// #endregion helpers
+// #endregion query-and-errors

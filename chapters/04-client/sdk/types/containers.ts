@@ -67,6 +67,9 @@ export interface HostConfig {
   LogConfig?: { Type?: string; Config?: Record<string, string> };
 }
 
+// #endregion host-config
+
+// #region create-request
 /** Restart behaviour: `no`, `always`, `unless-stopped`, `on-failure[:N]`. */
 export interface RestartPolicy {
   Name?: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
@@ -98,7 +101,7 @@ export interface ContainerCreateResponse {
   Id: string;
   Warnings: string[] | null;
 }
-// #endregion host-config
+// #endregion create-request
 
 // #region container-summary
 /** One row of `GET /containers/json`. @schema GET /containers/json 200 items */
