@@ -46,6 +46,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'missing argument', command: '$CLI rm' },
   { name: 'one argument exactly', command: '$CLI logs' },
   { name: 'no arguments accepted', command: '$CLI ps extra' },
+  { name: '--help: usage, summary, aliases', command: '$CLI ps --help | head -6; $CLI rm --help | head -6; $CLI container inspect --help | head -4', exact: true },
   // ps
   { name: 'ps, nothing running', command: '$CLI ps', exact: true },
   { name: 'ps with a running container', setup: [running('p1')], command: '$CLI ps', cleanup: { containers: ['p1'] } },
@@ -112,6 +113,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'build -t --build-arg --label', command: '$CLI build -t cli/built:1 --build-arg WHO=skiff --label extra=yes ctx; $CLI run --rm cli/built:1; $CLI inspect -f "{{.Config.Labels}}" cli/built:1', cleanup: { images: ['cli/built:1'] }, ignoreStderr: true, normalize: (t) => t.replace(/ ---> Running in <ID12>\n/g, '').replace(/Removing intermediate container <ID12>\n/g, '') },
   { name: 'build -q, --no-cache, -f', command: 'cp ctx/Dockerfile ctx/Other.Dockerfile; $CLI build -q --no-cache -f ctx/Other.Dockerfile -t cli/built:2 ctx | wc -c', cleanup: { images: ['cli/built:2'] }, ignoreStderr: true, exact: true },
   { name: 'image prune -f', command: '$CLI image prune -f' },
+  { name: 'system prune -f', setup: exited('q2'), command: '$CLI system prune -f', cleanup: { containers: ['q2'] } },
   // events
   { name: 'events --since --until --filter', command: 'start=$(date +%s); $CLI run --rm --name ev1 busybox true; sleep 1; $CLI events --since $start --until $(date +%s) --filter container=ev1 --format "{{.Type}} {{.Action}}"', exact: true },
   { name: 'events, default format', command: 'start=$(date +%s); $CLI create --name ev2 busybox >/dev/null; $CLI rm ev2 >/dev/null; sleep 1; $CLI events --since $start --until $(date +%s) --filter container=ev2', cleanup: { containers: ['ev2'] } },

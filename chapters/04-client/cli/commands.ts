@@ -111,7 +111,7 @@ export const COMMANDS: CommandSpec[] = [
     // #endregion container-commands
 
     // #region container-verbs
-    name: 'ps', managed: ['container', 'ls', 'ps', 'list'], usage: '[OPTIONS]', summary: 'List containers', args: [0, 0],
+    name: 'ps', managed: ['container', 'ls', 'list', 'ps'], usage: '[OPTIONS]', summary: 'List containers', args: [0, 0],
     options: [
       opt('-a, --all', 'bool', 'Show all containers (default shows just running)'), opt('-f, --filter', 'list', 'Filter output based on conditions provided'), FORMAT('containers'),
       opt('-n, --last', 'int', 'Show n last created containers (includes all states)', '-1'), opt('-l, --latest', 'bool', 'Show the latest created container (includes all states)'),

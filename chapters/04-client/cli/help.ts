@@ -12,10 +12,11 @@ export function helpText(spec: CommandSpec | null, path: string): string {
     const [short, long] = o.flags.includes(',') ? o.flags.split(/,\s*/) : [undefined, o.flags];
     const type = o.type === 'bool' ? '' : ` ${o.type}`;
     const def = o.default && o.type !== 'bool' ? ` (default ${o.type === 'string' ? `"${o.default}"` : o.default})` : '';
-    return [`${short ? `${short}, ` : '    '}${long}${type}`, `${o.description.split('\n')[0]}${def}`];
+    return [`${short ? `${short}, ` : '    '}${long}${type}`, `${o.description}${def}`];
   });
   const width = Math.max(0, ...rows.map(([left]) => left!.length)) + 3;
-  const options = rows.map(([left, right]) => `  ${left!.padEnd(width)}${right}`).join('\n');
+  // A description of several lines goes on under its own first line.
+  const options = rows.map(([left, right]) => `  ${left!.padEnd(width)}${right!.split('\n').join(`\n  ${' '.repeat(width)}`)}`).join('\n');
   return [
     `Usage:  skiff ${path} ${spec.usage}`, '', spec.summary, '',
     ...(aliases.length > 1 ? ['Aliases:', `  ${aliases.join(', ')}`, ''] : []),

@@ -58,7 +58,7 @@ function buildProgram(cli: () => Cli, done: (code: number) => void): Command {
   program.option('--help', 'Print usage');
   program.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   const groups = new Map<string, Command>();
-  for (const spec of COMMANDS) {
+  for (const spec of [...COMMANDS, COMPLETION]) {
     if (spec.name) addCommand(program, spec, spec.name, spec.name, cli, done);
     if (!spec.managed) continue;
     const [group, ...names] = spec.managed;
@@ -67,6 +67,11 @@ function buildProgram(cli: () => Cli, done: (code: number) => void): Command {
   }
   return program;
 }
+/** `skiff completion`, which reads the table itself (so it is not in the table: no import cycle). */
+const COMPLETION: CommandSpec = {
+  name: 'completion', usage: 'bash|zsh', summary: 'Print a shell completion script for skiff', args: [1, 1], options: [],
+  action: async (cli, words) => (await import('./completion.js')).completion(cli, words),
+};
 // #endregion program
 
 // #region main
