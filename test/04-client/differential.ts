@@ -38,6 +38,7 @@ export function runWith(target: Target, cli: string, command: string, input: str
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
+// #region neutral
 /** Ids, times and sizes as placeholders, so that two runs can be compared. */
 export function neutral(text: string, exact: boolean): string {
   let t = text
@@ -56,7 +57,9 @@ export function neutral(text: string, exact: boolean): string {
     .replace(/ +$/gm, '');
   return t;
 }
+// #endregion neutral
 
+// #region compare
 /** Both outcomes of a scenario, normalised. */
 export function compare(target: Target, scenario: Scenario, cwd: string): { docker: Outcome; skiff: Outcome } {
   const side = (cli: string): Outcome => {
@@ -73,3 +76,4 @@ export function compare(target: Target, scenario: Scenario, cwd: string): { dock
   };
   return { docker: side('docker'), skiff: side(skiffCommand()) };
 }
+// #endregion compare
