@@ -74,6 +74,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'run -v and --mount', command: '$CLI run --rm -v "$PWD/shared:/mnt:ro" busybox cat /mnt/hello.txt; $CLI run --rm --mount "type=bind,source=$PWD/shared,target=/data,readonly" busybox sh -c "cat /data/hello.txt; touch /data/x 2>/dev/null || echo cannot-write"', exact: true },
   { name: 'container run (management form)', command: '$CLI container run --rm busybox echo managed', exact: true },
   // create, start, attach-less lifecycle
+  { name: 'create and run -d: the streams and stdin they record', command: 'for f in "" "-i" "-it" "-a stderr"; do $CLI create --name cs $f busybox >/dev/null; $CLI inspect -f "{{.Config.AttachStdin}} {{.Config.AttachStdout}} {{.Config.AttachStderr}} {{.Config.OpenStdin}} {{.Config.StdinOnce}} {{.Config.Tty}}" cs; $CLI rm cs >/dev/null; done; $CLI run -d -i --name cs busybox cat >/dev/null; $CLI inspect -f "{{.Config.AttachStdin}} {{.Config.AttachStdout}} {{.Config.OpenStdin}} {{.Config.StdinOnce}}" cs', cleanup: { containers: ['cs'] }, exact: true },
   { name: 'create then start -a', command: '$CLI create --name c1 busybox echo created | wc -c; $CLI start -a c1; echo "exit $?"', cleanup: { containers: ['c1'] }, exact: true },
   { name: 'start, wait', setup: [['create', '--name', 'c2', 'busybox', 'sh', '-c', 'exit 4']], command: '$CLI start c2; $CLI wait c2', cleanup: { containers: ['c2'] }, exact: true },
   { name: 'start a container that is not there', command: '$CLI start nope-c' },

@@ -36,7 +36,7 @@ export async function run(cli: Cli, [image, ...command]: string[], flags: Flags)
     await engine.containers.start(id);
   } catch (error) {
     session.close();
-    throw startFailure(error as EngineError, cli, 'run');
+    throw startFailure(error as EngineError);
   }
   const ended = await stream(session, { stdin: body.AttachStdin === true, tty, detachKeys: str(flags['detach-keys']), resize: (size) => engine.containers.resize(id, size), kill: (signal) => engine.containers.kill(id, { killSignal: signal }) });
   if (ended === 'detached') return 0;
@@ -46,9 +46,8 @@ export async function run(cli: Cli, [image, ...command]: string[], flags: Flags)
 /** `skiff create`: the same container as run, not started; prints its id. */
 export async function create(cli: Cli, [image, ...command]: string[], flags: Flags): Promise<number> {
   const engine = await cli.engine();
-  const body = containerRequest(flags, image!, command, { detach: true, consoleSize: flags.tty ? terminalSize() : undefined });
-  if (flags.interactive) body.AttachStdin = true;
-  body.AttachStdout = body.AttachStderr = list(flags.attach).length === 0 || list(flags.attach).some((s) => s.toLowerCase() === 'stdout');
+  // The streams a later `start -a` attaches are recorded exactly as run records them.
+  const body = containerRequest(flags, image!, command, { detach: false, consoleSize: flags.tty ? terminalSize() : undefined });
   cli.out(`${await createPulling(cli, engine, body, str(flags.name))}\n`);
   return 0;
 }
@@ -70,7 +69,7 @@ async function createPulling(cli: Cli, engine: EngineClient, body: Parameters<En
 }
 
 /** A start the daemon refused: exit 127 for a command not found, 126 for one that cannot run, else 125. */
-function startFailure(error: EngineError, _cli: Cli, _command: string): Error {
+function startFailure(error: EngineError): Error {
   const text = String(error.message);
   const code = /executable file not found|no such file or directory/i.test(text) ? 127 : /permission denied|is a directory/i.test(text) ? 126 : 125;
   return new CliError(`skiff: Error response from daemon: ${text}\n\nRun 'skiff run --help' for more information`, code);
