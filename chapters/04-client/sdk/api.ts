@@ -1,9 +1,4 @@
 // api.ts — versioned requests: the transport, plus the version agreed with the daemon.
-//
-// The resource classes (containers.ts, images.ts, exec.ts, system.ts) all
-// speak through one Api. It negotiates the version once, lazily, before the
-// first request that needs it — so a command that fails before talking to
-// the daemon never pings it — and prefixes every path with `/v1.NN`.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

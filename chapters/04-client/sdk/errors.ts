@@ -1,11 +1,5 @@
-// errors.ts — what can go wrong talking to an engine, as classes to catch.
-//
-// The Engine API reports a failure as an HTTP status and a JSON body
-// `{"message": "..."}` (swagger `ErrorResponse`). The status is the part a
-// program should branch on — the docker CLI pulls an image when create
-// answers 404 and tries the next object type when inspect does — so every
-// status a caller reacts to is a class of its own, and nobody has to match
-// the wording of a message.
+// errors.ts — what can go wrong talking to an engine, as classes to catch
+// (the body is swagger's `ErrorResponse`).
 
 // #region engine-error
 /** The daemon answered with an error status; `message` is its own words. */

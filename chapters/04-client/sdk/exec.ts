@@ -1,9 +1,5 @@
-// exec.ts — a second process in a running container.
-//
-// Exec is two requests: `POST /containers/{id}/exec` makes the exec (its
-// command, user, terminal) and returns an id; `POST /exec/{id}/start` runs
-// it, and like attach it takes over the connection. The exit code is not on
-// the stream: when the stream ends, the client asks `GET /exec/{id}/json`.
+// exec.ts — a second process in a running container: made, started (hijacked),
+// then asked for its exit code with `GET /exec/{id}/json`.
 
 import { Api, seg } from './api.js';
 import { readAll } from './transport.js';

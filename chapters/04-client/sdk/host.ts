@@ -1,14 +1,5 @@
-// host.ts — where the daemon is, from the same settings the docker CLI reads.
-//
-// A client finds its daemon the way `docker` does, so that the habits and
-// the scripts of a Docker user carry over: an explicit host (`-H`), else
-// `DOCKER_HOST`, else a default socket. Skiff's default comes first,
-// `unix:///run/skiff/skiffd.sock`, then Docker's `/var/run/docker.sock`, so
-// the same `skiff` drives whichever daemon the machine has.
-// TLS follows the docker CLI's variables: `DOCKER_TLS_VERIFY` (any non-empty
-// value) turns on TLS and checks the daemon's certificate against `ca.pem`;
-// `DOCKER_CERT_PATH` (default `~/.docker`) holds `ca.pem`, `cert.pem` and
-// `key.pem` (docs: "Protect the Docker daemon socket").
+// host.ts — where the daemon is, from the settings the docker CLI reads
+// (docs: "Protect the Docker daemon socket" for the TLS variables).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -1,11 +1,5 @@
-// json-stream.ts — streams of JSON objects: progress messages and events.
-//
-// Pull, push, build and load answer 200 at once and then report as they go,
-// one JSON object per line (moby `pkg/jsonmessage`); `/events` does the same
-// for as long as the client listens. A stream that has already said 200
-// cannot fail with a status any more, so a failure half-way arrives as an
-// object with `errorDetail`, and this module turns it back into a thrown
-// error.
+// json-stream.ts — streams of JSON objects: progress messages and events (moby
+// `pkg/jsonmessage`), a failure half-way arriving as an object with `errorDetail`.
 
 import type { Readable } from 'node:stream';
 import { StreamError } from './errors.js';

@@ -1,12 +1,5 @@
-// stdcopy.ts — taking stdout and stderr apart again.
-//
-// A container without a terminal has two output streams, but an attach or
-// logs connection is one byte stream. The daemon therefore frames what it
-// sends: an 8-byte header — the stream (1 stdout, 2 stderr; 0 is stdin echoed
-// back; 3 is an error from the daemon itself), three zero bytes, the payload's
-// length as a big-endian uint32 — then the payload (swagger: "Stream format"
-// under /containers/{id}/attach; moby `pkg/stdcopy`). With a terminal there is
-// one stream and no framing at all: the raw bytes of the pty.
+// stdcopy.ts — taking stdout and stderr apart again (swagger: "Stream format"
+// under /containers/{id}/attach; moby `pkg/stdcopy`).
 
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';

@@ -1,10 +1,4 @@
 // streams.ts — a container's output, framed or raw, and the two-way stream of attach and exec.
-//
-// Whether bytes come framed (stdcopy.ts) depends on one thing only: whether
-// the container, or the exec, has a terminal. The daemon says so in the
-// Content-Type from API 1.42 on (`application/vnd.docker.multiplexed-stream`
-// or `…raw-stream`); an older daemon does not, and then the client has to
-// know — the docker CLI inspects the container first for exactly this reason.
 
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { once } from 'node:events';

@@ -1,13 +1,5 @@
-// version.ts — agreeing on an API version before the first real request.
-//
-// Every Engine API path after the first carries a version, `/v1.50/…`, and a
-// daemon answers 400 to one it does not speak. The docker CLI does not guess:
-// it asks `/_ping` first (HEAD, and GET if HEAD fails with anything but 500),
-// reads the daemon's `Api-Version` header, and uses the lower of that and its
-// own version. A daemon that sends no header is taken to be an old one and
-// gets 1.24, the oldest the CLI still speaks (client `ping.go`,
-// `negotiateAPIVersionPing`). `DOCKER_API_VERSION` pins a version and skips
-// the negotiation.
+// version.ts — agreeing on an API version before the first real request, as
+// the docker CLI's `negotiateAPIVersionPing` does; `DOCKER_API_VERSION` pins one.
 
 import { readAll, type Transport } from './transport.js';
 import { EngineError } from './errors.js';
