@@ -18,6 +18,8 @@ const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.js'
 const ENGINE = resolve(import.meta.dirname, '../chapters/02-images/engine/main.js');
 /** The chapter 03 daemon (dist/chapters/03-daemon/main.js). */
 const SKIFFD = resolve(import.meta.dirname, '../chapters/03-daemon/main.js');
+/** The chapter 04 command line (dist/chapters/04-client/cli/main.js). */
+const SKIFF = resolve(import.meta.dirname, '../chapters/04-client/cli/main.js');
 
 /** What the container reports about itself, one "key=value" line each. */
 const PROBE = [
@@ -144,6 +146,16 @@ function docker(host: string, args: string[]): string {
   return r.stdout;
 }
 
+/** Chapter 04's skiff against the same daemon, echoed the same way. */
+function skiff(host: string, args: string[]): string {
+  console.log(`  $ skiff ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, [SKIFF, ...args], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: host } });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`skiff ${args[0]} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  for (const line of r.stdout.trimEnd().split('\n')) console.log(`  ${line}`);
+  return r.stdout;
+}
+
 /** Build, run and list through the daemon, then stop it with SIGTERM (its containers would live on). */
 async function daemonDemo(workDir: string, context: string): Promise<void> {
   const { host, daemon } = await step({ title: 'Chapter 03: skiffd, the Docker Engine API on a unix socket', run: () => startSkiffd(workDir) });
@@ -153,6 +165,8 @@ async function daemonDemo(workDir: string, context: string): Promise<void> {
     step({ title: 'and runs it', run: () => docker(host, ['run', '--name', 'hello-once', 'hello']) });
     step({ title: 'The daemon remembers the container', run: () => docker(host, ['ps', '-a']) });
     docker(host, ['rm', 'hello-once']);
+    step({ title: "Chapter 04: skiff, the project's own client, builds and runs the same way", run: () => skiff(host, ['build', '-q', '-t', 'hello', context]) });
+    step({ title: 'and runs it once, removed at its exit', run: () => skiff(host, ['run', '--rm', 'hello']) });
   } finally {
     console.log('  $ kill -TERM %1');
     daemon.kill('SIGTERM');
@@ -188,6 +202,7 @@ async function main(): Promise<void> {
       await daemonDemo(workDir, context);
       console.log('\nThe docker CLI never knew: it spoke the Engine API to skiffd, which built with chapter 02');
       console.log('and ran the container through a shim of its own. Read how: chapters/03-daemon/chapter.mdx');
+      console.log('skiff speaks the same API from the other side. Read how: chapters/04-client/chapter.mdx');
     } else {
       console.log('\n(no docker CLI on this machine: the skiffd part of the demo is skipped)');
     }
