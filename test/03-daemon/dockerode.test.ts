@@ -103,7 +103,8 @@ test('docker.run without a tty: stdout and stderr demultiplexed into two streams
 });
 
 test('logs follow a running container to its end; exec runs in it with its exit code', async () => {
-  const container = await docker.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', 'echo first; sleep 2; echo second'] });
+  // It runs until told to end (a file appears), however slow the machine.
+  const container = await docker.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', 'echo first; until [ -e /go ]; do sleep 0.1; done; echo second'] });
   await container.start();
   const exec = await container.exec({ Cmd: ['sh', '-c', 'echo from-exec; echo exec-err >&2; exit 7'], AttachStdout: true, AttachStderr: true });
   const execStream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
@@ -115,6 +116,8 @@ test('logs follow a running container to its end; exec runs in it with its exit 
   const plain = await container.exec({ Cmd: ['echo', 'plain'], AttachStdout: true, AttachStderr: true });
   assert.deepEqual(await demux((await plain.start({})) as unknown as Readable), { stdout: 'plain\n', stderr: '' });
   const followed = (await container.logs({ stdout: true, stderr: true, follow: true })) as unknown as Readable;
+  const go = await container.exec({ Cmd: ['touch', '/go'] });
+  await go.start({ Detach: true });
   const { stdout } = await demux(followed);
   assert.equal(stdout, 'first\nsecond\n');
   assert.equal((await container.wait()).StatusCode, 0);

@@ -94,9 +94,14 @@ test('exec joins the container\'s namespaces; its exit code is the CLI\'s; a mis
 });
 
 test('attach streams what comes next and exits with the container\'s code', async () => {
-  ok(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'sleep 0.5; echo tick; echo tock >&2; exit 3']);
-  const attached = await background(['attach', 'ticker']);
-  assert.deepEqual(attached, { code: 3, stdout: 'tick\n', stderr: 'tock\n' });
+  // The program speaks only once told to, after the attach is in place (the
+  // daemon's attach event says so), so a slow machine cannot make it miss the words.
+  const since = Math.floor(Date.now() / 1000) - 1;
+  ok(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'until [ -e /go ]; do sleep 0.05; done; echo tick; echo tock >&2; exit 3']);
+  const attached = background(['attach', 'ticker']);
+  await until('the attach', () => ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'event=attach', '--filter', 'container=ticker', '--format', '{{.Action}}']) !== '');
+  ok(['exec', 'ticker', 'touch', '/go']);
+  assert.deepEqual(await attached, { code: 3, stdout: 'tick\n', stderr: 'tock\n' });
   ok(['rm', 'ticker']);
 });
 
@@ -144,13 +149,15 @@ test('pause freezes every process (no output, no exec), unpause thaws them', asy
 });
 
 test('wait blocks until the exit and prints the code; top lists host pids; stats --no-stream one sample', () => {
-  ok(['run', '-d', '--name', 'measured', '--memory', '48m', 'busybox', 'sh', '-c', 'sleep 3; exit 7']);
+  // It exits when told to, not after a time a loaded machine might outrun.
+  ok(['run', '-d', '--name', 'measured', '--memory', '48m', 'busybox', 'sh', '-c', 'until [ -e /done ]; do sleep 0.1; done; exit 7']);
   const pid = pidOf('measured');
   const top = lines(ok(['top', 'measured']));
   assert.deepEqual(top[0]!.split(/\s+/), ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']);
   assert.ok(top.slice(1).some((row) => row.split(/\s+/)[1] === String(pid)));
   const [, row] = lines(ok(['stats', '--no-stream', 'measured']));
   assert.match(row!, / \/ 48MiB /);
+  ok(['exec', 'measured', 'touch', '/done']);
   assert.equal(ok(['wait', 'measured']), '7\n');
   ok(['rm', 'measured']);
 });

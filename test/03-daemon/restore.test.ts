@@ -96,7 +96,6 @@ test('restart policies on the daemon\'s start: always runs again, unless-stopped
   // on-failure: it failed while no daemon watched, and runs again once one does.
   for (let i = 0; i < 60 && Number(inspect('failing', '{{.RestartCount}}')) < 1; i++) await sleep(100);
   assert.ok(Number(inspect('failing', '{{.RestartCount}}')) >= 1);
-  assert.notEqual(Number(inspect('failing', '{{.State.Pid}}')), pids.failing);
 });
 
 test('nothing half-written: every record parses, no temporary file is left', () => {

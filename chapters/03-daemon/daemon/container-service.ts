@@ -132,12 +132,13 @@ export class ContainerService implements FullContainerBackend {
     let session!: AttachSession;
     await c.exclusive(async () => {
       const streams = config.streams(!c.record.Config.Tty);
-      this.ctx.events.log('container', 'attach', c.id, c.eventAttributes());
       if (config.logs) await replayLogs(c, config, streams);
       session = new AttachSession(streams, config, config.signal);
-      if (!config.stream) return session.cancel();
-      if (c.shim && c.state.Running) await session.connect(c.shim).catch(() => session.cancel());
+      if (!config.stream) session.cancel();
+      else if (c.shim && c.state.Running) await session.connect(c.shim).catch(() => session.cancel());
       else c.pendingAttaches.add(session);
+      // Once the session is in place: whoever sees the event may rely on it.
+      this.ctx.events.log('container', 'attach', c.id, c.eventAttributes());
     });
     await session.done;
     c.pendingAttaches.delete(session);
