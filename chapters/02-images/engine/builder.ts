@@ -18,7 +18,7 @@ import {
   type Owner,
 } from './build-context.js';
 import {
-  applyLayer, chainIds, mountRootfs, unmountRootfs, type LayerChainId, type Mount, type Snapshotter, unpackImage,
+  applyLayer, chainIds, commitLayer, mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
   detectCompression, DigestMismatchError, digestOf, encodeJson, familiarString, MediaType, parseReference, shortId,
@@ -633,14 +633,15 @@ class BuildRun {
     try {
       const mounts = await snapshotter.prepare(key, parent);
       prepared = true;
-      const mountPoints = missingMountPoints(mounts);
+      const dirs = snapshotter.dirs(key);
+      const mountPoints = missingMountPoints(dirs.view);
       mountRootfs(mounts, rootfs);
       try {
         await change(rootfs, bundle);
       } finally {
         unmountRootfs(rootfs);
       }
-      tidyMountPoints(upperDirOf(mounts), mountPoints);
+      tidyMountPoints(dirs.upper, mountPoints);
 
       // #endregion change-filesystem
       // #region change-commit
@@ -650,7 +651,7 @@ class BuildRun {
         tar.destroy(err);
         throw err;
       });
-      const [committed, blob] = await Promise.all([snapshotter.commit(key, tar), storing]);
+      const [committed, blob] = await Promise.all([commitLayer(snapshotter, key, tar), storing]);
       prepared = false;
       if (committed.diffId !== blob.digest) throw new DigestMismatchError(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
 
@@ -731,17 +732,6 @@ function isSignalName(name: string): boolean {
 // #endregion legacy-rules
 
 // #region mount-points
-/** Where a prepared snapshot's writes land: overlay's upperdir, or the bound directory. */
-export function upperDirOf(mounts: readonly Mount[]): string {
-  for (const m of mounts) {
-    const upper = m.options.find((o) => o.startsWith('upperdir='));
-    if (upper) return upper.slice('upperdir='.length);
-  }
-  const bind = mounts.find((m) => m.type === 'bind');
-  if (bind) return bind.source;
-  throw new RuntimeError('snapshot has no writable directory');
-}
-
 /**
  * The runtime creates mount points (/proc, /dev, /sys) that the image lacks;
  * they are not the step's doing, so they must not end up in its layer, just
@@ -749,10 +739,9 @@ export function upperDirOf(mounts: readonly Mount[]): string {
  */
 const RUNTIME_MOUNT_POINTS = ['proc', 'dev', 'sys'];
 
-function missingMountPoints(mounts: readonly Mount[]): string[] {
-  const lowers = mounts.flatMap((m) => m.options.filter((o) => o.startsWith('lowerdir=')).flatMap((o) => o.slice(9).split(':')));
-  const upper = upperDirOf(mounts);
-  return RUNTIME_MOUNT_POINTS.filter((p) => ![upper, ...lowers].some((dir) => existsSync(join(dir, p))));
+/** The runtime's mount points that none of `view`, the directories a snapshot shows, has. */
+function missingMountPoints(view: readonly string[]): string[] {
+  return RUNTIME_MOUNT_POINTS.filter((p) => !view.some((dir) => existsSync(join(dir, p))));
 }
 
 function tidyMountPoints(upper: string, created: string[]): void {
