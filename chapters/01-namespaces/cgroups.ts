@@ -93,15 +93,21 @@ export function createCgroup(layout: CgroupLayout, relativePath: string, resourc
 // #endregion create
 
 // #region create-quirks
-/** A new v1 cpuset has no cpus and no memory nodes, and refuses tasks until given its parent's. */
+/**
+ * A new v1 cpuset has no cpus and no memory nodes, and refuses tasks until
+ * given its parent's. A directory that exists may be one another container's
+ * create made a moment ago and has not filled in yet, so what is still empty
+ * is filled in whoever made it (writing the same value twice is harmless).
+ */
 function makeCpusetDirs(mountpoint: string, relativePath: string): void {
   let dir = mountpoint;
   for (const part of relativePath.split('/')) {
     const parent = dir;
     dir = join(dir, part);
-    if (existsSync(dir)) continue;
-    mkdirSync(dir);
-    for (const file of ['cpuset.cpus', 'cpuset.mems']) write(dir, file, readFileSync(join(parent, file), 'utf8').trim());
+    mkdirSync(dir, { recursive: true });
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+      if (readFileSync(join(dir, file), 'utf8').trim() === '') write(dir, file, readFileSync(join(parent, file), 'utf8').trim());
+    }
   }
 }
 

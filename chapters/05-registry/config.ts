@@ -70,8 +70,7 @@ export function loadConfig(path: string | undefined): RegistryConfig {
   }
   const checked = v.safeParse(configSchema, raw);
   if (!checked.success) {
-    const issue = checked.issues[0];
-    throw new InvalidArgumentError(`config ${path}: ${v.getDotPath(issue) ?? '(top)'}: ${issue.message}`);
+    throw new InvalidArgumentError(`config ${path}: ${describeIssue(checked.issues[0])}`);
   }
   const config = checked.output;
   const here = (p: string) => resolve(dirname(path), p);
@@ -82,6 +81,19 @@ export function loadConfig(path: string | undefined): RegistryConfig {
     if (config.auth.token.key) config.auth.token.key = here(config.auth.token.key);
   }
   return config;
+}
+
+/**
+ * One line for the first thing wrong. A strict object reports a key it does
+ * not know as a key that should not exist (expected "never"); a typo such as
+ * `acess` reads better named at the object that holds it.
+ */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  if (issue.expected === 'never' && issue.path?.length) {
+    const parent = issue.path.slice(0, -1).map((item) => String(item.key)).join('.') || '(top)';
+    return `${parent}: Unrecognized key: ${issue.received}`;
+  }
+  return `${v.getDotPath(issue) ?? '(top)'}: ${issue.message}`;
 }
 
 /** `90s`, `10m`, `1h30m`, `7d` in milliseconds. */

@@ -23,7 +23,7 @@ function getHighlighter(): Promise<Highlighter> {
 
 type Part =
   | { kind: 'prose'; lines: number[]; markdown: string }
-  | { kind: 'code'; lines: number[] }
+  | { kind: 'code'; lines: number[]; spacing?: number[] }
   | { kind: 'marker'; line: number; marker: 'start' | 'end'; name: string };
 
 const PROSE_RE = /^\/\/(?: |$)/;
@@ -46,12 +46,15 @@ export function sections(lines: string[]): Part[] {
   for (const p of parts) {
     if (p.kind === 'prose') p.markdown = p.lines.map((n) => lines[n - 1]!.replace(/^\/\/ ?/, '')).join('\n');
     if (p.kind === 'code') {
-      // Blank lines at a section's edges are only spacing.
-      while (p.lines.length && lines[p.lines[0]! - 1]!.trim() === '') p.lines.shift();
-      while (p.lines.length && lines[p.lines.at(-1)! - 1]!.trim() === '') p.lines.pop();
+      // Blank lines at a section's edges are only spacing: not shown, but
+      // still anchored, so that every line of the file can be linked to.
+      const spacing: number[] = [];
+      while (p.lines.length && lines[p.lines[0]! - 1]!.trim() === '') spacing.push(p.lines.shift()!);
+      while (p.lines.length && lines[p.lines.at(-1)! - 1]!.trim() === '') spacing.push(p.lines.pop()!);
+      p.spacing = spacing;
     }
   }
-  return parts.filter((p) => p.kind !== 'code' || p.lines.length > 0);
+  return parts;
 }
 
 /** Which pages show each region of a file: region name → pages. */
@@ -104,6 +107,12 @@ async function render(file: string): Promise<Listing> {
       const label = part.marker === 'start' ? `region <strong>${escapeHtml(part.name)}</strong> · ${where}` : `end of region ${escapeHtml(part.name)}`;
       out.push(`<div class="skiff-marker skiff-marker-${part.marker} not-content" id="L${part.line}"><a class="skiff-marker-ln" href="#L${part.line}">${part.line}</a><span>${label}</span></div>`);
     } else {
+      const spacing = (part.spacing ?? []).map((n) => `<span class="skiff-anchor" id="L${n}"></span>`).join('');
+      if (part.lines.length === 0) {
+        if (spacing) out.push(spacing);
+        continue;
+      }
+      if (spacing) out.push(spacing);
       const rows = part.lines.map((n) => {
         const el = lineEls[n - 1];
         const inner = el ? toHtml(el.children as ElementContent[]) : '';

@@ -30,8 +30,12 @@ async function assertNothingLeft(lab: Lab, f: Footprint): Promise<void> {
   // The kernel tears a PID namespace down as its init exits; give it a moment (bounded).
   for (const deadline = Date.now() + 10_000; isAlive(f.pid) && Date.now() < deadline; ) await sleep(20);
   assert.equal(isAlive(f.pid), false, 'the container process is gone');
+  // The rest of a PID namespace is SIGKILLed as its init dies, but a loaded host
+  // may take a moment to finish those exits; wait for them too (bounded).
+  const left = (kind: NamespaceKind, ns: string) => processesInNamespace(kind, ns).filter(isAlive);
+  for (const deadline = Date.now() + 10_000; f.namespaces.some(({ kind, ns }) => left(kind, ns).length > 0) && Date.now() < deadline; ) await sleep(20);
   for (const { kind, ns } of f.namespaces) {
-    assert.deepEqual(processesInNamespace(kind, ns).filter(isAlive), [], `no process left in its ${kind} namespace`);
+    assert.deepEqual(left(kind, ns), [], `no process left in its ${kind} namespace`);
   }
   const pinned = readMountInfo().filter((m) => m.fsType === 'nsfs' && f.namespaces.some(({ ns }) => m.root.includes(ns.slice(ns.indexOf('[')))));
   assert.deepEqual(pinned, [], 'no namespace of it pinned by a bind mount');

@@ -34,7 +34,8 @@ async function demux(stream: Readable): Promise<{ stdout: string; stderr: string
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   docker.modem.demuxStream(stream, stdout, stderr);
-  const ended = new Promise<void>((resolve) => stream.on('end', resolve).on('close', resolve));
+  // 'end' once every byte was read; a 'close' can come first, with bytes still to be read, so it waits a turn.
+  const ended = new Promise<void>((resolve) => stream.on('end', resolve).on('close', () => setImmediate(resolve)));
   const [out, err] = [text(stdout), text(stderr)];
   await ended;
   stdout.end();

@@ -186,6 +186,10 @@ test('on the wire: with a tty the stream is raw; without an Upgrade header the a
   const { Id } = JSON.parse(created.body);
   const socket = await rawRequest(`POST /containers/${Id}/attach?stream=true&stdout=true&stderr=true HTTP/1.1\r\nHost: skiffd\r\nContent-Length: 0\r\n\r\n`);
   const received = readAll(socket);
+  // As dockerode does: start once the answer's headers are in.
+  await new Promise<void>((resolve) => socket.on('data', function seen(chunk: Buffer) {
+    if (chunk.includes('\r\n\r\n')) (socket.off('data', seen), resolve());
+  }));
   await call(d, 'POST', `/containers/${Id}/start`);
   const text = (await received).toString();
   assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);

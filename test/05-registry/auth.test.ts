@@ -4,7 +4,7 @@
 // scopes, expired and forged tokens, anonymous pull, and TLS.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +38,7 @@ describe('token auth', () => {
       access: [
         { repository: '**', users: ['alice'], actions: ['*'] },
         { repository: 'team/*', users: ['bob'], actions: ['pull'] },
+        { repository: 'bob/**', users: ['bob'], actions: ['pull', 'push'] },
       ],
     };
     registry = await startRegistry({ config: { auth } });
@@ -117,6 +118,28 @@ describe('token auth', () => {
     assert.equal((await ask('repository:team/app:pull', 'mallory', 'x')).status, 401);
     const catalog = await http(registry.url, 'GET', '/v2/_catalog', { headers: bearer });
     assert.equal(errorCode(catalog), 'DENIED');
+  });
+
+  it('a mount takes a blob only from a repository the token may pull from', async () => {
+    const token = async (user: string, password: string, ...scopes: string[]) =>
+      (await http(registry.url, `GET`, `/token?${scopes.map((s) => `scope=${encodeURIComponent(s)}`).join('&')}`, {
+        headers: { Authorization: basic(user, password) },
+      })).json().token as string;
+    const secret = Buffer.from('a secret layer');
+    const digest = `sha256:${createHash('sha256').update(secret).digest('hex')}`;
+    const alice = await token('alice', 'alice-secret', 'repository:secret/app:pull,push');
+    const pushed = await http(registry.url, 'POST', `/v2/secret/app/blobs/uploads/?digest=${digest}`, { body: secret, headers: { Authorization: `Bearer ${alice}` } });
+    assert.equal(pushed.status, 201);
+    const bob = await token('bob', 'bob-secret', 'repository:bob/box:pull,push', 'repository:secret/app:pull');
+    assert.deepEqual(claimsOf(bob).access, [{ type: 'repository', name: 'bob/box', actions: ['pull', 'push'] }]);
+    const mount = await http(registry.url, 'POST', `/v2/bob/box/blobs/uploads/?mount=${digest}&from=secret/app`, { headers: { Authorization: `Bearer ${bob}` } });
+    assert.equal(mount.status, 202, 'not mounted: an upload session instead');
+    const automatic = await http(registry.url, 'POST', `/v2/bob/box/blobs/uploads/?mount=${digest}`, { headers: { Authorization: `Bearer ${bob}` } });
+    assert.equal(automatic.status, 202, 'no automatic mount from a repository bob cannot read');
+    assert.equal((await http(registry.url, 'HEAD', `/v2/bob/box/blobs/${digest}`, { headers: { Authorization: `Bearer ${bob}` } })).status, 404);
+    const allowed = await token('alice', 'alice-secret', 'repository:alice/box:pull,push', 'repository:secret/app:pull');
+    const ok = await http(registry.url, 'POST', `/v2/alice/box/blobs/uploads/?mount=${digest}&from=secret/app`, { headers: { Authorization: `Bearer ${allowed}` } });
+    assert.equal(ok.status, 201);
   });
 
   it('forged tokens and tokens for another service are refused', async () => {

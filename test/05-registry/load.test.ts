@@ -1,11 +1,12 @@
 // Under load and under SIGKILL: ten skopeo pushes at once, of the same image
 // and of different ones, then ten pulls at once, leave every blob hashing to
 // its name; a registry killed in the middle of uploads restarts with no
-// corrupt blob and no half-written manifest or link, and takes the push again.
+// corrupt blob and no half-written manifest or link, and takes the push again;
+// an upload session outlives a restart and is checked from its file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -119,6 +120,35 @@ describe('SIGKILL during uploads', () => {
       const pulled = await skopeo(['copy', '--quiet', '--src-tls-verify=false', `docker://${registry.host}/crash/image-${i}:latest`, `dir:${join(work, `back-${i}`)}`]);
       assert.equal(pulled.code, 0, pulled.stderr);
     }
+    assert.deepEqual(storageProblems(storage), []);
+  });
+});
+
+describe('an upload session across a restart', () => {
+  let storage: string;
+  let registry: Registry | undefined;
+  before(() => (storage = makeTempDir('skiff-registry-')));
+  after(async () => {
+    await registry?.stop();
+    removeTempDir(storage);
+  });
+
+  it('goes on where it stopped: the status says how far, the digest is checked from the file', async () => {
+    const bytes = randomBytes(3 << 20);
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    registry = await startRegistry({ storage });
+    const start = await http(registry.url, 'POST', '/v2/resume/me/blobs/uploads/');
+    await http(registry.url, 'PATCH', start.headers.location!, { body: bytes.subarray(0, 1 << 20), headers: { 'Content-Range': `0-${(1 << 20) - 1}` } });
+    await registry.stop();
+    registry = await startRegistry({ storage });
+    const status = await http(registry.url, 'GET', start.headers.location!);
+    assert.equal(status.status, 204);
+    assert.equal(status.headers.range, `0-${(1 << 20) - 1}`);
+    await http(registry.url, 'PATCH', status.headers.location!, { body: bytes.subarray(1 << 20), headers: { 'Content-Range': `${1 << 20}-${bytes.length - 1}` } });
+    const done = await http(registry.url, 'PUT', `${status.headers.location}?digest=${digest}`);
+    assert.equal(done.status, 201);
+    const back = await http(registry.url, 'GET', `/v2/resume/me/blobs/${digest}`);
+    assert.ok(back.body.equals(bytes));
     assert.deepEqual(storageProblems(storage), []);
   });
 });

@@ -149,7 +149,9 @@ class StagedBuild {
     }
     return this.results.get(target.index)!;
   }
+  // #endregion staged-build
 
+  // #region stage-result
   /** A stage's image; built now if it was not yet (an ONBUILD trigger may ask for a skipped one). */
   async stageResult(stage: Stage): Promise<BuildState> {
     const done = this.results.get(stage.index);
@@ -159,7 +161,7 @@ class StagedBuild {
     this.results.set(stage.index, run.finalState());
     return run.finalState();
   }
-  // #endregion staged-build
+  // #endregion stage-result
 
   // #region stage-step
   /** One instruction, announced with its number; any failure named by its line. */

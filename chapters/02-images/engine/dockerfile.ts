@@ -97,7 +97,9 @@ function parseInstruction(line: number, text: string): Instruction {
   if (keyword === 'HEALTHCHECK') instruction.healthcheck = healthcheckOf(instruction);
   return instruction;
 }
+// #endregion parse
 
+// #region exec-form
 /** The exec form: a JSON array of strings. Anything else is the shell form. */
 function execForm(args: string): string[] | undefined {
   if (!args.startsWith('[')) return undefined;
@@ -109,7 +111,7 @@ function execForm(args: string): string[] | undefined {
   }
   return undefined;
 }
-// #endregion parse
+// #endregion exec-form
 
 // #region parse-healthcheck
 /** HEALTHCHECK is checked while parsing, as Docker does, so a bad one fails before any step runs. */

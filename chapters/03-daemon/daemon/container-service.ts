@@ -3,7 +3,7 @@
 import { ConflictError, InvalidArgumentError, NotFoundError, pause, resume } from '../../01-namespaces/index.js';
 import {
   NotModifiedError,
-  type AttachConfig, type CommitOptions, type Filters, type FullContainerBackend, type LogMessage, type LogsOptions, type PathStat,
+  type AttachConfig, type ClientStreams, type CommitOptions, type Filters, type FullContainerBackend, type LogMessage, type LogsOptions, type PathStat,
   type WaitCondition, type WaitResult,
 } from '../api/index.js';
 import type { Readable, Writable } from 'node:stream';
@@ -122,21 +122,20 @@ export class ContainerService implements FullContainerBackend {
   /**
    * The container is found before the connection is taken over; then the
    * client is joined to the running shim, or waits for the next start.
-   * Checking under the container's lock means a start in progress finishes
-   * first, so the client is never left waiting for a start that happened.
+   * The answer's headers go out under the container's lock, with the
+   * session registered before the lock is let go: a client that sends
+   * `start` as soon as it has them (dockerode does, and the CLI after its
+   * 101) finds the session waiting, and misses none of the output.
    */
   async containerAttach(ref: string, config: AttachConfig): Promise<void> {
     const c = this.get(ref);
-    const streams = config.streams(!c.record.Config.Tty);
-    this.ctx.events.log('container', 'attach', c.id, c.eventAttributes());
-    if (config.logs) {
-      for await (const m of containerLogs(c, { stdout: config.stdout, stderr: config.stderr, follow: false }, config.signal)) {
-        await new Promise((resolve) => (m.stream === 'stderr' ? streams.stderr : streams.stdout).write(m.line, resolve));
-      }
-    }
-    if (!config.stream) return;
-    const session = new AttachSession(streams, config, config.signal);
+    let session!: AttachSession;
     await c.exclusive(async () => {
+      const streams = config.streams(!c.record.Config.Tty);
+      this.ctx.events.log('container', 'attach', c.id, c.eventAttributes());
+      if (config.logs) await replayLogs(c, config, streams);
+      session = new AttachSession(streams, config, config.signal);
+      if (!config.stream) return session.cancel();
       if (c.shim && c.state.Running) await session.connect(c.shim).catch(() => session.cancel());
       else c.pendingAttaches.add(session);
     });
@@ -149,6 +148,8 @@ export class ContainerService implements FullContainerBackend {
     return { tty: !!c.record.Config.Tty, messages: containerLogs(c, options, signal) };
   }
   // #endregion streams
+
+
 
   // #region remove
   async containerRm(ref: string, options: { force: boolean; removeVolumes: boolean }): Promise<void> {
@@ -247,3 +248,12 @@ export class ContainerService implements FullContainerBackend {
   }
 }
 // #endregion inspect-verbs
+
+// #region replay-logs
+/** attach's `logs=1`: what the container already printed, before what it prints next. */
+async function replayLogs(c: Container, config: AttachConfig, streams: ClientStreams): Promise<void> {
+  for await (const m of containerLogs(c, { stdout: config.stdout, stderr: config.stderr, follow: false }, config.signal)) {
+    await new Promise((resolve) => (m.stream === 'stderr' ? streams.stderr : streams.stdout).write(m.line, resolve));
+  }
+}
+// #endregion replay-logs

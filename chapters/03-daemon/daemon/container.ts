@@ -109,6 +109,7 @@ export class Container {
 
   /** Writes config.v2.json whole or not at all (chapter 01's writeAtomically). */
   save(): void {
+    if (this.destroyed) return; // its directory is gone, and the record with it
     writeAtomically(join(this.dir, 'config.v2.json'), JSON.stringify(this.record));
   }
 

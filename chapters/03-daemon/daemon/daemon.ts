@@ -17,7 +17,6 @@ import { ImageService } from './image-service.js';
 import { ExecService } from './exec.js';
 import { lockDataRoot } from './pidfile.js';
 import { restoreContainers } from './restore.js';
-import { startContainer } from './start.js';
 
 // #region daemon-config
 export interface DaemonConfig {
@@ -77,7 +76,7 @@ export class Daemon implements SystemBackend, DaemonContext {
    */
   static async open(config: DaemonConfig): Promise<Daemon> {
     const daemon = new Daemon(config);
-    await restoreContainers(daemon, (c) => startContainer(daemon, c, { policy: true }));
+    await restoreContainers(daemon);
     return daemon;
   }
 

@@ -14,7 +14,7 @@ export async function removeContainer(ctx: DaemonContext, c: Container, { force,
   if (c.removing) throw new ConflictError(`removal of container ${c.name} is already in progress`);
   c.removing = true;
   try {
-    if (c.state.Running) await killContainer(ctx, c, 'SIGKILL').catch(() => {});
+    if (c.state.Running || c.state.Restarting) await killContainer(ctx, c, 'SIGKILL').catch(() => {});
     c.cancelRestart();
     await c.exclusive(() => destroy(ctx, c, removeVolumes));
   } finally {

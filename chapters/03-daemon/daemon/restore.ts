@@ -7,16 +7,19 @@ import { watch, type Restarter } from './monitor.js';
 import { pathsOf, shimDir } from './paths.js';
 import { destroy } from './remove.js';
 import { restartsOnDaemonStart } from './restart-policy.js';
+import { startContainer } from './start.js';
 
 // #region restore
-export async function restoreContainers(ctx: DaemonContext, restart: Restarter): Promise<void> {
+export async function restoreContainers(ctx: DaemonContext): Promise<void> {
+  const restart: Restarter = (c) => startContainer(ctx, c, { policy: true });
   await Promise.all(ctx.containers.all().filter((c) => c.state.Running || c.state.Restarting).map((c) => reattach(ctx, c, restart)));
   for (const c of ctx.containers.all()) {
     if (c.state.Running) continue;
     if (c.record.HostConfig.AutoRemove && c.record.HasBeenStartedBefore) {
       await destroy(ctx, c, true).catch((err: Error) => ctx.warn(`container ${c.id}: AutoRemove: ${err.message}`));
     } else if (restartsOnDaemonStart(c.record)) {
-      restart(c).catch((err: Error) => ctx.warn(`container ${c.id}: restart on daemon start: ${err.message}`));
+      // Started as a user would: even an `always` container its user had stopped runs again, and is then stopped by no one.
+      startContainer(ctx, c).catch((err: Error) => ctx.warn(`container ${c.id}: restart on daemon start: ${err.message}`));
     }
   }
 }

@@ -17,6 +17,7 @@ export async function startContainer(ctx: DaemonContext, c: Container, { policy 
     if (c.removing || c.destroyed) throw new ConflictError(`container ${c.id} is marked for removal and cannot be started`);
     if (c.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead');
     if (c.state.Running) throw new NotModifiedError('container already started');
+    if (policy && c.record.HasBeenManuallyStopped) return; // stopped by its user while it waited to restart
     if (c.state.Restarting && !policy) c.cancelRestart();
     try {
       await run(ctx, c);

@@ -27,18 +27,34 @@ export function signalOf(text: string): NodeJS.Signals {
  */
 export async function killContainer(ctx: DaemonContext, c: Container, signalText: string, reference = c.name): Promise<void> {
   const signal = signalOf(signalText);
-  if (c.state.Restarting) {
-    c.record.HasBeenManuallyStopped = true;
-    c.cancelRestart();
-    return;
-  }
-  if (!c.state.Running || !c.shim) throw new ConflictError(`Cannot kill container: ${reference}: Container ${c.id} is not running`);
-  if (c.state.Paused && signal !== 'SIGKILL') throw new ConflictError(`Container ${c.id} is paused. Unpause the container before stopping or killing`);
-  c.record.HasBeenManuallyStopped = true;
-  c.save();
-  const exited = c.waiters.next('next-exit');
+  const running = await markStopped(c, () => {
+    if (c.state.Paused && signal !== 'SIGKILL') throw new ConflictError(`Container ${c.id} is paused. Unpause the container before stopping or killing`);
+  }, () => new ConflictError(`Cannot kill container: ${reference}: Container ${c.id} is not running`));
+  if (!running) return;
   await sendSignal(ctx, c, signal);
-  if (signal === 'SIGKILL') await exited;
+  if (signal === 'SIGKILL') await running.exited;
+}
+
+/**
+ * Under the container's lock — so that a start in progress, a restart by
+ * the policy among them, finishes first — the container is marked stopped
+ * by its user. One waiting to be restarted is simply not restarted; one
+ * running gets a promise of its next exit, to send it signals; one not
+ * running is `notRunning()`'s error.
+ */
+function markStopped(c: Container, check: () => void, notRunning: () => Error): Promise<{ exited: Promise<unknown> } | undefined> {
+  return c.exclusive(async () => {
+    if (c.state.Restarting && !c.state.Running) {
+      c.record.HasBeenManuallyStopped = true;
+      c.cancelRestart();
+      return undefined;
+    }
+    if (!c.state.Running || !c.shim) throw notRunning();
+    check();
+    c.record.HasBeenManuallyStopped = true;
+    c.save();
+    return { exited: c.waiters.next('next-exit') }; // in a box: a promise returned would be awaited, under the lock
+  });
 }
 
 /** Sends `signal`; a container that exited meanwhile is not an error. A frozen one is thawed, or SIGKILL would wait for ever. */
@@ -64,17 +80,11 @@ async function sendSignal(ctx: DaemonContext, c: Container, signal: NodeJS.Signa
  * deadline: exit code 137, 128 + 9.
  */
 export async function stopContainer(ctx: DaemonContext, c: Container, options: { signal?: string; timeout?: number }): Promise<void> {
-  if (c.state.Restarting) {
-    c.record.HasBeenManuallyStopped = true;
-    c.cancelRestart();
-    return;
-  }
-  if (!c.state.Running || !c.shim) throw new NotModifiedError('Container already stopped');
-  c.record.HasBeenManuallyStopped = true;
-  c.save();
   const signal = signalOf(options.signal ?? c.record.Config.StopSignal ?? 'SIGTERM');
   const timeout = options.timeout ?? c.record.Config.StopTimeout ?? 10;
-  const exited = c.waiters.next('next-exit');
+  const running = await markStopped(c, () => {}, () => new NotModifiedError('Container already stopped'));
+  if (!running) return;
+  const { exited } = running;
   await sendSignal(ctx, c, signal);
   if (c.state.Paused) await thaw(ctx, c);
   if (timeout >= 0 && !(await within(exited, timeout * 1000))) await sendSignal(ctx, c, 'SIGKILL');
