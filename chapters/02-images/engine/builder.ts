@@ -635,15 +635,14 @@ class BuildRun {
     try {
       const mounts = await snapshotter.prepare(key, parent);
       prepared = true;
-      const dirs = snapshotter.dirs(key);
-      const mountPoints = missingMountPoints(dirs.view);
       mountRootfs(mounts, rootfs);
       try {
+        const mountPoints = missingMountPoints(rootfs);
         await change(rootfs, bundle);
+        tidyMountPoints(rootfs, mountPoints);
       } finally {
         unmountRootfs(rootfs);
       }
-      tidyMountPoints(dirs.upper, mountPoints);
 
       // #endregion change-filesystem
       // #region change-commit
@@ -741,14 +740,19 @@ function isSignalName(name: string): boolean {
  */
 const RUNTIME_MOUNT_POINTS = ['proc', 'dev', 'sys'];
 
-/** The runtime's mount points that none of `view`, the directories a snapshot shows, has. */
-function missingMountPoints(view: readonly string[]): string[] {
-  return RUNTIME_MOUNT_POINTS.filter((p) => !view.some((dir) => existsSync(join(dir, p))));
+/** The runtime's mount points that the mounted snapshot at `rootfs` lacks. */
+function missingMountPoints(rootfs: string): string[] {
+  return RUNTIME_MOUNT_POINTS.filter((p) => !existsSync(join(rootfs, p)));
 }
 
-function tidyMountPoints(upper: string, created: string[]): void {
+/**
+ * Removes them again through the same mount, while empty: a name that only
+ * the writable layer has goes without a whiteout (overlayfs(5)), and in copy
+ * mode the mount is the copy itself.
+ */
+function tidyMountPoints(rootfs: string, created: string[]): void {
   for (const p of created) {
-    const path = join(upper, p);
+    const path = join(rootfs, p);
     try {
       const stats = lstatSync(path);
       if (stats.isDirectory() && readdirSync(path).length === 0) rmdirSync(path);

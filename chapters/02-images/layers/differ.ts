@@ -10,7 +10,7 @@ import type { Snapshotter } from './snapshotter.js';
 /** Writes the changes of active snapshot `key` as an uncompressed tar layer (unmount it first). */
 export async function diffSnapshot(snapshotter: Snapshotter, key: string, out: Writable): Promise<LayerDigest> {
   const { mode, parent } = snapshotter.activeInfo(key);
-  const { upper } = snapshotter.dirs(key);
+  const upper = snapshotter.upperDir(key);
   if (mode === 'overlay') return writeLayerDiff(upper, out);
   // Copy mode: compare against a fresh copy of what was below.
   return snapshotter.withScratchDir(async (lowerView) => {

@@ -4,7 +4,7 @@
 export { chainId, chainIds, type LayerChainId } from './chain-id.js';
 export type { AppliedLayer, LayerDigest } from './layer-apply.js';
 export { applyLayer, writeLayerDiff } from './on-demand.js';
-export { Snapshotter, layerSize, type SnapshotMode, type SnapshotDirs } from './snapshotter.js';
+export { Snapshotter, layerSize, type SnapshotMode } from './snapshotter.js';
 export { importLayer } from './applier.js';
 export { diffSnapshot } from './differ.js';
 export { commitLayer } from './commit-layer.js';

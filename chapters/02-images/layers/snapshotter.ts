@@ -63,12 +63,6 @@ export interface ActiveSnapshot {
   created: string;
 }
 
-/** Where an active snapshot's files are (Snapshotter.dirs). */
-export interface SnapshotDirs {
-  upper: string;
-  view: string[];
-}
-
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 // #endregion records
 
@@ -182,16 +176,13 @@ export class Snapshotter {
 
   // #region dirs
   /**
-   * Where an active snapshot's writes land (overlay's upperdir, or the copy
-   * itself), and the directories whose union it shows, top-most first: what
-   * a differ or a build step needs to know without reading mount options.
+   * Where an active snapshot's writes land: overlay's upperdir, or the copy
+   * itself. What a differ, or `docker ps --size`, needs to know without
+   * reading mount options.
    */
-  dirs(key: string): SnapshotDirs {
+  upperDir(key: string): string {
     const info = this.activeInfo(key);
-    const dir = this.activeDir(key);
-    if (info.mode === 'copy') return { upper: join(dir, 'fs'), view: [join(dir, 'fs')] };
-    const lowers = this.layerDirs(info.parent);
-    return { upper: join(dir, 'upper'), view: [join(dir, 'upper'), ...(lowers.length > 0 ? lowers : [join(this.dir, 'empty')])] };
+    return join(this.activeDir(key), info.mode === 'copy' ? 'fs' : 'upper');
   }
   // #endregion dirs
 
