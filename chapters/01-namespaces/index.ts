@@ -15,6 +15,8 @@ export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state
 export { writeAtomically, writeStreamAtomically, syncDirectory, type AtomicWriteOptions } from './atomic-write.js';
 export { isRunning, ownerTag, ownerOf, type ProcessIdentity } from './process-identity.js';
 export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
+// The daemon of chapter 03 finds a running container's cgroup files the runtime's way.
+export { detectCgroups, type CgroupLayout } from './cgroups.js';
 export { parseSignal } from './signals.js';
 export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts

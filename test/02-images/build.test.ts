@@ -104,6 +104,21 @@ test('FROM scratch: an image from a rootfs tarball ADDed, with the default PATH'
   assert.equal(inspect('from-scratch').RootFS.Layers.length, 1);
 });
 
+test('the runtime\'s mount points (/proc, /dev, /sys) stay out of a RUN layer when the image lacks them', () => {
+  const ctx = lab.context('ctx-bare', { Dockerfile: 'FROM scratch\nADD bin.tar /\nRUN ["/bin/busybox", "true"]\n' });
+  lab.busyboxTar();
+  assert.equal(spawnSync('tar', ['-C', join(lab.dir, 'busybox-rootfs'), '-cf', join(ctx, 'bin.tar'), './bin']).status, 0);
+  lab.ok(['build', '-t', 'bare', ctx]);
+  const archive = join(lab.dir, 'bare.tar');
+  lab.ok(['save', '-o', archive, 'bare']);
+  const manifest = JSON.parse(spawnSync('tar', ['-xOf', archive, 'manifest.json'], { encoding: 'utf8' }).stdout) as { Layers: string[] }[];
+  const layers = manifest[0].Layers;
+  assert.equal(layers.length, 2);
+  const runLayer = spawnSync('tar', ['-xOf', archive, layers[1]], { maxBuffer: 1 << 28 }).stdout;
+  const entries = spawnSync('tar', ['-t'], { input: runLayer, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  assert.deepEqual(entries.filter((e) => /^(\.\/)?(proc|dev|sys)(\/|$)/.test(e)), []);
+});
+
 test('.dockerignore keeps files out of COPY', () => {
   const ctx = lab.context('ctx-ignore', {
     Dockerfile: 'FROM busybox\nCOPY . /ctx/\n',

@@ -10,6 +10,9 @@ import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chai
 import type { Digest } from '../../chapters/02-images/store/digest.js';
 import { mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
 import { Snapshotter, type SnapshotMode } from '../../chapters/02-images/layers/snapshotter.js';
+import { importLayer } from '../../chapters/02-images/layers/applier.js';
+import { commitLayer } from '../../chapters/02-images/layers/commit-layer.js';
+import { diffSnapshot } from '../../chapters/02-images/layers/differ.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { describeTree, makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
 
@@ -30,7 +33,7 @@ before(async () => {
     { name: 'var/cache/old2', data: '2' },
   ]);
   base = chainId(null, sha256(layer) as Digest);
-  await new Snapshotter(join(tmp, 'root'), 'overlay').importLayer(base, null, streamOf(layer));
+  await importLayer(new Snapshotter(join(tmp, 'root'), 'overlay'), base, null, streamOf(layer));
 });
 after(() => {
   assert.deepEqual(mountsUnder(tmp), [], 'tests leave no mounts behind');
@@ -73,7 +76,7 @@ for (const mode of ['overlay', 'copy'] as const) {
         unmountRootfs(target);
       }
       tarPath = join(tmp, `diff-${mode}.tar`);
-      ({ diffId } = await s.diff(key, createWriteStream(tarPath)));
+      ({ diffId } = await diffSnapshot(s, key, createWriteStream(tarPath)));
       assert.equal(diffId, sha256(readFileSync(tarPath)));
 
       const listing = execFileSync('tar', ['-tvf', tarPath], { encoding: 'utf8' });
@@ -95,7 +98,7 @@ for (const mode of ['overlay', 'copy'] as const) {
       const s = snapshotter();
       const next = chainId(base, diffId);
       const layer = join(tmp, `commit-${mode}.tar`);
-      const committed = await s.commit(key, createWriteStream(layer));
+      const committed = await commitLayer(s, key, createWriteStream(layer));
       assert.equal(committed.diffId, diffId, 'commit re-derives the same DiffID');
       assert.equal(sha256(readFileSync(layer)), diffId, 'the layer it hands out is the tar it committed');
       assert.equal(committed.chainId, next, 'named by the ChainID of parent and DiffID');

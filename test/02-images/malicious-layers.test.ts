@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chainId } from '../../chapters/02-images/layers/chain-id.js';
 import { Snapshotter } from '../../chapters/02-images/layers/snapshotter.js';
+import { importLayer } from '../../chapters/02-images/layers/applier.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { gzip, makeTar, sha256, streamOf, type TarEntry } from './layer-fixtures.js';
 
@@ -27,7 +28,7 @@ async function expectRefused(entries: TarEntry[], entry: string, reason: RegExp)
   const layer = await makeTar(entries);
   const id = chainId(null, sha256(layer) as `sha256:${string}`);
   for (const bytes of [layer, gzip(layer)]) {
-    await assert.rejects(snapshotter.importLayer(id, null, streamOf(bytes)), (err: Error) => {
+    await assert.rejects(importLayer(snapshotter, id, null, streamOf(bytes)), (err: Error) => {
       assert.match(err.message, new RegExp(`entry ${JSON.stringify(entry).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
       assert.match(err.message, reason);
       return true;
@@ -148,7 +149,7 @@ describe('hostile layers are refused', () => {
       { name: 'etc/hard2', type: 'link', linkname: 'etc/hard' },
     ]);
     const id = chainId(null, sha256(layer) as `sha256:${string}`);
-    await snapshotter.importLayer(id, null, streamOf(layer));
+    await importLayer(snapshotter, id, null, streamOf(layer));
     assert.equal(snapshotter.exists(id), true);
     assert.ok(existsSync(join(snapshotter.layerDirs(id)[0], 'etc/hard2')));
     assert.equal(readFileSync(join(outside, 'victim'), 'utf8'), 'original');

@@ -8,6 +8,7 @@ import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chai
 import type { Digest } from '../../chapters/02-images/store/digest.js';
 import { isInUse, mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
 import { Snapshotter } from '../../chapters/02-images/layers/snapshotter.js';
+import { importLayer } from '../../chapters/02-images/layers/applier.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
 
@@ -26,7 +27,7 @@ before(async () => {
       { name: 'top', data: String(i) },
     ]);
     parent = chainId(parent, sha256(layer) as Digest);
-    await s.importLayer(parent, stack.at(-1) ?? null, streamOf(layer));
+    await importLayer(s, parent, stack.at(-1) ?? null, streamOf(layer));
     stack.push(parent);
   }
 });

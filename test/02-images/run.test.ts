@@ -54,6 +54,23 @@ test('environment: image Env, -e over it, PATH, HOSTNAME and HOME always set', (
   assert.match(env.HOSTNAME, /^[0-9a-f]{12}$/);
 });
 
+test('-e NAME takes the caller\'s variable; a name the caller lacks unsets the image\'s', () => {
+  process.env.SKIFF_TEST_FROM_CALLER = 'caller value';
+  delete process.env.FROM_IMAGE;
+  try {
+    const out = lab.ok(['run', '--rm', '-e', 'SKIFF_TEST_FROM_CALLER', '-e', 'FROM_IMAGE', '--entrypoint', 'env', 'app']);
+    const names = out.trim().split('\n').map((l) => l.slice(0, l.indexOf('=')));
+    assert.match(out, /^SKIFF_TEST_FROM_CALLER=caller value$/m);
+    assert.ok(!names.includes('FROM_IMAGE'), out);
+    assert.ok(names.includes('GREETING'), out);
+  } finally {
+    delete process.env.SKIFF_TEST_FROM_CALLER;
+  }
+  const bad = lab.engine(['run', '--rm', '-e', '=nameless', 'busybox', 'true']);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /invalid environment variable: =nameless/);
+});
+
 test('hostname defaults to the first 12 hex of the container id; /etc/hosts has localhost', () => {
   const out = lab.ok(['run', '--name', 'named-one', 'busybox', 'sh', '-c', 'hostname; cat /etc/hostname; grep -c localhost /etc/hosts']);
   const [hostname, fromFile, localhostLines] = out.trim().split('\n');

@@ -9,6 +9,7 @@ import { chainId, type LayerChainId } from '../../chapters/02-images/layers/chai
 import type { Digest } from '../../chapters/02-images/store/digest.js';
 import { mountRootfs, unmountRootfs } from '../../chapters/02-images/layers/overlay.js';
 import { Snapshotter, type SnapshotMode } from '../../chapters/02-images/layers/snapshotter.js';
+import { importLayer } from '../../chapters/02-images/layers/applier.js';
 import { isOpaque, isWhiteout } from '../../chapters/02-images/layers/whiteouts.js';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.js';
 import { describeTree, makeTar, mountsUnder, sha256, streamOf } from './layer-fixtures.js';
@@ -46,8 +47,8 @@ before(async () => {
   ]);
   base = chainId(null, sha256(lower) as Digest);
   top = chainId(base, sha256(upper) as Digest);
-  await snapshotters.overlay.importLayer(base, null, streamOf(lower));
-  await snapshotters.overlay.importLayer(top, base, streamOf(upper));
+  await importLayer(snapshotters.overlay, base, null, streamOf(lower));
+  await importLayer(snapshotters.overlay, top, base, streamOf(upper));
 });
 after(() => {
   assert.deepEqual(mountsUnder(tmp), [], 'tests leave no mounts behind');
@@ -104,10 +105,10 @@ describe('whiteouts', () => {
       { name: '.wh.cfg', data: '' },
     ]);
     const lowerId = chainId(null, sha256(lower) as Digest);
-    await snapshotters.overlay.importLayer(lowerId, null, streamOf(lower));
+    await importLayer(snapshotters.overlay, lowerId, null, streamOf(lower));
     for (const [i, upper] of [whiteoutFirst, whiteoutLast].entries()) {
       const id = chainId(lowerId, sha256(upper) as Digest);
-      await snapshotters.overlay.importLayer(id, lowerId, streamOf(upper));
+      await importLayer(snapshotters.overlay, id, lowerId, streamOf(upper));
       assert.ok(isOpaque(join(snapshotters.overlay.layerDirs(id)[0], 'cfg')));
       for (const mode of ['overlay', 'copy'] as const) {
         const target = join(tmp, `replace-${mode}-${i}`);

@@ -11,6 +11,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 import type { Dockerd } from './dockerd.ts';
 
 export type { Dockerd } from './dockerd.ts';
@@ -129,10 +130,9 @@ function killProcessesUsing(dir: string): void {
 
 /** Lazily unmounts every mount point below `dir`, deepest first (man 8 umount, -l). */
 function unmountUnder(dir: string): void {
-  const points = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((p): p is string => p !== undefined && (p === dir || p.startsWith(`${dir}/`)))
+  const points = readMountInfo()
+    .map((m) => m.mountPoint)
+    .filter((p) => p === dir || p.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
   for (const point of points) spawnSync('umount', ['-l', point]);
 }

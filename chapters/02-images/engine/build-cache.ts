@@ -26,7 +26,9 @@ export class BuildCache {
   static key(parent: string, instruction: string, contentChecksum = ''): string {
     return createHash('sha256').update(`${parent}\n${instruction}\n${contentChecksum}`).digest('hex');
   }
+  // #endregion cache
 
+  // #region cache-entries
   /**
    * The entry for `key`, if there is one and `usable` still says yes: blobs
    * may have been garbage-collected since, and then the step runs again.
@@ -51,4 +53,4 @@ export class BuildCache {
     writeAtomically(join(this.dir, `${key}.json`), JSON.stringify(entry), { durable: false });
   }
 }
-// #endregion cache
+// #endregion cache-entries

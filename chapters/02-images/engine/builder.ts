@@ -18,7 +18,7 @@ import {
   type Owner,
 } from './build-context.js';
 import {
-  applyLayer, chainIds, mountRootfs, unmountRootfs, type LayerChainId, type Mount, type Snapshotter, unpackImage,
+  applyLayer, chainIds, commitLayer, mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
   detectCompression, DigestMismatchError, digestOf, encodeJson, familiarString, MediaType, parseReference, shortId,
@@ -635,14 +635,14 @@ class BuildRun {
     try {
       const mounts = await snapshotter.prepare(key, parent);
       prepared = true;
-      const mountPoints = missingMountPoints(mounts);
       mountRootfs(mounts, rootfs);
       try {
+        const mountPoints = missingMountPoints(rootfs);
         await change(rootfs, bundle);
+        tidyMountPoints(rootfs, mountPoints);
       } finally {
         unmountRootfs(rootfs);
       }
-      tidyMountPoints(upperDirOf(mounts), mountPoints);
 
       // #endregion change-filesystem
       // #region change-commit
@@ -652,7 +652,7 @@ class BuildRun {
         tar.destroy(err);
         throw err;
       });
-      const [committed, blob] = await Promise.all([snapshotter.commit(key, tar), storing]);
+      const [committed, blob] = await Promise.all([commitLayer(snapshotter, key, tar), storing]);
       prepared = false;
       if (committed.diffId !== blob.digest) throw new DigestMismatchError(`layer digest mismatch: ${committed.diffId} != ${blob.digest}`);
 
@@ -733,17 +733,6 @@ function isSignalName(name: string): boolean {
 // #endregion legacy-rules
 
 // #region mount-points
-/** Where a prepared snapshot's writes land: overlay's upperdir, or the bound directory. */
-export function upperDirOf(mounts: readonly Mount[]): string {
-  for (const m of mounts) {
-    const upper = m.options.find((o) => o.startsWith('upperdir='));
-    if (upper) return upper.slice('upperdir='.length);
-  }
-  const bind = mounts.find((m) => m.type === 'bind');
-  if (bind) return bind.source;
-  throw new RuntimeError('snapshot has no writable directory');
-}
-
 /**
  * The runtime creates mount points (/proc, /dev, /sys) that the image lacks;
  * they are not the step's doing, so they must not end up in its layer, just
@@ -751,15 +740,19 @@ export function upperDirOf(mounts: readonly Mount[]): string {
  */
 const RUNTIME_MOUNT_POINTS = ['proc', 'dev', 'sys'];
 
-function missingMountPoints(mounts: readonly Mount[]): string[] {
-  const lowers = mounts.flatMap((m) => m.options.filter((o) => o.startsWith('lowerdir=')).flatMap((o) => o.slice(9).split(':')));
-  const upper = upperDirOf(mounts);
-  return RUNTIME_MOUNT_POINTS.filter((p) => ![upper, ...lowers].some((dir) => existsSync(join(dir, p))));
+/** The runtime's mount points that the mounted snapshot at `rootfs` lacks. */
+function missingMountPoints(rootfs: string): string[] {
+  return RUNTIME_MOUNT_POINTS.filter((p) => !existsSync(join(rootfs, p)));
 }
 
-function tidyMountPoints(upper: string, created: string[]): void {
+/**
+ * Removes them again through the same mount, while empty: a name that only
+ * the writable layer has goes without a whiteout (overlayfs(5)), and in copy
+ * mode the mount is the copy itself.
+ */
+function tidyMountPoints(rootfs: string, created: string[]): void {
   for (const p of created) {
-    const path = join(upper, p);
+    const path = join(rootfs, p);
     try {
       const stats = lstatSync(path);
       if (stats.isDirectory() && readdirSync(path).length === 0) rmdirSync(path);

@@ -9,7 +9,7 @@ import {
   writeTo, writeToFile,
   type ArchiveFormat, type ArchiveImage, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
-import { chainIds, layerSize, Snapshotter, unpackImage, type LayerChainId } from '../layers/index.js';
+import { chainIds, diffSnapshot, layerSize, Snapshotter, unpackImage, type LayerChainId } from '../layers/index.js';
 import type { BuildOptions } from './builder.js';
 import { Containers } from './containers.js';
 import { runtimeSpec, type RunOverrides } from './image-config.js';
@@ -196,7 +196,7 @@ export class Engine {
     const image = await this.images.resolve(record.imageId);
     const pass = new PassThrough();
     const [diff, blob] = await Promise.all([
-      this.snapshotter.diff(this.containers.paths(record).snapshotKey, pass),
+      diffSnapshot(this.snapshotter, this.containers.paths(record).snapshotKey, pass),
       this.images.content.write(pass),
     ]);
     const created = new Date().toISOString();

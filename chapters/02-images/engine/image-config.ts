@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { defaultSpec, InvalidArgumentError, type MountSpec, resolveInRoot, RuntimeError, type Spec } from '../../01-namespaces/index.js';
+import { defaultSpec, type MountSpec, resolveInRoot, RuntimeError, type Spec } from '../../01-namespaces/index.js';
 import type { ContainerConfig } from '../store/index.js';
 
 // #region overrides
@@ -120,23 +120,21 @@ function readTable(rootfs: string, path: string): string[][] {
 // #region environment
 /**
  * The container's environment: the image's Env, then `-e`, then what Docker
- * always adds if missing (PATH, HOSTNAME, HOME, TERM with a tty). `-e NAME`
- * without a value takes the variable from the caller's environment.
+ * always adds if missing (PATH, HOSTNAME, HOME, TERM with a tty). A bare
+ * `NAME` unsets the variable, as moby's `ReplaceOrAppendEnvValues` does.
  */
-export function environment(imageEnv: string[], cliEnv: string[], extra: { hostname: string; home: string; tty: boolean }): string[] {
+export function environment(imageEnv: string[], runEnv: string[], extra: { hostname: string; home: string; tty: boolean }): string[] {
   const env = new Map<string, string>();
   const put = (entry: string): void => {
     const eq = entry.indexOf('=');
-    if (eq < 0) {
-      const fromCaller = process.env[entry];
-      if (fromCaller !== undefined) env.set(entry, fromCaller);
-    } else env.set(entry.slice(0, eq), entry.slice(eq + 1));
+    if (eq < 0) env.delete(entry);
+    else env.set(entry.slice(0, eq), entry.slice(eq + 1));
   };
   put(DEFAULT_PATH);
   put(`HOSTNAME=${extra.hostname}`);
   if (extra.tty) put('TERM=xterm');
   imageEnv.forEach(put);
-  cliEnv.forEach(put);
+  runEnv.forEach(put);
   if (!env.has('HOME')) env.set('HOME', extra.home);
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
@@ -201,46 +199,3 @@ function etcMounts(files: Record<string, string>): MountSpec[] {
   return Object.entries(files).map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] }));
 }
 // #endregion runtime-spec
-
-// #region parse-memory
-/** `64m` → bytes, binary units as Docker's RAMInBytes reads them. */
-export function parseMemory(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$/i.exec(text.trim());
-  if (!m) throw new InvalidArgumentError(`invalid size: '${text}'`);
-  const power = 'bkmgt'.indexOf((m[2] || 'b').toLowerCase());
-  return Math.floor(Number(m[1]) * 1024 ** power);
-}
-// #endregion parse-memory
-
-// #region run-flags
-/**
- * `--pids-limit`: a 64-bit integer, as the docker CLI's flag parser
- * (Go's strconv.ParseInt) reads it. 0 and negative numbers mean no limit.
- */
-export function parsePidsLimit(text: string): number {
-  const invalid = (why: string) => new InvalidArgumentError(`invalid argument "${text}" for "--pids-limit" flag: strconv.ParseInt: parsing "${text}": ${why}`);
-  if (!/^[+-]?\d+$/.test(text)) throw invalid('invalid syntax');
-  const value = BigInt(text);
-  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) throw invalid('value out of range');
-  return Number(value);
-}
-
-/** `-w`: Docker refuses a relative working directory rather than guess what it is relative to. */
-export function checkWorkdir(dir: string): string {
-  if (!posix.isAbsolute(dir)) throw new InvalidArgumentError(`the working directory '${dir}' is invalid, it needs to be an absolute path`);
-  return dir;
-}
-// #endregion run-flags
-
-// #region parse-volume
-/** Docker's `-v` syntax; only host paths (named volumes are a later chapter's). */
-export function parseVolume(text: string): VolumeMount {
-  const parts = text.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new InvalidArgumentError(`invalid volume specification: '${text}'`);
-  const [source, destination, mode = 'rw'] = parts;
-  if (!source.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${text}': only absolute host paths are supported`);
-  if (!destination.startsWith('/')) throw new InvalidArgumentError(`invalid volume specification: '${text}': mount path must be absolute`);
-  if (mode !== 'ro' && mode !== 'rw') throw new InvalidArgumentError(`invalid mode: ${mode}`);
-  return { source, destination: posix.normalize(destination), readonly: mode === 'ro' };
-}
-// #endregion parse-volume

@@ -2,7 +2,7 @@
 
 import type { Readable, Writable } from 'node:stream';
 import { RuntimeError } from '../../01-namespaces/index.js';
-import { chainId, writeLayerDiff, type Snapshotter } from '../layers/index.js';
+import { chainId, importLayer, writeLayerDiff, type Snapshotter } from '../layers/index.js';
 import { decompress, MediaType, type ImageRecord, type ImageStore, type OciImageConfig } from '../store/index.js';
 
 // #region import
@@ -21,7 +21,7 @@ export async function importRootfs(
   const blob = await images.content.write((await decompress(input)).stream);
   try {
     const chain = chainId(null, blob.digest);
-    if (!snapshotter.exists(chain)) await snapshotter.importLayer(chain, null, images.content.createReadStream(blob.digest));
+    if (!snapshotter.exists(chain)) await importLayer(snapshotter, chain, null, images.content.createReadStream(blob.digest));
     const created = new Date().toISOString();
     const config: OciImageConfig = {
       created,

@@ -9,7 +9,8 @@ import type { ContainerRecord } from './containers.js';
 import { DEFAULT_ROOT, Engine, NoSuchImageError } from './engine.js';
 import { ago, humanSize, table, truncate } from './format.js';
 import { familiarRepository, type ImageRecord, outputPathProblem, parseReference, shortId } from '../store/index.js';
-import { checkWorkdir, parseMemory, parsePidsLimit, parseVolume, StartError } from './image-config.js';
+import { StartError } from './image-config.js';
+import { checkWorkdir, parseEnv, parseMemory, parsePidsLimit, parseVolume } from './run-flags.js';
 import { inspectImage, historyRows } from './inspect.js';
 
 // #region program
@@ -118,7 +119,7 @@ program
         overrides: {
           cmd: command,
           entrypoint: flags.entrypoint,
-          env: flags.env,
+          env: flags.env.map(parseEnv),
           workdir: flags.workdir ? checkWorkdir(flags.workdir) : undefined,
           user: flags.user,
           hostname: flags.hostname,

@@ -4,7 +4,7 @@
 // of ours. Every command is a fresh process, and the ones that only read
 // the store (`images`, `inspect`, `ps`) never unpack or diff a layer; so
 // the section offers these stand-ins, which import the code the first time
-// one is called. The snapshotter calls them too.
+// one is called. The applier and the differ call them too.
 
 // #region tar-code
 type LayerApply = typeof import('./layer-apply.js');

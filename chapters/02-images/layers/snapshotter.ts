@@ -3,14 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { ConflictError, InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
 import { type Digest, DigestMismatchError, hexOf, isDigest } from '../store/index.js';
 import { copyMetadata, flattenLayers } from './copy-view.js';
-import type { LayerDigest } from './layer-apply.js';
-import { applyLayer, writeLayerDiff, writeTreeDiff } from './on-demand.js';
+import type { AppliedLayer } from './layer-apply.js';
 import { isInUse, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
 
 // #region modes
@@ -109,31 +106,32 @@ export class Snapshotter {
   }
   // #endregion committed
 
-  // #region import-layer
+  // #region create-committed
   /**
-   * Unpacks a layer tar (plain or gzip) as the committed snapshot `chainId`
-   * on top of `parent`. It is built in tmp/ and renamed into place only
-   * once complete and its DiffID checks out, so a refused or interrupted
-   * layer leaves nothing behind, and a snapshot that exists is whole.
+   * Adds the committed snapshot on top of `parent` whose files `fill` writes
+   * into the empty directory it is handed (applier.ts unpacks a layer there).
+   * It is filled in tmp/ and renamed into place only once complete, under
+   * the ChainID its DiffID gives, which must be `expected` if the caller
+   * knows it: so a refused or interrupted layer leaves nothing behind, and a
+   * snapshot that exists is whole.
    */
-  async importLayer(chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
-    if (parent !== null && !this.exists(parent)) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
+  async create(parent: LayerChainId | null, fill: (dir: string) => Promise<AppliedLayer>, expected?: LayerChainId): Promise<CommittedSnapshot> {
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
-      const layer = await applyLayer(join(staging, 'fs'), input);
-      const expected = chainIdOf(parent, layer.diffId);
-      if (expected !== chainId) {
-        throw new DigestMismatchError(`layer content does not match: its DiffID ${layer.diffId} gives ChainID ${expected}, not ${chainId}`);
+      const { diffId, size, contentSize } = await fill(join(staging, 'fs'));
+      const chainId = chainIdOf(parent, diffId);
+      if (expected !== undefined && chainId !== expected) {
+        throw new DigestMismatchError(`layer content does not match: its DiffID ${diffId} gives ChainID ${chainId}, not ${expected}`);
       }
-      const { diffId, size, contentSize } = layer;
-      this.publish(staging, { chainId, parent, diffId, size, contentSize, created: new Date().toISOString() });
-      return layer;
+      const snapshot: CommittedSnapshot = { chainId, parent, diffId, size, contentSize, created: new Date().toISOString() };
+      this.publish(staging, snapshot);
+      return snapshot;
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  // #endregion import-layer
+  // #endregion create-committed
 
   // #region prepare
   /** A writable snapshot `key` on top of `parent`; mount the answer with mountRootfs. */
@@ -176,6 +174,18 @@ export class Snapshotter {
   }
   // #endregion mounts
 
+  // #region dirs
+  /**
+   * Where an active snapshot's writes land: overlay's upperdir, or the copy
+   * itself. What a differ, or `docker ps --size`, needs to know without
+   * reading mount options.
+   */
+  upperDir(key: string): string {
+    const info = this.activeInfo(key);
+    return join(this.activeDir(key), info.mode === 'copy' ? 'fs' : 'upper');
+  }
+  // #endregion dirs
+
   // #region create-active
   private async createActive(key: string, parent: LayerChainId | null, kind: 'active' | 'view'): Promise<Mount[]> {
     if (!KEY_RE.test(key)) throw new InvalidArgumentError(`invalid snapshot key ${JSON.stringify(key)}`);
@@ -204,72 +214,20 @@ export class Snapshotter {
   }
   // #endregion create-active
 
-  // #region diff
-  /** Writes the changes of active snapshot `key` as an uncompressed tar layer (unmount it first). */
-  async diff(key: string, out: Writable): Promise<LayerDigest> {
-    const info = this.activeInfo(key);
-    const dir = this.activeDir(key);
-    if (info.mode === 'overlay') return writeLayerDiff(join(dir, 'upper'), out);
-    // Copy mode: compare against a fresh copy of what was below.
-    const lowerView = this.stagingDir();
-    try {
-      flattenLayers([...this.layerDirs(info.parent)].reverse(), lowerView);
-      return await writeTreeDiff(lowerView, join(dir, 'fs'), out);
-    } finally {
-      rmSync(lowerView, { recursive: true, force: true });
-    }
-  }
-  // #endregion diff
-
   // #region commit
   /**
-   * Turns active snapshot `key` into a committed snapshot, and removes
-   * `key`. The changes go through the tar format and back: diffed once,
-   * the one tar stream goes two ways at the same time — into `layer` if
-   * the caller wants the layer (the builder stores it as a blob), and
-   * through applyLayer into the new snapshot. A committed snapshot is then
-   * always exactly what its layer tar says, whichever mode made it, with no
-   * overlayfs bookkeeping left in it. Its name, the ChainID, depends on the
-   * DiffID, known only once the whole tar has gone by: so it is unpacked
-   * in tmp/ and renamed into place at the end, like any imported layer.
+   * Turns active snapshot `key` into a committed snapshot on the same
+   * parent, whose files `fill` writes (commit-layer.ts sends the active
+   * snapshot's diff there through the tar format), and removes `key`.
    */
-  async commit(key: string, layer?: Writable): Promise<CommittedSnapshot> {
+  async commit(key: string, fill: (dir: string) => Promise<AppliedLayer>): Promise<CommittedSnapshot> {
     const info = this.activeInfo(key);
     if (info.kind !== 'active') throw new InvalidArgumentError(`snapshot ${key} is a read-only view and cannot be committed`);
-    const staging = this.stagingDir();
-    try {
-      mkdirSync(join(staging, 'fs'));
-      const tar = new PassThrough();
-      const toSnapshot = tar.pipe(new PassThrough()); // pipe() to two readers waits for the slower one
-      if (layer) tar.pipe(layer);
-      const diffing = this.diff(key, tar).catch((err: Error) => {
-        toSnapshot.destroy(err);
-        layer?.destroy(err);
-        throw err;
-      });
-      const applying = applyLayer(join(staging, 'fs'), toSnapshot).catch((err: Error) => {
-        tar.destroy(err); // stop the diff writer too
-        throw err;
-      });
-      // #endregion commit
-      // #region commit-publish
-      const [, applied] = await Promise.all([diffing, applying, layer && finished(layer, { readable: false })]);
-      const snapshot: CommittedSnapshot = {
-        chainId: chainIdOf(info.parent, applied.diffId),
-        parent: info.parent,
-        diffId: applied.diffId,
-        size: applied.size,
-        contentSize: applied.contentSize,
-        created: new Date().toISOString(),
-      };
-      this.publish(staging, snapshot);
-      await this.remove(key);
-      return snapshot;
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
+    const snapshot = await this.create(info.parent, fill);
+    await this.remove(key);
+    return snapshot;
   }
-  // #endregion commit-publish
+  // #endregion commit
 
   // #region remove
   /** Removes active snapshot `key` (it must not be mounted). */
@@ -358,7 +316,8 @@ export class Snapshotter {
     return join(this.dir, 'active', key);
   }
 
-  private activeInfo(key: string): ActiveSnapshot {
+  /** The record of active snapshot `key`. */
+  activeInfo(key: string): ActiveSnapshot {
     const file = join(this.activeDir(key), 'info.json');
     if (!existsSync(file)) throw new NotFoundError(`snapshot ${key} does not exist`);
     return JSON.parse(readFileSync(file, 'utf8')) as ActiveSnapshot;
@@ -373,6 +332,16 @@ export class Snapshotter {
     const dir = join(this.dir, 'tmp', `${ownerTag()}-${randomBytes(8).toString('hex')}`);
     mkdirSync(dir);
     return dir;
+  }
+
+  /** Lends `use` a fresh scratch directory in tmp/ (the differ's copy of what lies below), removed after. */
+  async withScratchDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+    const dir = this.stagingDir();
+    try {
+      return await use(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   // #endregion paths
 

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import { chainIds, type LayerChainId } from './chain-id.js';
 import type { Digest } from '../store/index.js';
 import type { Snapshotter } from './snapshotter.js';
+import { importLayer } from './applier.js';
 
 // #region unpack
 /** What unpacking needs of an image store: a way to read a blob. */
@@ -30,7 +31,7 @@ export async function unpackImage(store: BlobSource, image: UnpackableImage, sna
   for (const [i, chainId] of ids.entries()) {
     if (!snapshotter.exists(chainId)) {
       // importLayer checks the unpacked bytes against diff_ids[i] through the ChainID.
-      await snapshotter.importLayer(chainId, parent, store.content.createReadStream(layers[i].digest));
+      await importLayer(snapshotter, chainId, parent, store.content.createReadStream(layers[i].digest));
     }
     parent = chainId;
   }

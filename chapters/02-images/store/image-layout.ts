@@ -88,7 +88,9 @@ export async function updateIndex<T>(
     return result;
   });
 }
+// #endregion index-lock
 
+// #region with-lock
 export async function withLock<T>(lockPath: string, body: () => Promise<T>): Promise<T> {
   mkdirSync(dirname(lockPath), { recursive: true });
   for (let attempt = 0; ; attempt++) {
@@ -124,4 +126,4 @@ function lockOwnerIsGone(lockPath: string): boolean {
   // No owner yet: the lock was created a moment ago and is being written.
   return owner !== undefined && !isRunning(owner);
 }
-// #endregion index-lock
+// #endregion with-lock

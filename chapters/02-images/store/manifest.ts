@@ -48,7 +48,9 @@ const indexSchema = v.looseObject({
   manifests: v.array(descriptorSchema),
   annotations,
 });
+// #endregion types
 
+// #region container-config-schema
 /** The part of the config a container runs with; Docker names, OCI `config.md`. */
 const containerConfigSchema = v.looseObject({
   User: v.optional(v.string()),
@@ -74,7 +76,9 @@ const containerConfigSchema = v.looseObject({
   OnBuild: v.nullish(v.array(v.string())),
   Shell: v.nullish(v.array(v.string())),
 });
+// #endregion container-config-schema
 
+// #region image-config-schema
 const historySchema = v.looseObject({
   created: v.optional(v.string()),
   created_by: v.optional(v.string()),
@@ -101,7 +105,7 @@ export type OciIndex = v.InferOutput<typeof indexSchema>;
 export type ContainerConfig = v.InferOutput<typeof containerConfigSchema>;
 export type HistoryEntry = v.InferOutput<typeof historySchema>;
 export type OciImageConfig = v.InferOutput<typeof imageConfigSchema>;
-// #endregion types
+// #endregion image-config-schema
 
 /** A document that did not parse or has the wrong shape. */
 export class ManifestError extends InvalidArgumentError {}

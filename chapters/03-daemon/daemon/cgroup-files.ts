@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeError } from '../../01-namespaces/index.js';
+import { type CgroupLayout, detectCgroups, RuntimeError } from '../../01-namespaces/index.js';
 
 // #region cgroup-dirs
 export interface ContainerCgroup {
@@ -11,21 +11,14 @@ export interface ContainerCgroup {
   dir(controller: 'memory' | 'cpu' | 'cpuacct' | 'pids' | 'blkio'): string | undefined;
 }
 
-export function containerCgroup(cgroupsPath: string, mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): ContainerCgroup {
-  const v1 = new Map<string, string>();
-  let v2: string | undefined;
-  for (const line of mountinfo.split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (!left || !right) continue;
-    const mountpoint = left.split(' ')[4]!;
-    const [fstype, , superopts = ''] = right.split(' ');
-    if (fstype === 'cgroup') for (const option of superopts.split(',')) v1.set(option, mountpoint);
-    else if (fstype === 'cgroup2') v2 ??= mountpoint;
-  }
+/** The hierarchies are the runtime's own finding (chapter 01's detectCgroups, from mountinfo). */
+export function containerCgroup(cgroupsPath: string, layout: CgroupLayout | null = detectCgroups()): ContainerCgroup {
+  if (!layout) throw new RuntimeError('no cgroup hierarchy is mounted on this host');
   const relative = cgroupsPath.replace(/^\/+/, '');
-  if (v1.size > 0) return { version: 'v1', dir: (c) => (v1.has(c) ? join(v1.get(c)!, relative) : undefined) };
-  if (v2) return { version: 'v2', dir: () => join(v2!, relative) };
-  throw new RuntimeError('no cgroup hierarchy is mounted on this host');
+  if (layout.version === 'v2') return { version: 'v2', dir: () => join(layout.hierarchies[0]!.mountpoint, relative) };
+  const v1 = new Map<string, string>();
+  for (const { mountpoint, options } of layout.hierarchies) for (const option of options) if (!v1.has(option)) v1.set(option, mountpoint);
+  return { version: 'v1', dir: (c) => (v1.has(c) ? join(v1.get(c)!, relative) : undefined) };
 }
 // #endregion cgroup-dirs
 

@@ -7,6 +7,7 @@ import tar from 'tar-stream';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { pathsOf } from './paths.js';
+import { diffSnapshot } from '../../02-images/index.js';
 
 // #region changes
 export const CHANGED = 0;
@@ -32,7 +33,7 @@ export async function containerChanges(ctx: DaemonContext, c: Container): Promis
     stream.on('end', next).resume();
   });
   const read = new Promise<void>((resolve, reject) => extract.on('finish', resolve).on('error', reject));
-  await snapshotter.diff(pathsOf(ctx, c).snapshotKey, extract as unknown as Writable);
+  await diffSnapshot(snapshotter, pathsOf(ctx, c).snapshotKey, extract as unknown as Writable);
   await read;
   const changes: { Path: string; Kind: number }[] = [];
   for (const name of names) {

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
-import { readMountInfo } from '../../01-namespaces/index.js';
+import { detectCgroups } from '../../01-namespaces/index.js';
 
 // #region host-info
 export interface HostInfo {
@@ -39,8 +39,8 @@ function osRelease(): string | undefined {
   }
 }
 
-/** v2 when /sys/fs/cgroup itself is the unified hierarchy (man 7 cgroups), else v1. */
+/** The hierarchy containers are put in, as the runtime finds it (man 7 cgroups): v2 only where no v1 controller is mounted. */
 function cgroupVersion(): '1' | '2' {
-  return readMountInfo().some((m) => m.mountPoint === '/sys/fs/cgroup' && m.fsType === 'cgroup2') ? '2' : '1';
+  return detectCgroups()?.version === 'v2' ? '2' : '1';
 }
 // #endregion host-info

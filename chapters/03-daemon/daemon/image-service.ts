@@ -132,7 +132,7 @@ export class ImageService implements ImageBackend {
     if (force && running) {
       const names = await this.engine.namesOf(image);
       const byName = names.length > 1 && !/^(sha256:)?[0-9a-f]{6,64}$/.test(name);
-      if (!byName) throw new ConflictError(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
+      if (!byName) throw new ConflictError(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by running container ${shortId(running.id)}`);
       items = await this.engine.removeImage(name, true);
     } else {
       items = force ? await this.engine.images.remove(name, { force: true }) : await this.engine.removeImage(name, false);

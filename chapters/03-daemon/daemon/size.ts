@@ -1,6 +1,6 @@
 // size.ts — `docker ps --size`: how much a container wrote, and how much it sees.
 
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
@@ -17,8 +17,8 @@ export async function containerSize(ctx: DaemonContext, c: Container): Promise<{
   const key = pathsOf(ctx, c).snapshotKey;
   let rw = 0;
   try {
-    const upper = join(snapshotter.activeDir(key), 'upper');
-    rw = existsSync(upper) ? bytesUnder(upper) : snapshotter.usage(key);
+    // In copy mode the writable layer is a whole copy: its disk usage is the best cheap answer.
+    rw = snapshotter.activeInfo(key).mode === 'overlay' ? bytesUnder(snapshotter.upperDir(key)) : snapshotter.usage(key);
   } catch {
     // its layer is gone (being removed): nothing to count
   }
