@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeBusyboxRootfs } from '../scripts/rootfs.ts';
@@ -86,7 +87,7 @@ async function interleaved(title: string, targets: Target[], measure: (t: Target
 /** Each target runs `measure` `runs` times in a row, the targets taking turns in blocks of `block`. */
 async function backToBack(title: string, targets: Target[], measure: (t: Target) => Promise<number>, runs = RUNS, block = 5): Promise<Summary[]> {
   const times = new Map<string, number[]>(targets.map((t) => [t.name, []]));
-  for (const t of targets) await measure(t); // one warm-up each
+  for (let i = 0; i < WARMUP; i++) for (const t of targets) await measure(t);
   for (let done = 0; done < runs; done += block) {
     for (const t of targets) for (let i = 0; i < Math.min(block, runs - done); i++) times.get(t.name)!.push(await measure(t));
   }
@@ -164,7 +165,39 @@ function environmentReport(skiffd: Target): void {
 }
 // #endregion environment
 
+// #region loaded
+/** Starts `count` idle containers in each daemon, four at a time. */
+async function fill(both: Target[], count: number): Promise<void> {
+  for (const t of both) {
+    for (let i = 0; i < count; i += 4) {
+      await Promise.all(Array.from({ length: Math.min(4, count - i) }, () => docker(t, ['run', '-d', 'busybox', 'sleep', '1000000'])));
+    }
+    const listed = JSON.parse((await get(t, '/containers/json')).body) as unknown[];
+    if (listed.length !== count) throw new Error(`${t.name} lists ${listed.length} running containers, not ${count}`);
+  }
+}
+
+/** Memory with the containers running, and the difference from `idle`, per container. */
+function printLoaded(both: Target[], idle: Map<string, Map<string, Memory & { count: number }>>): void {
+  const loaded = new Map(both.map((t) => [t.name, memoryByKind(t)]));
+  printMemory(`with ${CONTAINERS} running idle containers (sleep)`, loaded);
+  console.log(`\nmarginal memory per running idle container, MiB (the difference, over ${CONTAINERS})\n`);
+  console.log(`${''.padEnd(34)}${'Rss'.padStart(9)}${'Pss'.padStart(9)}${'private'.padStart(9)}`);
+  for (const t of both) {
+    const before = sumMemory([...idle.get(t.name)!.values()]);
+    const after = sumMemory([...loaded.get(t.name)!.values()]);
+    const per = (f: keyof Memory) => mib((after[f] - before[f]) / CONTAINERS).padStart(9);
+    console.log(`${t.name.padEnd(34)}${per('rss')}${per('pss')}${per('private')}`);
+  }
+  const shim = loaded.get('skiffd')!.get('shim');
+  if (shim) console.log(`\nskiffd's shim per idle container alone (the pool's warm ones among them): Pss ${mib(shim.pss / shim.count)}, private ${mib(shim.private / shim.count)} MiB (mean of ${shim.count})`);
+}
+// #endregion loaded
+
 // #region main
+/** BENCH_ONLY=run,parallel,build,list measures only those parts (memory goes with list). */
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (part: string) => !only || only.includes(part);
 const work = mkdtempSync('/tmp/skiff-bench-daemon-');
 const running: Dockerd[] = [];
 const cleanUp = async () => {
@@ -184,7 +217,7 @@ try {
   running.push(skiffd.daemon);
   const both = [skiffd, dockerd];
   const version = (t: Target) => t.daemon.docker(['version', '--format', '{{.Server.Version}}']).stdout.trim();
-  console.log(`skiffd ${version(skiffd)} and dockerd ${version(dockerd)}, docker CLI ${dockerd.daemon.docker(['version', '--format', '{{.Client.Version}}']).stdout.trim()}; ${RUNS} runs per row`);
+  console.log(`skiffd ${version(skiffd)} and dockerd ${version(dockerd)}, docker CLI ${dockerd.daemon.docker(['version', '--format', '{{.Client.Version}}']).stdout.trim()}; ${RUNS} runs per row; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs`);
   for (const t of both) t.daemon.docker(['import', tar, 'busybox']);
 
   await sleep(3000); // let both settle: skiffd's pool fills, dockerd's containerd finishes starting
@@ -192,44 +225,31 @@ try {
   const idle = new Map(both.map((t) => [t.name, memoryByKind(t)]));
   printMemory('each daemon at idle', idle);
 
-  await interleaved('docker run --rm busybox true, one at a time, interleaved', both, (t) => docker(t, ['run', '--rm', 'busybox', 'true']));
-  await backToBack('docker run --rm busybox true, back to back (blocks of 5 per daemon)', both, (t) => docker(t, ['run', '--rm', 'busybox', 'true']));
-  await interleaved(`${PARALLEL} × docker run --rm busybox true at once, until the last exits`, both, async (t) => {
-    const start = performance.now();
-    await Promise.all(Array.from({ length: PARALLEL }, () => docker(t, ['run', '--rm', 'busybox', 'true'])));
-    return performance.now() - start;
-  }, Math.max(5, RUNS >> 1));
-
-  for (const t of both) await docker(t, ['build', '-q', '-t', 'bench', context], { DOCKER_BUILDKIT: '0' });
-  await interleaved('cached rebuild, DOCKER_BUILDKIT=0 docker build (7 steps, 50 files)', both, (t) => docker(t, ['build', '-t', 'bench', context], { DOCKER_BUILDKIT: '0' }));
-
-  // 100 idle containers each, started four at a time.
-  for (const t of both) {
-    for (let i = 0; i < CONTAINERS; i += 4) {
-      await Promise.all(Array.from({ length: Math.min(4, CONTAINERS - i) }, () => docker(t, ['run', '-d', 'busybox', 'sleep', '1000000'])));
-    }
+  const run = (t: Target) => docker(t, ['run', '--rm', 'busybox', 'true']);
+  if (wanted('run')) {
+    await interleaved('docker run --rm busybox true, one at a time, interleaved', both, run);
+    await backToBack('docker run --rm busybox true, back to back (blocks of 5 per daemon)', both, run);
   }
-  for (const t of both) {
-    const listed = JSON.parse((await get(t, '/containers/json')).body) as unknown[];
-    if (listed.length !== CONTAINERS) throw new Error(`${t.name} lists ${listed.length} running containers, not ${CONTAINERS}`);
+  if (wanted('parallel')) {
+    await interleaved(`${PARALLEL} × docker run --rm busybox true at once, until the last exits`, both, async (t) => {
+      const start = performance.now();
+      await Promise.all(Array.from({ length: PARALLEL }, () => run(t)));
+      return performance.now() - start;
+    }, Math.max(5, RUNS >> 1));
   }
-  await interleaved(`GET /containers/json with ${CONTAINERS} running containers`, both, async (t) => (await get(t, '/containers/json')).ms);
-
-  await sleep(3000); // start-up garbage collected, the pool refilled
-  const loaded = new Map(both.map((t) => [t.name, memoryByKind(t)]));
-  printMemory(`with ${CONTAINERS} running idle containers (sleep)`, loaded);
-  console.log(`\nmarginal memory per running idle container, MiB (the difference, over ${CONTAINERS})\n`);
-  console.log(`${''.padEnd(34)}${'Rss'.padStart(9)}${'Pss'.padStart(9)}${'private'.padStart(9)}`);
-  for (const t of both) {
-    const before = sumMemory([...idle.get(t.name)!.values()]);
-    const after = sumMemory([...loaded.get(t.name)!.values()]);
-    const per = (f: keyof Memory) => mib((after[f] - before[f]) / CONTAINERS).padStart(9);
-    console.log(`${t.name.padEnd(34)}${per('rss')}${per('pss')}${per('private')}`);
+  if (wanted('build')) {
+    const build = (t: Target) => docker(t, ['build', '-t', 'bench', context], { DOCKER_BUILDKIT: '0' });
+    for (const t of both) await build(t);
+    await interleaved('cached rebuild, DOCKER_BUILDKIT=0 docker build (7 steps, 50 files)', both, build);
   }
-  const shim = loaded.get('skiffd')!.get('shim');
-  if (shim) console.log(`\nskiffd's shim per idle container alone: Pss ${mib(shim.pss / shim.count)}, private ${mib(shim.private / shim.count)} MiB (mean of ${shim.count})`);
+  if (wanted('list')) {
+    await fill(both, CONTAINERS);
+    await interleaved(`GET /containers/json with ${CONTAINERS} running containers`, both, async (t) => (await get(t, '/containers/json')).ms);
+    await sleep(3000); // start-up garbage collected, the pool refilled
+    printLoaded(both, idle);
+  }
 
-  console.log('\nsummary: skiffd/dockerd, medians (required ≤ 1.0 for run, rebuild and list; the goal 0.5)\n');
+  console.log(`\nsummary: skiffd/dockerd, medians (required ≤ 1.0 for run, rebuild and list; the goal 0.5); load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   for (const { what, rows } of results) {
     const s = rows.find((r) => r.name === 'skiffd')!;
     const d = rows.find((r) => r.name === 'dockerd')!;
