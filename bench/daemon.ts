@@ -136,7 +136,7 @@ function kindOf(cmd: string): string {
 }
 
 function printMemory(title: string, byTarget: Map<string, Map<string, Memory & { count: number }>>): void {
-  console.log(`\n${title}, MiB (Pss shares each page among the processes that map it; private: pages no other process maps)\n`);
+  console.log(`\n${title}, MiB (Pss shares each page among the processes that map it, on the whole machine; private: written pages no other process maps)\n`);
   console.log(`${''.padEnd(34)}${'count'.padStart(6)}${'Rss'.padStart(9)}${'Pss'.padStart(9)}${'private'.padStart(9)}`);
   for (const [name, kinds] of byTarget) {
     const total = sumMemory([...kinds.values()]);

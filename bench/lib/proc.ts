@@ -4,15 +4,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface Memory {
   rss: number;
   pss: number;
-  /** Pages no other process maps (Private_Clean + Private_Dirty). */
+  /**
+   * Pages no other process maps and this one wrote (Private_Dirty): its heap
+   * and stacks. Private_Clean is left out, since a program's code counts as
+   * private when no other process runs the same program at the moment.
+   */
   private: number;
 }
 
-/** Rss, Pss and private pages of a process, in KiB (`man 5 proc`, smaps_rollup). */
+/** Rss, Pss and private dirty pages of a process, in KiB (`man 5 proc`, smaps_rollup). */
 export function memoryOf(pid: number): Memory {
   const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-  return { rss: field('Rss'), pss: field('Pss'), private: field('Private_Clean') + field('Private_Dirty') };
+  return { rss: field('Rss'), pss: field('Pss'), private: field('Private_Dirty') };
 }
 
 export function sumMemory(list: Memory[]): Memory {
