@@ -5,31 +5,20 @@
 // nothing changed: reading the Dockerfile and context, hashing the copied
 // files, and looking each step up.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxRootfs } from '../scripts/rootfs.ts';
 import { startDockerd, tarDirectory } from '../test/helpers/dockerd.ts';
 import { engineCommand } from '../test/helpers/executables.ts';
+import { makeBuildContext } from './lib/build-context.ts';
 import { printTable, timeCommand, type Summary } from './lib/measure.ts';
-
-const DOCKERFILE = `FROM busybox
-ENV APP_HOME=/app
-WORKDIR /app
-COPY app/ ./
-RUN echo built > /built && ls -l /app > /listing
-LABEL bench=build-cache
-CMD ["cat", "/built"]
-`;
 
 const work = mkdtempSync(join(tmpdir(), 'skiff-bench-build-'));
 const dockerd = await startDockerd();
 try {
   const tar = tarDirectory(makeBusyboxRootfs(join(work, 'rootfs')), join(work, 'busybox.tar'));
-  const context = join(work, 'context');
-  mkdirSync(join(context, 'app'), { recursive: true });
-  writeFileSync(join(context, 'Dockerfile'), DOCKERFILE);
-  for (let i = 0; i < 50; i++) writeFileSync(join(context, 'app', `file-${i}.txt`), `content ${i}\n`.repeat(200));
+  const context = makeBuildContext(join(work, 'context'));
 
   const skiff = [...engineCommand(), '--root', join(work, 'skiff')];
   const must = (argv: string[], env: NodeJS.ProcessEnv = process.env) => {

@@ -17,14 +17,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultSpec, parseContainerId } from '../dist/chapters/01-namespaces/index.js';
 import { ShimPool, spawnShim, type ShimSpec } from '../dist/chapters/03-daemon/shim/index.js';
 import { makeBusyboxRootfs } from '../scripts/rootfs.ts';
-import { median, printTable, RUNS, WARMUP, type Summary } from './lib/measure.ts';
+import { median, printTable, RUNS, summarize, WARMUP } from './lib/measure.ts';
+import { childrenOf, memoryOf, type Memory } from './lib/proc.ts';
 
 const repo = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'skiff-bench-shim-'));
-
-function summary(name: string, durations: number[]): Summary {
-  return { name, runs: durations.length, medianMs: median(durations), minMs: Math.min(...durations), maxMs: Math.max(...durations) };
-}
 
 function bundleFor(args: string[]): string {
   const bundle = mkdtempSync(join(work, 'bundle-'));
@@ -83,10 +80,10 @@ async function latency(): Promise<void> {
     const burst: number[] = [];
     for (let i = 0; i < RUNS; i++) burst.push(await runThroughShim(bundle, pool));
     printTable('create+start-to-exit of /bin/true, from a long-lived process', [
-      summary('runc run', reference),
-      summary('shim, cold', cold),
-      summary('shim, warm (pool of 2, refilled)', warm),
-      summary('shim, warm, back to back', burst),
+      summarize('runc run', reference),
+      summarize('shim, cold', cold),
+      summarize('shim, warm (pool of 2, refilled)', warm),
+      summarize('shim, warm, back to back', burst),
     ], 'runc run');
   } finally {
     pool.close();
@@ -95,18 +92,6 @@ async function latency(): Promise<void> {
 // #endregion latency
 
 // #region memory
-/** Rss, Pss and Private_Dirty of a process, in KiB (`man 5 proc`, smaps_rollup). */
-function memoryOf(pid: number): { rss: number; pss: number; private: number } {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)![1]);
-  return { rss: field('Rss'), pss: field('Pss'), private: field('Private_Dirty') };
-}
-
-function childrenOf(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return text ? text.split(' ').map(Number) : [];
-}
-
 async function memory(): Promise<void> {
   const bundle = bundleFor(['sleep', '1000']);
   const pool = new ShimPool({ dir: join(work, 'warm-memory'), size: 1 });
@@ -129,8 +114,8 @@ async function memory(): Promise<void> {
     const warmShim = memoryOf(warmPid);
     const warmInit = memoryOf(childrenOf(warmPid)[0]!);
     const mib = (kib: number) => (kib / 1024).toFixed(1);
-    const row = (name: string, m: { rss: number; pss: number; private: number }) => console.log(`${name.padEnd(38)}${mib(m.rss).padStart(8)}${mib(m.pss).padStart(8)}${mib(m.private).padStart(10)}`);
-    const med = (list: { rss: number; pss: number; private: number }[]) => ({ rss: median(list.map((m) => m.rss)), pss: median(list.map((m) => m.pss)), private: median(list.map((m) => m.private)) });
+    const row = (name: string, m: Memory) => console.log(`${name.padEnd(38)}${mib(m.rss).padStart(8)}${mib(m.pss).padStart(8)}${mib(m.private).padStart(10)}`);
+    const med = (list: Memory[]) => ({ rss: median(list.map((m) => m.rss)), pss: median(list.map((m) => m.pss)), private: median(list.map((m) => m.private)) });
     console.log(`\nmemory, MiB (median of ${count} idle containers running sleep; Pss shares Node's pages among the shims)\n`);
     console.log(`${''.padEnd(38)}${'Rss'.padStart(8)}${'Pss'.padStart(8)}${'private'.padStart(10)}`);
     row('shim per idle container', med(perShim));

@@ -20,6 +20,10 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+export function summarize(name: string, durations: number[]): Summary {
+  return { name, runs: durations.length, medianMs: median(durations), minMs: Math.min(...durations), maxMs: Math.max(...durations) };
+}
+
 /**
  * Runs `argv(i)` to completion WARMUP + RUNS times and returns the wall-clock
  * durations of the timed runs. A run that fails stops the benchmark: a fast
@@ -36,7 +40,7 @@ export function timeCommand(name: string, argv: (run: number) => string[], optio
     if (r.status !== 0) throw new Error(`${name}: run ${i} exited ${r.status ?? r.signal}: ${String(r.stderr).trim()}`);
     if (i >= WARMUP) durations.push(ms);
   }
-  return { name, runs: durations.length, medianMs: median(durations), minMs: Math.min(...durations), maxMs: Math.max(...durations) };
+  return summarize(name, durations);
 }
 
 /** Prints summaries as an aligned table, with each median's ratio to the reference's. */

@@ -46,7 +46,8 @@ export class ContainerService implements FullContainerBackend {
   }
 
   async containers(options: { all: boolean; limit: number; size: boolean; filters: Filters }): Promise<Record<string, unknown>[]> {
-    const images = await this.ctx.engine.images.list();
+    // The image store is read from disk, so only for a filter that names an image.
+    const images = options.filters.has('ancestor') ? await this.ctx.engine.images.list() : [];
     const imageIdOf = (ref: string) => images.find((i) => i.name && (i.name === ref || i.name.endsWith(`/${ref}`) || i.name.endsWith(`/${ref}:latest`)))?.id;
     const listed = listContainers(this.ctx.containers.all(), { ...options, imageIdOf });
     return Promise.all(listed.map(async (c) => summaryView(c, options.size ? await containerSize(this.ctx, c) : undefined)));

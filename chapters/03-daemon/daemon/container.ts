@@ -1,7 +1,7 @@
 // container.ts — what the daemon remembers about one container.
 
 import { join } from 'node:path';
-import { writeAtomically } from '../../01-namespaces/index.js';
+import { writeAtomically, type AtomicWriteOptions } from '../../01-namespaces/index.js';
 import type { ContainerConfig, HostConfig } from '../api/index.js';
 import type { Shim } from '../shim/index.js';
 import { newState, Waiters, type StateRecord } from './state.js';
@@ -107,10 +107,10 @@ export class Container {
     return { ...this.record.Config.Labels, ...extra, image: this.record.Config.Image, name: this.name };
   }
 
-  /** Writes config.v2.json whole or not at all (chapter 01's writeAtomically). */
-  save(): void {
+  /** Writes config.v2.json whole or not at all (chapter 01's writeAtomically); `durable` as there. */
+  save(options: AtomicWriteOptions = {}): void {
     if (this.destroyed) return; // its directory is gone, and the record with it
-    writeAtomically(join(this.dir, 'config.v2.json'), JSON.stringify(this.record));
+    writeAtomically(join(this.dir, 'config.v2.json'), JSON.stringify(this.record), options);
   }
 
   static fresh(fields: Omit<ContainerRecord, 'State' | 'RestartCount' | 'HasBeenStartedBefore' | 'HasBeenManuallyStopped'>, dir: string): Container {

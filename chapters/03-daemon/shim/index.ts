@@ -32,18 +32,29 @@ export async function spawnShim(spec: ShimSpec, options: { pool?: ShimPool } = {
     live.close();
     throw new ConflictError(`a shim is already running in ${spec.dir}`);
   }
-  const warm = await options.pool?.take();
-  const control = warm ?? (await launchShim(join(spec.dir, 'shim.sock')));
+  const pool = options.pool;
+  const control = (await pool?.take()) ?? (await launchShim(join(spec.dir, 'shim.sock')));
   control.hold(true);
+  let shim: ShimClient;
   try {
     const { pid } = await control.request<{ pid: number }>({ op: 'create', spec });
-    return new ShimClient(spec.dir, control, pid);
+    shim = new ShimClient(spec.dir, control, pid);
   } catch (err) {
     control.close();
+    pool?.refill();
     throw err;
-  } finally {
-    options.pool?.refill();
   }
+  if (!pool) return shim;
+  // The pool refills once this container's start is on its way: spawning a
+  // shim holds the caller's thread for a fork and an exec, which would
+  // otherwise come before that very start.
+  const start = shim.start;
+  shim.start = () => {
+    const started = start();
+    pool.refill();
+    return started;
+  };
+  return shim;
 }
 // #endregion spawn
 
