@@ -78,6 +78,16 @@ export function securityOf(hc: HostConfig): Security {
 // #endregion security-plan
 
 // #region apply-security
+/**
+ * What runc allows every container beyond the default nodes, and so every
+ * Docker container: making any node (mknod, "m") — opening one is another
+ * matter, refused unless allowed — and /dev/net/tun (10:200).
+ */
+const RUNC_ALLOWED = [
+  { allow: true, type: 'c' as const, access: 'm' }, { allow: true, type: 'b' as const, access: 'm' },
+  { allow: true, type: 'c' as const, major: 10, minor: 200, access: 'rwm' },
+];
+
 /** Writes the plan into the spec chapter 02 made from `defaultSpec`. */
 export function applySecurity(spec: Spec, security: Security): void {
   const caps = security.capabilities;
@@ -90,9 +100,15 @@ export function applySecurity(spec: Spec, security: Security): void {
   if (security.readonlyPaths) linux.readonlyPaths = security.readonlyPaths;
   const byPath = new Map([...(linux.devices ?? []), ...security.devices].map((d) => [d.path, d]));
   if (byPath.size) linux.devices = [...byPath.values()];
-  if (!security.privileged) return;
+  // Docker mounts /proc nosuid, noexec, nodev, and so every /proc path masked or made read-only under it.
+  for (const m of spec.mounts ?? []) if (m.destination === '/proc') m.options = ['nosuid', 'noexec', 'nodev'];
+  const resources = (linux.resources ??= {});
+  if (!security.privileged) {
+    resources.devices = [...(resources.devices ?? []), ...RUNC_ALLOWED];
+    return;
+  }
   // All devices, and /sys and the cgroup tree writable (moby's WithMounts clears their "ro").
-  linux.resources = { ...(linux.resources ?? {}), devices: [{ allow: true, access: 'rwm' }] };
+  resources.devices = [{ allow: true, access: 'rwm' }];
   for (const m of spec.mounts ?? []) {
     if (m.destination === '/sys' || m.type === 'cgroup') m.options = (m.options ?? []).filter((o) => o !== 'ro');
   }
