@@ -149,6 +149,13 @@ test('--device: the host\'s node in the container, usable; a missing one refused
   assert.match(missing.stderr, /error gathering device information while adding custom device "\/dev\/no-such-device": no such file or directory/);
 });
 
+test('--device-cgroup-rule: a node the container makes, it may open; systempaths=unconfined: nothing masked', () => {
+  assert.equal(same(['--device-cgroup-rule', 'c 10:237 r', 'busybox', 'sh', '-c', 'mknod /tmp/lc c 10 237 && (exec 3</tmp/lc) && echo opened']).stdout, 'opened\n');
+  assert.equal(same(['busybox', 'sh', '-c', 'mknod /tmp/lc c 10 237 && (exec 3</tmp/lc) && echo opened']).status, 1);
+  const unmasked = same(['--security-opt', 'systempaths=unconfined', 'busybox', 'sh', '-c', "awk '$5 ~ \"^/proc/\"' /proc/self/mountinfo | wc -l"]);
+  assert.equal(unmasked.stdout.trim(), '0');
+});
+
 test('bad security fields: 400 in dockerd\'s words; what skiffd cannot apply, refused by name', async () => {
   const create = (d: Dockerd, hostConfig: object) =>
     call(d, 'POST', '/v1.41/containers/create', JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: hostConfig }), { 'Content-Type': 'application/json' });
@@ -166,6 +173,8 @@ test('bad security fields: 400 in dockerd\'s words; what skiffd cannot apply, re
     [{ SecurityOpt: ['seccomp={'] }, /^Decoding seccomp profile failed: /],
     [{ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/n', CgroupPermissions: 'r' }] }, /device permissions "r" .* not supported/],
     [{ UsernsMode: 'host' }, /UsernsMode .* not supported/],
+    [{ DeviceCgroupRules: ['c 1:3'] }, /^invalid device cgroup rule format: 'c 1:3'$/],
+    [{ DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] }, /DeviceRequests \(--gpus\) is not supported/],
   ];
   for (const [hc, message] of refused) {
     const reply = await create(skiffd, hc);

@@ -2,7 +2,7 @@
 
 import { lstatSync, readdirSync, type BigIntStats } from 'node:fs';
 import { join, posix } from 'node:path';
-import { InvalidArgumentError, type DeviceSpec } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, type DeviceSpec, type Spec } from '../../01-namespaces/index.js';
 
 // #region device-of
 /** major(3)/minor(3) of glibc: a dev_t splits its 12-bit major and 20-bit minor across both halves. */
@@ -66,3 +66,21 @@ export function mappedDevices(mappings: readonly DeviceMapping[]): DeviceSpec[] 
   });
 }
 // #endregion device-flag
+
+// #region device-cgroup-rule
+type DeviceRule = NonNullable<NonNullable<NonNullable<Spec['linux']>['resources']>['devices']>[number];
+
+/**
+ * `--device-cgroup-rule 'c 10:237 rwm'`: a line for the devices cgroup
+ * itself (kernel docs, cgroup-v1/devices.rst) — no node is made, the
+ * container may make it with mknod and then open it.
+ */
+export function deviceCgroupRules(rules: readonly string[]): DeviceRule[] {
+  return rules.map((rule) => {
+    const m = /^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$/.exec(rule);
+    if (!m) throw new InvalidArgumentError(`invalid device cgroup rule format: '${rule}'`);
+    const number = (n: string) => (n === '*' ? undefined : Number(n));
+    return { allow: true, type: m[1] as 'a' | 'c' | 'b', major: number(m[2]!), minor: number(m[3]!), access: m[4] };
+  });
+}
+// #endregion device-cgroup-rule

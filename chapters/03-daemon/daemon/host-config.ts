@@ -62,7 +62,8 @@ export function refuseUnsupported(hc: HostConfig): void {
     ['Ulimits', 'Ulimits (--ulimit)'], ['Sysctls', 'Sysctls (--sysctl)'], ['Tmpfs', 'Tmpfs (--tmpfs)'],
     ['BlkioWeight', 'BlkioWeight (--blkio-weight)'],
     ['GroupAdd', 'GroupAdd (--group-add)'], ['CgroupParent', 'CgroupParent (--cgroup-parent)'], ['MemoryReservation', 'MemoryReservation (--memory-reservation)'],
-    ['OomScoreAdj', 'OomScoreAdj (--oom-score-adj)'],
+    ['OomScoreAdj', 'OomScoreAdj (--oom-score-adj)'], ['DeviceRequests', 'DeviceRequests (--gpus)'],
+    ['Capabilities', 'Capabilities (a whole capability set; use CapAdd and CapDrop)'], ['Cgroup', 'Cgroup (another container\'s cgroup)'],
   ];
   for (const [field, what] of fields) if (nonEmpty(hc[field])) throw refuse(what);
   if (hc.CgroupnsMode && hc.CgroupnsMode !== 'private') throw refuse(`CgroupnsMode ${hc.CgroupnsMode}`);

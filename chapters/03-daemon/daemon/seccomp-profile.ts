@@ -20,14 +20,16 @@ interface DockerProfile extends Record<string, unknown> {
 }
 
 const NATIVE = 'SCMP_ARCH_X86_64';
+/** Conditions name architectures as Go does (runtime.GOARCH), not as seccomp does. */
+const GOARCH = 'amd64';
 // #endregion docker-profile-format
 
 // #region resolve-profile
 /** A rule's conditions against the container's capabilities, this architecture and this kernel. */
 function applies(rule: DockerRule, caps: readonly string[]): boolean {
   const { includes = {}, excludes = {} } = rule;
-  if (excludes.arches?.includes(NATIVE) || excludes.caps?.some((cap) => caps.includes(cap))) return false;
-  if (includes.arches && !includes.arches.includes(NATIVE)) return false;
+  if (excludes.arches?.includes(GOARCH) || excludes.caps?.some((cap) => caps.includes(cap))) return false;
+  if (includes.arches && !includes.arches.includes(GOARCH)) return false;
   if (includes.caps && !includes.caps.every((cap) => caps.includes(cap))) return false;
   return !includes.minKernel || kernelAtLeast(includes.minKernel);
 }

@@ -3,7 +3,7 @@
 import { dockerDefaultProfile, InvalidArgumentError, type DeviceSpec, type SeccompProfile, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
 import { capabilitySet } from './capabilities.js';
-import { hostDevices, mappedDevices, type DeviceMapping } from './devices.js';
+import { deviceCgroupRules, hostDevices, mappedDevices, type DeviceMapping } from './devices.js';
 import { resolveDockerProfile } from './seccomp-profile.js';
 
 // #region security-options
@@ -54,6 +54,7 @@ export interface Security {
   noNewPrivileges: boolean;
   seccomp: SeccompProfile | undefined;
   devices: DeviceSpec[];
+  deviceRules: ReturnType<typeof deviceCgroupRules>;
   maskedPaths: string[] | undefined;
   readonlyPaths: string[] | undefined;
 }
@@ -73,7 +74,8 @@ export function securityOf(hc: HostConfig): Security {
   const devices = [...(privileged ? hostDevices() : []), ...mappedDevices((hc.Devices ?? []) as DeviceMapping[])];
   // null means Docker's lists; [] (`--security-opt systempaths=unconfined`) means none.
   const paths = (list: string[] | null | undefined) => (privileged ? [] : (list ?? undefined));
-  return { privileged, capabilities, noNewPrivileges: opts.noNewPrivileges, seccomp, devices, maskedPaths: paths(hc.MaskedPaths), readonlyPaths: paths(hc.ReadonlyPaths) };
+  const deviceRules = deviceCgroupRules(hc.DeviceCgroupRules ?? []);
+  return { privileged, capabilities, noNewPrivileges: opts.noNewPrivileges, seccomp, devices, deviceRules, maskedPaths: paths(hc.MaskedPaths), readonlyPaths: paths(hc.ReadonlyPaths) };
 }
 // #endregion security-plan
 
@@ -104,7 +106,7 @@ export function applySecurity(spec: Spec, security: Security): void {
   for (const m of spec.mounts ?? []) if (m.destination === '/proc') m.options = ['nosuid', 'noexec', 'nodev'];
   const resources = (linux.resources ??= {});
   if (!security.privileged) {
-    resources.devices = [...(resources.devices ?? []), ...RUNC_ALLOWED];
+    resources.devices = [...(resources.devices ?? []), ...RUNC_ALLOWED, ...security.deviceRules];
     return;
   }
   // All devices, and /sys and the cgroup tree writable (moby's WithMounts clears their "ro").
