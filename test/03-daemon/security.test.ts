@@ -72,6 +72,16 @@ test('an exec\'d process is held by the same filter', () => {
   for (const d of [skiffd, dockerd]) d.docker(['rm', '-f', 'held']);
 });
 
+test('the confinement is decided once, at create: it holds after a stop, a start and the daemon killed and started again', async () => {
+  skiffd.docker(['create', '--name', 'kept', '--cap-drop', 'ALL', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|Seccomp):" /proc/self/status']);
+  const expected = 'CapEff:\t0000000000000000\nSeccomp:\t2\n';
+  assert.equal(skiffd.docker(['start', '-a', 'kept']).stdout, expected);
+  assert.equal(skiffd.docker(['start', '-a', 'kept']).stdout, expected);
+  await skiffd.restart();
+  assert.equal(skiffd.docker(['start', '-a', 'kept']).stdout, expected);
+  skiffd.docker(['rm', 'kept']);
+});
+
 test('--privileged: every one of those calls gets past the kernel\'s permission check', () => {
   const { stdout } = run(skiffd, ['--privileged', 'busybox', 'probe', ...CALLS]);
   const answers = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(': ')));
