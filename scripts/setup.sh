@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(busybox-static runc crun skopeo umoci iproute2 docker.io docker-registry apache2-utils openssl chromium fonts-dejavu-core strace tmux)
+packages=(busybox-static gcc libc6-dev runc crun skopeo umoci iproute2 docker.io docker-registry apache2-utils openssl chromium fonts-dejavu-core strace tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

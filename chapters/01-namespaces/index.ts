@@ -5,6 +5,7 @@ export { parseContainerId, isContainerId, type ContainerId } from './container-i
 export { RuntimeError, NotFoundError, ConflictError, InvalidArgumentError } from './errors.js';
 export { loadSpec, validateSpec, type Spec, type ProcessSpec, type MountSpec, type NamespaceSpec } from './spec.js';
 export { defaultSpec, DEFAULT_CAPABILITIES, type DefaultSpecOptions } from './default-spec.js';
+export { CAPABILITY_NAMES } from './capabilities.js';
 export {
   create, start, state, list, kill, pause, resume, deleteContainer, run, exitStatus, prestartInit, oomKilled,
   type CreateOptions, type RunOptions, type DeleteOptions, type StateOptions, type ProcessExit, type Stdio,
@@ -19,6 +20,7 @@ export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
 export { detectCgroups, type CgroupLayout } from './cgroups.js';
 export { parseSignal } from './signals.js';
 export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
+export type { DeviceSpec } from './spec.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs, makes device nodes, and binds a few calls of its own.
 export { resolveInRoot } from './rootfs.js';

@@ -18,6 +18,7 @@ const program = new Command('skiffd')
   .option('--tlscacert <file>', 'CA that signs client certificates')
   .option('--tlscert <file>', 'the server certificate')
   .option('--tlskey <file>', 'the server key')
+  .option('--userns-remap <user>', 'not supported: the runtime has no user namespaces yet')
   .configureOutput({ outputError: (text) => process.stderr.write(text.replace(/^error: /, 'skiffd: ')) })
   .exitOverride();
 
@@ -30,6 +31,7 @@ interface Flags {
   tlscacert?: string;
   tlscert?: string;
   tlskey?: string;
+  usernsRemap?: string;
 }
 // #endregion skiffd-command
 
@@ -37,6 +39,8 @@ interface Flags {
 try {
   program.parse(process.argv);
   const flags = program.opts<Flags>();
+  // Remapping root to an unprivileged host user needs a user namespace, which skiff-runtime does not make yet.
+  if (flags.usernsRemap !== undefined) throw new Error('--userns-remap is not supported: the runtime cannot create user namespaces yet');
   const running = await startDaemon({
     hosts: flags.host ?? ['unix:///run/skiff/skiffd.sock'],
     dataRoot: resolve(flags.dataRoot),

@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
+import { applySecurity, type Security } from './security.js';
 
 // #region bundle-patch
 const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)
 
-export function patchBundle(bundle: string, hc: HostConfig, network: string): void {
+export function patchBundle(bundle: string, hc: HostConfig, network: string, security?: Security): void {
   const path = join(bundle, 'config.json');
   const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
   const linux = (spec.linux ??= {});
@@ -31,6 +32,8 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string): vo
     else delete resources.pids;
   }
   if (hc.ReadonlyRootfs) spec.root.readonly = true;
+  // Decided once, at create; an update leaves it as it was.
+  if (security) applySecurity(spec, security);
   // The primary group is a supplementary group too, as runc's user lookup
   // makes it: `id` in a Docker container says `groups=0(root)`.
   const user = spec.process.user;

@@ -9,6 +9,7 @@ import { Container, type ContainerRecord } from './container.js';
 import type { DaemonContext } from './context.js';
 import { bindMounts, checkResources, networkMode, refuseUnsupported, restartPolicy } from './host-config.js';
 import { generateName } from './names-generator.js';
+import { securityOf } from './security.js';
 
 // #region merge-config
 /**
@@ -61,6 +62,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     const policy = restartPolicy(hc);
     checkResources(hc, daemon.host.ncpu);
     refuseUnsupported(hc);
+    const security = securityOf(hc);
     const network = networkMode(hc);
     const mounts = bindMounts(hc);
     const config = mergeConfig(body, image);
@@ -91,7 +93,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       startError = { message: err.message, exitCode: err.exitCode };
     }
     const paths = engine.containers.paths(made);
-    if (!startError) patchBundle(paths.bundle, hc, network);
+    if (!startError) patchBundle(paths.bundle, hc, network, security);
     const container = Container.fresh({
       ID: made.id, Created: made.created, Path: argv[0]!, Args: argv.slice(1),
       Config: { ...config, Hostname: body.Hostname || shortId(made.id) },

@@ -17,6 +17,7 @@ import { ImageService } from './image-service.js';
 import { ExecService } from './exec.js';
 import { lockDataRoot } from './pidfile.js';
 import { restoreContainers } from './restore.js';
+import { SECURITY_OPTIONS } from './security.js';
 
 // #region daemon-config
 export interface DaemonConfig {
@@ -129,7 +130,7 @@ export class Daemon implements SystemBackend, DaemonContext {
       NCPU: this.host.ncpu, MemTotal: this.host.memTotal, DockerRootDir: this.config.dataRoot, Name: this.host.name, Labels: [],
       ExperimentalBuild: false, ServerVersion: SERVER_VERSION, Runtimes: { 'skiff-runtime': { path: 'skiff-runtime' } },
       DefaultRuntime: 'skiff-runtime', Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
-      LiveRestoreEnabled: true, Isolation: '', InitBinary: '', SecurityOptions: ['name=cgroupns'], Warnings: [],
+      LiveRestoreEnabled: true, Isolation: '', InitBinary: '', SecurityOptions: SECURITY_OPTIONS, Warnings: [],
     };
   }
 

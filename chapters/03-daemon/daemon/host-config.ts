@@ -53,17 +53,17 @@ export function refuseUnsupported(hc: HostConfig): void {
   const nonEmpty = (x: unknown) => x !== undefined && x !== null && x !== '' && x !== 0 && x !== false && !(Array.isArray(x) && x.length === 0) &&
     !(typeof x === 'object' && !Array.isArray(x) && Object.keys(x as object).length === 0);
   const fields: [keyof HostConfig, string][] = [
-    ['Privileged', 'Privileged (--privileged)'], ['CapAdd', 'CapAdd (--cap-add)'], ['CapDrop', 'CapDrop (--cap-drop)'],
-    ['SecurityOpt', 'SecurityOpt (--security-opt)'], ['PortBindings', 'PortBindings (-p, publishing ports)'],
+    ['PortBindings', 'PortBindings (-p, publishing ports)'],
     ['PublishAllPorts', 'PublishAllPorts (-P)'], ['Dns', 'Dns (--dns)'], ['DnsSearch', 'DnsSearch (--dns-search)'],
     ['DnsOptions', 'DnsOptions (--dns-option)'], ['ExtraHosts', 'ExtraHosts (--add-host)'], ['PidMode', 'PidMode (--pid)'],
     ['IpcMode', 'IpcMode (--ipc)'], ['UTSMode', 'UTSMode (--uts)'], ['UsernsMode', 'UsernsMode (--userns)'], ['ShmSize', 'ShmSize (--shm-size)'],
     ['OomKillDisable', 'OomKillDisable (--oom-kill-disable)'], ['Init', 'Init (--init)'], ['CpusetCpus', 'CpusetCpus (--cpuset-cpus)'],
     ['CpusetMems', 'CpusetMems (--cpuset-mems)'], ['Links', 'Links (--link)'], ['VolumesFrom', 'VolumesFrom (--volumes-from)'],
-    ['Devices', 'Devices (--device)'], ['Ulimits', 'Ulimits (--ulimit)'], ['Sysctls', 'Sysctls (--sysctl)'], ['Tmpfs', 'Tmpfs (--tmpfs)'],
-    ['BlkioWeight', 'BlkioWeight (--blkio-weight)'], ['MaskedPaths', 'MaskedPaths'], ['ReadonlyPaths', 'ReadonlyPaths'],
+    ['Ulimits', 'Ulimits (--ulimit)'], ['Sysctls', 'Sysctls (--sysctl)'], ['Tmpfs', 'Tmpfs (--tmpfs)'],
+    ['BlkioWeight', 'BlkioWeight (--blkio-weight)'],
     ['GroupAdd', 'GroupAdd (--group-add)'], ['CgroupParent', 'CgroupParent (--cgroup-parent)'], ['MemoryReservation', 'MemoryReservation (--memory-reservation)'],
-    ['OomScoreAdj', 'OomScoreAdj (--oom-score-adj)'],
+    ['OomScoreAdj', 'OomScoreAdj (--oom-score-adj)'], ['DeviceRequests', 'DeviceRequests (--gpus)'],
+    ['Capabilities', 'Capabilities (a whole capability set; use CapAdd and CapDrop)'], ['Cgroup', 'Cgroup (another container\'s cgroup)'],
   ];
   for (const [field, what] of fields) if (nonEmpty(hc[field])) throw refuse(what);
   if (hc.CgroupnsMode && hc.CgroupnsMode !== 'private') throw refuse(`CgroupnsMode ${hc.CgroupnsMode}`);

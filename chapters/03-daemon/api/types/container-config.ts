@@ -39,6 +39,7 @@ export const HostConfigSchema = v.looseObject({
   Links: strings, VolumesFrom: strings, Devices: v.optional(v.nullable(v.array(v.any()))), Ulimits: v.optional(v.nullable(v.array(v.any()))),
   Sysctls: labels, Tmpfs: labels, LogConfig: v.optional(v.nullable(v.looseObject({ Type: str }))), BlkioWeight: int,
   MaskedPaths: strings, ReadonlyPaths: strings, GroupAdd: strings, OomScoreAdj: int,
+  DeviceCgroupRules: strings, DeviceRequests: v.optional(v.nullable(v.array(v.any()))), Capabilities: strings,
 });
 
 /** The create body: a Config with HostConfig and NetworkingConfig beside it (moby's ContainerConfigWrapper). */
