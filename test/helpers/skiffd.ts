@@ -29,7 +29,8 @@ export type Skiffd = Dockerd & {
   restart(signal?: NodeJS.Signals): Promise<void>;
 };
 
-export async function startSkiffd(options: { extraArgs?: string[] } = {}): Promise<Skiffd> {
+/** `command` runs another entry of the daemon (chapter 05's, with its registry client) in place of skiffdCommand(). */
+export async function startSkiffd(options: { extraArgs?: string[]; command?: string[] } = {}): Promise<Skiffd> {
   // Short path: a unix socket path must fit in 108 bytes (man 7 unix).
   const dir = mkdtempSync('/tmp/skiffd-');
   const socket = join(dir, 'skiffd.sock');
@@ -40,7 +41,7 @@ export async function startSkiffd(options: { extraArgs?: string[] } = {}): Promi
   let running = false;
   const launch = () => {
     const logFd = openSync(logPath, 'a');
-    const [cmd, ...args] = skiffdCommand();
+    const [cmd, ...args] = options.command ?? skiffdCommand();
     daemon = spawn(cmd!, [...args, '--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--debug', ...(options.extraArgs ?? [])], {
       stdio: ['ignore', logFd, logFd],
     });
