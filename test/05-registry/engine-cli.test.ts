@@ -11,12 +11,7 @@ import { join } from 'node:path';
 import { tarDirectory } from '../helpers/dockerd.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { repoRoot } from '../helpers/executables.ts';
-import { registryCommand, run, startRegistry, storageProblems, type Registry } from './registry-lab.ts';
-
-/** skiffd as installed: chapter 03's daemon with chapter 05's registry client. */
-export const engineCommand = (): string[] =>
-  process.env.SKIFFD?.split(' ').filter(Boolean) ?? [process.execPath, join(repoRoot, 'dist/chapters/05-registry/skiffd.js')];
+import { engineCommand, registryCommand, run, startRegistry, storageProblems, type Registry } from './registry-lab.ts';
 
 describe('skiffd pulls and pushes for the docker CLI (skiff-registry, token auth)', () => {
   let work: string;

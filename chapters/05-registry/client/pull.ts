@@ -39,25 +39,40 @@ export async function pullImage(session: RegistrySession, ref: ImageRef, ctx: Pu
 // #endregion pull
 
 // #region fetch-blobs
-/** The config and the layers, three at a time as dockerd's default; `true` if any was fetched. */
+/**
+ * The config and the layers, three at a time as dockerd's default; `true`
+ * if any was fetched. The first failure stops the others, and the pull
+ * answers only once none is still writing.
+ */
 async function fetchBlobs(session: RegistrySession, repository: string, config: Descriptor, layers: Descriptor[], ctx: PullContext): Promise<boolean> {
   const missing = layers.filter((l) => !ctx.store.content.has(l.digest));
   for (const layer of layers) layerStatus(ctx.progress, layer.digest, missing.includes(layer) ? 'Pulling fs layer' : 'Already exists');
+  const stop = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
   const queue: (() => Promise<boolean>)[] = [
-    () => ctx.fetcher.fetch(session, repository, config, () => {}, ctx.signal),
+    () => ctx.fetcher.fetch(session, repository, config, () => {}, signal),
     ...missing.map((layer) => async () => {
       const report = byteReporter(ctx.progress, layer.digest, 'Downloading', layer.size);
-      await ctx.fetcher.fetch(session, repository, layer, report, ctx.signal);
+      await ctx.fetcher.fetch(session, repository, layer, report, signal);
       layerStatus(ctx.progress, layer.digest, 'Download complete');
       layerStatus(ctx.progress, layer.digest, 'Pull complete');
       return true;
     }),
   ];
   const results: boolean[] = [];
+  let failure: { reason: unknown } | undefined;
   const worker = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) results.push(await job());
+    for (let job = queue.shift(); job && !failure; job = queue.shift()) {
+      try {
+        results.push(await job());
+      } catch (reason) {
+        failure ??= { reason };
+        stop.abort();
+      }
+    }
   };
   await Promise.all([worker(), worker(), worker()]);
+  if (failure) throw failure.reason;
   return results.some(Boolean);
 }
 // #endregion fetch-blobs
