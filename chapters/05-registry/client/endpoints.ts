@@ -22,6 +22,9 @@ export interface Endpoint {
 
 export const DOCKER_HUB = 'docker.io';
 const HUB_ENDPOINT = 'https://registry-1.docker.io';
+// #endregion endpoints
+
+// #region endpoint-order
 
 /** 127.0.0.0/8 and ::1 are insecure by default, as in dockerd: nothing on the wire leaves the host. */
 export function isLoopback(host: string): boolean {
@@ -46,6 +49,9 @@ export function endpointsFor(domain: string, config: HostsConfig): Endpoint[] {
   if (!isInsecure(domain, config)) return [{ url: new URL(`https://${domain}`), insecure: false }];
   return [{ url: new URL(`https://${domain}`), insecure: true }, { url: new URL(`http://${domain}`), insecure: true }];
 }
+// #endregion endpoint-order
+
+// #region unreachable
 
 function isInsecure(host: string, config: HostsConfig): boolean {
   return isLoopback(host) || config.insecureRegistries.includes(host);
@@ -58,4 +64,4 @@ export function unreachableMessage(domain: string, failures: string[]): string {
   return `cannot reach the registry for docker.io names (${why}): this host may have no route to Docker Hub; ` +
     'set "registry-mirrors" in the daemon config (or --registry-mirror) to pull names like busybox from another registry';
 }
-// #endregion endpoints
+// #endregion unreachable

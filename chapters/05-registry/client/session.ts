@@ -30,6 +30,9 @@ export class RegistrySession {
   private readonly tokens = new Map<string, { token: string; expires: number }>();
 
   constructor(readonly domain: string, private readonly hosts: HostsConfig, private readonly credentials: Credentials = {}) {}
+  // #endregion session
+
+  // #region version-check
 
   /**
    * The version check, `GET /v2/`, on each endpoint in turn: the first that
@@ -54,7 +57,7 @@ export class RegistrySession {
     }
     throw new UnreachableError(unreachableMessage(this.domain, failures));
   }
-  // #endregion session
+  // #endregion version-check
 
   // #region request
   /**
