@@ -57,7 +57,7 @@ describe('skiffd and the distribution registry', async () => {
 
   /** The CLI without blocking this process: the proxy it talks through runs here. */
   const docker = (args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
-    const child = spawn('docker', ['-H', skiffd.host, ...args], { env: { ...process.env, DOCKER_CONFIG: join(skiffd.dir, 'cli-config') } });
+    const child = spawn(process.env.SKIFF_DOCKER_CLI ?? 'docker', ['-H', skiffd.host, ...args], { env: { ...process.env, DOCKER_CONFIG: join(skiffd.dir, 'cli-config') } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
