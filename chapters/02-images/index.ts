@@ -3,11 +3,11 @@
 // #region exports
 export {
   type Digest, isDigest, parseDigest, digestOf, hexOf, shortId,
-  parseReference, normalizeReference, familiarString, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
+  parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
   ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
   MediaType,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
-  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, ManifestError,
+  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, documentKind, ManifestError,
   ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem,
   collectGarbage, type GcResult,
   loadArchive, saveArchive, type ArchiveFormat,

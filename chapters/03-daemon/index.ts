@@ -2,6 +2,10 @@
 
 // #region exports
 export { startDaemon, type SkiffdOptions, type RunningDaemon } from './start.js';
+export { skiffdCommand, runSkiffd, collect } from './command.js';
 export { Daemon, type DaemonConfig } from './daemon/index.js';
-export { ApiServer, route, API_VERSION, MIN_API_VERSION, type Route, type RouteContext, type Router } from './api/index.js';
+export {
+  ApiServer, route, API_VERSION, MIN_API_VERSION, HttpStatusError,
+  type Route, type RouteContext, type Router, type DistributionBackend, type AuthConfig, type PushResult, type JsonMessage,
+} from './api/index.js';
 // #endregion exports

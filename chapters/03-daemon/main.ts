@@ -1,62 +1,10 @@
 #!/usr/bin/env node
 // main.ts — skiffd, the daemon: the Docker Engine API on a unix socket.
 
-import { Command, CommanderError } from 'commander';
-import { resolve } from 'node:path';
-import { startDaemon } from './start.js';
+import { runSkiffd, skiffdCommand } from './command.js';
 
-// #region skiffd-command
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-const program = new Command('skiffd')
-  .description('The Skiff daemon: serves the Docker Engine API for the docker CLI and SDKs.')
-  .option('-H, --host <address>', 'where to listen: unix:///path or tcp://host:port (repeatable)', collect)
-  .option('--data-root <dir>', 'images, layers and containers', '/var/lib/skiff')
-  .option('--exec-root <dir>', 'sockets and state that do not outlive a reboot', '/run/skiff')
-  .option('-D, --debug', 'log every request on stderr')
-  .option('--tlsverify', 'with tcp://: require client certificates signed by --tlscacert')
-  .option('--tlscacert <file>', 'CA that signs client certificates')
-  .option('--tlscert <file>', 'the server certificate')
-  .option('--tlskey <file>', 'the server key')
-  .option('--userns-remap <user>', 'not supported: the runtime has no user namespaces yet')
-  .configureOutput({ outputError: (text) => process.stderr.write(text.replace(/^error: /, 'skiffd: ')) })
-  .exitOverride();
-
-interface Flags {
-  host?: string[];
-  dataRoot: string;
-  execRoot: string;
-  debug?: boolean;
-  tlsverify?: boolean;
-  tlscacert?: string;
-  tlscert?: string;
-  tlskey?: string;
-  usernsRemap?: string;
-}
-// #endregion skiffd-command
-
-// #region skiffd-main
-try {
-  program.parse(process.argv);
-  const flags = program.opts<Flags>();
-  // Remapping root to an unprivileged host user needs a user namespace, which skiff-runtime does not make yet.
-  if (flags.usernsRemap !== undefined) throw new Error('--userns-remap is not supported: the runtime cannot create user namespaces yet');
-  const running = await startDaemon({
-    hosts: flags.host ?? ['unix:///run/skiff/skiffd.sock'],
-    dataRoot: resolve(flags.dataRoot),
-    execRoot: resolve(flags.execRoot),
-    debug: flags.debug,
-    tls: { verify: !!flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey },
-  });
-  const shutdown = (signal: string) => {
-    process.stderr.write(`skiffd: ${signal}: shutting down; containers keep running\n`);
-    void running.stop().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-} catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 125);
-  process.stderr.write(`skiffd: ${(err as Error).message}\n`);
-  process.exit(1);
-}
-// #endregion skiffd-main
+// #region main
+// This chapter's daemon has no registry client: pull and push answer 501.
+// Chapter 05's skiffd runs the same command with one plugged in.
+await runSkiffd(skiffdCommand());
+// #endregion main

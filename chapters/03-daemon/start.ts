@@ -2,7 +2,10 @@
 
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
+import {
+  ApiServer, BuildRouter, ContainerRouter, DistributionRouter, ExecRouter, ImageRouter, listen, SystemRouter,
+  type DistributionBackend, type TlsFiles,
+} from './api/index.js';
 import { Daemon } from './daemon/index.js';
 
 // #region start-daemon
@@ -14,6 +17,8 @@ export interface SkiffdOptions {
   tls?: TlsFiles;
   /** Where log lines go (stderr by default). */
   log?: (line: string) => void;
+  /** A registry client for pull, push and login; without one they answer 501. */
+  distribution?: (daemon: Daemon) => DistributionBackend;
 }
 
 export interface RunningDaemon {
@@ -27,9 +32,10 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
   const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
+  const distribution = options.distribution?.(daemon);
   const routers = [
-    new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService),
-    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
+    new SystemRouter(daemon), new ImageRouter(daemon.imageService, distribution), new DistributionRouter(distribution),
+    new BuildRouter(daemon.buildService), new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];

@@ -17,6 +17,10 @@ import { repoRoot } from '../helpers/executables.ts';
 export const registryCommand = (): string[] =>
   process.env.SKIFF_REGISTRY?.split(' ').filter(Boolean) ?? [process.execPath, join(repoRoot, 'dist/chapters/05-registry/main.js')];
 
+/** skiffd as installed: chapter 03's daemon with chapter 05's registry client (SKIFFD="cmd args" for another build). */
+export const engineCommand = (): string[] =>
+  process.env.SKIFFD?.split(' ').filter(Boolean) ?? [process.execPath, join(repoRoot, 'dist/chapters/05-registry/skiffd.js')];
+
 export interface Registry {
   /** `127.0.0.1:PORT`, as docker and skopeo name a registry. */
   host: string;
@@ -192,4 +196,33 @@ export function storageProblems(storage: string): string[] {
     }
   }
   return problems;
+}
+
+/** A port nothing listens on, from the kernel (for a registry to take, or to stay closed). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** distribution's registry (Debian's docker-registry) on a loopback port, from a config file of its own. */
+export async function startDistribution(dir: string): Promise<{ host: string; stop(): Promise<void> }> {
+  const host = `127.0.0.1:${await freePort()}`;
+  const config = join(dir, 'distribution.yml');
+  writeFileSync(config, stringify({
+    version: 0.1, log: { level: 'error' }, http: { addr: host },
+    storage: { filesystem: { rootdirectory: join(dir, 'distribution-data') }, delete: { enabled: true } },
+  }));
+  const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  for (let i = 0; ; i++) {
+    const up = await http(`http://${host}`, 'GET', '/v2/').then((r) => r.status === 200, () => false);
+    if (up) break;
+    if (i > 200 || child.exitCode !== null) throw new Error('docker-registry did not start');
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return { host, stop: async () => (child.kill('SIGTERM'), await exited) };
 }

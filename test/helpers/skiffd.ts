@@ -30,8 +30,8 @@ export type Skiffd = Dockerd & {
   restart(signal?: NodeJS.Signals): Promise<void>;
 };
 
-/** `debug: false` starts it without --debug (a request log costs time: benchmarks). */
-export async function startSkiffd(options: { extraArgs?: string[]; debug?: boolean } = {}): Promise<Skiffd> {
+/** `debug: false` starts it without --debug (a request log costs time: benchmarks); `command` runs another entry of the daemon (chapter 05's, with its registry client) in place of skiffdCommand(). */
+export async function startSkiffd(options: { extraArgs?: string[]; debug?: boolean; command?: string[] } = {}): Promise<Skiffd> {
   // Short path: a unix socket path must fit in 108 bytes (man 7 unix).
   const dir = mkdtempSync('/tmp/skiffd-');
   const socket = join(dir, 'skiffd.sock');
@@ -42,7 +42,7 @@ export async function startSkiffd(options: { extraArgs?: string[]; debug?: boole
   let running = false;
   const launch = () => {
     const logFd = openSync(logPath, 'a');
-    const [cmd, ...args] = skiffdCommand();
+    const [cmd, ...args] = options.command ?? skiffdCommand();
     daemon = spawn(cmd!, [...args, '--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), ...(options.debug === false ? [] : ['--debug']), ...(options.extraArgs ?? [])], {
       stdio: ['ignore', logFd, logFd],
     });

@@ -10,7 +10,7 @@ export {
   type ImageRef,
 } from './reference.js';
 export {
-  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, encodeJson, ManifestError,
+  parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, encodeJson, documentKind, ManifestError,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
 } from './manifest.js';
 export { ImageStore, ImageNotFoundError, ImageConflictError, type ImageRecord, type ImageDeleteItem } from './image-store.js';

@@ -19,9 +19,11 @@ export type {
   ContainerBackend, LifecycleBackend, StreamsBackend, InspectBackend,
   AttachConfig, ClientStreams, LogsOptions, LogMessage, PathStat, CommitOptions,
 } from './server/router/container/backend.js';
+export { DistributionRouter } from './server/router/distribution/routes.js';
+export type { DistributionBackend, AuthConfig, PushResult } from './server/router/distribution/backend.js';
 export { ExecRouter } from './server/router/exec/routes.js';
 export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';
-export { NotModifiedError } from './server/httputils/errors.js';
+export { HttpStatusError, NotModifiedError } from './server/httputils/errors.js';
 
 export {
   checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema, ExecConfigSchema, UpdateConfigSchema,

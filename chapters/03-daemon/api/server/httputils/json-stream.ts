@@ -8,6 +8,8 @@ export interface JsonMessage {
   stream?: string;
   status?: string;
   id?: string;
+  /** Bytes done of a layer being pulled or pushed; the CLI draws the bar from it. */
+  progressDetail?: { current?: number; total?: number };
   aux?: unknown;
   errorDetail?: { code?: number; message: string };
   error?: string;

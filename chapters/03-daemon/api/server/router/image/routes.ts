@@ -7,10 +7,17 @@ import { JsonStream } from '../../httputils/json-stream.js';
 import { boolValue, checkFilterKeys, parseFilters } from '../../httputils/query.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
 import type { ImageBackend } from './backend.js';
+import type { DistributionBackend } from '../distribution/backend.js';
+import { distributionOf, withProgress } from '../distribution/routes.js';
+import { registryAuth } from '../../httputils/registry-auth.js';
 
 // #region image-routes
 export class ImageRouter implements Router {
-  constructor(private readonly backend: ImageBackend) {}
+  constructor(
+    private readonly backend: ImageBackend,
+    /** Pull and push, when a registry client is plugged in (chapter 05). */
+    private readonly distribution?: DistributionBackend,
+  ) {}
 
   routes() {
     return [
@@ -69,10 +76,33 @@ export class ImageRouter implements Router {
     ctx.reply.json(200, await this.backend.imagesPrune(filters));
   }
 
-  private async push(_ctx: RouteContext, name: string): Promise<void> {
-    throw new HttpStatusError(501, `cannot push ${name}: this daemon has no registry client yet`);
-  }
   // #endregion image-handlers
+
+  // #region image-pull-push
+  /**
+   * `docker pull`: `fromImage` and `tag`; the tag may be a digest
+   * (`docker pull busybox@sha256:…` sends it there), as moby reads it.
+   */
+  private async pull(ctx: RouteContext, fromImage: string): Promise<void> {
+    const tag = ctx.query.get('tag') ?? '';
+    const reference = tag === '' ? fromImage : `${fromImage}${/^[a-z0-9]+:/.test(tag) ? '@' : ':'}${tag}`;
+    const backend = distributionOf(this.distribution, `pull ${reference}`);
+    const auth = registryAuth(ctx.req.headers['x-registry-auth']);
+    await withProgress(ctx, (progress) => backend.pull(reference, auth, progress, ctx.signal));
+  }
+
+  /** `docker push NAME[:TAG]`: the tag comes as a query parameter, or (dockerode) in the name. */
+  private async push(ctx: RouteContext, name: string): Promise<void> {
+    const backend = distributionOf(this.distribution, `push ${name}`);
+    const auth = registryAuth(ctx.req.headers['x-registry-auth']);
+    await withProgress(ctx, async (progress) => {
+      for (const pushed of await backend.push(name, ctx.query.get('tag') ?? '', auth, progress, ctx.signal)) {
+        progress({ status: `${pushed.tag}: digest: ${pushed.digest} size: ${pushed.size}` });
+        progress({ aux: { Tag: pushed.tag, Digest: pushed.digest, Size: pushed.size } });
+      }
+    });
+  }
+  // #endregion image-pull-push
 
   // #region image-archives
   /** `docker load`: the archive is the body; progress comes back as a JSON stream. */
@@ -104,13 +134,10 @@ export class ImageRouter implements Router {
     return this.save(ctx, [name]);
   }
 
-  /** `POST /images/create`: `fromSrc=-` imports the body; `fromImage` would pull. */
+  /** `POST /images/create`: `fromImage` pulls; `fromSrc=-` imports the body. */
   private async create(ctx: RouteContext): Promise<void> {
     const fromSrc = ctx.query.get('fromSrc');
-    if (fromSrc === null) {
-      const image = `${ctx.query.get('fromImage') ?? ''}${ctx.query.get('tag') ? `:${ctx.query.get('tag')}` : ''}`;
-      throw new HttpStatusError(501, `cannot pull ${image}: this daemon has no registry client yet`);
-    }
+    if (fromSrc === null) return this.pull(ctx, ctx.query.get('fromImage') ?? '');
     if (fromSrc !== '-') throw new InvalidArgumentError(`cannot import from ${fromSrc}: only fromSrc=- (the request body) is supported`);
     const changes = ctx.query.getAll('changes').filter(Boolean);
     const stream = new JsonStream(responseOf(ctx)).begin();

@@ -1,0 +1,75 @@
+// command.ts — skiffd's command line: its flags, and the daemon started from them.
+
+import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { startDaemon, type SkiffdOptions } from './start.js';
+
+// #region skiffd-command
+/** A repeatable flag's values, in order. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** The flags, as a program a later chapter may add its own to before it runs. */
+export function skiffdCommand(): Command {
+  return new Command('skiffd')
+    .description('The Skiff daemon: serves the Docker Engine API for the docker CLI and SDKs.')
+    .option('-H, --host <address>', 'where to listen: unix:///path or tcp://host:port (repeatable)', collect)
+    .option('--data-root <dir>', 'images, layers and containers', '/var/lib/skiff')
+    .option('--exec-root <dir>', 'sockets and state that do not outlive a reboot', '/run/skiff')
+    .option('-D, --debug', 'log every request on stderr')
+    .option('--tlsverify', 'with tcp://: require client certificates signed by --tlscacert')
+    .option('--tlscacert <file>', 'CA that signs client certificates')
+    .option('--tlscert <file>', 'the server certificate')
+    .option('--tlskey <file>', 'the server key')
+    .option('--userns-remap <user>', 'not supported: the runtime has no user namespaces yet')
+    .configureOutput({ outputError: (text) => process.stderr.write(text.replace(/^error: /, 'skiffd: ')) })
+    .exitOverride();
+}
+
+interface Flags {
+  host?: string[];
+  dataRoot: string;
+  execRoot: string;
+  debug?: boolean;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
+  usernsRemap?: string;
+}
+// #endregion skiffd-command
+
+// #region skiffd-main
+/**
+ * Parses the command line and runs the daemon until SIGTERM. `plug` turns
+ * the flags a later chapter added into what it adds to the daemon.
+ */
+export async function runSkiffd(
+  program: Command,
+  plug: (flags: Record<string, unknown>) => Partial<SkiffdOptions> = () => ({}),
+): Promise<void> {
+  try {
+    program.parse(process.argv);
+    const flags = program.opts<Flags & Record<string, unknown>>();
+    // Remapping root to an unprivileged host user needs a user namespace, which skiff-runtime does not make yet.
+    if (flags.usernsRemap !== undefined) throw new Error('--userns-remap is not supported: the runtime cannot create user namespaces yet');
+    const running = await startDaemon({
+      hosts: flags.host ?? ['unix:///run/skiff/skiffd.sock'],
+      dataRoot: resolve(flags.dataRoot),
+      execRoot: resolve(flags.execRoot),
+      debug: flags.debug,
+      tls: { verify: !!flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey },
+      ...plug(flags),
+    });
+    const shutdown = (signal: string) => {
+      process.stderr.write(`skiffd: ${signal}: shutting down; containers keep running\n`);
+      void running.stop().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 125);
+    process.stderr.write(`skiffd: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+// #endregion skiffd-main
