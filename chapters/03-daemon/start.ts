@@ -2,7 +2,7 @@
 
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
+import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, VolumeRouter, type TlsFiles } from './api/index.js';
 import { Daemon } from './daemon/index.js';
 
 // #region start-daemon
@@ -29,7 +29,7 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService),
-    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
+    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService), new VolumeRouter(daemon.volumes),
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];

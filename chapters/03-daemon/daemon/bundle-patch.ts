@@ -2,13 +2,14 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically, type Spec } from '../../01-namespaces/index.js';
+import { writeAtomically, type MountSpec, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
 
 // #region bundle-patch
 const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)
 
-export function patchBundle(bundle: string, hc: HostConfig, network: string): void {
+/** `mounts`: what chapter 02's binds cannot say — tmpfs, a volume on a device — mounted after them. */
+export function patchBundle(bundle: string, hc: HostConfig, network: string, mounts: MountSpec[] = []): void {
   const path = join(bundle, 'config.json');
   const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
   const linux = (spec.linux ??= {});
@@ -35,6 +36,7 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string): vo
   // makes it: `id` in a Docker container says `groups=0(root)`.
   const user = spec.process.user;
   if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
+  spec.mounts = [...(spec.mounts ?? []), ...mounts];
   if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
   writeAtomically(path, JSON.stringify(spec, null, 2));
 }
