@@ -66,6 +66,9 @@ export class VolumeStore {
     return [...this.records.values()].sort((a, b) => a.Name.localeCompare(b.Name));
   }
 
+  // #endregion volume-store
+
+  // #region volume-store-changes
   /** Makes the directory, then the record: a crash in between leaves a volume without labels, never a record without data. */
   add(fields: Omit<VolumeRecord, 'CreatedAt' | 'Name'> & { Name?: string }): VolumeRecord {
     const record: VolumeRecord = { ...fields, Name: fields.Name || randomBytes(32).toString('hex'), CreatedAt: rfc3339(new Date()) };
@@ -83,4 +86,4 @@ export class VolumeStore {
     rmSync(doomed, { recursive: true, force: true });
   }
 }
-// #endregion volume-store
+// #endregion volume-store-changes
