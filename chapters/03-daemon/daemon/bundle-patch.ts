@@ -2,14 +2,15 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically, type MountSpec, type Spec } from '../../01-namespaces/index.js';
+import { writeAtomically, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
+import { orderMounts, type runtimeMounts } from '../volumes/index.js';
 
 // #region bundle-patch
 const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)
 
-/** `mounts`: what chapter 02's binds cannot say — tmpfs, a volume on a device — mounted after them. */
-export function patchBundle(bundle: string, hc: HostConfig, network: string, mounts: MountSpec[] = []): void {
+/** `mounts.extra`: what chapter 02's binds cannot say — tmpfs, a volume on a device — put in order among them. */
+export function patchBundle(bundle: string, hc: HostConfig, network: string, mounts?: ReturnType<typeof runtimeMounts>): void {
   const path = join(bundle, 'config.json');
   const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
   const linux = (spec.linux ??= {});
@@ -36,7 +37,7 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string, mou
   // makes it: `id` in a Docker container says `groups=0(root)`.
   const user = spec.process.user;
   if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
-  spec.mounts = [...(spec.mounts ?? []), ...mounts];
+  if (mounts) spec.mounts = orderMounts(spec.mounts ?? [], mounts);
   if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
   writeAtomically(path, JSON.stringify(spec, null, 2));
 }

@@ -95,7 +95,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       startError = { message: err.message, exitCode: err.exitCode };
     }
     const paths = engine.containers.paths(created);
-    if (!startError) patchBundle(paths.bundle, hc, network, mounts.extra);
+    if (!startError) patchBundle(paths.bundle, hc, network, mounts);
     const container = Container.fresh({
       ID: created.id, Created: created.created, Path: argv[0]!, Args: argv.slice(1),
       Config: { ...config, Hostname: body.Hostname || shortId(created.id) },

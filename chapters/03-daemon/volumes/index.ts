@@ -4,6 +4,6 @@
 export { VolumeStore, ANONYMOUS_LABEL, type VolumeRecord } from './volume-store.js';
 export { VolumeService, type VolumeEvents } from './volume-service.js';
 export { planMounts, type MountPoint, type MountContext, type VolumeSource } from './mount-points.js';
-export { runtimeMounts } from './runtime-mounts.js';
+export { runtimeMounts, orderMounts } from './runtime-mounts.js';
 export { bytesUnder } from './disk-usage.js';
 // #endregion volumes-exports

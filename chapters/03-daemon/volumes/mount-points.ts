@@ -153,6 +153,6 @@ function fromMount(ctx: MountContext, m: MountRequest): MountPoint {
 function volumesFrom(ctx: MountContext, spec: string): MountPoint[] {
   const [container = '', mode = '', ...rest] = spec.split(':');
   if (rest.length > 0 || (mode && !['ro', 'rw'].includes(mode))) throw new InvalidArgumentError(`invalid mode: ${mode || spec}`);
-  return ctx.mountsOf(container).map((point) => (mode ? { ...point, RW: mode === 'rw', Mode: point.Type === 'volume' ? point.Mode : mode } : { ...point }));
+  return ctx.mountsOf(container).map((point) => ({ ...point, RW: mode ? mode === 'rw' : point.RW }));
 }
 // #endregion volumes-from

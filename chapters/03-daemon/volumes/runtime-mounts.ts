@@ -44,3 +44,17 @@ function tmpfsOptions(hc: HostConfig, destination: string): string[] {
   return [...(request?.SizeBytes ? [`size=${request.SizeBytes}`] : []), ...(request?.Mode ? [`mode=${request.Mode.toString(8)}`] : [])];
 }
 // #endregion runtime-mounts
+
+// #region order-mounts
+/**
+ * The user's mounts, after the runtime's own, parents before children
+ * (moby sorts by the number of path parts): a bind at `/a/b` lands inside
+ * a tmpfs at `/a` rather than under it.
+ */
+export function orderMounts(spec: readonly MountSpec[], mounts: ReturnType<typeof runtimeMounts>): MountSpec[] {
+  const user = new Set(mounts.binds.map((b) => b.destination));
+  const depth = (m: MountSpec) => m.destination.split('/').filter(Boolean).length;
+  const mine = [...spec.filter((m) => user.has(m.destination)), ...mounts.extra].sort((a, b) => depth(a) - depth(b));
+  return [...spec.filter((m) => !user.has(m.destination)), ...mine];
+}
+// #endregion order-mounts
