@@ -50,10 +50,13 @@ test('a named volume: created with labels, written by one container, read by the
   ok(['rm', 'writer']);
   assert.equal(ok(['run', '--rm', '--mount', 'type=volume,src=data1,dst=/d', 'busybox', 'cat', '/d/f']), 'kept\n');
   assert.equal(readFileSync(join(volumesDir(), 'data1', '_data', 'f'), 'utf8'), 'kept\n');
-  // `-v NAME:…` makes a volume that is not there yet, as Docker does.
+  // `-v NAME:…` makes a volume that is not there yet, as Docker does; both ends of its life are events.
+  const since = (Date.now() / 1000).toFixed(3);
   ok(['run', '--rm', '-v', 'implicit:/x', 'busybox', 'true']);
   assert.ok(names().includes('implicit'));
   ok(['volume', 'rm', 'implicit']);
+  const events = ok(['events', '--since', since, '--until', ((Date.now() + 50) / 1000).toFixed(3), '--filter', 'volume=implicit', '--format', '{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}']);
+  assert.equal(events, 'volume create implicit local\nvolume destroy implicit local\n');
 });
 
 test('copy-up: a new volume on an image path is first filled with the image\'s files; a volume in use keeps its own', () => {
