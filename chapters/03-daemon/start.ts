@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import {
-  ApiServer, BuildRouter, ContainerRouter, DistributionRouter, ExecRouter, ImageRouter, listen, SystemRouter,
+  ApiServer, BuildRouter, ContainerRouter, DistributionRouter, ExecRouter, ImageRouter, listen, SystemRouter, VolumeRouter,
   type DistributionBackend, type TlsFiles,
 } from './api/index.js';
 import { Daemon } from './daemon/index.js';
@@ -36,6 +36,7 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService, distribution), new DistributionRouter(distribution),
     new BuildRouter(daemon.buildService), new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
+    new VolumeRouter(daemon.volumes),
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];

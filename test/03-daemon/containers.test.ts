@@ -98,7 +98,6 @@ test('a bind mount lands in the bundle; a missing --mount source is refused in d
   assert.ok(mount.options.includes('ro'));
   assert.equal(fails(['create', '--mount', 'type=bind,source=/no/such/path,target=/x', 'busybox', 'true']),
     'Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /no/such/path');
-  assert.match(fails(['create', '-v', 'named-volume:/x', 'busybox', 'true']), /named volume "named-volume" is not supported/);
   assert.match(fails(['create', '-v', 'not/a/name:/x', 'busybox', 'true']), /includes invalid characters for a local volume name/);
 });
 

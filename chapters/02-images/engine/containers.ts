@@ -10,7 +10,7 @@ import {
 import { mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter } from '../layers/index.js';
 import { shortId, type ContainerConfig, type Digest } from '../store/index.js';
 import { commandLine, runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
-import { createAnonymousVolumes, removeVolumes, type AnonymousVolume } from './volumes.js';
+import { createAnonymousVolumes, fillVolume, removeVolumes, type AnonymousVolume } from './volumes.js';
 
 // #region record
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -112,6 +112,7 @@ export class Containers {
       try {
         const binds = input.overrides.volumes ?? [];
         for (const volume of binds) makeVolumeSource(volume);
+        for (const volume of binds) if (volume.fill) fillVolume(paths.rootfs, volume);
         const anonymous = createAnonymousVolumes(this.root, paths.rootfs, input.config.Volumes, binds);
         record.volumes = anonymous.volumes;
         writeRecord(paths, record);

@@ -9,8 +9,11 @@ import type { ContainerConfig } from '../store/index.js';
 /** Docker's default PATH (moby `oci/defaults.go`), set when the image has none. */
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** A `-v HOST:CONTAINER[:ro]` bind mount. */
-export interface VolumeMount { source: string; destination: string; readonly: boolean }
+/**
+ * A `-v HOST:CONTAINER[:ro]` bind mount. `fill`: the source is a volume that,
+ * while empty, first gets the image's files at the destination (Docker's copy-up).
+ */
+export interface VolumeMount { source: string; destination: string; readonly: boolean; fill?: boolean }
 
 /** What `run` may say about the container, on top of the image. */
 export interface RunOverrides {

@@ -1,7 +1,7 @@
 // volumes.ts — the anonymous volumes an image's VOLUME asks for (image-spec `config.md`, `Volumes`).
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { resolveInRoot } from '../../01-namespaces/index.js';
 import { flattenLayers } from '../layers/index.js';
@@ -42,10 +42,9 @@ export function createAnonymousVolumes(
       const data = volumeData(root, name);
       volumes.push({ name, destination: path });
       mkdirSync(data, { recursive: true });
-      const source = resolveInRoot(rootfs, path);
-      // Docker's copy-up: the image's files at that path, with owners, modes and times.
-      if (existsSync(source) && lstatSync(source).isDirectory()) flattenLayers([source], data);
-      mounts.push({ source: data, destination: path, readonly: false });
+      const mount = { source: data, destination: path, readonly: false };
+      fillVolume(rootfs, mount);
+      mounts.push(mount);
     }
   } catch (err) {
     removeVolumes(root, volumes); // nothing half-made stays
@@ -54,6 +53,19 @@ export function createAnonymousVolumes(
   return { volumes, mounts };
 }
 // #endregion anonymous-volumes
+
+// #region fill-volume
+/**
+ * Docker's copy-up: an empty volume mounted where the image has a directory
+ * first gets that directory's files, with owners, modes and times. A volume
+ * that holds anything is left alone, so data outlives the containers.
+ */
+export function fillVolume(rootfs: string, mount: VolumeMount): void {
+  if (!existsSync(mount.source) || readdirSync(mount.source).length > 0) return;
+  const image = resolveInRoot(rootfs, mount.destination);
+  if (existsSync(image) && lstatSync(image).isDirectory()) flattenLayers([image], mount.source);
+}
+// #endregion fill-volume
 
 // #region remove-volumes
 /** Deletes a container's anonymous volumes (`run --rm`, `rm -v`): renamed away first, then removed. */

@@ -23,12 +23,15 @@ export { DistributionRouter } from './server/router/distribution/routes.js';
 export type { DistributionBackend, AuthConfig, PushResult } from './server/router/distribution/backend.js';
 export { ExecRouter } from './server/router/exec/routes.js';
 export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';
+export { VolumeRouter } from './server/router/volume/routes.js';
+export type { VolumeBackend, VolumeView } from './server/router/volume/backend.js';
 export { HttpStatusError, NotModifiedError } from './server/httputils/errors.js';
 
 export {
   checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema, ExecConfigSchema, UpdateConfigSchema,
   type ContainerConfig, type CreateBody, type HostConfig, type ExecConfig, type UpdateConfig,
 } from './types/container-config.js';
+export { VolumeCreateSchema, type VolumeCreateBody } from './types/volume.js';
 export type { EventMessage, EventType } from './types/events.js';
 export type { WaitCondition, WaitResult } from './types/wait.js';
 // #endregion api-exports

@@ -5,11 +5,17 @@ import { join } from 'node:path';
 import { writeAtomically, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
 import { applySecurity, type Security } from './security.js';
+import { orderMounts, type runtimeMounts } from '../volumes/index.js';
 
 // #region bundle-patch
 const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)
 
-export function patchBundle(bundle: string, hc: HostConfig, network: string, security?: Security): void {
+/**
+ * `security`: decided once, at create (an update leaves it as it was).
+ * `mounts`: what chapter 02's binds cannot say — tmpfs, a volume on a device — put in order among them.
+ */
+export function patchBundle(bundle: string, hc: HostConfig, network: string, extras: { security?: Security; mounts?: ReturnType<typeof runtimeMounts> } = {}): void {
+  const { security, mounts } = extras;
   const path = join(bundle, 'config.json');
   const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
   const linux = (spec.linux ??= {});
@@ -32,12 +38,12 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string, sec
     else delete resources.pids;
   }
   if (hc.ReadonlyRootfs) spec.root.readonly = true;
-  // Decided once, at create; an update leaves it as it was.
   if (security) applySecurity(spec, security);
   // The primary group is a supplementary group too, as runc's user lookup
   // makes it: `id` in a Docker container says `groups=0(root)`.
   const user = spec.process.user;
   if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
+  if (mounts) spec.mounts = orderMounts(spec.mounts ?? [], mounts);
   if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
   writeAtomically(path, JSON.stringify(spec, null, 2));
 }

@@ -4,17 +4,10 @@ import { join } from 'node:path';
 import { writeAtomically, type AtomicWriteOptions } from '../../01-namespaces/index.js';
 import type { ContainerConfig, HostConfig } from '../api/index.js';
 import type { Shim } from '../shim/index.js';
+import type { MountPoint } from '../volumes/index.js';
 import { newState, Waiters, type StateRecord } from './state.js';
 
 // #region container-record
-export interface MountPoint {
-  Type: 'bind';
-  Source: string;
-  Destination: string;
-  Mode: string;
-  RW: boolean;
-  Propagation: string;
-}
 
 export interface ContainerRecord {
   ID: string;

@@ -2,6 +2,7 @@
 
 import type { Engine } from '../../02-images/index.js';
 import type { ShimPool } from '../shim/index.js';
+import type { VolumeService } from '../volumes/index.js';
 import type { ContainerStore } from './container-store.js';
 import type { Events } from './events.js';
 import type { HostInfo } from './host-info.js';
@@ -13,6 +14,8 @@ export interface DaemonContext {
   readonly containers: ContainerStore;
   readonly events: Events;
   readonly imageService: Pick<ImageService, 'findForContainer'>;
+  /** Named and anonymous volumes (the volumes section). */
+  readonly volumes: VolumeService;
   readonly host: HostInfo;
   /** Where each container's shim keeps its socket and exit record: <exec-root>/shims/<id>. */
   readonly shimsDir: string;

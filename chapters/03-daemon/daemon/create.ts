@@ -7,7 +7,8 @@ import { checkJson, CreateBodySchema, type CreateBody } from '../api/index.js';
 import { patchBundle } from './bundle-patch.js';
 import { Container, type ContainerRecord } from './container.js';
 import type { DaemonContext } from './context.js';
-import { bindMounts, checkResources, networkMode, refuseUnsupported, restartPolicy } from './host-config.js';
+import { checkResources, networkMode, refuseUnsupported, restartPolicy } from './host-config.js';
+import { containerMounts } from './mounts.js';
 import { generateName } from './names-generator.js';
 import { securityOf } from './security.js';
 
@@ -34,7 +35,8 @@ export function mergeConfig(body: CreateBody, image: ImageRecord): ContainerReco
     Image: body.Image ?? '', Cmd: cmd, Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
     Env: env.size ? [...env.values()] : null, WorkingDir: body.WorkingDir || img.WorkingDir || '', User: body.User || img.User || '',
     Labels: { ...(img.Labels ?? {}), ...(body.Labels ?? {}) }, StopSignal: body.StopSignal || img.StopSignal || undefined,
-    Volumes: img.Volumes ?? null,
+    // `-v /path` alone comes as Config.Volumes, beside the image's VOLUMEs.
+    Volumes: img.Volumes || body.Volumes ? { ...(img.Volumes ?? {}), ...(body.Volumes ?? {}) } : null,
   } as ContainerRecord['Config'];
 }
 // #endregion merge-config
@@ -57,6 +59,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
   const name = requestedName || generateName((n) => daemon.containers.isTaken(n));
   const claim = `pending-${process.hrtime.bigint()}`;
   daemon.containers.reserve(name, claim);
+  const made: string[] = []; // anonymous volumes made for it, removed if it is not made after all
   try {
     const image = await daemon.imageService.findForContainer(body.Image);
     const policy = restartPolicy(hc);
@@ -64,41 +67,42 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     refuseUnsupported(hc);
     const security = securityOf(hc);
     const network = networkMode(hc);
-    const mounts = bindMounts(hc);
     const config = mergeConfig(body, image);
+    const mounts = containerMounts(daemon, hc, config.Volumes, made);
     const argv = [...(argvPart(config.Entrypoint) ?? []), ...(argvPart(config.Cmd) ?? [])];
     if (argv.length === 0) throw new InvalidArgumentError('No command specified');
 
     const engine = daemon.engine;
     const parent = await unpackImage(engine.images, image, engine.snapshotter);
     let startError: ContainerRecord['StartError'];
-    let made;
+    let created;
     try {
-      made = await engine.containers.create({
+      created = await engine.containers.create({
         image: body.Image, imageId: image.id, parent, name,
         config: {
-          ...(image.config.config ?? {}), Entrypoint: argvPart(config.Entrypoint), Cmd: argvPart(config.Cmd), Env: config.Env?.filter((e) => e.includes('=')),
+          // The image's VOLUMEs are among the mounts already, as volumes of this daemon's.
+          ...(image.config.config ?? {}), Volumes: undefined, Entrypoint: argvPart(config.Entrypoint), Cmd: argvPart(config.Cmd), Env: config.Env?.filter((e) => e.includes('=')),
           WorkingDir: config.WorkingDir || undefined, User: config.User || undefined,
         },
         overrides: {
           hostname: body.Hostname || undefined, tty: !!body.Tty, pidsLimit: hc.PidsLimit ?? undefined,
-          volumes: mounts.map((m) => ({ source: m.Source, destination: m.Destination, readonly: !m.RW })),
+          volumes: mounts.binds,
         },
       });
     } catch (err) {
       // Chapter 02 keeps a container whose program cannot start (Docker's
       // `created` with an error): the error is for `start` to report.
       if (!(err instanceof StartError)) throw err;
-      made = await engine.containers.find(name);
+      created = await engine.containers.find(name);
       startError = { message: err.message, exitCode: err.exitCode };
     }
-    const paths = engine.containers.paths(made);
-    if (!startError) patchBundle(paths.bundle, hc, network, security);
+    const paths = engine.containers.paths(created);
+    if (!startError) patchBundle(paths.bundle, hc, network, { security, mounts });
     const container = Container.fresh({
-      ID: made.id, Created: made.created, Path: argv[0]!, Args: argv.slice(1),
-      Config: { ...config, Hostname: body.Hostname || shortId(made.id) },
+      ID: created.id, Created: created.created, Path: argv[0]!, Args: argv.slice(1),
+      Config: { ...config, Hostname: body.Hostname || shortId(created.id) },
       HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null, MemorySwap: memorySwap(hc) },
-      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${made.id}-json.log`), Mounts: mounts, StartError: startError,
+      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${created.id}-json.log`), Mounts: mounts.points, StartError: startError,
     }, paths.dir);
     container.save();
     daemon.containers.release(name);
@@ -107,6 +111,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     return container;
   } catch (err) {
     daemon.containers.release(name);
+    daemon.volumes.removeAnonymous(made);
     throw err;
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Engine } from '../../02-images/index.js';
 import { API_VERSION, checkFilterKeys, MIN_API_VERSION, type EventMessage, type EventQuery, type SystemBackend } from '../api/index.js';
 import { ShimPool } from '../shim/index.js';
+import { VolumeService, VolumeStore } from '../volumes/index.js';
 import { BuildService } from './build-service.js';
 import { ContainerService } from './container-service.js';
 import type { DaemonContext } from './context.js';
@@ -47,6 +48,7 @@ export class Daemon implements SystemBackend, DaemonContext {
   readonly containers: ContainerStore;
   readonly containerService: ContainerService;
   readonly execService: ExecService;
+  readonly volumes: VolumeService;
   readonly shimsDir: string;
   readonly shimPool?: ShimPool;
   readonly warn: (line: string) => void;
@@ -61,6 +63,9 @@ export class Daemon implements SystemBackend, DaemonContext {
     this.id = engineId(config.dataRoot);
     this.containers = new ContainerStore(config.dataRoot);
     this.containers.load();
+    const volumeStore = new VolumeStore(join(config.dataRoot, 'volumes'));
+    volumeStore.load();
+    this.volumes = new VolumeService(volumeStore, (name) => this.volumeUsers(name), (action, name) => this.events.log('volume', action, name, { driver: 'local' }));
     this.imageService = new ImageService(this.engine, this.events, (id) =>
       this.containers.all().filter((c) => c.record.Image === id).map((c) => ({ id: c.id, running: c.state.Running })));
     this.buildService = new BuildService(this.engine, this.events);
@@ -81,6 +86,10 @@ export class Daemon implements SystemBackend, DaemonContext {
     return daemon;
   }
 
+  /** The containers whose mount points name a volume: what makes it "in use". */
+  private volumeUsers(name: string): string[] {
+    return this.containers.all().filter((c) => c.record.Mounts.some((m) => m.Name === name)).map((c) => c.id);
+  }
   // #endregion daemon-open
 
   // #region daemon-close
@@ -148,7 +157,8 @@ export class Daemon implements SystemBackend, DaemonContext {
     });
     const containers = await this.containerService.containers({ all: true, limit: -1, size: true, filters: new Map() });
     return {
-      LayersSize: summaries.reduce((s, i) => s + i.Size, 0), Images: summaries, Containers: containers, Volumes: [], BuildCache: [],
+      LayersSize: summaries.reduce((s, i) => s + i.Size, 0), Images: summaries, Containers: containers, BuildCache: [],
+      Volumes: this.volumes.store.all().map((v) => this.volumes.view(v, true)),
     };
   }
 

@@ -27,7 +27,7 @@ export function eventMatches(message: EventMessage, filters: Filters): boolean {
     }) &&
     any('daemon', (v) => message.Type === 'daemon' && (message.Actor.ID === v || attrs.name === v)) &&
     any('network', () => message.Type === 'network') &&
-    any('volume', () => message.Type === 'volume')
+    any('volume', (v) => message.Type === 'volume' && message.Actor.ID === v)
   );
 }
 // #endregion event-matches

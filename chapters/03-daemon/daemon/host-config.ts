@@ -1,10 +1,7 @@
 // host-config.ts — HostConfig: applied, or refused, never ignored.
 
-import { existsSync } from 'node:fs';
-import { posix } from 'node:path';
 import { InvalidArgumentError } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
-import type { MountPoint } from './container.js';
 
 // #region refuse
 const refuse = (what: string) => new InvalidArgumentError(`${what} is not supported by this daemon`);
@@ -58,9 +55,8 @@ export function refuseUnsupported(hc: HostConfig): void {
     ['DnsOptions', 'DnsOptions (--dns-option)'], ['ExtraHosts', 'ExtraHosts (--add-host)'], ['PidMode', 'PidMode (--pid)'],
     ['IpcMode', 'IpcMode (--ipc)'], ['UTSMode', 'UTSMode (--uts)'], ['UsernsMode', 'UsernsMode (--userns)'], ['ShmSize', 'ShmSize (--shm-size)'],
     ['OomKillDisable', 'OomKillDisable (--oom-kill-disable)'], ['Init', 'Init (--init)'], ['CpusetCpus', 'CpusetCpus (--cpuset-cpus)'],
-    ['CpusetMems', 'CpusetMems (--cpuset-mems)'], ['Links', 'Links (--link)'], ['VolumesFrom', 'VolumesFrom (--volumes-from)'],
-    ['Ulimits', 'Ulimits (--ulimit)'], ['Sysctls', 'Sysctls (--sysctl)'], ['Tmpfs', 'Tmpfs (--tmpfs)'],
-    ['BlkioWeight', 'BlkioWeight (--blkio-weight)'],
+    ['CpusetMems', 'CpusetMems (--cpuset-mems)'], ['Links', 'Links (--link)'],
+    ['Ulimits', 'Ulimits (--ulimit)'], ['Sysctls', 'Sysctls (--sysctl)'], ['BlkioWeight', 'BlkioWeight (--blkio-weight)'],
     ['GroupAdd', 'GroupAdd (--group-add)'], ['CgroupParent', 'CgroupParent (--cgroup-parent)'], ['MemoryReservation', 'MemoryReservation (--memory-reservation)'],
     ['OomScoreAdj', 'OomScoreAdj (--oom-score-adj)'], ['DeviceRequests', 'DeviceRequests (--gpus)'],
     ['Capabilities', 'Capabilities (a whole capability set; use CapAdd and CapDrop)'], ['Cgroup', 'Cgroup (another container\'s cgroup)'],
@@ -80,39 +76,3 @@ export function networkMode(hc: HostConfig): 'default' | 'bridge' | 'none' | 'ho
   throw new InvalidArgumentError(`network ${mode} not found`);
 }
 // #endregion refused
-
-// #region binds
-/**
- * `-v /host:/ctr[:ro]` (Binds) and `--mount type=bind` (Mounts). For Binds
- * Docker creates a missing host directory; for Mounts it refuses, with the
- * message below. A source that is not an absolute path names a volume,
- * which this daemon does not have.
- */
-export function bindMounts(hc: HostConfig): MountPoint[] {
-  const points: MountPoint[] = [];
-  for (const bind of hc.Binds ?? []) {
-    const [source = '', destination = '', mode = ''] = bind.split(':');
-    if (!destination) throw new InvalidArgumentError(`invalid volume specification: '${bind}'`);
-    if (!source.startsWith('/')) throw volumeName(source);
-    if (!posix.isAbsolute(destination)) throw new InvalidArgumentError(`invalid volume specification: '${bind}': invalid mount config for type "bind": invalid mount path: '${destination}' mount path must be absolute`);
-    const modes = mode ? mode.split(',') : [];
-    if (modes.some((m) => !['ro', 'rw', 'z', 'Z', 'rprivate', 'private'].includes(m))) throw new InvalidArgumentError(`invalid mode: ${mode}`);
-    points.push({ Type: 'bind', Source: source, Destination: posix.normalize(destination), Mode: mode, RW: !modes.includes('ro'), Propagation: 'rprivate' });
-  }
-  for (const m of hc.Mounts ?? []) {
-    if (m.Type !== 'bind') throw refuse(`mount type ${JSON.stringify(m.Type)}`);
-    const source = m.Source ?? '';
-    if (!existsSync(source)) throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
-    if (!m.Target || !posix.isAbsolute(m.Target)) throw new InvalidArgumentError(`invalid mount config for type "bind": invalid mount path: '${m.Target ?? ''}' mount path must be absolute`);
-    points.push({ Type: 'bind', Source: source, Destination: posix.normalize(m.Target), Mode: '', RW: !m.ReadOnly, Propagation: 'rprivate' });
-  }
-  return points;
-}
-
-/** A source that is not a path names a volume: refused, in Docker's words if the name could not be one. */
-function volumeName(source: string): InvalidArgumentError {
-  if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(source)) return refuse(`named volume ${JSON.stringify(source)}`);
-  return new InvalidArgumentError(`create ${source}: ${JSON.stringify(source)} includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
-}
-// #endregion binds
-

@@ -22,15 +22,20 @@ export async function removeContainer(ctx: DaemonContext, c: Container, { force,
   }
 }
 
-/** Everything of a container goes — record, layer, mount, logs — then whoever waited for `removed` hears of it. */
+/**
+ * Everything of a container goes — record, layer, mount, logs, and with
+ * `removeVolumes` its anonymous volumes — then whoever waited for `removed` hears of it.
+ */
 export async function destroy(ctx: DaemonContext, c: Container, removeVolumes: boolean): Promise<void> {
   if (c.destroyed) return;
   c.destroyed = true;
   c.state.Status = 'removing';
   for (const pending of c.pendingAttaches) pending.cancel();
   c.pendingAttaches.clear();
-  await ctx.engine.containers.remove(c.id, { force: true, volumes: removeVolumes });
+  await ctx.engine.containers.remove(c.id, { force: true, volumes: false });
   ctx.containers.delete(c);
+  // Only once the container is gone is a volume it used no longer in use.
+  if (removeVolumes) ctx.volumes.removeAnonymous(c.record.Mounts.flatMap((m) => (m.Name ? [m.Name] : [])));
   ctx.events.log('container', 'destroy', c.id, c.eventAttributes());
   c.waiters.removed({ StatusCode: c.state.ExitCode, Error: null });
 }

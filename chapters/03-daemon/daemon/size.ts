@@ -1,7 +1,7 @@
 // size.ts — `docker ps --size`: how much a container wrote, and how much it sees.
 
-import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { bytesUnder } from '../volumes/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { pathsOf } from './paths.js';
@@ -31,13 +31,4 @@ export async function containerSize(ctx: DaemonContext, c: Container): Promise<{
   return { SizeRw: rw, SizeRootFs: rw + image };
 }
 
-function bytesUnder(dir: string): number {
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = lstatSync(path);
-    total += stat.isDirectory() ? bytesUnder(path) : stat.isFile() || stat.isSymbolicLink() ? stat.size : 0;
-  }
-  return total;
-}
 // #endregion size

@@ -25,7 +25,16 @@ export const ContainerConfigSchema = v.looseObject({
 
 export const RestartPolicySchema = v.looseObject({ Name: str, MaximumRetryCount: int });
 
-export const MountSchema = v.looseObject({ Type: str, Source: str, Target: str, ReadOnly: bool });
+/** `--mount`: moby's mount.Mount, with the options of each type. */
+export const MountSchema = v.looseObject({
+  Type: str, Source: str, Target: str, ReadOnly: bool,
+  BindOptions: v.optional(v.nullable(v.looseObject({ Propagation: str }))),
+  VolumeOptions: v.optional(v.nullable(v.looseObject({
+    NoCopy: bool, Labels: labels,
+    DriverConfig: v.optional(v.nullable(v.looseObject({ Name: str, Options: labels }))),
+  }))),
+  TmpfsOptions: v.optional(v.nullable(v.looseObject({ SizeBytes: int, Mode: int }))),
+});
 
 export const HostConfigSchema = v.looseObject({
   Binds: strings, Mounts: v.optional(v.nullable(v.array(MountSchema))),
