@@ -2,7 +2,7 @@
 
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, SystemRouter, type TlsFiles } from './api/index.js';
+import { ApiServer, BuildRouter, ContainerRouter, ExecRouter, ImageRouter, listen, NetworkRouter, SystemRouter, type TlsFiles } from './api/index.js';
 import { Daemon } from './daemon/index.js';
 
 // #region start-daemon
@@ -14,6 +14,8 @@ export interface SkiffdOptions {
   tls?: TlsFiles;
   /** Where log lines go (stderr by default). */
   log?: (line: string) => void;
+  /** The default bridge (`none` for none), its --bip, the default address of published ports. */
+  network?: { bridge?: string; bip?: string; defaultIp?: string };
 }
 
 export interface RunningDaemon {
@@ -26,10 +28,10 @@ export interface RunningDaemon {
 export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
-  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
+  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug, ...options.network });
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService), new BuildRouter(daemon.buildService),
-    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
+    new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService), new NetworkRouter(daemon.networkService),
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];

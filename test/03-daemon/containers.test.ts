@@ -121,7 +121,7 @@ test('a name in use is a 409 with docker\'s message; bad names and policies are 
 test('security settings the daemon cannot apply are refused, never ignored', () => {
   assert.match(fails(['create', '--privileged', 'busybox', 'true']), /Privileged \(--privileged\) is not supported by this daemon/);
   assert.match(fails(['create', '--cap-add', 'SYS_ADMIN', 'busybox', 'true']), /CapAdd \(--cap-add\) is not supported/);
-  assert.match(fails(['create', '-p', '8080:80', 'busybox', 'true']), /PortBindings \(-p, publishing ports\) is not supported/);
+  assert.match(fails(['create', '--pid', 'host', 'busybox', 'true']), /PidMode \(--pid\) is not supported/);
   assert.match(fails(['create', '--security-opt', 'seccomp=unconfined', 'busybox', 'true']), /SecurityOpt/);
   assert.match(fails(['create', '--network', 'container:merged', 'busybox', 'true']), /NetworkMode container:merged is not supported/);
   assert.equal(fails(['create', '--network', 'mynet', 'busybox', 'true']), 'Error response from daemon: network mynet not found');

@@ -57,6 +57,9 @@ export class AddressPool {
     return address;
   }
 
+  // #endregion allocate
+
+  // #region release
   /** Frees every address `owner` holds. */
   release(owner: string): void {
     const before = Object.keys(this.state.allocated).length;
@@ -69,12 +72,8 @@ export class AddressPool {
     for (const owner of new Set(Object.values(this.state.allocated))) if (!alive(owner)) this.release(owner);
   }
 
-  owners(): Map<string, string> {
-    return new Map(Object.entries(this.state.allocated).map(([address, owner]) => [owner, address]));
-  }
-
   private save(): void {
     writeAtomically(this.file, JSON.stringify(this.state));
   }
 }
-// #endregion allocate
+// #endregion release

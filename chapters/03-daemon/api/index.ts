@@ -21,7 +21,13 @@ export type {
 } from './server/router/container/backend.js';
 export { ExecRouter } from './server/router/exec/routes.js';
 export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';
-export { NotModifiedError } from './server/httputils/errors.js';
+export { NotModifiedError, ForbiddenError } from './server/httputils/errors.js';
+export { NetworkRouter } from './server/router/network/routes.js';
+export type { NetworkBackend } from './server/router/network/backend.js';
+export {
+  NetworkCreateSchema, NetworkConnectSchema, NetworkDisconnectSchema,
+  type NetworkCreate, type NetworkConnect, type NetworkDisconnect, type EndpointSettings,
+} from './types/network.js';
 
 export {
   checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema, ExecConfigSchema, UpdateConfigSchema,

@@ -9,6 +9,7 @@ import { Container, type ContainerRecord } from './container.js';
 import type { DaemonContext } from './context.js';
 import { bindMounts, checkResources, networkMode, refuseUnsupported, restartPolicy } from './host-config.js';
 import { generateName } from './names-generator.js';
+import { endpointsAtCreate } from './networking.js';
 
 // #region merge-config
 /**
@@ -33,9 +34,15 @@ export function mergeConfig(body: CreateBody, image: ImageRecord): ContainerReco
     Image: body.Image ?? '', Cmd: cmd, Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
     Env: env.size ? [...env.values()] : null, WorkingDir: body.WorkingDir || img.WorkingDir || '', User: body.User || img.User || '',
     Labels: { ...(img.Labels ?? {}), ...(body.Labels ?? {}) }, StopSignal: body.StopSignal || img.StopSignal || undefined,
-    Volumes: img.Volumes ?? null,
+    Volumes: img.Volumes ?? null, ExposedPorts: exposedPorts(img.ExposedPorts, body.ExposedPorts),
   } as ContainerRecord['Config'];
 }
+
+/** The image's EXPOSE and the request's `--expose`/`-p` ports together; undefined when there are none. */
+const exposedPorts = (...sets: (Record<string, unknown> | null | undefined)[]): Record<string, object> | undefined => {
+  const ports = Object.assign({}, ...sets.map((s) => s ?? {})) as Record<string, object>;
+  return Object.keys(ports).length ? ports : undefined;
+};
 // #endregion merge-config
 
 // #region memory-swap
@@ -61,7 +68,8 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     const policy = restartPolicy(hc);
     checkResources(hc, daemon.host.ncpu);
     refuseUnsupported(hc);
-    const network = networkMode(hc);
+    const network = networkMode(hc, (n) => daemon.networking.controller.store.has(n));
+    const settings = endpointsAtCreate(daemon.networking.controller, network, body.NetworkingConfig);
     const mounts = bindMounts(hc);
     const config = mergeConfig(body, image);
     const argv = [...(argvPart(config.Entrypoint) ?? []), ...(argvPart(config.Cmd) ?? [])];
@@ -96,7 +104,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       ID: made.id, Created: made.created, Path: argv[0]!, Args: argv.slice(1),
       Config: { ...config, Hostname: body.Hostname || shortId(made.id) },
       HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null, MemorySwap: memorySwap(hc) },
-      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${made.id}-json.log`), Mounts: mounts, StartError: startError,
+      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${made.id}-json.log`), Mounts: mounts, StartError: startError, NetworkSettings: settings,
     }, paths.dir);
     container.save();
     daemon.containers.release(name);
