@@ -2,7 +2,7 @@
 // bridge networks whose containers find each other by name and alias
 // through the network's DNS; networks that cannot reach each other; an
 // internal network with no way out; ports published on the host's loopback
-// (fixed and ephemeral); twenty containers started at once that
+// (TCP fixed and ephemeral, UDP); twenty containers started at once that
 // never share an address; --dns, --add-host and --hostname in the files they
 // shape; and after a kill -9 of skiffd, names and ports back, and nothing left
 // behind once containers and networks are removed. Every subnet lies in
@@ -10,6 +10,7 @@
 // traffic stays on loopback and the bridges the test made.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, afterEach, before, test } from 'node:test';
@@ -149,6 +150,23 @@ test('published ports: fixed and ephemeral TCP, -P, shown by docker port and ins
 
   ok(['rm', '-f', 'pub']);
   await assert.rejects(fetch(`http://127.0.0.1:${fixed}/hostname`), 'the proxy went with the container');
+});
+
+test('a published UDP port on an ephemeral host port: datagrams relayed both ways', async () => {
+  // busybox has no UDP server: the host's node, bind-mounted with its libraries, echoes.
+  const echo = "const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send('echo:'+m,r.port,r.address));s.bind(9000,()=>console.log('ready'))";
+  ok(['run', '-d', '--name', 'echo', '-p', '9000/udp', '-v', '/usr/lib:/lib:ro', '-v', '/usr/lib64:/lib64:ro', '-v', `${process.execPath}:/node:ro`,
+    'busybox', 'sh', '-c', `exec /node -e "${echo}"`]);
+  for (let i = 0; i < 100 && !ok(['logs', 'echo']).includes('ready'); i++) await sleep(100);
+  const [ip, port] = ok(['port', 'echo', '9000/udp']).split(':');
+  assert.equal(ip, '127.0.0.1', "the daemon's --ip");
+  const client = createSocket('udp4');
+  const reply = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no reply through the proxy')), 5000);
+    client.once('message', (m) => (clearTimeout(timer), resolve(m.toString())));
+    client.send('hello', Number(port), '127.0.0.1');
+  }).finally(() => client.close());
+  assert.equal(reply, 'echo:hello');
 });
 
 test('twenty containers started at once on one network never share an address, and free them all', async () => {

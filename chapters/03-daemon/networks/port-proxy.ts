@@ -15,12 +15,13 @@ export interface Proxy {
 
 /**
  * Docker's userland proxy (docker-proxy) in the daemon: each connection to
- * HOSTIP:HOSTPORT gets one to CONTAINERIP:PORT, bytes piped both ways, and
- * either end closing closes the other.
+ * HOSTIP:HOSTPORT gets one to CONTAINERIP:PORT, bytes piped both ways; an
+ * end's FIN is passed on, and an end that closes or fails closes the other.
  */
 function tcpProxy(r: PortRequest, target: string): Promise<Proxy> {
-  const server: Server = createServer((client) => {
-    const upstream = createConnection({ host: target, port: r.port });
+  // Half-open both ways: a client that shuts down its sending side still gets the reply (man 2 shutdown).
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = createConnection({ host: target, port: r.port, allowHalfOpen: true });
     client.pipe(upstream).pipe(client);
     const end = () => (client.destroy(), upstream.destroy());
     client.on('error', end).on('close', end);
