@@ -120,6 +120,18 @@ test('containers on different networks cannot reach each other, by address or by
   assert.match(fails(['network', 'rm', 'red']).stderr, /has active endpoints/);
 });
 
+test('prune removes the user-defined networks no container is on; predefined ones cannot be removed', () => {
+  ok(['network', 'create', '--subnet', subnet(1), 'idle']);
+  ok(['network', 'create', '--subnet', subnet(2), 'busy']);
+  madeBridges.push(bridgeOf('idle'), bridgeOf('busy'));
+  ok(['create', '--name', 'member', '--network', 'busy', 'busybox', 'true']);
+  assert.match(ok(['network', 'prune', '-f']), /Deleted Networks:\nidle/);
+  assert.equal(ok(['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}}']), 'busy');
+  assert.match(fails(['network', 'rm', 'bridge']).stderr, /bridge is a pre-defined network and cannot be removed/);
+  assert.match(fails(['network', 'create', '--subnet', subnet(2), 'again']).stderr, /Pool overlaps with other one on this address space/);
+  assert.match(fails(['network', 'create', 'busy']).stderr, /network with name busy already exists/);
+});
+
 test('an internal network has no route out', () => {
   ok(['network', 'create', '--internal', '--subnet', subnet(3), '-o', `com.docker.network.bridge.name=skti${process.pid % 10000}`, 'sealed']);
   madeBridges.push(`skti${process.pid % 10000}`);
