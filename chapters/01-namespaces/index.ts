@@ -27,4 +27,6 @@ export { resolveInRoot } from './rootfs.js';
 export { mount, umount2, MS, mknod, SyscallError } from './libc.js';
 export { makePipes, type ContainerPipes } from './stdio.js';
 export { consoleStream, setWindowSize, type ConsoleStream } from './terminal.js';
+// For chapter 03's networks: bridges, veth pairs, address pools.
+export * from './network/index.js';
 // #endregion exports

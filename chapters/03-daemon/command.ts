@@ -16,6 +16,9 @@ export function skiffdCommand(): Command {
     .option('--data-root <dir>', 'images, layers and containers', '/var/lib/skiff')
     .option('--exec-root <dir>', 'sockets and state that do not outlive a reboot', '/run/skiff')
     .option('-D, --debug', 'log every request on stderr')
+    .option('-b, --bridge <name>', "the default bridge network's Linux bridge, or none", 'skiff0')
+    .option('--bip <cidr>', "the default bridge's gateway address and prefix (e.g. 172.17.0.1/16)")
+    .option('--ip <address>', 'where ports published without an address listen', '0.0.0.0')
     .option('--tlsverify', 'with tcp://: require client certificates signed by --tlscacert')
     .option('--tlscacert <file>', 'CA that signs client certificates')
     .option('--tlscert <file>', 'the server certificate')
@@ -30,6 +33,9 @@ interface Flags {
   dataRoot: string;
   execRoot: string;
   debug?: boolean;
+  bridge: string;
+  bip?: string;
+  ip: string;
   tlsverify?: boolean;
   tlscacert?: string;
   tlscert?: string;
@@ -57,6 +63,7 @@ export async function runSkiffd(
       dataRoot: resolve(flags.dataRoot),
       execRoot: resolve(flags.execRoot),
       debug: flags.debug,
+      network: { bridge: flags.bridge, bip: flags.bip, defaultIp: flags.ip },
       tls: { verify: !!flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey },
       ...plug(flags),
     });

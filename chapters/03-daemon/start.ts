@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import {
-  ApiServer, BuildRouter, ContainerRouter, DistributionRouter, ExecRouter, ImageRouter, listen, SystemRouter, VolumeRouter,
+  ApiServer, BuildRouter, ContainerRouter, DistributionRouter, ExecRouter, ImageRouter, listen, NetworkRouter, SystemRouter, VolumeRouter,
   type DistributionBackend, type TlsFiles,
 } from './api/index.js';
 import { Daemon } from './daemon/index.js';
@@ -19,6 +19,8 @@ export interface SkiffdOptions {
   log?: (line: string) => void;
   /** A registry client for pull, push and login; without one they answer 501. */
   distribution?: (daemon: Daemon) => DistributionBackend;
+  /** The default bridge (`none` for none), its --bip, the default address of published ports. */
+  network?: { bridge?: string; bip?: string; defaultIp?: string };
 }
 
 export interface RunningDaemon {
@@ -31,12 +33,12 @@ export interface RunningDaemon {
 export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
-  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug });
+  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug, ...options.network });
   const distribution = options.distribution?.(daemon);
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService, distribution), new DistributionRouter(distribution),
     new BuildRouter(daemon.buildService), new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
-    new VolumeRouter(daemon.volumes),
+    new VolumeRouter(daemon.volumes), new NetworkRouter(daemon.networkService),
   ];
   const api = new ApiServer(routers, debug);
   const servers: Server[] = [];

@@ -120,8 +120,8 @@ test('a name in use is a 409 with docker\'s message; bad names and policies are 
 test('security settings the daemon cannot apply are refused, never ignored', () => {
   assert.match(fails(['create', '--userns', 'host', 'busybox', 'true']), /UsernsMode \(--userns\) is not supported by this daemon/);
   assert.match(fails(['create', '--security-opt', 'apparmor=docker-default', 'busybox', 'true']), /apparmor=… is not supported by this daemon: it has no AppArmor/);
-  assert.match(fails(['create', '-p', '8080:80', 'busybox', 'true']), /PortBindings \(-p, publishing ports\) is not supported/);
   assert.match(fails(['create', '--device', '/dev/null:/dev/n:r', 'busybox', 'true']), /device permissions "r" for \/dev\/null are not supported by this daemon/);
+  assert.match(fails(['create', '--pid', 'host', 'busybox', 'true']), /PidMode \(--pid\) is not supported/);
   assert.match(fails(['create', '--network', 'container:merged', 'busybox', 'true']), /NetworkMode container:merged is not supported/);
   assert.equal(fails(['create', '--network', 'mynet', 'busybox', 'true']), 'Error response from daemon: network mynet not found');
 });

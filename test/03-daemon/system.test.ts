@@ -109,14 +109,15 @@ test('events stream with headers flushed at once, until the client leaves', asyn
 
 test('a second skiffd on the same data root refuses in one line', () => {
   const [cmd, ...args] = skiffdCommand();
-  const r = spawnSync(cmd!, [...args, '--host', `unix://${d.dir}/other.sock`, '--data-root', join(d.dir, 'data'), '--exec-root', join(d.dir, 'exec2')], { encoding: 'utf8' });
+  const r = spawnSync(cmd!, [...args, '--host', `unix://${d.dir}/other.sock`, '--data-root', join(d.dir, 'data'), '--exec-root', join(d.dir, 'exec2'), '--bridge', 'none'], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^skiffd: data root .*\/data is in use by another skiffd \(pid \d+\); stop it first\n$/);
 });
 
 test('plain TCP is refused; TCP with --tlsverify serves only clients with a certificate from the CA', async () => {
   const [cmd, ...args] = skiffdCommand();
-  const plain = spawnSync(cmd!, [...args, '--host', 'tcp://127.0.0.1:23750', '--data-root', join(d.dir, 'tcp-data'), '--exec-root', join(d.dir, 'tcp-exec')], { encoding: 'utf8' });
+  // No default bridge: this daemon opens its data root before it refuses to listen, and a bridge would outlive it.
+  const plain = spawnSync(cmd!, [...args, '--host', 'tcp://127.0.0.1:23750', '--data-root', join(d.dir, 'tcp-data'), '--exec-root', join(d.dir, 'tcp-exec'), '--bridge', 'none'], { encoding: 'utf8' });
   assert.equal(plain.status, 1);
   assert.equal(plain.stderr, 'skiffd: refusing to listen on tcp://127.0.0.1:23750 without TLS: give --tlsverify --tlscacert --tlscert --tlskey\n');
 

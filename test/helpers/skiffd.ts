@@ -37,13 +37,16 @@ export async function startSkiffd(options: { extraArgs?: string[]; debug?: boole
   const socket = join(dir, 'skiffd.sock');
   const host = `unix://${socket}`;
   const logPath = join(dir, 'skiffd.log');
+  // No default bridge unless the test asks for one, as the tests' dockerd runs (--bridge=none):
+  // test files run side by side, and a bridge of their own is theirs to name and number.
+  const bridge = options.extraArgs?.includes('--bridge') ? [] : ['--bridge', 'none'];
   let daemon: ChildProcess;
   let exited: Promise<void>;
   let running = false;
   const launch = () => {
     const logFd = openSync(logPath, 'a');
     const [cmd, ...args] = options.command ?? skiffdCommand();
-    daemon = spawn(cmd!, [...args, '--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), ...(options.debug === false ? [] : ['--debug']), ...(options.extraArgs ?? [])], {
+    daemon = spawn(cmd!, [...args, '--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), ...(options.debug === false ? [] : ['--debug']), ...bridge, ...(options.extraArgs ?? [])], {
       stdio: ['ignore', logFd, logFd],
     });
     closeSync(logFd);

@@ -25,7 +25,13 @@ export { ExecRouter } from './server/router/exec/routes.js';
 export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';
 export { VolumeRouter } from './server/router/volume/routes.js';
 export type { VolumeBackend, VolumeView } from './server/router/volume/backend.js';
-export { HttpStatusError, NotModifiedError } from './server/httputils/errors.js';
+export { HttpStatusError, NotModifiedError, ForbiddenError } from './server/httputils/errors.js';
+export { NetworkRouter } from './server/router/network/routes.js';
+export type { NetworkBackend } from './server/router/network/backend.js';
+export {
+  NetworkCreateSchema, NetworkConnectSchema, NetworkDisconnectSchema,
+  type NetworkCreate, type NetworkConnect, type NetworkDisconnect, type EndpointSettings,
+} from './types/network.js';
 
 export {
   checkJson, ContainerConfigSchema, CreateBodySchema, HostConfigSchema, ExecConfigSchema, UpdateConfigSchema,

@@ -15,8 +15,28 @@ export function inspectView(c: Container): Record<string, unknown> {
     GraphDriver: { Name: 'overlay', Data: null },
     Mounts: r.Mounts,
     Config: { ...r.Config, AttachStdin: !!r.Config.AttachStdin, AttachStdout: !!r.Config.AttachStdout, AttachStderr: !!r.Config.AttachStderr },
-    NetworkSettings: { Bridge: '', SandboxID: '', Ports: {}, Networks: {} },
+    NetworkSettings: networkSettingsView(c),
   };
+}
+
+/** Endpoints without the host-side details the daemon keeps for itself; the default bridge's address also at the top, as Docker shows it. */
+function networkSettingsView(c: Container): Record<string, unknown> {
+  const settings = c.record.NetworkSettings ?? { Networks: {}, Ports: {} };
+  const networks = Object.fromEntries(Object.entries(settings.Networks).map(([name, { HostInterface: _, ...e }]) => [name, { ...e, MacAddress: e.MacAddress, DriverOpts: null }]));
+  const bridge = settings.Networks.bridge;
+  return {
+    Bridge: '', SandboxID: '', SandboxKey: c.state.Running ? `/proc/${c.state.Pid}/ns/net` : '', Ports: settings.Ports, Networks: networks,
+    IPAddress: bridge?.IPAddress ?? '', IPPrefixLen: bridge?.IPPrefixLen ?? 0, Gateway: bridge?.Gateway ?? '', MacAddress: bridge?.MacAddress ?? '',
+  };
+}
+
+/** `docker ps`'s PORTS: one entry per published binding, exposed-only ports without a public one. */
+function portsSummary(c: Container): Record<string, unknown>[] {
+  return Object.entries(c.record.NetworkSettings?.Ports ?? {}).flatMap(([key, list]) => {
+    const [port = '0', type = 'tcp'] = key.split('/');
+    if (!list) return [{ PrivatePort: Number(port), Type: type }];
+    return list.map((b) => ({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type }));
+  });
 }
 // #endregion inspect-view
 
@@ -53,9 +73,9 @@ export function summaryView(c: Container, size?: { SizeRw: number; SizeRootFs: n
   const command = [r.Path, ...r.Args].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
   return {
     Id: r.ID, Names: [r.Name], Image: r.Config.Image, ImageID: r.Image, Command: command,
-    Created: Math.floor(Date.parse(r.Created) / 1000), Ports: [], Labels: r.Config.Labels ?? {},
+    Created: Math.floor(Date.parse(r.Created) / 1000), Ports: portsSummary(c), Labels: r.Config.Labels ?? {},
     State: r.State.Status, Status: statusText(c), HostConfig: { NetworkMode: r.HostConfig.NetworkMode },
-    NetworkSettings: { Networks: {} }, Mounts: r.Mounts,
+    NetworkSettings: { Networks: (networkSettingsView(c) as { Networks: unknown }).Networks }, Mounts: r.Mounts,
     ...(size ?? {}),
   };
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { writeAtomically, type AtomicWriteOptions } from '../../01-namespaces/index.js';
 import type { ContainerConfig, HostConfig } from '../api/index.js';
+import type { NetworkSettings } from '../networks/index.js';
 import type { Shim } from '../shim/index.js';
 import type { MountPoint } from '../volumes/index.js';
 import { newState, Waiters, type StateRecord } from './state.js';
@@ -29,6 +30,8 @@ export interface ContainerRecord {
   Mounts: MountPoint[];
   /** Why the program cannot start, found out at create (chapter 02's checks): reported by `start`. */
   StartError?: { message: string; exitCode: number };
+  /** Its networks (addresses while it runs) and published ports; absent in records older than networks. */
+  NetworkSettings?: NetworkSettings;
 }
 // #endregion container-record
 

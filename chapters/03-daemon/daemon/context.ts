@@ -1,6 +1,7 @@
 // context.ts — what the daemon's services share: one engine, one set of records, one event bus.
 
 import type { Engine } from '../../02-images/index.js';
+import type { ContainerNetworking } from '../networks/index.js';
 import type { ShimPool } from '../shim/index.js';
 import type { VolumeService } from '../volumes/index.js';
 import type { ContainerStore } from './container-store.js';
@@ -21,6 +22,8 @@ export interface DaemonContext {
   readonly shimsDir: string;
   /** Warm shims, so that a start spawns no Node process; undefined to start them cold. */
   readonly shimPool?: ShimPool;
+  /** Bridges, addresses, DNS and published ports of the containers (the networks section). */
+  readonly networking: ContainerNetworking;
   /** A line for the daemon's log (stderr): what went wrong where no client is waiting to hear it. */
   readonly warn: (line: string) => void;
 }

@@ -11,6 +11,7 @@ import { checkResources, networkMode, refuseUnsupported, restartPolicy } from '.
 import { containerMounts } from './mounts.js';
 import { generateName } from './names-generator.js';
 import { securityOf } from './security.js';
+import { endpointsAtCreate } from './networking.js';
 
 // #region merge-config
 /**
@@ -37,8 +38,15 @@ export function mergeConfig(body: CreateBody, image: ImageRecord): ContainerReco
     Labels: { ...(img.Labels ?? {}), ...(body.Labels ?? {}) }, StopSignal: body.StopSignal || img.StopSignal || undefined,
     // `-v /path` alone comes as Config.Volumes, beside the image's VOLUMEs.
     Volumes: img.Volumes || body.Volumes ? { ...(img.Volumes ?? {}), ...(body.Volumes ?? {}) } : null,
+    ExposedPorts: exposedPorts(img.ExposedPorts, body.ExposedPorts),
   } as ContainerRecord['Config'];
 }
+
+/** The image's EXPOSE and the request's `--expose`/`-p` ports together; undefined when there are none. */
+const exposedPorts = (...sets: (Record<string, unknown> | null | undefined)[]): Record<string, object> | undefined => {
+  const ports = Object.assign({}, ...sets.map((s) => s ?? {})) as Record<string, object>;
+  return Object.keys(ports).length ? ports : undefined;
+};
 // #endregion merge-config
 
 // #region memory-swap
@@ -66,7 +74,8 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     checkResources(hc, daemon.host.ncpu);
     refuseUnsupported(hc);
     const security = securityOf(hc);
-    const network = networkMode(hc);
+    const network = networkMode(hc, (n) => daemon.networking.controller.store.has(n));
+    const settings = endpointsAtCreate(daemon.networking.controller, network, body.NetworkingConfig);
     const config = mergeConfig(body, image);
     const mounts = containerMounts(daemon, hc, config.Volumes, made);
     const argv = [...(argvPart(config.Entrypoint) ?? []), ...(argvPart(config.Cmd) ?? [])];
@@ -102,7 +111,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       ID: created.id, Created: created.created, Path: argv[0]!, Args: argv.slice(1),
       Config: { ...config, Hostname: body.Hostname || shortId(created.id) },
       HostConfig: { ...hc, NetworkMode: network, RestartPolicy: policy, Binds: hc.Binds ?? null, MemorySwap: memorySwap(hc) },
-      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${created.id}-json.log`), Mounts: mounts.points, StartError: startError,
+      Image: image.id, Name: `/${name}`, LogPath: join(paths.dir, `${created.id}-json.log`), Mounts: mounts.points, StartError: startError, NetworkSettings: settings,
     }, paths.dir);
     container.save();
     daemon.containers.release(name);

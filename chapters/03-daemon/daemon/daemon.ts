@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../02-images/index.js';
 import { API_VERSION, checkFilterKeys, MIN_API_VERSION, type EventMessage, type EventQuery, type SystemBackend } from '../api/index.js';
+import { ContainerNetworking, NetworkController } from '../networks/index.js';
 import { ShimPool } from '../shim/index.js';
 import { VolumeService, VolumeStore } from '../volumes/index.js';
 import { BuildService } from './build-service.js';
@@ -17,6 +18,7 @@ import { hostInfo, type HostInfo } from './host-info.js';
 import { ImageService } from './image-service.js';
 import { ExecService } from './exec.js';
 import { lockDataRoot } from './pidfile.js';
+import { NetworkService } from './network-service.js';
 import { restoreContainers } from './restore.js';
 import { SECURITY_OPTIONS } from './security.js';
 
@@ -31,6 +33,12 @@ export interface DaemonConfig {
   warn?: (line: string) => void;
   /** How many shims to keep warm (0: start each cold). */
   warmShims?: number;
+  /** The default bridge's Linux name, or `none` (dockerd's --bridge); `skiff0` if not given. */
+  bridge?: string;
+  /** The default bridge's gateway/prefix (dockerd's --bip); the first free pool if not given. */
+  bip?: string;
+  /** Where a port published without an address listens (dockerd's --ip); 0.0.0.0 if not given. */
+  defaultIp?: string;
 }
 
 /** The version skiffd reports as the Engine's. */
@@ -52,6 +60,9 @@ export class Daemon implements SystemBackend, DaemonContext {
   readonly shimsDir: string;
   readonly shimPool?: ShimPool;
   readonly warn: (line: string) => void;
+  /** Set by open(), which makes the bridges before any container is restored. */
+  networking!: ContainerNetworking;
+  readonly networkService: NetworkService;
   private readonly unlock: () => void;
 
   private constructor(readonly config: DaemonConfig) {
@@ -71,6 +82,7 @@ export class Daemon implements SystemBackend, DaemonContext {
     this.buildService = new BuildService(this.engine, this.events);
     this.execService = new ExecService(this);
     this.containerService = new ContainerService(this, this.execService);
+    this.networkService = new NetworkService(this);
     const warm = config.warmShims ?? 2;
     if (warm > 0) this.shimPool = new ShimPool({ dir: join(this.shimsDir, '.warm'), size: warm });
   }
@@ -82,6 +94,10 @@ export class Daemon implements SystemBackend, DaemonContext {
    */
   static async open(config: DaemonConfig): Promise<Daemon> {
     const daemon = new Daemon(config);
+    const controller = await NetworkController.open({
+      dir: join(config.dataRoot, 'network'), bridge: config.bridge ?? 'skiff0', bip: config.bip, warn: daemon.warn,
+    });
+    daemon.networking = new ContainerNetworking(controller, config.defaultIp ?? '0.0.0.0');
     await restoreContainers(daemon);
     return daemon;
   }
@@ -96,6 +112,7 @@ export class Daemon implements SystemBackend, DaemonContext {
   /** Lets go of the shims and the data root; the containers run on, to be found by the next daemon. */
   async close(): Promise<void> {
     this.shimPool?.close();
+    this.networking?.close();
     for (const c of this.containers.all()) {
       clearTimeout(c.restartTimer);
       c.shim?.close();
@@ -129,7 +146,7 @@ export class Daemon implements SystemBackend, DaemonContext {
     return {
       ID: this.id, Containers: counts.total, ContainersRunning: counts.running, ContainersPaused: counts.paused,
       ContainersStopped: counts.stopped, Images: images.size, Driver: await this.engine.snapshotter.mode(), DriverStatus: [],
-      Plugins: { Volume: ['local'], Network: ['host', 'none'], Authorization: null, Log: ['json-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file'] },
       MemoryLimit: true, SwapLimit: true, CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, PidsLimit: true,
       OomKillDisable: false, IPv4Forwarding: false, Debug: !!this.config.debug, NFd: 0, NGoroutines: 0,
       SystemTime: new Date().toISOString(), LoggingDriver: 'json-file', CgroupDriver: 'cgroupfs', CgroupVersion: this.host.cgroupVersion,

@@ -50,9 +50,7 @@ export function refuseUnsupported(hc: HostConfig): void {
   const nonEmpty = (x: unknown) => x !== undefined && x !== null && x !== '' && x !== 0 && x !== false && !(Array.isArray(x) && x.length === 0) &&
     !(typeof x === 'object' && !Array.isArray(x) && Object.keys(x as object).length === 0);
   const fields: [keyof HostConfig, string][] = [
-    ['PortBindings', 'PortBindings (-p, publishing ports)'],
-    ['PublishAllPorts', 'PublishAllPorts (-P)'], ['Dns', 'Dns (--dns)'], ['DnsSearch', 'DnsSearch (--dns-search)'],
-    ['DnsOptions', 'DnsOptions (--dns-option)'], ['ExtraHosts', 'ExtraHosts (--add-host)'], ['PidMode', 'PidMode (--pid)'],
+    ['PidMode', 'PidMode (--pid)'],
     ['IpcMode', 'IpcMode (--ipc)'], ['UTSMode', 'UTSMode (--uts)'], ['UsernsMode', 'UsernsMode (--userns)'], ['ShmSize', 'ShmSize (--shm-size)'],
     ['OomKillDisable', 'OomKillDisable (--oom-kill-disable)'], ['Init', 'Init (--init)'], ['CpusetCpus', 'CpusetCpus (--cpuset-cpus)'],
     ['CpusetMems', 'CpusetMems (--cpuset-mems)'], ['Links', 'Links (--link)'],
@@ -68,11 +66,15 @@ export function refuseUnsupported(hc: HostConfig): void {
   if (log && log !== 'json-file') throw refuse(`log driver ${log}`);
 }
 
-/** `default` and `bridge` get a network namespace of their own (loopback only), as `none`; `host` shares the host's. */
-export function networkMode(hc: HostConfig): 'default' | 'bridge' | 'none' | 'host' {
+/**
+ * `default`, `bridge`, `none`, `host`, or a network's name or id: each but
+ * `host` a network namespace of its own. A network that does not exist is
+ * refused with a 400 — a 404 would make the docker CLI pull the image and try again.
+ */
+export function networkMode(hc: HostConfig, exists: (name: string) => boolean): string {
   const mode = hc.NetworkMode || 'default';
-  if (mode === 'default' || mode === 'bridge' || mode === 'none' || mode === 'host') return mode;
   if (mode.startsWith('container:')) throw refuse(`NetworkMode ${mode}`);
+  if (mode === 'default' || exists(mode)) return mode;
   throw new InvalidArgumentError(`network ${mode} not found`);
 }
 // #endregion refused

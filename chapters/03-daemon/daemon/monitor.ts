@@ -3,6 +3,7 @@
 import type { ExitRecord, Shim } from '../shim/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
+import { networked } from './networking.js';
 import { pathsOf } from './paths.js';
 import { destroy } from './remove.js';
 import { restartDelay, shouldRestart } from './restart-policy.js';
@@ -23,6 +24,7 @@ export function watch(ctx: DaemonContext, c: Container, shim: Shim, restart: Res
 async function recordExit(ctx: DaemonContext, c: Container, shim: Shim, exit: ExitRecord & { lost?: string }, restart: Restarter): Promise<void> {
   if (c.shim === shim) c.shim = undefined;
   shim.close();
+  await ctx.networking.detach(networked(c)).catch((err: Error) => ctx.warn(`container ${c.id}: network teardown: ${err.message}`));
   await ctx.engine.containers.unmount(pathsOf(ctx, c)).catch((err: Error) => ctx.warn(`container ${c.id}: unmount: ${err.message}`));
   const s = c.state;
   Object.assign(s, {

@@ -4,6 +4,7 @@ import { connectShim, readExit } from '../shim/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { watch, type Restarter } from './monitor.js';
+import { networked } from './networking.js';
 import { pathsOf, shimDir } from './paths.js';
 import { destroy } from './remove.js';
 import { restartsOnDaemonStart } from './restart-policy.js';
@@ -13,6 +14,8 @@ import { startContainer } from './start.js';
 export async function restoreContainers(ctx: DaemonContext): Promise<void> {
   const restart: Restarter = (c) => startContainer(ctx, c, { policy: true });
   await Promise.all(ctx.containers.all().filter((c) => c.state.Running || c.state.Restarting).map((c) => reattach(ctx, c, restart)));
+  // Addresses of containers that died with the daemon are free again; the running keep theirs.
+  ctx.networking.reconcile(new Set(ctx.containers.all().filter((c) => c.state.Running).map((c) => c.id)));
   for (const c of ctx.containers.all()) {
     if (c.state.Running) continue;
     if (c.record.HostConfig.AutoRemove && c.record.HasBeenStartedBefore) {
@@ -32,12 +35,14 @@ async function reattach(ctx: DaemonContext, c: Container, restart: Restarter): P
   if (shim && c.state.Running) {
     c.shim = shim;
     c.state.Pid = shim.pid;
+    await ctx.networking.resume(networked(c)).catch((err: Error) => ctx.warn(`container ${c.id}: ports and names: ${err.message}`));
     watch(ctx, c, shim, restart);
     return;
   }
   shim?.close();
   // No shim: the container exited while no daemon was there to see it.
   const exit = readExit(dir);
+  await ctx.networking.detach(networked(c)).catch(() => {});
   await ctx.engine.containers.unmount(pathsOf(ctx, c)).catch(() => {});
   Object.assign(c.state, {
     Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,

@@ -8,6 +8,7 @@ import { spawnShim, type Shim, type ShimSpec } from '../shim/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { watch } from './monitor.js';
+import { networked, portsWanted, wired } from './networking.js';
 import { pathsOf, shimDir } from './paths.js';
 import { destroy } from './remove.js';
 
@@ -46,6 +47,8 @@ async function run(ctx: DaemonContext, c: Container): Promise<void> {
     throw err;
   }
   try {
+    // Created, not started: PID 1 holds the new network namespace, and waits while the cables go in.
+    if (wired(c)) await ctx.networking.attach(networked(c), shim.pid, portsWanted(c));
     for (const pending of c.pendingAttaches) await pending.connect(shim).catch(() => pending.cancel());
     c.pendingAttaches.clear();
     c.state.StartedAt = new Date().toISOString();
@@ -54,6 +57,7 @@ async function run(ctx: DaemonContext, c: Container): Promise<void> {
     await shim.kill('SIGKILL').catch(() => {});
     await shim.exited.catch(() => {});
     shim.close();
+    await ctx.networking.detach(networked(c)).catch(() => {});
     await ctx.engine.containers.unmount(paths).catch(() => {});
     throw err;
   }

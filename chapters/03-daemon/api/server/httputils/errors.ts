@@ -23,6 +23,13 @@ export class NotModifiedError extends HttpStatusError {
   }
 }
 
+/** A request the daemon will not carry out on this object: removing the predefined `bridge` network, say (moby's errdefs.Forbidden). */
+export class ForbiddenError extends HttpStatusError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
+
 /** The HTTP status for an error, by its kind (never by its wording). */
 export function statusOf(err: unknown): number {
   if (err instanceof HttpStatusError) return err.status;

@@ -1,0 +1,123 @@
+// container-networking.ts — what happens to a container's networks at start, at exit, and after a daemon restart.
+
+import { ConflictError } from '../../01-namespaces/index.js';
+import { plugEndpoint, registerNames, unplugEndpoint, writeEtcFiles, type NetworkedContainer } from './endpoints.js';
+import type { NetworkController } from './network-controller.js';
+import type { EndpointRecord, PortBinding } from './network-record.js';
+import { startProxy, type Proxy } from './port-proxy.js';
+import { portRequests } from './ports.js';
+
+// #region ports-wanted
+/** What `-p`/`-P` asked for: the container's PortBindings, PublishAllPorts and exposed ports. */
+export interface PortsWanted {
+  bindings: Record<string, PortBinding[] | null> | null | undefined;
+  publishAll: boolean;
+  exposed: string[];
+}
+// #endregion ports-wanted
+
+// #region attach
+export class ContainerNetworking {
+  private readonly proxies = new Map<string, Proxy[]>();
+
+  /** `defaultIp`: where a port published without an address listens (dockerd's --ip). */
+  constructor(readonly controller: NetworkController, private readonly defaultIp: string) {}
+
+  /**
+   * At start, between the runtime's create and start (the container's
+   * PID 1 exists, its program has not begun): every bridge network plugged
+   * in, hosts and resolv.conf written, ports published. Anything failing
+   * undoes what was done.
+   */
+  async attach(c: NetworkedContainer, pid: number, ports: PortsWanted): Promise<void> {
+    try {
+      for (const [name, e] of Object.entries(c.settings.Networks)) {
+        const net = this.controller.store.find(e.NetworkID || name);
+        if (net.Driver === 'bridge') await plugEndpoint(this.controller.store, this.controller.names, c, pid, net, e);
+      }
+      writeEtcFiles(c, this.controller.store);
+      await this.publish(c, ports);
+    } catch (err) {
+      await this.detach(c);
+      throw err;
+    }
+  }
+
+  /** At exit (or a failed start): proxies closed, every endpoint unplugged and its address freed. */
+  async detach(c: NetworkedContainer): Promise<void> {
+    for (const p of this.proxies.get(c.id) ?? []) p.close();
+    this.proxies.delete(c.id);
+    for (const key of Object.keys(c.settings.Ports)) c.settings.Ports[key] = null;
+    for (const e of Object.values(c.settings.Networks)) await unplugEndpoint(this.controller.store, this.controller.names, c, this.known(e), e);
+  }
+  // #endregion attach
+
+  // #region publish
+  /** Docker's NetworkSettings.Ports: every exposed or published port, with the host addresses it is reachable on (null: exposed only). */
+  private async publish(c: NetworkedContainer, ports: PortsWanted): Promise<void> {
+    const target = Object.values(c.settings.Networks).find((e) => e.IPAddress)?.IPAddress;
+    c.settings.Ports = Object.fromEntries(ports.exposed.map((k) => [k, null]));
+    if (!target) return; // host and none: nothing to relay to
+    const running: Proxy[] = [];
+    this.proxies.set(c.id, running);
+    for (const r of portRequests(ports.bindings, ports.publishAll, ports.exposed, this.defaultIp)) {
+      const proxy = await startProxy(r, target);
+      running.push(proxy);
+      c.settings.Ports[r.key] = [...(c.settings.Ports[r.key] ?? []), { HostIp: proxy.hostIp, HostPort: String(proxy.hostPort) }];
+    }
+  }
+
+  /**
+   * A daemon restarted under a running container: its names go back into
+   * the DNS servers, its proxies listen again on the ports recorded (they
+   * lived in the daemon that was killed).
+   */
+  async resume(c: NetworkedContainer): Promise<void> {
+    for (const e of Object.values(c.settings.Networks)) {
+      const net = this.known(e);
+      if (net) registerNames(this.controller.names, c, net, e);
+    }
+    const bindings = Object.fromEntries(Object.entries(c.settings.Ports).filter(([, list]) => list));
+    await this.publish(c, { bindings, publishAll: false, exposed: Object.keys(c.settings.Ports) });
+  }
+  // #endregion publish
+
+  // #region connect-live
+  /** `docker network connect` of a running container: one more veth, hosts rewritten. */
+  async connect(c: NetworkedContainer, pid: number | undefined, name: string, e: EndpointRecord): Promise<void> {
+    if (c.settings.Networks[name]) throw new ConflictError(`endpoint with name ${c.name} already exists in network ${name}`);
+    c.settings.Networks[name] = e;
+    if (pid === undefined) return;
+    const net = this.controller.store.find(e.NetworkID);
+    try {
+      if (net.Driver === 'bridge') await plugEndpoint(this.controller.store, this.controller.names, c, pid, net, e);
+    } catch (err) {
+      delete c.settings.Networks[name];
+      throw err;
+    }
+    writeEtcFiles(c, this.controller.store);
+  }
+
+  async disconnect(c: NetworkedContainer, name: string, running: boolean): Promise<void> {
+    const e = c.settings.Networks[name]!;
+    await unplugEndpoint(this.controller.store, this.controller.names, c, this.known(e), e);
+    delete c.settings.Networks[name];
+    if (running) writeEtcFiles(c, this.controller.store);
+  }
+
+  private known(e: EndpointRecord) {
+    return this.controller.store.all().find((n) => n.Id === e.NetworkID);
+  }
+
+  /** After a crash: addresses held by containers that no longer run are freed. */
+  reconcile(running: Set<string>): void {
+    for (const n of this.controller.store.all().filter((x) => x.Driver === 'bridge')) this.controller.store.pool(n).retain((owner) => running.has(owner));
+  }
+
+  close(): void {
+    for (const list of this.proxies.values()) for (const p of list) p.close();
+    this.proxies.clear();
+    this.controller.close();
+  }
+}
+// #endregion connect-live
