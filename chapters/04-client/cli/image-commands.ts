@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CliError, list, str, type Cli, type Flags } from './cli.js';
 import { confirm, parseFilters } from './container-commands.js';
+import { authFor, DOCKER_HUB, registryOf } from './credentials.js';
 import { ago, formatRows, goTime, humanSize, shortId } from './format.js';
 import { inspectOutput } from './inspect.js';
 import { displayMessages } from './progress.js';
@@ -107,16 +108,12 @@ export async function pullImage(cli: Cli, engine: EngineClient, reference: strin
   if (!options.toStderr && at <= reference.lastIndexOf('/')) cli.out('Using default tag: latest\n');
   const out = options.toStderr ? process.stderr : options.quiet ? devNull() : process.stdout;
   // The docker CLI asks for the normalised name (docker.io/library/busybox), and so do we.
-  await displayMessages(engine.images.pull(fullName(name), tag, { platform: options.platform }), out);
+  await displayMessages(engine.images.pull(fullName(name), tag, { platform: options.platform, auth: authFor(name) }), out);
   if (!options.toStderr) cli.out(`${fullName(name)}:${tag}\n`);
 }
 
 /** `busybox` → `docker.io/library/busybox`: the name Docker's reference grammar gives it. */
-const fullName = (name: string) => {
-  const first = name.split('/')[0]!;
-  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return hasRegistry ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`;
-};
+const fullName = (name: string) => (registryOf(name) !== DOCKER_HUB ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`);
 
 export async function pull(cli: Cli, [reference]: string[], flags: Flags): Promise<void> {
   await pullImage(cli, await cli.engine(), reference!, { quiet: flags.quiet === true, platform: str(flags.platform) });
@@ -127,7 +124,8 @@ export async function push(cli: Cli, [reference]: string[], flags: Flags): Promi
   const at = reference!.lastIndexOf(':');
   const [name, tag] = at > reference!.lastIndexOf('/') ? [reference!.slice(0, at), reference!.slice(at + 1)] : [reference!, 'latest'];
   cli.out(`The push refers to repository [${name}]\n`);
-  await displayMessages(engine.images.push(name, tag), flags.quiet ? devNull() : process.stdout);
+  // The login `skiff login` (or `docker login`) stored goes with it: the daemon holds none.
+  await displayMessages(engine.images.push(name, tag, { auth: authFor(name) }), flags.quiet ? devNull() : process.stdout);
 }
 // #endregion pull-push
 

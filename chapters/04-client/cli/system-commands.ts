@@ -1,9 +1,7 @@
 // system-commands.ts — inspect of any object, version, info, events, system df and prune, login and logout.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { CliError, list, str, type Cli, type Flags } from './cli.js';
+import { configFile, DOCKER_HUB, readConfig, writeConfig } from './credentials.js';
 import { apiTimestamp, confirm, parseFilters } from './container-commands.js';
 import { formatRows, humanSize, tabwrite } from './format.js';
 import { inspectOutput } from './inspect.js';
@@ -232,21 +230,8 @@ export async function prune(cli: Cli, _: string[], flags: Flags): Promise<void> 
 // #endregion df
 
 // #region login
-/** The docker CLI's config file, where logins are kept: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
-const configFile = () => join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
-
-function readConfig(): { auths?: Record<string, { auth?: string }> } & Record<string, unknown> {
-  return existsSync(configFile()) ? JSON.parse(readFileSync(configFile(), 'utf8')) : {};
-}
-
-function writeConfig(config: object): void {
-  mkdirSync(join(configFile(), '..'), { recursive: true });
-  writeFileSync(`${configFile()}.tmp`, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
-  renameSync(`${configFile()}.tmp`, configFile());
-}
-
 /** `skiff login`: the daemon checks the credentials (POST /auth); they are kept as the docker CLI keeps them. */
-export async function login(cli: Cli, [server = 'https://index.docker.io/v1/']: string[], flags: Flags): Promise<void> {
+export async function login(cli: Cli, [server = DOCKER_HUB]: string[], flags: Flags): Promise<void> {
   const username = str(flags.username);
   let password = str(flags.password);
   if (flags['password-stdin']) password = (await readAll(process.stdin)).toString('utf8').replace(/\r?\n$/, '');
@@ -260,7 +245,7 @@ export async function login(cli: Cli, [server = 'https://index.docker.io/v1/']: 
 }
 
 /** `skiff logout`: forgets a registry's stored login. */
-export async function logout(cli: Cli, [server = 'https://index.docker.io/v1/']: string[]): Promise<void> {
+export async function logout(cli: Cli, [server = DOCKER_HUB]: string[]): Promise<void> {
   const config = readConfig();
   if (!config.auths?.[server]) return cli.out(`Not logged in to ${server}\n`);
   delete config.auths[server];

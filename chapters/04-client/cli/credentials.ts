@@ -1,0 +1,47 @@
+// credentials.ts — registry logins, kept where the docker CLI keeps them.
+
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { RegistryAuth } from '../sdk/index.js';
+
+// #region credentials
+/** Docker Hub's key in `auths`, a URL for historical reasons (docker/cli `registry.IndexServer`). */
+export const DOCKER_HUB = 'https://index.docker.io/v1/';
+
+/** The docker CLI's config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
+export const configFile = () => join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+
+type Config = { auths?: Record<string, { auth?: string }> } & Record<string, unknown>;
+
+export function readConfig(): Config {
+  return existsSync(configFile()) ? (JSON.parse(readFileSync(configFile(), 'utf8')) as Config) : {};
+}
+
+/** Whole or not at all, readable by its owner only: it holds passwords. */
+export function writeConfig(config: Config): void {
+  mkdirSync(dirname(configFile()), { recursive: true });
+  writeFileSync(`${configFile()}.tmp`, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
+  renameSync(`${configFile()}.tmp`, configFile());
+}
+
+/**
+ * The registry a reference names: its first component when that looks like
+ * a host (a dot, a port, or `localhost`), else Docker Hub — the reference
+ * grammar of distribution's `reference` package.
+ */
+export function registryOf(name: string): string {
+  const first = name.split('/')[0]!;
+  return name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : DOCKER_HUB;
+}
+
+/** The stored login for the registry of `name`, as X-Registry-Auth carries it; anonymous when there is none. */
+export function authFor(name: string): RegistryAuth {
+  const server = registryOf(name);
+  const stored = readConfig().auths?.[server]?.auth;
+  if (!stored) return {};
+  const plain = Buffer.from(stored, 'base64').toString('utf8');
+  const colon = plain.indexOf(':');
+  return { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
+}
+// #endregion credentials
