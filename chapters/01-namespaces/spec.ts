@@ -138,11 +138,11 @@ const hooksSchema = v.looseObject({
 const memorySchema = v.looseObject({
   limit: v.optional(integer),
   swap: v.optional(integer),
-  reservation: notApplied('memory reservations are not set'),
+  reservation: v.optional(integer),
   kernel: notApplied('kernel memory limits are gone from the kernel since Linux 5.4'),
   kernelTCP: notApplied('kernel TCP memory limits are not set'),
-  swappiness: notApplied('swappiness is not set'),
-  disableOOMKiller: notApplied('the OOM killer is not disabled'),
+  swappiness: v.optional(v.pipe(nonNegative, v.maxValue(100))),
+  disableOOMKiller: v.optional(v.boolean()),
   useHierarchy: notApplied('memory hierarchy settings are not set'),
   checkBeforeUpdate: notApplied('skiff-runtime has no update command'),
 });
@@ -154,8 +154,8 @@ const cpuSchema = v.looseObject({
   burst: notApplied('CPU bursts are not set'),
   realtimeRuntime: notApplied('real-time CPU time is not set'),
   realtimePeriod: notApplied('real-time CPU time is not set'),
-  cpus: notApplied('cpusets are not set'),
-  mems: notApplied('cpusets are not set'),
+  cpus: v.optional(v.pipe(v.string(), v.regex(/^[\d,-]*$/, 'must be a list like 0-2,4'))),
+  mems: v.optional(v.pipe(v.string(), v.regex(/^[\d,-]*$/, 'must be a list like 0-2,4'))),
   idle: notApplied('SCHED_IDLE cgroups are not set'),
 });
 

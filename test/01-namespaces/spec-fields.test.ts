@@ -180,15 +180,30 @@ const ROWS: Row[] = [
     set: (s) => (resources(s).memory = { limit: 64 << 20, swap: 96 << 20 }),
     outside: () => assert.equal(cgroupFile('memory', 'memory.memsw.limit_in_bytes'), String(96 << 20)),
   },
-  ...['reservation', 'kernel', 'kernelTCP', 'swappiness', 'disableOOMKiller', 'useHierarchy', 'checkBeforeUpdate'].map((key) =>
-    refuse(`linux.resources.memory.${key}`, (s) => (resources(s).memory = { [key]: key === 'disableOOMKiller' || key === 'useHierarchy' || key === 'checkBeforeUpdate' ? true : 1 << 20 })),
+  {
+    field: 'linux.resources.memory.reservation',
+    set: (s) => (resources(s).memory = { reservation: 32 << 20 }),
+    outside: () => assert.equal(cgroupFile('memory', 'memory.soft_limit_in_bytes'), String(32 << 20)),
+  },
+  {
+    field: 'linux.resources.memory.swappiness',
+    set: (s) => (resources(s).memory = { swappiness: 17 }),
+    outside: () => assert.equal(cgroupFile('memory', 'memory.swappiness'), '17'),
+  },
+  {
+    field: 'linux.resources.memory.disableOOMKiller',
+    set: (s) => (resources(s).memory = { disableOOMKiller: true }),
+    outside: () => assert.match(cgroupFile('memory', 'memory.oom_control'), /^oom_kill_disable 1$/m),
+  },
+  ...['kernel', 'kernelTCP', 'useHierarchy', 'checkBeforeUpdate'].map((key) =>
+    refuse(`linux.resources.memory.${key}`, (s) => (resources(s).memory = { [key]: key === 'useHierarchy' || key === 'checkBeforeUpdate' ? true : 1 << 20 })),
   ),
   { field: 'linux.resources.cpu.shares', set: (s) => (resources(s).cpu = { shares: 512 }), outside: () => assert.equal(cgroupFile('cpu', 'cpu.shares'), '512') },
   { field: 'linux.resources.cpu.quota', set: (s) => (resources(s).cpu = { quota: 20000 }), outside: () => assert.equal(cgroupFile('cpu', 'cpu.cfs_quota_us'), '20000') },
   { field: 'linux.resources.cpu.period', set: (s) => (resources(s).cpu = { period: 50000 }), outside: () => assert.equal(cgroupFile('cpu', 'cpu.cfs_period_us'), '50000') },
-  ...['burst', 'realtimeRuntime', 'realtimePeriod', 'cpus', 'mems', 'idle'].map((key) =>
-    refuse(`linux.resources.cpu.${key}`, (s) => (resources(s).cpu = { [key]: key === 'cpus' || key === 'mems' ? '0' : 1000 })),
-  ),
+  { field: 'linux.resources.cpu.cpus', set: (s) => (resources(s).cpu = { cpus: '1' }), outside: () => assert.equal(cgroupFile('cpuset', 'cpuset.cpus'), '1') },
+  { field: 'linux.resources.cpu.mems', set: (s) => (resources(s).cpu = { mems: '0' }), outside: () => assert.equal(cgroupFile('cpuset', 'cpuset.mems'), '0') },
+  ...['burst', 'realtimeRuntime', 'realtimePeriod', 'idle'].map((key) => refuse(`linux.resources.cpu.${key}`, (s) => (resources(s).cpu = { [key]: 1000 }))),
   { field: 'linux.resources.pids.limit', set: (s) => (resources(s).pids = { limit: 77 }), outside: () => assert.equal(cgroupFile('pids', 'pids.max'), '77') },
   refuse('linux.resources.blockIO', (s) => (resources(s).blockIO = { weight: 500 })),
   refuse('linux.resources.hugepageLimits', (s) => (resources(s).hugepageLimits = [{ pageSize: '2MB', limit: 1 << 21 }])),
