@@ -65,6 +65,13 @@ function write(dir: string, file: string, value: string | number): void {
     throw new RuntimeError(`cgroup: cannot write ${value} to ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code}`);
   }
 }
+/** A setting of config.json: a host whose cgroup lacks the file refuses it, naming the field. */
+function writeField(dir: string, file: string, value: string | number, field: string): void {
+  if (!existsSync(join(dir, file))) {
+    throw new RuntimeError(`config.json: ${field}: this host's cgroup has no ${file} (no ${file.split('.')[0]} controller here)`);
+  }
+  write(dir, file, value);
+}
 // #endregion write
 
 // #region create
@@ -113,7 +120,7 @@ function makeCpusetDirs(mountpoint: string, relativePath: string): void {
 
 /** On v2 a controller's files appear in a cgroup only if every ancestor enabled it for its children. */
 function enableControllers(mountpoint: string, relativePath: string): void {
-  const wanted = ['memory', 'pids', 'cpu'];
+  const wanted = ['memory', 'pids', 'cpu', 'cpuset'];
   let dir = mountpoint;
   for (const part of relativePath.split('/')) {
     const available = readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
@@ -136,6 +143,8 @@ function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu, 
       write(dir, 'memory.memsw.limit_in_bytes', memory.swap !== undefined && memory.swap > 0 ? memory.swap : memory.limit);
     }
   }
+  if (controllers.includes('memory')) applyV1MemoryExtras(dir, memory);
+  if (controllers.includes('cpuset')) applyCpuset(dir, cpu);
   if (controllers.includes('pids') && pids) write(dir, 'pids.max', pids.limit > 0 ? pids.limit : 'max');
   if (controllers.includes('cpu') && cpu) {
     if (cpu.shares) write(dir, 'cpu.shares', cpu.shares);
@@ -144,6 +153,36 @@ function applyV1Limits(dir: string, controllers: string[], { memory, pids, cpu, 
   }
 }
 // #endregion limits-v1
+
+// #region limits-extra
+/**
+ * The soft limit the kernel reclaims down to under pressure, how eagerly
+ * this cgroup swaps, and an OOM killer that pauses the cgroup's processes
+ * instead of killing one (cgroup-v1/memory.rst, sections 7, 5.3 and 10).
+ */
+function applyV1MemoryExtras(dir: string, memory: ResourcesSpec['memory']): void {
+  if (memory?.reservation !== undefined) writeField(dir, 'memory.soft_limit_in_bytes', memory.reservation, 'linux.resources.memory.reservation');
+  if (memory?.swappiness !== undefined) writeField(dir, 'memory.swappiness', memory.swappiness, 'linux.resources.memory.swappiness');
+  if (memory?.disableOOMKiller) writeField(dir, 'memory.oom_control', 1, 'linux.resources.memory.disableOOMKiller');
+}
+
+/** The CPUs and memory nodes the container may use: the same files on v1 and v2. */
+function applyCpuset(dir: string, cpu: ResourcesSpec['cpu']): void {
+  if (cpu?.cpus) writeField(dir, 'cpuset.cpus', cpu.cpus, 'linux.resources.cpu.cpus');
+  if (cpu?.mems) writeField(dir, 'cpuset.mems', cpu.mems, 'linux.resources.cpu.mems');
+}
+
+/**
+ * v2 has memory.low for a reservation; it has no per-cgroup swappiness and
+ * no way to turn the OOM killer off, so those are refused, named.
+ */
+function applyV2Extras(dir: string, { memory, cpu }: ResourcesSpec): void {
+  if (memory?.reservation !== undefined) writeField(dir, 'memory.low', memory.reservation, 'linux.resources.memory.reservation');
+  if (memory?.swappiness !== undefined) throw new RuntimeError('config.json: linux.resources.memory.swappiness: cgroup v2 has no swappiness per cgroup');
+  if (memory?.disableOOMKiller) throw new RuntimeError('config.json: linux.resources.memory.disableOOMKiller: cgroup v2 cannot turn the OOM killer off');
+  applyCpuset(dir, cpu);
+}
+// #endregion limits-extra
 
 // #region devices-v1
 /**
@@ -176,7 +215,9 @@ function applyDeviceRules(dir: string, rules: DeviceRule[]): void {
 // #endregion devices-v1
 
 // #region limits-v2
-function applyV2Limits(dir: string, { memory, pids, cpu }: ResourcesSpec): void {
+function applyV2Limits(dir: string, resources: ResourcesSpec): void {
+  const { memory, pids, cpu } = resources;
+  applyV2Extras(dir, resources);
   if (memory?.limit !== undefined && memory.limit > 0) {
     write(dir, 'memory.max', memory.limit);
     if (existsSync(join(dir, 'memory.swap.max'))) {

@@ -9,18 +9,18 @@ import { spawnInit, type InitProcess, type PidNamespace, type Stdio } from './in
 import { mknod, MS, pidfdGetfd } from './libc.js';
 import { parseMountOptions } from './mount-options.js';
 import { forwardSignals, parseSignal, signalNumber } from './signals.js';
-import { wantsNew } from './namespaces.js';
 import { checkSysctls } from './sysctl.js';
 import { readConfigJson } from './bundle.js';
 import { writeAtomically } from './atomic-write.js';
 import { isRunning, processStartTime } from './process-identity.js';
-import type { MountSpec, ResourcesSpec, Spec } from './spec.js';
+import type { MountSpec, NamespaceSpec, ResourcesSpec, Spec } from './spec.js';
 import {
   claimContainerDir, containerDir, DEFAULT_STATE_ROOT, fifoPath, hasState, listIds, observeStatus,
   readState, removeContainerDir, writeState, type OciState, type StoredState,
 } from './state.js';
 import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
+import { runHooks, runHooksWarning } from './hooks.js';
 
 // #region create-options
 export type { Stdio } from './init-process.js';
@@ -79,17 +79,36 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
   }
   for (const entry of spec.mounts ?? []) checkBindSource(bundle, entry);
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
-  // sethostname(2) changes the UTS namespace of the caller: without one of
-  // the container's own, it would rename the host (or a container we joined).
-  if (spec.hostname && !wantsNew(namespaces, 'uts')) {
-    throw new InvalidArgumentError('config.json: hostname: cannot set a hostname without a private UTS namespace (add {"type": "uts"} to linux.namespaces)');
-  }
+  for (const field of ['hostname', 'domainname'] as const) if (spec[field]) checkUtsNamespace(field, namespaces);
   if (spec.process.terminal && !wantsConsole) {
     throw new InvalidArgumentError('process.terminal is true but nobody would hold the terminal: use run, or set it to false');
   }
   return rootfs;
 }
 // #endregion checks
+
+// #region uts-names
+/**
+ * sethostname(2) and setdomainname(2) change the UTS namespace of the
+ * caller: a new one, or one joined by path (which is then renamed, as the
+ * spec says). Without either, or when the path names the namespace we run
+ * in, it would rename the host.
+ */
+function checkUtsNamespace(field: 'hostname' | 'domainname', namespaces: readonly NamespaceSpec[]): void {
+  const uts = namespaces.find((ns) => ns.type === 'uts');
+  if (!uts) {
+    throw new InvalidArgumentError(`config.json: ${field}: cannot be set without a UTS namespace of the container's own (add {"type": "uts"} to linux.namespaces)`);
+  }
+  if (uts.path && sameFile(uts.path, '/proc/self/ns/uts')) {
+    throw new InvalidArgumentError(`config.json: ${field}: linux.namespaces joins the host's own UTS namespace, whose name it would change`);
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  const [x, y] = [statSync(a, { throwIfNoEntry: false }), statSync(b)];
+  return x !== undefined && x.dev === y.dev && x.ino === y.ino;
+}
+// #endregion uts-names
 
 // #region bind-source
 /** A bind mount's source must exist on the host; say which mount wants it, not just which file is missing. */
@@ -195,14 +214,22 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     const layout = detectCgroups();
     if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), resourcesOf(spec));
     makeFifo(fifoPath(root, id));
+    const hookState: OciState = {
+      ociVersion: spec.ociVersion, id, status: 'creating', pid: init.pid, bundle, rootfs, created: '', annotations: spec.annotations ?? {},
+    };
     init.sync.send({
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupJoin: cgroup ? joinFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
-      seccomp,
+      seccomp, state: hookState,
     });
     trace('runtime', 'cgroup made, config sent');
-    console = await waitUntilReady(init, options.windowSize);
+    // The size asked for by the caller, else the config's process.consoleSize.
+    const size = spec.process.consoleSize;
+    console = await waitUntilReady(init, options.windowSize ?? (size && [size.height, size.width]), () => {
+      runHooks(spec, 'prestart', hookState);
+      runHooks(spec, 'createRuntime', hookState);
+    });
     trace('runtime', 'init ready');
 
     const stored: StoredState = {
@@ -243,8 +270,13 @@ function makeFifo(path: string): void {
  * window size (the one asked for, or our own terminal's), and tell init we
  * have it. Returns our copy of the master, if any.
  */
-export async function waitUntilReady(init: InitProcess, windowSize?: [number, number]): Promise<number | undefined> {
-  const message = await init.sync.next();
+export async function waitUntilReady(init: InitProcess, windowSize?: [number, number], runtimeHooks?: () => void): Promise<number | undefined> {
+  let message = await init.sync.next();
+  if (message?.type === 'hooks' && runtimeHooks) {
+    runtimeHooks();
+    init.sync.send({ type: 'hooks-done' });
+    message = await init.sync.next();
+  }
   if (message?.type === 'ready') {
     const console = message.console !== undefined ? pidfdGetfd(init.pid, message.console) : undefined;
     if (console !== undefined) {
@@ -294,24 +326,42 @@ export async function start(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: 
   const { status } = observeStatus(stateRoot, stored);
   if (status !== 'created') throw new ConflictError(`container ${JSON.stringify(id)} is ${status}, not created`);
   const fifo = fifoPath(stateRoot, id);
+  const answer = await readStartAnswer(fifo, () => isRunning(stored), id);
+  rmSync(fifo, { force: true });
+  if (answer !== '0') throw new RuntimeError(answer.slice(1));
+  runHooksWarning(stored.spec, 'poststart', { ...observeStatus(stateRoot, stored), status: 'running' });
+}
+// #endregion start
+
+// #region start-answer
+/**
+ * Init's answer on the FIFO: "0", or "E" and why the startContainer hooks
+ * failed, up to end of file. Read without blocking and polled, so that an
+ * init that died meanwhile is noticed instead of waited for forever (before
+ * init opens its end, a read returns 0 too).
+ */
+async function readStartAnswer(fifo: string, alive: () => boolean, id: string): Promise<string> {
   const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const chunk = Buffer.alloc(4096);
+  let answer = '';
   try {
-    const byte = Buffer.alloc(1);
     for (;;) {
+      let n = -1;
       try {
-        if (readSync(reader, byte, 0, 1, null) === 1) break;
+        n = readSync(reader, chunk, 0, chunk.length, null);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       }
-      if (!isRunning(stored)) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
+      if (n > 0) answer += chunk.toString('utf8', 0, n);
+      if (answer === '0' || (answer && n === 0)) return answer;
+      if (!answer && !alive()) throw new RuntimeError(`container ${JSON.stringify(id)} stopped before it could start`);
       await sleep(1);
     }
   } finally {
     closeSync(reader);
   }
-  rmSync(fifo, { force: true });
 }
-// #endregion start
+// #endregion start-answer
 
 // #region state
 export function state(idText: string, { stateRoot = DEFAULT_STATE_ROOT }: StateOptions = {}): OciState {
@@ -398,6 +448,7 @@ export async function deleteContainer(idText: string, { force = false, stateRoot
   // namespace with all the container's mounts. The cgroup stays until removed.
   if (stored.cgroup) await destroyCgroup(stored.cgroup);
   removeContainerDir(stateRoot, id);
+  runHooksWarning(stored.spec, 'poststop', { ...observeStatus(stateRoot, stored), status: 'stopped', pid: 0 });
 }
 // #endregion delete
 

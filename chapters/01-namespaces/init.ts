@@ -5,9 +5,10 @@ import { dropBoundingSet, setCapabilities } from './capabilities.js';
 import { setNoNewPrivileges, setOomScoreAdj, setRlimits, switchUser, withHome } from './credentials.js';
 import { bindConsole, setupDev } from './devices.js';
 import { RuntimeError } from './errors.js';
-import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, seccompSetModeFilter, sethostname, setns, unshare } from './libc.js';
+import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, seccompSetModeFilter, setdomainname, sethostname, setns, unshare } from './libc.js';
 import { lookPath } from './lookpath.js';
 import { makeReadonly, maskPaths } from './masked-paths.js';
+import { runHooks } from './hooks.js';
 import { enterNamespaces, NAMESPACES, wantsNew, type SupportedNamespace } from './namespaces.js';
 import { bringUpLoopback } from './network.js';
 import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, resolveInRoot } from './rootfs.js';
@@ -42,15 +43,18 @@ function initContainer(config: ContainerInitConfig): never {
   const cgroupJoin = config.cgroupJoin.map((file) => openSync(file, constants.O_WRONLY));
   const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
   const cgroupNamespaceToJoin = cgroupNamespace?.path ? openSync(cgroupNamespace.path, 'r') : undefined;
+  runCreateHooks(config);
 
-  pivotInto(rootfs);
+  pivotInto(rootfs, spec.linux?.rootfsPropagation);
   const terminal = spec.process.terminal ? attachConsole('/dev/pts/ptmx', spec.process.user.uid) : undefined;
   if (terminal) bindConsole(terminal.slavePath);
   applySysctls(spec.linux?.sysctl);
   makeReadonly(spec.linux?.readonlyPaths);
   maskPaths(spec.linux?.maskedPaths);
   if (spec.root.readonly) remountRootReadonly();
-  if (spec.hostname !== undefined && wantsNew(namespaces, 'uts')) sethostname(spec.hostname);
+  // Refused at create unless the container has a UTS namespace, new or joined.
+  if (spec.hostname) sethostname(spec.hostname);
+  if (spec.domainname) setdomainname(spec.domainname);
   if (wantsNew(namespaces, 'network')) bringUpLoopback();
 
   trace('init', 'namespaces, mounts, pivot_root, /proc masked');
@@ -59,10 +63,28 @@ function initContainer(config: ContainerInitConfig): never {
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
   });
   reportReady(terminal?.master);
-  waitForStart(fifo);
+  waitForStart(fifo, () => runHooks(spec, 'startContainer', { ...config.state, status: 'created' }));
   return execProgram(program);
 }
 // #endregion container-init
+
+// #region create-hooks
+/**
+ * The hooks of `create`, at the moment runtime.md names: the container's
+ * namespaces and mounts are made, pivot_root is not. prestart and
+ * createRuntime run in the runtime's namespaces, so the parent runs them
+ * while we wait; createContainer runs in the container's, so we run it
+ * ourselves, our children being born in our namespaces. Its path is still
+ * looked up in the host's files, which the spec asks for.
+ */
+function runCreateHooks({ spec, state }: ContainerInitConfig): void {
+  if (spec.hooks?.prestart?.length || spec.hooks?.createRuntime?.length) {
+    sendSync({ type: 'hooks' });
+    receiveSync();
+  }
+  runHooks(spec, 'createContainer', state);
+}
+// #endregion create-hooks
 
 // #region report-ready
 /**
@@ -83,10 +105,18 @@ function reportReady(consoleMaster: number | undefined): void {
  * Block until `start`: opening a FIFO for writing waits for a reader
  * (`man 7 fifo`). We opened it with O_PATH before pivot_root, and reopen it
  * through /proc/self/fd, which reaches the file even though its path is no
- * longer visible from our new root.
+ * longer visible from our new root. Then the startContainer hooks run, and
+ * `start` reads "0", or the reason they failed, after which we end: the
+ * spec has the container stopped.
  */
-function waitForStart(fifo: number): void {
+function waitForStart(fifo: number, startHooks: () => void): void {
   const writer = openSync(`/proc/self/fd/${fifo}`, constants.O_WRONLY);
+  try {
+    startHooks();
+  } catch (err) {
+    writeSync(writer, `E${(err as Error).message}`);
+    process.exit(1);
+  }
   writeSync(writer, '0');
   closeSync(writer);
   closeSync(fifo);

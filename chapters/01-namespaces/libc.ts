@@ -13,6 +13,7 @@ const c = {
   mount: libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
   umount2: libc.func('int umount2(const char *target, int flags)'),
   sethostname: libc.func('int sethostname(const char *name, size_t len)'),
+  setdomainname: libc.func('int setdomainname(const char *name, size_t len)'),
   mknod: libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
   chroot: libc.func('int chroot(const char *path)'),
   chdir: libc.func('int chdir(const char *path)'),
@@ -120,6 +121,11 @@ export function setns(fd: number, nstype: number): void {
 /** sethostname(2), in the calling thread's UTS namespace. */
 export function sethostname(name: string): void {
   check(c.sethostname(name, Buffer.byteLength(name)), 'sethostname', name);
+}
+
+/** setdomainname(2): the NIS domain name, the other name a UTS namespace holds. */
+export function setdomainname(name: string): void {
+  check(c.setdomainname(name, Buffer.byteLength(name)), 'setdomainname', name);
 }
 // #endregion namespaces
 

@@ -21,6 +21,8 @@ export interface MountInfo {
   root: string;
   mountPoint: string;
   options: string[];
+  /** The optional fields (7): `shared:N`, `master:N`... how the mount propagates. */
+  optional: string[];
   fsType: string;
   source: string;
   superOptions: string[];
@@ -41,6 +43,7 @@ export function parseMountInfo(text: string): MountInfo[] {
         root: decode(fields[3] ?? ''),
         mountPoint: decode(fields[4] ?? ''),
         options: (fields[5] ?? '').split(','),
+        optional: fields.slice(6).filter(Boolean),
         fsType,
         source: decode(source),
         superOptions: superOptions.split(',').map(decode),

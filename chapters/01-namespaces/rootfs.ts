@@ -1,10 +1,11 @@
 // rootfs.ts — giving the container its own root filesystem.
 
-import { closeSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
 import { InvalidArgumentError } from './errors.js';
 import { chdir, mount, MNT_DETACH, MS, pivotRoot, umount2, type SyscallError } from './libc.js';
 import { parseMountOptions } from './mount-options.js';
+import { readMountInfo, type MountInfo } from './mountinfo.js';
 import type { MountSpec } from './spec.js';
 
 // #region resolve-in-root
@@ -42,14 +43,29 @@ export function resolveInRoot(root: string, path: string): string {
 
 // #region private-root
 /**
- * Make every mount we inherited private (or what rootfsPropagation asks),
- * then bind the rootfs onto itself so it is a mount point: pivot_root(2)
- * accepts nothing else, and refuses shared mounts with EINVAL.
+ * Give every mount we inherited the propagation of rootfsPropagation
+ * (rprivate when none is asked), then bind the rootfs onto itself so it is
+ * a mount point: pivot_root(2) accepts nothing else. pivot_root also
+ * refuses a new root whose parent mount is shared (EINVAL), and a bind
+ * below a shared mount would show up in the host's namespace too: so the
+ * mount holding the rootfs is made private first, whatever was asked. The
+ * propagation asked for reaches the new "/" after the pivot (finishRoot).
  */
-export function prepareRoot(rootfs: string, propagation = 'rprivate'): void {
-  const flags = parseMountOptions([propagation]).propagation[0] ?? MS.REC | MS.PRIVATE;
-  mount(null, '/', null, flags);
+export function prepareRoot(rootfs: string, propagation: string | undefined): void {
+  mount(null, '/', null, propagationFlags(propagation));
+  const parent = mountHolding(realpathSync(rootfs));
+  if (parent?.optional.some((field) => field.startsWith('shared:'))) mount(null, parent.mountPoint, null, MS.PRIVATE);
   mount(rootfs, rootfs, null, MS.BIND | MS.REC);
+}
+
+function propagationFlags(propagation: string | undefined): number {
+  return parseMountOptions([propagation ?? 'rprivate']).propagation[0] ?? MS.REC | MS.PRIVATE;
+}
+
+/** The mount whose mount point is the longest prefix of `path`: the one the path lives on. */
+function mountHolding(path: string): MountInfo | undefined {
+  const holds = (m: MountInfo) => m.mountPoint === '/' || path === m.mountPoint || path.startsWith(`${m.mountPoint}/`);
+  return readMountInfo().filter(holds).sort((a, b) => b.mountPoint.length - a.mountPoint.length)[0];
 }
 // #endregion private-root
 
@@ -141,14 +157,19 @@ function mountCgroups(target: string, flags: number, cgroups: { name: string; di
  * pivot_root(".", ".") stacks the old root on top of the new one at "/";
  * unmounting "." then peels it off (`man 2 pivot_root`, NOTES). No
  * put_old directory is needed, so nothing is written into the rootfs, which
- * may be read-only. MNT_DETACH because the old root is still busy with
- * every host mount below it.
+ * may be read-only. The old root is made rprivate first, or with a shared
+ * rootfsPropagation our unmount would travel to the host's own mounts.
+ * MNT_DETACH because the old root is still busy with every host mount below it.
  */
-export function pivotInto(rootfs: string): void {
+export function pivotInto(rootfs: string, propagation: string | undefined): void {
   chdir(rootfs);
   pivotRoot('.', '.');
+  mount(null, '.', null, MS.PRIVATE | MS.REC);
   umount2('.', MNT_DETACH);
   chdir('/');
+  // rootfsPropagation, now on the container's own "/" (private was done before).
+  const flags = propagationFlags(propagation);
+  if (!(flags & MS.PRIVATE)) mount(null, '/', null, flags);
 }
 
 /** root.readonly: a bind-remount of "/" with MS_RDONLY, done last so set-up could still write. */

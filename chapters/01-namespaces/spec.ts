@@ -5,6 +5,7 @@ import { readConfigJson } from './bundle.js';
 import { isCapabilityName } from './capabilities.js';
 import { RLIMIT_NUMBERS } from './credentials.js';
 import { InvalidArgumentError } from './errors.js';
+import { notApplied } from './not-applied.js';
 import { seccompSchema } from './seccomp/index.js';
 
 // #region schema-basics
@@ -26,6 +27,7 @@ const processSchema = v.looseObject({
     gid: nonNegative,
     umask: v.optional(integer),
     additionalGids: v.optional(v.array(nonNegative)),
+    username: notApplied('a Windows field'),
   }),
   args: v.pipe(v.array(v.string()), v.minLength(1, 'must name a program to run')),
   env: v.optional(v.array(v.string())),
@@ -50,6 +52,12 @@ const processSchema = v.looseObject({
   ),
   noNewPrivileges: v.optional(v.boolean()),
   oomScoreAdj: v.optional(v.pipe(integer, v.minValue(-1000), v.maxValue(1000))),
+  apparmorProfile: notApplied('AppArmor profiles are not loaded'),
+  selinuxLabel: notApplied('SELinux labels are not set'),
+  scheduler: notApplied('scheduling policies are not set'),
+  ioPriority: notApplied('I/O priorities are not set'),
+  execCPUAffinity: notApplied('CPU affinities are not set'),
+  commandLine: notApplied('a Windows field'),
 });
 // #endregion process-schema
 
@@ -83,6 +91,8 @@ const mountSchema = v.looseObject({
   type: v.optional(v.string()),
   source: v.optional(v.string()),
   options: v.optional(v.array(v.string())),
+  uidMappings: notApplied('ID-mapped mounts are not made'),
+  gidMappings: notApplied('ID-mapped mounts are not made'),
 });
 
 const deviceSchema = v.looseObject({
@@ -104,18 +114,61 @@ const deviceRuleSchema = v.looseObject({
 });
 // #endregion mount-device-schema
 
+// #region hooks-schema
+/** A program to run at a moment of the lifecycle: config.md, "POSIX-platform Hooks". */
+const hookSchema = v.looseObject({
+  path: absolutePath,
+  args: v.optional(v.array(v.string())),
+  env: v.optional(v.array(v.pipe(v.string(), v.includes('=', 'must be NAME=value')))),
+  timeout: v.optional(v.pipe(integer, v.minValue(1, 'must be greater than zero'))),
+});
+
+const hookList = v.optional(v.array(hookSchema));
+const hooksSchema = v.looseObject({
+  prestart: hookList,
+  createRuntime: hookList,
+  createContainer: hookList,
+  startContainer: hookList,
+  poststart: hookList,
+  poststop: hookList,
+});
+// #endregion hooks-schema
+
 // #region linux-schema
+const memorySchema = v.looseObject({
+  limit: v.optional(integer),
+  swap: v.optional(integer),
+  reservation: v.optional(integer),
+  kernel: notApplied('kernel memory limits are gone from the kernel since Linux 5.4'),
+  kernelTCP: notApplied('kernel TCP memory limits are not set'),
+  swappiness: v.optional(v.pipe(nonNegative, v.maxValue(100))),
+  disableOOMKiller: v.optional(v.boolean()),
+  useHierarchy: notApplied('memory hierarchy settings are not set'),
+  checkBeforeUpdate: notApplied('skiff-runtime has no update command'),
+});
+
+const cpuSchema = v.looseObject({
+  shares: v.optional(nonNegative),
+  quota: v.optional(integer),
+  period: v.optional(nonNegative),
+  burst: notApplied('CPU bursts are not set'),
+  realtimeRuntime: notApplied('real-time CPU time is not set'),
+  realtimePeriod: notApplied('real-time CPU time is not set'),
+  cpus: v.optional(v.pipe(v.string(), v.regex(/^[\d,-]*$/, 'must be a list like 0-2,4'))),
+  mems: v.optional(v.pipe(v.string(), v.regex(/^[\d,-]*$/, 'must be a list like 0-2,4'))),
+  idle: notApplied('SCHED_IDLE cgroups are not set'),
+});
+
 const resourcesSchema = v.looseObject({
   devices: v.optional(v.array(deviceRuleSchema)),
-  memory: v.optional(v.looseObject({ limit: v.optional(integer), swap: v.optional(integer) })),
+  memory: v.optional(memorySchema),
   pids: v.optional(v.looseObject({ limit: integer })),
-  cpu: v.optional(
-    v.looseObject({
-      shares: v.optional(nonNegative),
-      quota: v.optional(integer),
-      period: v.optional(nonNegative),
-    }),
-  ),
+  cpu: v.optional(cpuSchema),
+  blockIO: notApplied('block I/O weights and throttles are not set'),
+  hugepageLimits: notApplied('hugetlb limits are not set'),
+  network: notApplied('network class ids and priorities are not set'),
+  rdma: notApplied('RDMA limits are not set'),
+  unified: notApplied('raw cgroup v2 files are not written'),
 });
 
 const linuxSchema = v.looseObject({
@@ -125,9 +178,17 @@ const linuxSchema = v.looseObject({
   devices: v.optional(v.array(deviceSchema)),
   maskedPaths: v.optional(v.array(v.string())),
   readonlyPaths: v.optional(v.array(v.string())),
-  rootfsPropagation: v.optional(v.string()),
+  rootfsPropagation: v.optional(v.picklist(['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared', 'unbindable', 'runbindable'])),
   sysctl: v.optional(v.record(v.string(), v.string())),
   seccomp: v.optional(seccompSchema),
+  uidMappings: notApplied('user namespaces are not made'),
+  gidMappings: notApplied('user namespaces are not made'),
+  timeOffsets: notApplied('time namespaces are not made'),
+  mountLabel: notApplied('SELinux labels are not set'),
+  intelRdt: notApplied('Intel RDT is not set'),
+  personality: notApplied('execution domains are not set'),
+  netDevices: notApplied('network devices are not moved into the container'),
+  memoryPolicy: notApplied('NUMA memory policies are not set'),
 });
 // #endregion linux-schema
 
@@ -137,9 +198,15 @@ const specSchema = v.looseObject({
   process: processSchema,
   root: v.looseObject({ path: v.pipe(v.string(), v.minLength(1)), readonly: v.optional(v.boolean()) }),
   hostname: v.optional(v.string()),
+  domainname: v.optional(v.string()),
   mounts: v.optional(v.array(mountSchema)),
   annotations: v.optional(v.record(v.string(), v.string())),
   linux: v.optional(linuxSchema),
+  hooks: v.optional(hooksSchema),
+  windows: notApplied('a Windows container is not run on Linux'),
+  solaris: notApplied('a Solaris container is not run on Linux'),
+  vm: notApplied('virtual machines are not started'),
+  zos: notApplied('a z/OS container is not run on Linux'),
 });
 
 export type Spec = v.InferOutput<typeof specSchema>;
@@ -150,6 +217,8 @@ export type NamespaceType = NamespaceSpec['type'];
 export type DeviceSpec = v.InferOutput<typeof deviceSchema>;
 export type ResourcesSpec = v.InferOutput<typeof resourcesSchema>;
 export type DeviceRule = v.InferOutput<typeof deviceRuleSchema>;
+export type HookSpec = v.InferOutput<typeof hookSchema>;
+export type HookName = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
 // #endregion spec-schema
 
 // #region validate

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SeccompFilter } from './seccomp/index.js';
 import type { NamespaceType, ProcessSpec, Spec } from './spec.js';
+import type { OciState } from './state.js';
 
 // #region messages
 /** The descriptor number init finds the sync socket on. */
@@ -24,6 +25,8 @@ export interface ContainerInitConfig {
   cgroupMounts: { name: string; dir: string }[];
   /** linux.seccomp, compiled by the parent: init only loads it. */
   seccomp?: SeccompFilter;
+  /** The state the hooks init runs get on their stdin. */
+  state: OciState;
 }
 
 /** What the parent sends init to run one more process in a running container. */
@@ -44,6 +47,8 @@ export type InitConfig = ContainerInitConfig | ExecInitConfig;
 export type InitMessage =
   /** `console`: init's descriptor of the pty master, to be copied with pidfd_getfd. */
   | { type: 'ready'; console?: number }
+  /** Mounts made, pivot_root not yet: time for the prestart and createRuntime hooks, then answer. */
+  | { type: 'hooks' }
   | { type: 'error'; message: string; exitCode: number };
 // #endregion messages
 

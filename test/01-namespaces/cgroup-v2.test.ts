@@ -88,4 +88,30 @@ describe('cgroup v2', () => {
     const state = join(work, 'state');
     assert.deepEqual(existsSync(state) ? readdirSync(state) : [], [], 'no container state left');
   });
+
+  // Fields v2 has no file for (swappiness, disableOOMKiller), and cpuset and
+  // memory files this host's v2 lacks: each refused with one line naming the field.
+  for (const [field, resources] of [
+    ['linux.resources.memory.swappiness', { memory: { swappiness: 10 } }],
+    ['linux.resources.memory.disableOOMKiller', { memory: { disableOOMKiller: true } }],
+    ['linux.resources.memory.reservation', { memory: { reservation: 1 << 20 } }],
+    ['linux.resources.cpu.cpus', { cpu: { cpus: '0' } }],
+  ] as const) {
+    it(`${field} is refused on v2 here, naming the field, with nothing left`, () => {
+      const bundle = join(work, `bundle-${field.split('.').pop()}`);
+      const r = onlyV2(`
+        mkdir -p ${bundle}
+        ${runtime} spec -b ${bundle} --rootfs ${join(work, 'rootfs')} -- true || exit 90
+        sed -i 's/"resources": {/"resources": {${JSON.stringify(resources).slice(1, -1).replace(/"/g, '\\"')},/' ${bundle}/config.json
+        ${runtime} run ${newContainerId('v2f')} -b ${bundle}
+        echo "exit=$?"
+        ls /sys/fs/cgroup/skiff 2>/dev/null | wc -l
+      `);
+      assert.match(r.stdout, /^exit=1$/m, r.stderr);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.ok(lines[0]!.includes(`config.json: ${field}:`), r.stderr);
+      assert.match(r.stdout, /^0$/m, 'no container cgroup left');
+    });
+  }
 });
