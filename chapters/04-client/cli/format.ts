@@ -46,7 +46,11 @@ export function bytesSize(bytes: number): string {
 // #endregion units
 
 // #region durations
-/** `2 minutes`, `About an hour` (go-units HumanDuration). */
+/**
+ * `2 minutes`, `About an hour` (go-units HumanDuration). Chapter 02's engine
+ * has the same table; the client does not import the engine, whose image
+ * store every command's start-up would then load, so it is written again.
+ */
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   const minutes = Math.floor(ms / 60_000);
