@@ -28,8 +28,12 @@ const fails = (args: string[]) => d.docker(args, { allowFail: true });
 const inspect = (name: string, format: string) => ok(['inspect', '--format', format, name]);
 const links = (): { ifname: string; master?: string; link_type?: string }[] => JSON.parse(spawnSync('ip', ['-json', '-d', 'link', 'show'], { encoding: 'utf8' }).stdout);
 const bridgeOf = (network: string) => `br-${ok(['network', 'inspect', '--format', '{{.Id}}', network]).slice(0, 12)}`;
-/** busybox's wget with a deadline of its own (its -T crashes this static build). */
-const wget = (url: string) => `timeout 5 wget -qO- ${url}`;
+/**
+ * busybox's wget with a deadline of its own (its -T crashes this static build).
+ * Never the last command of `sh -c`: sh would exec it as the container's PID 1,
+ * and busybox's timeout kills the program it execs, which as PID 1 ignores SIGTERM.
+ */
+const wget = (url: string) => `timeout 5 wget -qO- ${url} || exit 1`;
 
 function freePort(): Promise<number> {
   const server = createServer();
