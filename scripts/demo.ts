@@ -125,7 +125,7 @@ function engine(root: string, args: string[]): string {
 /** Chapter 03: skiffd on a private socket, in the background; resolves once it answers. */
 async function startSkiffd(workDir: string): Promise<{ host: string; daemon: ChildProcess }> {
   const socket = join(workDir, 'skiffd.sock');
-  const args = ['--host', `unix://${socket}`, '--data-root', join(workDir, 'skiffd-data'), '--exec-root', join(workDir, 'skiffd-run')];
+  const args = ['--host', `unix://${socket}`, '--data-root', join(workDir, 'skiffd-data'), '--exec-root', join(workDir, 'skiffd-run'), '--bridge', 'none'];
   console.log(`  $ skiffd ${args.join(' ')} &`);
   const daemon = spawn(process.execPath, [SKIFFD, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 200; i++) {
