@@ -1,7 +1,7 @@
 // Shared by the daemon's tests: a busybox root filesystem as a tarball,
 // imported into a daemon as `busybox:latest`, and raw HTTP on its socket
 // for what the docker CLI hides (statuses, headers, exact bodies).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -43,5 +43,18 @@ export function call(d: Dockerd, method: string, path: string, body?: string | B
     });
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** A docker command left running while the test goes on (attach, logs -f): its exit code and what it printed. */
+export function dockerInBackground(d: Dockerd, args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', ['-H', d.host, ...args], { env: { ...process.env, DOCKER_CONFIG: join(d.dir, 'cli-config') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
   });
 }

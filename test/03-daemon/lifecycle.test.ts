@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { call, importBusybox } from './fixtures.ts';
+import { call, dockerInBackground, importBusybox } from './fixtures.ts';
 import { request } from 'node:http';
 
 let d: Skiffd;
@@ -26,17 +26,7 @@ const fullId = (name: string) => ok(['inspect', '--format', '{{.Id}}', name]).tr
 const pidOf = (name: string) => Number(ok(['inspect', '--format', '{{.State.Pid}}', name]));
 
 /** The docker CLI in the background, for commands that wait (logs -f, attach). */
-function background(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('docker', ['-H', d.host, ...args], { env: { ...process.env, DOCKER_CONFIG: join(d.dir, 'cli-config') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const background = (args: string[], input?: string) => dockerInBackground(d, args, input);
 
 async function until(what: string, probe: () => boolean, ms = 15_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (probe()) return;

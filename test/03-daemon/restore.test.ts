@@ -5,30 +5,19 @@
 // while no daemon was there has its exit code and its logs; restart
 // policies act on the daemon's start; and no record is half-written.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { importBusybox } from './fixtures.ts';
+import { dockerInBackground, importBusybox } from './fixtures.ts';
 
 let d: Skiffd;
 const ok = (args: string[], input?: string) => d.docker(args, { input }).stdout;
 const inspect = (name: string, format: string) => ok(['inspect', '--format', format, name]).trim();
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
 
-function background(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('docker', ['-H', d.host, ...args], { env: { ...process.env, DOCKER_CONFIG: join(d.dir, 'cli-config') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const background = (args: string[], input?: string) => dockerInBackground(d, args, input);
 
 const pids: Record<string, number> = {};
 

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { skiffdCommand, startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
+import { call as callDaemon } from './fixtures.ts';
 
 let d: Skiffd;
 let socketPath: string;
@@ -18,18 +19,8 @@ before(async () => {
 });
 after(() => d?.stop());
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, method, path, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** One HTTP request on this file's daemon (fixtures.ts). */
+const call = (method: string, path: string, body?: string, headers: Record<string, string> = {}) => callDaemon(d, method, path, body, headers);
 
 test('docker version shows the server speaking API 1.50, minimum 1.24', () => {
   const out = d.docker(['version']).stdout;
