@@ -18,7 +18,11 @@ export function readConfig(): Config {
   return existsSync(configFile()) ? (JSON.parse(readFileSync(configFile(), 'utf8')) as Config) : {};
 }
 
-/** Whole or not at all, readable by its owner only: it holds passwords. */
+/**
+ * Readable by its owner only: it holds passwords. A temporary name, then
+ * rename(2), as the docker CLI writes it; not chapter 01's writeAtomically,
+ * whose module would load the runtime into every command's start-up.
+ */
 export function writeConfig(config: Config): void {
   mkdirSync(dirname(configFile()), { recursive: true });
   writeFileSync(`${configFile()}.tmp`, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
