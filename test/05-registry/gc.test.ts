@@ -40,13 +40,19 @@ describe('skiff-registry gc', () => {
     removeTempDir(work);
   });
 
+  // The two images share their busybox layer when both tars were made within
+  // one second (same mtimes, same bytes), so what only b needs is computed.
+  let onlyB: string[] = [];
   it('a dry run lists the blobs of a deleted manifest and removes nothing', async () => {
+    const a = await manifestBlobs('keep/a', 'v1');
     const b = await manifestBlobs('drop/b', 'v1');
+    onlyB = [b.digest, ...b.blobs.filter((d) => !a.blobs.includes(d))];
+    assert.ok(onlyB.length >= 3, 'b has its own manifest, config and top layer');
     assert.equal((await http(registry.url, 'DELETE', `/v2/drop/b/manifests/${b.digest}`)).status, 202);
     const before = blobsIn(registry.storage);
     const out = gc(registry.storage, '--dry-run', '--grace-period', '0s').stdout;
-    for (const d of [b.digest, ...b.blobs]) assert.match(out, new RegExp(`would remove blob ${d}`));
-    assert.match(out, /would remove 4 blobs/);
+    for (const d of onlyB) assert.match(out, new RegExp(`would remove blob ${d}`));
+    assert.match(out, new RegExp(`would remove ${onlyB.length} blobs`));
     assert.deepEqual(blobsIn(registry.storage), before);
   });
 
@@ -60,7 +66,7 @@ describe('skiff-registry gc', () => {
     const b = await manifestBlobs('drop/b', 'v1').catch(() => undefined);
     assert.equal(b, undefined);
     const out = gc(registry.storage, '--grace-period', '0s').stdout;
-    assert.match(out, /removed 4 blobs/);
+    assert.match(out, new RegExp(`removed ${onlyB.length} blobs`));
     const left = blobsIn(registry.storage);
     for (const d of [a.digest, ...a.blobs]) assert.ok(left.has(d), `${d} kept`);
     assert.equal(left.size, 1 + a.blobs.length);
