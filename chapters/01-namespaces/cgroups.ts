@@ -2,6 +2,8 @@
 
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { write, writeField } from './cgroup-files.js';
+import { applyRareLimits, refuseMissingControllers } from './cgroup-rare-limits.js';
 import { RuntimeError } from './errors.js';
 import { readMountInfo, type MountInfo } from './mountinfo.js';
 import type { DeviceRule, ResourcesSpec } from './spec.js';
@@ -54,25 +56,6 @@ export function cgroupRelativePath(cgroupsPath: string | undefined, id: string):
 }
 // #endregion path
 
-// #region write
-function write(dir: string, file: string, value: string | number): void {
-  if (!existsSync(join(dir, file))) {
-    throw new RuntimeError(`cgroup: ${file} does not exist in ${dir}: is the ${file.split('.')[0]} controller enabled on this host?`);
-  }
-  try {
-    writeFileSync(join(dir, file), String(value));
-  } catch (err) {
-    throw new RuntimeError(`cgroup: cannot write ${value} to ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code}`);
-  }
-}
-/** A setting of config.json: a host whose cgroup lacks the file refuses it, naming the field. */
-function writeField(dir: string, file: string, value: string | number, field: string): void {
-  if (!existsSync(join(dir, file))) {
-    throw new RuntimeError(`config.json: ${field}: this host's cgroup has no ${file} (no ${file.split('.')[0]} controller here)`);
-  }
-  write(dir, file, value);
-}
-// #endregion write
 
 // #region create
 /**
@@ -81,6 +64,7 @@ function writeField(dir: string, file: string, value: string | number, field: st
  */
 export function createCgroup(layout: CgroupLayout, relativePath: string, resources: ResourcesSpec = {}): ContainerCgroup {
   const cgroup: ContainerCgroup = { version: layout.version, dirs: [] };
+  refuseMissingControllers(layout.version, availableControllers(layout), resources);
   try {
     for (const { mountpoint, options } of layout.hierarchies) {
       const dir = join(mountpoint, relativePath);
@@ -90,6 +74,7 @@ export function createCgroup(layout: CgroupLayout, relativePath: string, resourc
       cgroup.dirs.push(dir);
       if (layout.version === 'v1') applyV1Limits(dir, options, resources);
       else applyV2Limits(dir, resources);
+      applyRareLimits(layout.version, dir, options, resources);
     }
   } catch (err) {
     removeDirs(cgroup);
@@ -118,9 +103,15 @@ function makeCpusetDirs(mountpoint: string, relativePath: string): void {
   }
 }
 
+/** The controllers of the layout: v1 hierarchies' mount options, v2's root cgroup.controllers. */
+function availableControllers(layout: CgroupLayout): string[] {
+  if (layout.version === 'v1') return layout.hierarchies.flatMap((h) => h.options);
+  return readFileSync(join(layout.hierarchies[0]!.mountpoint, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
+}
+
 /** On v2 a controller's files appear in a cgroup only if every ancestor enabled it for its children. */
 function enableControllers(mountpoint: string, relativePath: string): void {
-  const wanted = ['memory', 'pids', 'cpu', 'cpuset'];
+  const wanted = ['memory', 'pids', 'cpu', 'cpuset', 'io', 'hugetlb'];
   let dir = mountpoint;
   for (const part of relativePath.split('/')) {
     const available = readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);

@@ -159,14 +159,37 @@ const cpuSchema = v.looseObject({
   idle: notApplied('SCHED_IDLE cgroups are not set'),
 });
 
+// #endregion linux-schema
+
+// #region rare-resources-schema
+/** config-linux.md, "Block IO", "HugePage limits", "Network". */
+const deviceRate = v.looseObject({ major: integer, minor: integer, rate: nonNegative });
+const blkioWeight = v.pipe(integer, v.minValue(10), v.maxValue(1000));
+const blockIOSchema = v.looseObject({
+  weight: v.optional(blkioWeight),
+  leafWeight: v.optional(blkioWeight),
+  weightDevice: v.optional(v.array(v.looseObject({ major: integer, minor: integer, weight: v.optional(blkioWeight), leafWeight: v.optional(blkioWeight) }))),
+  throttleReadBpsDevice: v.optional(v.array(deviceRate)),
+  throttleWriteBpsDevice: v.optional(v.array(deviceRate)),
+  throttleReadIOPSDevice: v.optional(v.array(deviceRate)),
+  throttleWriteIOPSDevice: v.optional(v.array(deviceRate)),
+});
+const hugepageLimitSchema = v.looseObject({ pageSize: v.pipe(v.string(), v.regex(/^\d+[KMG]B$/, 'must be a size like 2MB')), limit: nonNegative });
+const networkSchema = v.looseObject({
+  classID: v.optional(nonNegative),
+  priorities: v.optional(v.array(v.looseObject({ name: v.pipe(v.string(), v.regex(/^[^\s/]+$/, 'must be an interface name')), priority: nonNegative }))),
+});
+// #endregion rare-resources-schema
+
+// #region resources-schema
 const resourcesSchema = v.looseObject({
   devices: v.optional(v.array(deviceRuleSchema)),
   memory: v.optional(memorySchema),
   pids: v.optional(v.looseObject({ limit: integer })),
   cpu: v.optional(cpuSchema),
-  blockIO: notApplied('block I/O weights and throttles are not set'),
-  hugepageLimits: notApplied('hugetlb limits are not set'),
-  network: notApplied('network class ids and priorities are not set'),
+  blockIO: v.optional(blockIOSchema),
+  hugepageLimits: v.optional(v.array(hugepageLimitSchema)),
+  network: v.optional(networkSchema),
   rdma: notApplied('RDMA limits are not set'),
   unified: notApplied('raw cgroup v2 files are not written'),
 });
@@ -190,7 +213,7 @@ const linuxSchema = v.looseObject({
   netDevices: notApplied('network devices are not moved into the container'),
   memoryPolicy: notApplied('NUMA memory policies are not set'),
 });
-// #endregion linux-schema
+// #endregion resources-schema
 
 // #region spec-schema
 const specSchema = v.looseObject({

@@ -12,7 +12,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimeCommand } from '../helpers/executables.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
@@ -22,6 +22,12 @@ import { readMountInfo } from './host.ts';
 /** The cgroup2 mount of the host, if it has one (here /sys/fs/cgroup/unified). */
 function hostCgroup2(): string | undefined {
   return readMountInfo().find((m) => m.fsType === 'cgroup2')?.mountPoint;
+}
+
+/** Whether this host's cgroup2 offers the hugetlb controller with 2 MB pages. */
+function hugetlbOnV2(): boolean {
+  const v2 = hostCgroup2();
+  return v2 !== undefined && readFileSync(join(v2, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('hugetlb') && existsSync('/sys/kernel/mm/hugepages/hugepages-2048kB');
 }
 
 /** Runs `script` with bash in a private mount namespace whose /sys/fs/cgroup is cgroup2 alone. */
@@ -96,6 +102,8 @@ describe('cgroup v2', () => {
     ['linux.resources.memory.disableOOMKiller', { memory: { disableOOMKiller: true } }],
     ['linux.resources.memory.reservation', { memory: { reservation: 1 << 20 } }],
     ['linux.resources.cpu.cpus', { cpu: { cpus: '0' } }],
+    ['linux.resources.blockIO', { blockIO: { weight: 500 } }],
+    ['linux.resources.network.classID', { network: { classID: 0x100001 } }],
   ] as const) {
     it(`${field} is refused on v2 here, naming the field, with nothing left`, () => {
       const bundle = join(work, `bundle-${field.split('.').pop()}`);
@@ -114,4 +122,23 @@ describe('cgroup v2', () => {
       assert.match(r.stdout, /^0$/m, 'no container cgroup left');
     });
   }
+
+  // hugetlb is the one controller this host left to v2: a limit is written
+  // to hugetlb.<size>.max of the container's cgroup (cgroup-v2.rst, "HugeTLB").
+  it('a hugepage limit is written to the container\'s v2 cgroup', () => {
+    const bundle = join(work, 'bundle-hugetlb');
+    const id = newContainerId('v2h');
+    const resources = JSON.stringify({ hugepageLimits: [{ pageSize: '2MB', limit: 4 << 20 }] }).slice(1, -1).replace(/"/g, '\\"');
+    const r = onlyV2(`
+      grep -qw hugetlb /sys/fs/cgroup/cgroup.controllers || { echo "no hugetlb on v2"; exit 0; }
+      mkdir -p ${bundle}
+      ${runtime} spec -b ${bundle} --rootfs ${join(work, 'rootfs')} -- sleep 1000 || exit 90
+      sed -i 's/"resources": {/"resources": {${resources},/' ${bundle}/config.json
+      ${runtime} create ${id} -b ${bundle} || exit 91
+      echo "max $(cat /sys/fs/cgroup/skiff/${id}/hugetlb.2MB.max)"
+      ${runtime} delete --force ${id} || exit 92
+    `);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, hugetlbOnV2() ? new RegExp(`^max ${4 << 20}$`, 'm') : /^no hugetlb on v2$/m);
+  });
 });

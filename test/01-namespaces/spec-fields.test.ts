@@ -5,12 +5,12 @@
 // field, in the spec's order; a field this runtime starts applying moves
 // from `refused` to a probe of its effect.
 import assert from 'node:assert/strict';
-import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Lab, lines, type Bundle, type ContainerId, type Spec } from './helpers.ts';
-import { cgroupDirsNamed, hostMountsUnder } from './host.ts';
+import { cgroupDirsNamed, hostMountsUnder, readMountInfo } from './host.ts';
 
 type Edit = (spec: Spec) => void;
 
@@ -45,6 +45,18 @@ const CGROUPS_PATH = `skiff-fields-${process.pid}`;
 /** The host's cgroup file of the container (v1 here; cgroup-v2.test.ts covers v2). */
 function cgroupFile(controller: string, file: string): string {
   return readFileSync(join('/sys/fs/cgroup', controller, CGROUPS_PATH, file), 'utf8').trim();
+}
+
+/** Whether a v1 hierarchy of this host holds `controller` (and, in its root, `file`). */
+function hostHas(controller: string, file?: string): boolean {
+  const mount = readMountInfo().find((m) => m.fsType === 'cgroup' && m.superOptions.includes(controller));
+  return mount !== undefined && (file === undefined || existsSync(join(mount.mountPoint, file)));
+}
+
+/** A block device of this host, from /proc/partitions (major, minor, #blocks, name). */
+function blockDevice(): { major: number; minor: number } {
+  const [major, minor] = readFileSync('/proc/partitions', 'utf8').split('\n').slice(2).find((l) => l.trim())!.trim().split(/\s+/).map(Number);
+  return { major: major!, minor: minor! };
 }
 
 const ownNamespace = (kind: string) => readlinkSync(`/proc/self/ns/${kind}`);
@@ -205,9 +217,23 @@ const ROWS: Row[] = [
   { field: 'linux.resources.cpu.mems', set: (s) => (resources(s).cpu = { mems: '0' }), outside: () => assert.equal(cgroupFile('cpuset', 'cpuset.mems'), '0') },
   ...['burst', 'realtimeRuntime', 'realtimePeriod', 'idle'].map((key) => refuse(`linux.resources.cpu.${key}`, (s) => (resources(s).cpu = { [key]: 1000 }))),
   { field: 'linux.resources.pids.limit', set: (s) => (resources(s).pids = { limit: 77 }), outside: () => assert.equal(cgroupFile('pids', 'pids.max'), '77') },
-  refuse('linux.resources.blockIO', (s) => (resources(s).blockIO = { weight: 500 })),
-  refuse('linux.resources.hugepageLimits', (s) => (resources(s).hugepageLimits = [{ pageSize: '2MB', limit: 1 << 21 }])),
-  refuse('linux.resources.network', (s) => (resources(s).network = { classID: 0x100001 })),
+  // Applied where this host's v1 hierarchies hold the controller (and its
+  // file), refused with the field named where they do not: each row takes
+  // the side this host is on.
+  hostHas('blkio', 'blkio.throttle.read_bps_device')
+    ? { field: 'linux.resources.blockIO.throttleReadBpsDevice', set: (s) => (resources(s).blockIO = { throttleReadBpsDevice: [{ ...blockDevice(), rate: 1 << 20 }] }),
+        outside: () => assert.equal(cgroupFile('blkio', 'blkio.throttle.read_bps_device'), `${blockDevice().major}:${blockDevice().minor} ${1 << 20}`) }
+    : refuse('linux.resources.blockIO', (s) => (resources(s).blockIO = { throttleReadBpsDevice: [{ ...blockDevice(), rate: 1 << 20 }] })),
+  hostHas('blkio', 'blkio.weight')
+    ? { field: 'linux.resources.blockIO.weight', set: (s) => (resources(s).blockIO = { weight: 500 }), outside: () => assert.equal(cgroupFile('blkio', 'blkio.weight'), '500') }
+    : refuse(hostHas('blkio') ? 'linux.resources.blockIO.weight' : 'linux.resources.blockIO', (s) => (resources(s).blockIO = { weight: 500 })),
+  hostHas('hugetlb', 'hugetlb.2MB.limit_in_bytes')
+    ? { field: 'linux.resources.hugepageLimits', set: (s) => (resources(s).hugepageLimits = [{ pageSize: '2MB', limit: 1 << 21 }]),
+        outside: () => assert.equal(cgroupFile('hugetlb', 'hugetlb.2MB.limit_in_bytes'), String(1 << 21)) }
+    : refuse('linux.resources.hugepageLimits', (s) => (resources(s).hugepageLimits = [{ pageSize: '2MB', limit: 1 << 21 }])),
+  hostHas('net_cls')
+    ? { field: 'linux.resources.network.classID', set: (s) => (resources(s).network = { classID: 0x100001 }), outside: () => assert.equal(cgroupFile('net_cls', 'net_cls.classid'), String(0x100001)) }
+    : refuse('linux.resources.network.classID', (s) => (resources(s).network = { classID: 0x100001 })),
   refuse('linux.resources.rdma', (s) => (resources(s).rdma = { mlx5_1: { hcaHandles: 3 } })),
   refuse('linux.resources.unified', (s) => (resources(s).unified = { 'memory.high': '1000000' })),
   refuse('linux.intelRdt', (s) => (linux(s).intelRdt = { closID: 'guaranteed' })),
