@@ -75,8 +75,14 @@ export async function startDockerd(extraArgs: string[] = []): Promise<Dockerd> {
     }
     unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
-    for (const cgroup of cgroupDirsNamed(cgroupParent)) removeCgroupTree(cgroup);
-    for (const cgroup of cgroupDirsNamed('docker')) if (!cgroupsBefore.has(cgroup)) removeCgroupTree(cgroup);
+    // A container's last process may still be on its way out when dockerd
+    // has exited (its shim reaps it), and rmdir fails with EBUSY until it is.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      for (const cgroup of cgroupDirsNamed(cgroupParent)) removeCgroupTree(cgroup);
+      for (const cgroup of cgroupDirsNamed('docker')) if (!cgroupsBefore.has(cgroup)) removeCgroupTree(cgroup);
+      if (!cgroupDirsNamed(cgroupParent).length) break;
+      await sleep(100);
+    }
   };
 
   // Wait until the daemon answers (it starts its own containerd first).
