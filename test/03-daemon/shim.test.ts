@@ -358,4 +358,17 @@ describe('the shim', () => {
     }
     await waitUntil('the spare shim has gone', () => readdirSync(join(lab.dir, 'warm')).length === 0);
   });
+
+  it('ends a shim whose launcher left before it was ready, long before its boot timeout', async () => {
+    // As a daemon that exits while a spare boots: the status pipe's reading end is gone.
+    const socket = join(lab.dir, 'orphan.sock');
+    const main = join(import.meta.dirname, '../../chapters/03-daemon/shim/main.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', main, socket], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true });
+    (child.stdio[3] as Duplex).destroy();
+    const started = Date.now();
+    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+    assert.equal(code, 1);
+    assert.ok(Date.now() - started < 20_000, 'gone before the 30 s boot timeout');
+    assert.equal(existsSync(socket), false, 'its socket removed');
+  });
 });

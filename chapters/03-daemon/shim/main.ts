@@ -35,7 +35,9 @@ await server.listen(socketPath);
 try {
   writeSync(3, 'ready\n');
   closeSync(3);
-} catch {
-  // not started by a launcher
+} catch (err) {
+  // EPIPE: the launcher is gone (a daemon that exited while this spare
+  // booted), so nobody will connect. EBADF: run by hand, with no launcher.
+  if ((err as NodeJS.ErrnoException).code === 'EPIPE') await server.abandon();
 }
 // #endregion main

@@ -191,6 +191,11 @@ export class ShimServer {
     if (this.containerDone && this.streams.size === 0) await this.exit(0);
   }
 
+  /** Nobody will ever connect (the launcher died while this shim booted): end now, not at the boot timeout. */
+  abandon(): Promise<void> {
+    return this.exit(1);
+  }
+
   private exiting = false;
 
   private async exit(code: number): Promise<void> {
