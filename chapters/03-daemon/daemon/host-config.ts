@@ -58,8 +58,19 @@ export function refuseUnsupported(hc: HostConfig): void {
     ['GroupAdd', 'GroupAdd (--group-add)'], ['CgroupParent', 'CgroupParent (--cgroup-parent)'], ['MemoryReservation', 'MemoryReservation (--memory-reservation)'],
     ['OomScoreAdj', 'OomScoreAdj (--oom-score-adj)'], ['DeviceRequests', 'DeviceRequests (--gpus)'],
     ['Capabilities', 'Capabilities (a whole capability set; use CapAdd and CapDrop)'], ['Cgroup', 'Cgroup (another container\'s cgroup)'],
+    ['BlkioWeightDevice', 'BlkioWeightDevice (--blkio-weight-device)'], ['BlkioDeviceReadBps', 'BlkioDeviceReadBps (--device-read-bps)'],
+    ['BlkioDeviceWriteBps', 'BlkioDeviceWriteBps (--device-write-bps)'], ['BlkioDeviceReadIOps', 'BlkioDeviceReadIOps (--device-read-iops)'],
+    ['BlkioDeviceWriteIOps', 'BlkioDeviceWriteIOps (--device-write-iops)'], ['CpuRealtimePeriod', 'CpuRealtimePeriod (--cpu-rt-period)'],
+    ['CpuRealtimeRuntime', 'CpuRealtimeRuntime (--cpu-rt-runtime)'], ['KernelMemory', 'KernelMemory (--kernel-memory)'],
+    ['KernelMemoryTCP', 'KernelMemoryTCP'], ['StorageOpt', 'StorageOpt (--storage-opt)'],
+    ['CpuCount', 'CpuCount (--cpu-count, Windows)'], ['CpuPercent', 'CpuPercent (--cpu-percent, Windows)'],
+    ['IOMaximumIOps', 'IOMaximumIOps (--io-maxiops, Windows)'], ['IOMaximumBandwidth', 'IOMaximumBandwidth (--io-maxbandwidth, Windows)'],
   ];
   for (const [field, what] of fields) if (nonEmpty(hc[field])) throw refuse(what);
+  // -1, the CLI's default, means "the host's"; anything else is a setting.
+  if (hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness !== -1) throw refuse('MemorySwappiness (--memory-swappiness)');
+  if (hc.VolumeDriver && hc.VolumeDriver !== 'local') throw refuse(`VolumeDriver ${hc.VolumeDriver}`);
+  if (hc.Isolation && hc.Isolation !== 'default') throw new InvalidArgumentError(`invalid isolation '${hc.Isolation}' on linux`);
   if (hc.CgroupnsMode && hc.CgroupnsMode !== 'private') throw refuse(`CgroupnsMode ${hc.CgroupnsMode}`);
   if (hc.Runtime && hc.Runtime !== 'skiff-runtime') throw refuse(`Runtime ${hc.Runtime}`);
   const log = hc.LogConfig?.Type;

@@ -11,6 +11,7 @@ const strings = v.optional(v.nullable(v.array(v.string())));
 /** Go's StrSlice: `"sh"` or `["sh", "-c", "…"]`. */
 const strSlice = v.optional(v.nullable(v.union([v.string(), v.array(v.string())])));
 const labels = v.optional(v.nullable(v.record(v.string(), v.string())));
+const anyList = v.optional(v.nullable(v.array(v.any())));
 
 export const ContainerConfigSchema = v.looseObject({
   Hostname: str, Domainname: str, User: str,
@@ -45,10 +46,13 @@ export const HostConfigSchema = v.looseObject({
   PublishAllPorts: bool, Dns: strings, DnsSearch: strings, DnsOptions: strings, ExtraHosts: strings,
   PidMode: str, IpcMode: str, UTSMode: str, UsernsMode: str, CgroupnsMode: str, Cgroup: str, CgroupParent: str,
   ShmSize: int, OomKillDisable: bool, Init: bool, Runtime: str, CpusetCpus: str, CpusetMems: str,
-  Links: strings, VolumesFrom: strings, Devices: v.optional(v.nullable(v.array(v.any()))), Ulimits: v.optional(v.nullable(v.array(v.any()))),
+  Links: strings, VolumesFrom: strings, Devices: anyList, Ulimits: anyList,
   Sysctls: labels, Tmpfs: labels, LogConfig: v.optional(v.nullable(v.looseObject({ Type: str }))), BlkioWeight: int,
   MaskedPaths: strings, ReadonlyPaths: strings, GroupAdd: strings, OomScoreAdj: int,
-  DeviceCgroupRules: strings, DeviceRequests: v.optional(v.nullable(v.array(v.any()))), Capabilities: strings,
+  DeviceCgroupRules: strings, DeviceRequests: anyList, Capabilities: strings,
+  BlkioWeightDevice: anyList, BlkioDeviceReadBps: anyList, BlkioDeviceWriteBps: anyList, BlkioDeviceReadIOps: anyList, BlkioDeviceWriteIOps: anyList,
+  CpuRealtimePeriod: int, CpuRealtimeRuntime: int, KernelMemory: int, KernelMemoryTCP: int, MemorySwappiness: int,
+  StorageOpt: labels, VolumeDriver: str, Isolation: str, CpuCount: int, CpuPercent: int, IOMaximumIOps: int, IOMaximumBandwidth: int,
 });
 
 /** The create body: a Config with HostConfig and NetworkingConfig beside it (moby's ContainerConfigWrapper). */
