@@ -200,6 +200,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   let init = adoptInit(options.init, early) ?? (early ? spawnInit(early, options.stdio) : undefined);
   trace('runtime', 'init spawned');
   let claimed = false;
+  let poststop: (() => void) | undefined;
   let cgroup: ContainerCgroup | null = null;
   let console: number | undefined;
   try {
@@ -224,6 +225,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     const hookState: OciState = {
       ociVersion: spec.ociVersion, id, status: 'creating', pid: init.pid, bundle, rootfs, created: '', annotations: spec.annotations ?? {},
     };
+    poststop = () => runHooksWarning(spec, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
     init.sync.send({
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupJoin: cgroup ? joinFiles(cgroup) : [],
@@ -261,6 +263,9 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     if (cgroup) await destroyCgroup(cgroup);
     if (console !== undefined) closeSync(console);
     if (claimed) removeContainerDir(root, id);
+    // A create that fails once the container exists ends as a delete does,
+    // with the poststop hooks (runtime.md, "Lifecycle", steps 12 and 13).
+    poststop?.();
     throw err;
   }
 }

@@ -24,10 +24,15 @@ export function maskPaths(paths: readonly string[] = []): void {
 // #endregion mask
 
 // #region readonly
+/**
+ * Read-only, and nosuid, nodev, noexec as well, as runc makes them: a path
+ * like /proc/sys is there to be read, never to run a program or open a
+ * device from.
+ */
 export function makeReadonly(paths: readonly string[] = []): void {
   for (const path of paths) {
     if (isDirectory(path) === undefined) continue;
-    bindMount(path, path, MS.BIND | MS.REC | MS.RDONLY);
+    bindMount(path, path, MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC);
   }
 }
 // #endregion readonly

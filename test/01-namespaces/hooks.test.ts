@@ -114,6 +114,9 @@ describe('hooks', () => {
       assert.deepEqual(ran(mine.log), ran(theirs.log), 'the same hooks ran up to the failure');
       assert.deepEqual(ran(mine.log), MOMENTS.slice(0, MOMENTS.indexOf(moment) + 1), 'each hook up to the failing one');
       assert.ok(!mine.log.some((l) => l.startsWith('poststart')), 'no poststart: the program never started');
+      // The lifecycle goes on at "destroy" (runtime.md, steps 12 and 13), as runc's does.
+      assert.deepEqual(mine.log.filter((l) => l.startsWith('poststop')), ['poststop stopped host 1 poststop-env']);
+      assert.deepEqual(theirs.log.filter((l) => l.startsWith('poststop')), mine.log.filter((l) => l.startsWith('poststop')));
       assert.deepEqual(lab.stateEntries().filter((e) => !e.startsWith('state-')), []);
       assert.deepEqual(cgroupDirsNamed(`skiff-fail-${moment}`).filter(Boolean).length, 0, 'no cgroup');
     });

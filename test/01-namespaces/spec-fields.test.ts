@@ -244,7 +244,7 @@ const ROWS: Row[] = [
   },
   { field: 'linux.rootfsPropagation', set: (s) => (linux(s).rootfsPropagation = 'shared'), probe: 'grep "^[0-9]* [0-9]* [^ ]* [^ ]* / " /proc/self/mountinfo', expect: / shared:\d+/ },
   { field: 'linux.maskedPaths', set: (s) => (s.linux.maskedPaths = ['/etc/marker']), files: { 'etc/marker': 'secret\n' }, probe: 'wc -c < /etc/marker', expect: /^0$/ },
-  { field: 'linux.readonlyPaths', set: (s) => (s.linux.readonlyPaths = ['/tmp']), probe: 'touch /tmp/x 2>&1; true', expect: /Read-only file system/ },
+  { field: 'linux.readonlyPaths', set: (s) => (s.linux.readonlyPaths = ['/tmp']), probe: 'touch /tmp/x 2>&1; grep " /tmp " /proc/self/mountinfo', expect: /Read-only file system[^]* \/tmp ro,nosuid,nodev,noexec/ },
   refuse('linux.mountLabel', (s) => (linux(s).mountLabel = 'system_u:object_r:container_file_t:s0')),
   refuse('linux.netDevices', (s) => (linux(s).netDevices = { eth9: {} })),
   refuse('linux.memoryPolicy', (s) => (linux(s).memoryPolicy = { mode: 'MPOL_BIND', nodes: '0' })),
