@@ -29,7 +29,8 @@ const O_PATH = 0o10000000; // open(2): a handle on the file itself, without open
 
 function initContainer(config: ContainerInitConfig): never {
   const { spec, rootfs } = config;
-  const namespaces = spec.linux?.namespaces ?? [];
+  // With a user namespace, those given by path were joined by the tool that started us.
+  const namespaces = (spec.linux?.namespaces ?? []).filter((ns) => !(config.userNamespace && ns.path));
   enterNamespaces(namespaces);
 
   // Build the new root while the host's paths are still reachable.

@@ -3,16 +3,22 @@
 import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from './errors.js';
-import type { IdMapping, Spec } from './spec.js';
+import type { IdMapping, NamespaceSpec, NamespaceType, Spec } from './spec.js';
 
 // #region user-namespace-kind
-/** The user namespace init must be in before Node starts: a new one, or one joined by path. */
-export type UserNamespace = { kind: 'new' } | { kind: 'join'; path: string };
+/**
+ * The user namespace init must be in before Node starts: a new one, or one
+ * joined by path; and the other namespaces joined by path, which the tool
+ * joins too, while it is still the host's root (the PID one is the parent's).
+ */
+export type UserNamespace = ({ kind: 'new' } | { kind: 'join'; path: string }) & { joins?: NamespaceSpec[] };
 
 export function userNamespaceOf(spec: Spec): UserNamespace | undefined {
-  const ns = spec.linux?.namespaces?.find((n) => n.type === 'user');
+  const namespaces = spec.linux?.namespaces ?? [];
+  const ns = namespaces.find((n) => n.type === 'user');
   if (!ns) return undefined;
-  return ns.path ? { kind: 'join', path: ns.path } : { kind: 'new' };
+  const joins = namespaces.filter((n) => n.path && n.type !== 'user' && n.type !== 'pid');
+  return ns.path ? { kind: 'join', path: ns.path, joins } : { kind: 'new', joins };
 }
 // #endregion user-namespace-kind
 
@@ -36,10 +42,15 @@ export function userNamespaceOf(spec: Spec): UserNamespace | undefined {
  */
 export function userNamespaceTool(user: UserNamespace, newPidNamespace: boolean): string[] {
   const forkPid = newPidNamespace ? ['--pid', '--fork', '--kill-child'] : [];
-  if (user.kind === 'new') return ['unshare', '--user', '--keep-caps', ...forkPid, '--'];
+  // runc's order (nsexec.c): namespaces given by path are joined first,
+  // while we may still enter ones the host's user namespace owns.
+  const joins = (user.joins ?? []).map((ns) => `--${NSENTER_OPTION[ns.type]}=${ns.path}`);
+  if (user.kind === 'new') return [...(joins.length ? ['nsenter', ...joins, '--'] : []), 'unshare', '--user', '--keep-caps', ...forkPid, '--'];
   // nsenter becomes uid and gid 0 of the namespace it joins, whose maps exist.
-  return ['nsenter', `--user=${user.path}`, '--', ...(newPidNamespace ? ['unshare', ...forkPid, '--'] : [])];
+  return ['nsenter', `--user=${user.path}`, ...joins, '--', ...(newPidNamespace ? ['unshare', ...forkPid, '--'] : [])];
 }
+
+const NSENTER_OPTION: Record<NamespaceType, string> = { network: 'net', ipc: 'ipc', uts: 'uts', mount: 'mount', cgroup: 'cgroup', pid: 'pid', user: 'user', time: 'time' };
 // #endregion user-namespace-tool
 
 // #region write-maps

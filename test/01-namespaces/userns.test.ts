@@ -3,7 +3,8 @@
 // a bind mount, belong to the mapped host uid), from inside (`id` says 0),
 // and against runc on the same bundles: same output, same exit code.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, chownSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -135,16 +136,34 @@ describe('user namespaces: root in the container, nobody on the host', () => {
         },
       },
     ];
-    for (const probe of probes) {
-      it(probe.name, () => {
-        const made = bundle(['sh', '-c', probe.script], probe.configure);
-        const reference = runUnderRunc(runcRoot, made.dir, lab.newId('runc'));
-        const ours = lab.runtime(['run', lab.newId('ours'), '--bundle', made.dir]);
-        assert.notEqual(reference.stdout, '', `runc ran the probe: ${reference.stderr}`);
-        assert.equal(ours.stdout, reference.stdout, 'same stdout');
-        assert.equal(ours.stderr, reference.stderr, 'same stderr');
-        assert.equal(ours.code, reference.code, 'same exit code');
-      });
-    }
+    const compare = (made: Bundle): RunResult => {
+      const reference = runUnderRunc(runcRoot, made.dir, lab.newId('runc'));
+      const ours = lab.runtime(['run', lab.newId('ours'), '--bundle', made.dir]);
+      assert.notEqual(reference.stdout, '', `runc ran the probe: ${reference.stderr}`);
+      assert.equal(ours.stdout, reference.stdout, 'same stdout');
+      assert.equal(ours.stderr, reference.stderr, 'same stderr');
+      assert.equal(ours.code, reference.code, 'same exit code');
+      return ours;
+    };
+    for (const probe of probes) it(probe.name, () => void compare(bundle(['sh', '-c', probe.script], probe.configure)));
+
+    it('a network namespace of the host’s, joined by path, is entered before the user namespace is made', async () => {
+      // A namespace the host's user namespace owns: its root may enter it, the container's root could not.
+      const holder = spawn('unshare', ['--net', 'sleep', '60'], { stdio: 'ignore' });
+      try {
+        await once(holder, 'spawn');
+        const path = `/proc/${holder.pid}/ns/net`;
+        while (readlinkSync(path) === readlinkSync('/proc/self/ns/net')) await new Promise((r) => setTimeout(r, 5));
+        const made = bundle(['sh', '-c', 'readlink /proc/self/ns/net; ip -o link | cut -d" " -f2,9'], (spec) => {
+          spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network').concat({ type: 'network', path });
+          // sysfs belongs to the network namespace's owner, the host: show the host's /sys, as Docker does then.
+          const sys = spec.mounts!.find((m) => m.destination === '/sys')!;
+          Object.assign(sys, { type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
+        });
+        assert.equal(lines(compare(made).stdout)[0], readlinkSync(path));
+      } finally {
+        holder.kill('SIGKILL');
+      }
+    });
   });
 });
