@@ -257,6 +257,8 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // #region create-undo
   } catch (err) {
     if (init) {
+      // With a user namespace, init may be the child of the tool that started it (user-namespace.ts).
+      if (init.pid !== init.child.pid) process.kill(init.pid, 'SIGKILL');
       init.child.kill('SIGKILL');
       await init.exited;
     }

@@ -29,8 +29,7 @@ const O_PATH = 0o10000000; // open(2): a handle on the file itself, without open
 
 function initContainer(config: ContainerInitConfig): never {
   const { spec, rootfs } = config;
-  // With a user namespace, those given by path were joined by the tool that started us.
-  const namespaces = (spec.linux?.namespaces ?? []).filter((ns) => !(config.userNamespace && ns.path));
+  const namespaces = (spec.linux?.namespaces ?? []).filter((ns) => !(config.userNamespace && ns.path)); // those the tool joined, see user-namespace.ts
   enterNamespaces(namespaces);
 
   // Build the new root while the host's paths are still reachable.

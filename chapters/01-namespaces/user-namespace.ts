@@ -32,8 +32,10 @@ export function userNamespaceOf(spec: Spec): UserNamespace | undefined {
  * with other namespaces is made first and owns them (`man 2 unshare`), so
  * the PID namespace is made by the tool as well: one owned by the host's
  * user namespace would refuse the container's root a /proc mount. A new
- * PID namespace only holds the caller's next child, hence --fork: the tool
- * stays as init's parent, waits for it, and exits as it does.
+ * PID namespace only holds the caller's next child, so a second tool forks
+ * Node, waits for it, and ends as it does: coreutils' timeout(1) with no
+ * limit (0). It dies of the signal that killed init, SIGKILL included,
+ * where unshare's own --fork (util-linux 2.38) exits 1 instead.
  *
  * --keep-caps: in a new user namespace nothing is mapped yet, so we are
  * "nobody" there, and execve would drop the full capabilities unshare(2)
@@ -41,13 +43,13 @@ export function userNamespaceOf(spec: Spec): UserNamespace | undefined {
  * root once the runtime has written the maps (init.ts).
  */
 export function userNamespaceTool(user: UserNamespace, newPidNamespace: boolean): string[] {
-  const forkPid = newPidNamespace ? ['--pid', '--fork', '--kill-child'] : [];
+  const [pid, fork] = newPidNamespace ? [['--pid'], ['timeout', '--foreground', '0']] : [[], []];
   // runc's order (nsexec.c): namespaces given by path are joined first,
   // while we may still enter ones the host's user namespace owns.
   const joins = (user.joins ?? []).map((ns) => `--${NSENTER_OPTION[ns.type]}=${ns.path}`);
-  if (user.kind === 'new') return [...(joins.length ? ['nsenter', ...joins, '--'] : []), 'unshare', '--user', '--keep-caps', ...forkPid, '--'];
+  if (user.kind === 'new') return [...(joins.length ? ['nsenter', ...joins, '--'] : []), 'unshare', '--user', '--keep-caps', ...pid, '--', ...fork];
   // nsenter becomes uid and gid 0 of the namespace it joins, whose maps exist.
-  return ['nsenter', `--user=${user.path}`, ...joins, '--', ...(newPidNamespace ? ['unshare', ...forkPid, '--'] : [])];
+  return ['nsenter', `--user=${user.path}`, ...joins, '--', ...(newPidNamespace ? ['unshare', ...pid, '--', ...fork] : [])];
 }
 
 const NSENTER_OPTION: Record<NamespaceType, string> = { network: 'net', ipc: 'ipc', uts: 'uts', mount: 'mount', cgroup: 'cgroup', pid: 'pid', user: 'user', time: 'time' };

@@ -75,6 +75,22 @@ describe('user namespaces: root in the container, nobody on the host', () => {
     assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
   });
 
+  it('the run ends as its program does: killed from the host, 128 + 9', async () => {
+    const id = lab.newId('killed');
+    const running = lab.spawn(['run', id, '--bundle', bundle(['sleep', '60']).dir]);
+    let pid: number | undefined;
+    while (!pid) {
+      const r = lab.runtime(['state', id]);
+      if (r.code === 0 && JSON.parse(r.stdout).status === 'running') pid = JSON.parse(r.stdout).pid as number;
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(hostStatus(pid, 'Uid').split('\t')[0], String(HOST_ID), 'the state names the container’s process, not the tool that started it');
+    process.kill(pid, 'SIGKILL');
+    const r = await running.done;
+    assert.equal(r.code, 137, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+
   it('a file the container creates on a bind mount belongs to the mapped host uid and gid', () => {
     const shared = join(lab.dir, 'shared');
     mkdirSync(shared, { mode: 0o777 });
