@@ -75,6 +75,18 @@ describe('user namespaces: root in the container, nobody on the host', () => {
     assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
   });
 
+  it('a user namespace joined by path: another container’s, its root the same host uid', () => {
+    const first = lab.newId('owner');
+    const pid = lab.startDetached(first, bundle(['sleep', '60']));
+    const joining = lab.bundle(['sh', '-c', 'id -u; readlink /proc/self/ns/user'], (spec) => {
+      spec.linux.namespaces.push({ type: 'user', path: `/proc/${pid}/ns/user` });
+    });
+    const r = lab.runtime(['run', lab.newId('joiner'), '--bundle', joining.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout), ['0', readlinkSync(`/proc/${pid}/ns/user`)]);
+    assert.equal(lab.runtime(['delete', '--force', first]).code, 0);
+  });
+
   it('the run ends as its program does: killed from the host, 128 + 9', async () => {
     const id = lab.newId('killed');
     const running = lab.spawn(['run', id, '--bundle', bundle(['sleep', '60']).dir]);
