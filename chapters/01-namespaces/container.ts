@@ -1,6 +1,6 @@
 // container.ts — the OCI lifecycle: create, start, state, kill, delete, and run.
 
-import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cgroupRelativePath, createCgroup, destroyCgroup, detectCgroups, cgroupMountSources, joinFiles, oomKillCount, setFrozen, type ContainerCgroup } from './cgroups.js';
 import { parseContainerId, type ContainerId } from './container-id.js';
@@ -21,6 +21,8 @@ import {
 import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
 import { runHooks, runHooksWarning } from './hooks.js';
+import type { InitMessage } from './sync-pipe.js';
+import { checkUserNamespace, userNamespaceOf, writeIdMaps, type UserNamespace } from './user-namespace.js';
 
 // #region create-options
 export type { Stdio } from './init-process.js';
@@ -78,6 +80,7 @@ function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string 
     throw new InvalidArgumentError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
   }
   for (const entry of spec.mounts ?? []) checkBindSource(bundle, entry);
+  checkUserNamespace(spec, rootfs);
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   for (const field of ['hostname', 'domainname'] as const) if (spec[field]) checkUtsNamespace(field, namespaces);
   if (spec.process.terminal && !wantsConsole) {
@@ -134,12 +137,15 @@ function resourcesOf(spec: Spec): ResourcesSpec {
 /**
  * The PID namespace init needs, read from the unchecked JSON when the
  * answer is plain (a new one, or none); undefined when it names a path to
- * join, which must wait until the config is checked.
+ * join, or when there is a user namespace, which must wait until the
+ * config is checked.
  */
 function peekPidNamespace(json: unknown): PidNamespace | undefined {
   const namespaces = (json as { linux?: { namespaces?: unknown } } | null)?.linux?.namespaces;
   if (!Array.isArray(namespaces)) return undefined;
-  const pid = namespaces.find((ns) => (ns as { type?: unknown } | null)?.type === 'pid') as { path?: unknown } | undefined;
+  const typed = (type: string) => namespaces.find((ns) => (ns as { type?: unknown } | null)?.type === type) as { path?: unknown } | undefined;
+  if (typed('user')) return undefined;
+  const pid = typed('pid');
   if (!pid) return { kind: 'host' };
   return pid.path === undefined ? { kind: 'new' } : undefined;
 }
@@ -162,10 +168,10 @@ export function prestartInit(stdio?: Stdio): InitProcess {
   return spawnInit({ kind: 'new' }, stdio);
 }
 
-/** A prestarted init fits a config that wants a new PID namespace; one that does not fit is killed. */
-function adoptInit(prestarted: InitProcess | undefined, wanted: PidNamespace | undefined): InitProcess | undefined {
+/** A prestarted init fits a config that wants a new PID namespace and no user namespace; one that does not fit is killed. */
+function adoptInit(prestarted: InitProcess | undefined, wanted: PidNamespace | undefined, user?: UserNamespace): InitProcess | undefined {
   if (!prestarted || !wanted) return undefined;
-  if (wanted.kind === 'new') return prestarted;
+  if (wanted.kind === 'new' && !user) return prestarted;
   prestarted.child.kill('SIGKILL');
   return undefined;
 }
@@ -206,7 +212,8 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     trace('runtime', 'config checked');
     const rootfs = checkBundle(bundle, spec, wantsConsole);
     const seccomp = seccompFilterOf(spec.linux?.seccomp);
-    init ??= adoptInit(options.init, pidNamespaceOf(spec)) ?? spawnInit(pidNamespaceOf(spec), options.stdio);
+    const user = userNamespaceOf(spec);
+    init ??= adoptInit(options.init, pidNamespaceOf(spec), user) ?? spawnInit(pidNamespaceOf(spec), options.stdio, user);
     // #endregion create
 
     // #region create-commit
@@ -223,15 +230,17 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       kind: 'container', spec, bundle, rootfs, fifo: fifoPath(root, id),
       cgroupJoin: cgroup ? joinFiles(cgroup) : [],
       cgroupMounts: layout && cgroup ? cgroupMountSources(layout, cgroup) : [],
-      seccomp, state: hookState,
+      seccomp, state: hookState, userNamespace: Boolean(user),
     });
     trace('runtime', 'cgroup made, config sent');
     // The size asked for by the caller, else the config's process.consoleSize.
     const size = spec.process.consoleSize;
+    const handshake = user && { spec, cgroupJoin: cgroup ? joinFiles(cgroup) : [] };
     console = await waitUntilReady(init, options.windowSize ?? (size && [size.height, size.width]), () => {
-      runHooks(spec, 'prestart', hookState);
-      runHooks(spec, 'createRuntime', hookState);
-    });
+      const state = { ...hookState, pid: init!.pid };
+      runHooks(spec, 'prestart', state);
+      runHooks(spec, 'createRuntime', state);
+    }, handshake);
     trace('runtime', 'init ready');
 
     const stored: StoredState = {
@@ -248,6 +257,8 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // #region create-undo
   } catch (err) {
     if (init) {
+      // With a user namespace, init may be the child of the tool that started it (user-namespace.ts).
+      if (init.pid !== init.child.pid) process.kill(init.pid, 'SIGKILL');
       init.child.kill('SIGKILL');
       await init.exited;
     }
@@ -275,11 +286,10 @@ function makeFifo(path: string): void {
  * window size (the one asked for, or our own terminal's), and tell init we
  * have it. Returns our copy of the master, if any.
  */
-export async function waitUntilReady(init: InitProcess, windowSize?: [number, number], runtimeHooks?: () => void): Promise<number | undefined> {
+export async function waitUntilReady(init: InitProcess, windowSize?: [number, number], runtimeHooks?: () => void, user?: UserHandshake): Promise<number | undefined> {
   let message = await init.sync.next();
-  if (message?.type === 'hooks' && runtimeHooks) {
-    runtimeHooks();
-    init.sync.send({ type: 'hooks-done' });
+  while (message?.type === 'hooks' || message?.type === 'userns' || message?.type === 'join-cgroup') {
+    answerInit(init, message, runtimeHooks, user);
     message = await init.sync.next();
   }
   if (message?.type === 'ready') {
@@ -301,6 +311,33 @@ export async function waitUntilReady(init: InitProcess, windowSize?: [number, nu
   throw new RuntimeError(`init exited before it was ready (${signal ?? `exit code ${code}`})`);
 }
 // #endregion wait-ready
+
+// #region answer-init
+/** A user namespace's side of the talk: the maps to write (a new namespace only), and where init's pid goes. */
+export interface UserHandshake {
+  spec?: Spec;
+  cgroupJoin: string[];
+}
+
+/**
+ * Init's requests before it is ready, each answered once done. "userns":
+ * init is in its user namespace and tells its pid on the host, which is
+ * init's from now on (the tool that started it may have forked); we write
+ * the maps. "join-cgroup": we put that pid in the cgroup. "hooks": the
+ * runtime's hooks run.
+ */
+function answerInit(init: InitProcess, message: InitMessage, runtimeHooks?: () => void, user?: UserHandshake): void {
+  if (message.type === 'userns') {
+    init.pid = message.pid;
+    if (user?.spec) writeIdMaps(init.pid, user.spec);
+  } else if (message.type === 'join-cgroup') {
+    for (const file of user?.cgroupJoin ?? []) writeFileSync(file, String(init.pid));
+  } else {
+    runtimeHooks?.();
+  }
+  init.sync.send({ type: 'done' });
+}
+// #endregion answer-init
 
 // #region create-entry
 export async function create(options: CreateOptions): Promise<OciState> {

@@ -7,14 +7,18 @@ import { makeMountPoint, resolveInRoot } from './rootfs.js';
 import type { DeviceSpec } from './spec.js';
 
 // #region default-devices
-/** config-linux.md "Default Devices": character devices with their major:minor numbers. */
+/**
+ * config-linux.md "Default Devices": character devices with their
+ * major:minor numbers, in the order runc makes them, which a user
+ * namespace's mount table shows (there they are bind mounts, see makeDevice).
+ */
 export const DEFAULT_DEVICES: DeviceSpec[] = [
   { type: 'c', path: '/dev/null', major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 },
-  { type: 'c', path: '/dev/zero', major: 1, minor: 5, fileMode: 0o666, uid: 0, gid: 0 },
-  { type: 'c', path: '/dev/full', major: 1, minor: 7, fileMode: 0o666, uid: 0, gid: 0 },
   { type: 'c', path: '/dev/random', major: 1, minor: 8, fileMode: 0o666, uid: 0, gid: 0 },
-  { type: 'c', path: '/dev/urandom', major: 1, minor: 9, fileMode: 0o666, uid: 0, gid: 0 },
+  { type: 'c', path: '/dev/full', major: 1, minor: 7, fileMode: 0o666, uid: 0, gid: 0 },
   { type: 'c', path: '/dev/tty', major: 5, minor: 0, fileMode: 0o666, uid: 0, gid: 0 },
+  { type: 'c', path: '/dev/zero', major: 1, minor: 5, fileMode: 0o666, uid: 0, gid: 0 },
+  { type: 'c', path: '/dev/urandom', major: 1, minor: 9, fileMode: 0o666, uid: 0, gid: 0 },
 ];
 
 const DEV_LINKS: [string, string][] = [
@@ -32,8 +36,10 @@ const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
 
 /**
- * mknod the device, or, where the kernel will not let us (mknod is refused
- * in some sandboxes), bind-mount the host's node over an empty file.
+ * mknod the device, or, where the kernel will not let us, bind-mount the
+ * host's node over an empty file: mknod(2) of a device is refused in a user
+ * namespace other than the host's (`man 7 user_namespaces`), and in some
+ * sandboxes.
  */
 function makeDevice(rootfs: string, device: DeviceSpec): void {
   const target = resolveInRoot(rootfs, device.path);

@@ -78,12 +78,16 @@ export async function startExec(idText: string, proc: ExecProcess, options: Exec
   // The container's seccomp filter binds its exec'd processes too (loaded only when there is one).
   const seccomp = stored.spec.linux?.seccomp && (await import('./seccomp/index.js')).seccompFilterOf(stored.spec.linux.seccomp);
 
+  // In a user namespace, nsenter(1) starts init in it (see user-namespace.ts).
+  const user = namespaces.includes('user') ? { kind: 'join' as const, path: `/proc/${stored.pid}/ns/user` } : undefined;
   const init = spawnInit(
     hasPidNamespace ? { kind: 'join', path: `/proc/${stored.pid}/ns/pid` } : { kind: 'host' },
     processSpec.terminal ? ['ignore', 'inherit', 'inherit'] : stdio,
+    user,
   );
-  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin: stored.cgroup ? joinFiles(stored.cgroup) : [], seccomp });
-  const console = await waitUntilReady(init, windowSize);
+  const cgroupJoin = stored.cgroup ? joinFiles(stored.cgroup) : [];
+  init.sync.send({ kind: 'exec', pid: stored.pid, namespaces, process: processSpec, cgroupJoin, seccomp, userNamespace: Boolean(user) });
+  const console = await waitUntilReady(init, windowSize, undefined, user && { cgroupJoin });
   if (console !== undefined) onConsole!(console);
   return { pid: init.pid, exited: init.exited };
 }

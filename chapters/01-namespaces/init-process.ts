@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CLONE, setns, unshare } from './libc.js';
 import { SyncPipe } from './sync-pipe.js';
 import { traceEnvironment } from './trace.js';
+import { userNamespaceTool, type UserNamespace } from './user-namespace.js';
 import type { Duplex } from 'node:stream';
 
 // #region init-command
@@ -29,6 +30,7 @@ export type Stdio = 'inherit' | [number | 'ignore' | 'inherit', number | 'ignore
 
 export interface InitProcess {
   child: ChildProcess;
+  /** Host pid of init (with a user namespace: the tool's, until init tells its own). */
   pid: number;
   sync: SyncPipe;
   /** Resolves with how init (later: the program it became) ended. */
@@ -37,12 +39,17 @@ export interface InitProcess {
 // #endregion init-process
 
 // #region spawn-init
-export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit'): InitProcess {
+/**
+ * With a user namespace, a tool makes it (and the new PID namespace) before
+ * Node starts; `pid` is then the tool's until init tells its own.
+ */
+export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit', user?: UserNamespace): InitProcess {
   const streams = [...(stdio === 'inherit' ? ['inherit', 'inherit', 'inherit'] : stdio), 'pipe'] as StdioOptions;
+  const [command, ...args] = [...(user ? userNamespaceTool(user, pidNamespace.kind === 'new') : []), process.execPath, ...initCommand()];
   const ownPidNamespace = openSync('/proc/self/ns/pid', 'r');
   let child: ChildProcess;
   try {
-    if (pidNamespace.kind === 'new') unshare(CLONE.NEWPID);
+    if (pidNamespace.kind === 'new' && !user) unshare(CLONE.NEWPID);
     if (pidNamespace.kind === 'join') {
       const fd = openSync(pidNamespace.path, 'r');
       try {
@@ -53,7 +60,7 @@ export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit'):
     }
     // detached: init calls setsid(), so it has a session of its own: no
     // terminal signals from ours, and it may take a pty as its own terminal.
-    child = spawn(process.execPath, initCommand(), { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() });
+    child = spawn(command!, args, { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() });
   } finally {
     setns(ownPidNamespace, CLONE.NEWPID);
     closeSync(ownPidNamespace);
@@ -62,7 +69,7 @@ export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit'):
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   child.on('error', () => {}); // reported through `exited` and the sync pipe
-  if (child.pid === undefined) throw new Error('cannot start init');
+  if (child.pid === undefined) throw new Error(`cannot start init${user ? ` through ${command} (util-linux)` : ''}`);
   return { child, pid: child.pid, sync: new SyncPipe(child.stdio[3] as Duplex), exited };
 }
 // #endregion spawn-init

@@ -1,11 +1,11 @@
 // init.ts — the process that turns into the container.
 
-import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { dropBoundingSet, setCapabilities } from './capabilities.js';
 import { setNoNewPrivileges, setOomScoreAdj, setRlimits, switchUser, withHome } from './credentials.js';
 import { bindConsole, setupDev } from './devices.js';
 import { RuntimeError } from './errors.js';
-import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, seccompSetModeFilter, setdomainname, sethostname, setns, unshare } from './libc.js';
+import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, seccompSetModeFilter, setdomainname, setgroups, sethostname, setns, setresgid, setresuid, unshare } from './libc.js';
 import { lookPath } from './lookpath.js';
 import { makeReadonly, maskPaths } from './masked-paths.js';
 import { runHooks } from './hooks.js';
@@ -15,7 +15,7 @@ import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, 
 import type { ProcessSpec } from './spec.js';
 import { applySysctls } from './sysctl.js';
 import type { SeccompFilter } from './seccomp/index.js';
-import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, type InitConfig } from './sync-pipe.js';
+import { receiveSync, sendSync, type ContainerInitConfig, type ExecInitConfig, type InitConfig, type InitMessage } from './sync-pipe.js';
 import { attachConsole } from './terminal.js';
 import { trace, traceBoot } from './trace.js';
 
@@ -29,7 +29,7 @@ const O_PATH = 0o10000000; // open(2): a handle on the file itself, without open
 
 function initContainer(config: ContainerInitConfig): never {
   const { spec, rootfs } = config;
-  const namespaces = spec.linux?.namespaces ?? [];
+  const namespaces = (spec.linux?.namespaces ?? []).filter((ns) => !(config.userNamespace && ns.path)); // those the tool joined, see user-namespace.ts
   enterNamespaces(namespaces);
 
   // Build the new root while the host's paths are still reachable.
@@ -40,7 +40,7 @@ function initContainer(config: ContainerInitConfig): never {
   setupDev(rootfs, spec.linux?.devices, devIsBound);
   makeMountPoint(resolveInRoot(rootfs, spec.process.cwd), true);
   const fifo = openSync(config.fifo, O_PATH);
-  const cgroupJoin = config.cgroupJoin.map((file) => openSync(file, constants.O_WRONLY));
+  const joinCgroup = cgroupJoiner(config.cgroupJoin, config.userNamespace);
   const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
   const cgroupNamespaceToJoin = cgroupNamespace?.path ? openSync(cgroupNamespace.path, 'r') : undefined;
   runCreateHooks(config);
@@ -58,7 +58,7 @@ function initContainer(config: ContainerInitConfig): never {
   if (wantsNew(namespaces, 'network')) bringUpLoopback();
 
   trace('init', 'namespaces, mounts, pivot_root, /proc masked');
-  const program = prepareProcess(spec.process, cgroupJoin, config.seccomp, () => {
+  const program = prepareProcess(spec.process, joinCgroup, config.seccomp, () => {
     if (cgroupNamespaceToJoin !== undefined) setns(cgroupNamespaceToJoin, CLONE.NEWCGROUP);
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
   });
@@ -78,10 +78,7 @@ function initContainer(config: ContainerInitConfig): never {
  * looked up in the host's files, which the spec asks for.
  */
 function runCreateHooks({ spec, state }: ContainerInitConfig): void {
-  if (spec.hooks?.prestart?.length || spec.hooks?.createRuntime?.length) {
-    sendSync({ type: 'hooks' });
-    receiveSync();
-  }
+  if (spec.hooks?.prestart?.length || spec.hooks?.createRuntime?.length) ask({ type: 'hooks' });
   runHooks(spec, 'createContainer', state);
 }
 // #endregion create-hooks
@@ -132,7 +129,7 @@ function waitForStart(fifo: number, startHooks: () => void): void {
  * before the first setns, while /proc/<pid> is still the host's.
  */
 function initExec(config: ExecInitConfig): never {
-  const cgroupJoin = config.cgroupJoin.map((file) => openSync(file, constants.O_WRONLY));
+  const joinCgroup = cgroupJoiner(config.cgroupJoin, config.userNamespace);
   const open = (type: SupportedNamespace) =>
     config.namespaces.includes(type) ? openSync(`/proc/${config.pid}/ns/${NAMESPACES[type].file}`, 'r') : undefined;
   const joined = { ipc: open('ipc'), uts: open('uts'), network: open('network'), mount: open('mount'), cgroup: open('cgroup') };
@@ -143,7 +140,7 @@ function initExec(config: ExecInitConfig): never {
   }
   chdir(config.process.cwd);
   const terminal = config.process.terminal ? attachConsole('/dev/pts/ptmx', config.process.user.uid) : undefined;
-  const program = prepareProcess(config.process, cgroupJoin, config.seccomp, () => {
+  const program = prepareProcess(config.process, joinCgroup, config.seccomp, () => {
     if (joined.cgroup !== undefined) setns(joined.cgroup, CLONE.NEWCGROUP);
   });
   for (const fd of Object.values(joined)) if (fd !== undefined) closeSync(fd);
@@ -151,6 +148,51 @@ function initExec(config: ExecInitConfig): never {
   return execProgram(program);
 }
 // #endregion exec-init
+
+// #region join-cgroup
+/**
+ * How init joins its cgroup: by writing "0" ("me") into the files, opened
+ * now, while the host's paths are reachable. In a user namespace the
+ * host's cgroup files belong to a user our root does not map to, so the
+ * parent writes our pid for us.
+ */
+function cgroupJoiner(files: string[], byParent = false): () => void {
+  if (byParent) return () => ask({ type: 'join-cgroup' });
+  const fds = files.map((file) => openSync(file, constants.O_WRONLY));
+  return () => {
+    for (const fd of fds) {
+      writeSync(fd, '0');
+      closeSync(fd);
+    }
+  };
+}
+
+/** Send the parent a request, and block until it answers. */
+function ask(message: InitMessage): void {
+  sendSync(message);
+  receiveSync();
+}
+// #endregion join-cgroup
+
+// #region become-root
+/**
+ * Our half of the user namespace handshake (user-namespace.ts). The tool
+ * that started us made the namespace; until the parent writes its maps we
+ * are "nobody" in it, though with every capability. /proc is still the
+ * host's, so /proc/self names our pid there, which is what the parent
+ * needs: the tool's pid is not ours once it forked. With the maps written,
+ * setresuid(0) makes us the namespace's root; changing to root drops no
+ * capability (`man 7 capabilities`, "Effect of user ID changes").
+ */
+function becomeRoot(): number {
+  const pid = Number(readlinkSync('/proc/self'));
+  ask({ type: 'userns', pid });
+  setgroups([]);
+  setresgid(0);
+  setresuid(0);
+  return pid;
+}
+// #endregion become-root
 
 // #region prepare-process
 /** What execve(2) gets in the end, and the seccomp filter still to load right before it. */
@@ -173,14 +215,11 @@ interface Program {
  * for execve, unless no_new_privs is off: then loading it takes
  * CAP_SYS_ADMIN, so it goes in before the user and capabilities change.
  */
-function prepareProcess(proc: ProcessSpec, cgroupJoin: number[], filter: SeccompFilter | undefined, enterCgroupNamespace: () => void): Program {
+function prepareProcess(proc: ProcessSpec, joinCgroup: () => void, filter: SeccompFilter | undefined, enterCgroupNamespace: () => void): Program {
   const env = withHome(proc.env ?? [], proc.user.uid);
   const seccomp = filter && { program: Buffer.from(filter.program, 'base64'), flags: filter.flags };
   const program = { path: lookPath(proc.args[0]!, env), args: proc.args, env, cwd: proc.cwd, seccomp };
-  for (const fd of cgroupJoin) {
-    writeSync(fd, '0');
-    closeSync(fd);
-  }
+  joinCgroup();
   enterCgroupNamespace();
   setRlimits(proc.rlimits);
   if (proc.oomScoreAdj !== undefined) setOomScoreAdj(proc.oomScoreAdj);
@@ -238,6 +277,10 @@ function fail(err: unknown): never {
 try {
   const config = receiveSync<InitConfig>();
   trace('init', 'config received');
+  if (config.userNamespace) {
+    const pid = becomeRoot();
+    if (config.kind === 'container') config.state.pid = pid;
+  }
   if (config.kind === 'container') initContainer(config);
   else initExec(config);
 } catch (err) {

@@ -33,9 +33,10 @@ export function joinNamespace(path: string, type: SupportedNamespace): void {
  * Give the calling thread the namespaces of `specs`: join those with a path,
  * then make all the new ones with a single unshare(2). The pid namespace is
  * not handled here (it only applies to children, see init-process.ts), nor is
- * the cgroup one (it must wait until the process is in its cgroup).
+ * the cgroup one (it must wait until the process is in its cgroup), nor the
+ * user one (we were started in it, see user-namespace.ts).
  */
-export function enterNamespaces(specs: readonly NamespaceSpec[], skip: readonly NamespaceType[] = ['pid', 'cgroup']): void {
+export function enterNamespaces(specs: readonly NamespaceSpec[], skip: readonly NamespaceType[] = ['pid', 'cgroup', 'user']): void {
   let flags = 0;
   // Joining a mount namespace needs a filesystem context of our own (see exec).
   if (specs.some((ns) => ns.type === 'mount' && ns.path)) unshare(CLONE.FS);

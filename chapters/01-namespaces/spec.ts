@@ -62,13 +62,13 @@ const processSchema = v.looseObject({
 // #endregion process-schema
 
 // #region namespace-schema
-/** The namespace kinds of config-linux.md; `user` and `time` parse, then are refused plainly. */
+/** The namespace kinds of config-linux.md; `time` parses, then is refused plainly. */
 export const NAMESPACE_TYPES = ['pid', 'network', 'mount', 'ipc', 'uts', 'cgroup', 'user', 'time'] as const;
 
 const namespaceSchema = v.object({
   type: v.pipe(
     v.picklist(NAMESPACE_TYPES, (issue) => `unknown namespace type ${JSON.stringify(issue.input)}`),
-    v.check((type) => type !== 'user' && type !== 'time', (issue) => `namespace type "${issue.input}" is not supported by skiff-runtime`),
+    v.check((type) => type !== 'time', (issue) => `namespace type "${issue.input}" is not supported by skiff-runtime`),
   ),
   path: v.optional(absolutePath),
 });
@@ -83,6 +83,9 @@ const namespaceList = v.pipe(
   v.array(namespaceSchema),
   v.check((list) => duplicatedType(list) === undefined, (issue) => `namespace type "${duplicatedType(issue.input as { type: string }[])}" is listed twice`),
 );
+
+/** One line of /proc/PID/uid_map or gid_map: `size` ids from `containerID` on are `hostID` on. */
+const idMapping = v.object({ containerID: nonNegative, hostID: nonNegative, size: v.pipe(integer, v.minValue(1)) });
 // #endregion namespace-schema
 
 // #region mount-device-schema
@@ -204,8 +207,8 @@ const linuxSchema = v.looseObject({
   rootfsPropagation: v.optional(v.picklist(['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared', 'unbindable', 'runbindable'])),
   sysctl: v.optional(v.record(v.string(), v.string())),
   seccomp: v.optional(seccompSchema),
-  uidMappings: notApplied('user namespaces are not made'),
-  gidMappings: notApplied('user namespaces are not made'),
+  uidMappings: v.optional(v.array(idMapping)),
+  gidMappings: v.optional(v.array(idMapping)),
   timeOffsets: notApplied('time namespaces are not made'),
   mountLabel: notApplied('SELinux labels are not set'),
   intelRdt: notApplied('Intel RDT is not set'),
@@ -240,6 +243,7 @@ export type NamespaceType = NamespaceSpec['type'];
 export type DeviceSpec = v.InferOutput<typeof deviceSchema>;
 export type ResourcesSpec = v.InferOutput<typeof resourcesSchema>;
 export type DeviceRule = v.InferOutput<typeof deviceRuleSchema>;
+export type IdMapping = v.InferOutput<typeof idMapping>;
 export type HookSpec = v.InferOutput<typeof hookSchema>;
 export type HookName = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
 // #endregion spec-schema

@@ -27,6 +27,8 @@ export interface ContainerInitConfig {
   seccomp?: SeccompFilter;
   /** The state the hooks init runs get on their stdin. */
   state: OciState;
+  /** Started in a user namespace: the handshake of user-namespace.ts, and the cgroup joined by the parent. */
+  userNamespace?: boolean;
 }
 
 /** What the parent sends init to run one more process in a running container. */
@@ -39,6 +41,7 @@ export interface ExecInitConfig {
   cgroupJoin: string[];
   /** The container's seccomp filter: an exec'd process gets it too. */
   seccomp?: SeccompFilter;
+  userNamespace?: boolean;
 }
 
 export type InitConfig = ContainerInitConfig | ExecInitConfig;
@@ -49,6 +52,10 @@ export type InitMessage =
   | { type: 'ready'; console?: number }
   /** Mounts made, pivot_root not yet: time for the prestart and createRuntime hooks, then answer. */
   | { type: 'hooks' }
+  /** In our user namespace, with this pid on the host: write the maps, then answer. */
+  | { type: 'userns'; pid: number }
+  /** Put us in the container's cgroup, then answer: a user namespace's root may not write there. */
+  | { type: 'join-cgroup' }
   | { type: 'error'; message: string; exitCode: number };
 // #endregion messages
 

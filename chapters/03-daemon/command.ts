@@ -23,7 +23,7 @@ export function skiffdCommand(): Command {
     .option('--tlscacert <file>', 'CA that signs client certificates')
     .option('--tlscert <file>', 'the server certificate')
     .option('--tlskey <file>', 'the server key')
-    .option('--userns-remap <user>', 'not supported: the runtime has no user namespaces yet')
+    .option('--userns-remap <user>', 'not supported yet: image layers are not unpacked with remapped owners')
     .configureOutput({ outputError: (text) => process.stderr.write(text.replace(/^error: /, 'skiffd: ')) })
     .exitOverride();
 }
@@ -56,8 +56,9 @@ export async function runSkiffd(
   try {
     program.parse(process.argv);
     const flags = program.opts<Flags & Record<string, unknown>>();
-    // Remapping root to an unprivileged host user needs a user namespace, which skiff-runtime does not make yet.
-    if (flags.usernsRemap !== undefined) throw new Error('--userns-remap is not supported: the runtime cannot create user namespaces yet');
+    // The runtime makes user namespaces (chapter 01), but a remapped root also
+    // needs every image layer unpacked with shifted owners, which the layer store does not do yet.
+    if (flags.usernsRemap !== undefined) throw new Error('--userns-remap is not supported yet: image layers are not unpacked with remapped owners');
     const running = await startDaemon({
       hosts: flags.host ?? ['unix:///run/skiff/skiffd.sock'],
       dataRoot: resolve(flags.dataRoot),

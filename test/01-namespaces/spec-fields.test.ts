@@ -5,9 +5,9 @@
 // field, in the spec's order; a field this runtime starts applying moves
 // from `refused` to a probe of its effect.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Lab, lines, type Bundle, type ContainerId, type Spec } from './helpers.ts';
 import { cgroupDirsNamed, hostMountsUnder, readMountInfo } from './host.ts';
@@ -26,6 +26,8 @@ interface Applied {
   afterRun?: (bundle: Bundle) => void;
   /** Files to put in the rootfs first. */
   files?: Record<string, string>;
+  /** Anything else to do to the bundle first. */
+  prepare?: (bundle: Bundle) => void;
 }
 
 interface Refused {
@@ -60,6 +62,17 @@ function blockDevice(): { major: number; minor: number } {
 }
 
 const ownNamespace = (kind: string) => readlinkSync(`/proc/self/ns/${kind}`);
+
+/** A new user namespace: the container's 0…65535 are the host's 100000…. */
+const USERNS_HOST_ID = 100000;
+const inUserNamespace: Edit = (s) => {
+  s.linux.namespaces.push({ type: 'user' });
+  linux(s).uidMappings = [{ containerID: 0, hostID: USERNS_HOST_ID, size: 65536 }];
+  linux(s).gidMappings = [{ containerID: 0, hostID: USERNS_HOST_ID, size: 65536 }];
+};
+/** Its root is nobody special on the host: the bundle's parents must let it through (mkdtemp makes them 0700). */
+const reachable = (bundle: Bundle) => chmodSync(dirname(bundle.dir), 0o711);
+const hostIds = (pid: number, field: 'Uid' | 'Gid') => readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(.*)$`, 'm'))![1]!.split('\t');
 const namespaceRow = (type: string, file: string): Applied => ({
   field: `linux.namespaces[].type = ${type}`,
   set: (s) => {
@@ -148,7 +161,13 @@ const ROWS: Row[] = [
   namespaceRow('ipc', 'ipc'),
   namespaceRow('uts', 'uts'),
   namespaceRow('cgroup', 'cgroup'),
-  refuse('linux.namespaces[0].type', (s) => s.linux.namespaces.unshift({ type: 'user' })),
+  {
+    field: 'linux.namespaces[].type = user',
+    set: inUserNamespace,
+    prepare: reachable,
+    probe: 'readlink /proc/self/ns/user; id -u',
+    expect: new RegExp(`^user:\\[(?!${ownNamespace('user').replace(/\D/g, '')}\\])\\d+\\]\n0$`),
+  },
   refuse('linux.namespaces[0].type', (s) => s.linux.namespaces.unshift({ type: 'time' })),
   {
     field: 'linux.namespaces[].path',
@@ -158,8 +177,12 @@ const ROWS: Row[] = [
     probe: 'readlink /proc/self/ns/ipc',
     expect: new RegExp(`^${ownNamespace('ipc').replace(/[[\]]/g, '\\$&')}$`),
   },
-  refuse('linux.uidMappings', (s) => (linux(s).uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }])),
-  refuse('linux.gidMappings', (s) => (linux(s).gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }])),
+  ...(['Uid', 'Gid'] as const).map((field): Applied => ({
+    field: `linux.${field.toLowerCase()}Mappings`,
+    set: inUserNamespace,
+    prepare: reachable,
+    outside: (lab, id) => assert.deepEqual(hostIds(lab.state(id).pid!, field), Array(4).fill(String(USERNS_HOST_ID))),
+  })),
   refuse('linux.timeOffsets', (s) => (linux(s).timeOffsets = { monotonic: { secs: 100 } })),
   {
     field: 'linux.devices',
@@ -264,6 +287,7 @@ describe('every config.json field is applied or refused', () => {
       row.set(spec);
     });
     for (const [path, text] of Object.entries((row as Applied).files ?? {})) writeFileSync(join(bundle.rootfs, path), text);
+    (row as Applied).prepare?.(bundle);
     return bundle;
   };
 

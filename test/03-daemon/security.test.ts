@@ -202,7 +202,7 @@ test('--userns-remap: skiffd refuses it in one line', () => {
   const [cmd, ...args] = skiffdCommand();
   const r = spawnSync(cmd!, [...args, '--userns-remap', 'default', '--data-root', join(work, 'unused')], { encoding: 'utf8' });
   assert.notEqual(r.status, 0);
-  assert.equal(r.stderr, 'skiffd: --userns-remap is not supported: the runtime cannot create user namespaces yet\n');
+  assert.equal(r.stderr, 'skiffd: --userns-remap is not supported yet: image layers are not unpacked with remapped owners\n');
 });
 
 // The escape battery.
