@@ -50,6 +50,7 @@ export class NetworkService implements NetworkBackend {
   async networkCreate(body: unknown): Promise<{ Id: string; Warning: string }> {
     const request = checkJson(NetworkCreateSchema, body, 'CreateRequest');
     const n = await this.ctx.networking.controller.create(request);
+    this.ctx.networking.prepareDns();
     this.ctx.events.log('network', 'create', n.Id, { name: n.Name, type: n.Driver });
     return { Id: n.Id, Warning: '' };
   }

@@ -4,7 +4,7 @@ import { ConflictError } from '../../01-namespaces/index.js';
 import { DnsServer, EMBEDDED_DNS } from './dns-server.js';
 import { onUserNetwork, plugEndpoint, registerNames, unplugEndpoint, writeEtcFiles, type NetworkedContainer } from './endpoints.js';
 import type { NetworkController } from './network-controller.js';
-import type { EndpointRecord, PortBinding } from './network-record.js';
+import { isUserDefined, type EndpointRecord, type PortBinding } from './network-record.js';
 import { NetnsSockets } from './netns-sockets.js';
 import { startProxy, type Proxy } from './port-proxy.js';
 import { portRequests } from './ports.js';
@@ -25,7 +25,9 @@ export class ContainerNetworking {
   private readonly sockets = new NetnsSockets();
 
   /** `defaultIp`: where a port published without an address listens (dockerd's --ip). */
-  constructor(readonly controller: NetworkController, private readonly defaultIp: string) {}
+  constructor(readonly controller: NetworkController, private readonly defaultIp: string) {
+    this.prepareDns();
+  }
 
   /**
    * At start, between the runtime's create and start (the container's
@@ -70,6 +72,11 @@ export class ContainerNetworking {
     if (this.resolvers.has(c.id)) return;
     const sockets = await this.sockets.open(pid, EMBEDDED_DNS, 53);
     this.resolvers.set(c.id, new DnsServer(sockets, c.id, this.controller.names));
+  }
+
+  /** The helper is started once a user-defined network exists (here, or at `network create`), before any container needs it. */
+  prepareDns(): void {
+    if (this.controller.store.all().some(isUserDefined)) this.sockets.start();
   }
 
   /** Closing the daemon's sockets is what lets the namespace go: a socket holds a reference to its namespace. */
@@ -138,6 +145,9 @@ export class ContainerNetworking {
     writeEtcFiles(c, this.controller.store);
   }
 
+  // #endregion connect-live
+
+  // #region networking-close
   private known(e: EndpointRecord) {
     return this.controller.store.all().find((n) => n.Id === e.NetworkID);
   }
@@ -155,4 +165,4 @@ export class ContainerNetworking {
     this.sockets.close();
   }
 }
-// #endregion connect-live
+// #endregion networking-close

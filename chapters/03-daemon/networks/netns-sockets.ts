@@ -40,10 +40,11 @@ interface Pending {
 }
 
 /**
- * One helper for the daemon's whole life, started at the first request: a
- * Node process costs a few hundred milliseconds to start here, a request
- * to a running one about a millisecond. It does not keep the daemon alive,
- * and it dies with the daemon (its IPC channel closes).
+ * One helper for the daemon's whole life, not one per container: a Node
+ * process with the FFI library costs half a second to start here, a
+ * request to a running one about a millisecond (bench/embedded-dns.ts). It
+ * does not keep the daemon alive, and it dies with the daemon (its IPC
+ * channel closes).
  */
 export class NetnsSockets {
   private helper: ChildProcess | undefined;
@@ -51,7 +52,7 @@ export class NetnsSockets {
   private next = 1;
 
   open(pid: number, address: string, port: number): Promise<NamespaceSockets> {
-    const helper = this.started();
+    const helper = this.start();
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, got: {} });
@@ -59,7 +60,8 @@ export class NetnsSockets {
     });
   }
 
-  private started(): ChildProcess {
+  /** Starts the helper if it is not running; the daemon calls it early, so that no container waits for a Node process to boot. */
+  start(): ChildProcess {
     if (this.helper) return this.helper;
     const { path, execArgv } = helperModule();
     const helper = fork(path, [], { execArgv, env: {}, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
