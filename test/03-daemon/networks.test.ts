@@ -1,7 +1,8 @@
 // Networks through skiffd, driven by the real docker CLI: user-defined
 // bridge networks whose containers find each other by name and alias
-// through the DNS server each has on 127.0.0.11 (UDP and TCP), closed when
-// the container stops; networks that cannot reach each other; an
+// through the DNS server each has on 127.0.0.11 (UDP and TCP), which
+// forwards other names to --dns only and is closed when the container
+// stops; networks that cannot reach each other; an
 // internal network with no way out; ports published on the host's loopback
 // (TCP fixed and ephemeral, UDP); twenty containers started at once that
 // never share an address; --dns, --add-host and --hostname in the files they
@@ -20,7 +21,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkController } from '../../chapters/03-daemon/networks/index.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { call, importBusybox } from './fixtures.ts';
+import { call, dockerInBackground, importBusybox } from './fixtures.ts';
 
 let d: Skiffd;
 // Third octets of our own: apart from any other run of this file.
@@ -176,6 +177,31 @@ test('a container on a user network has its own DNS server on 127.0.0.11, UDP an
   assert.ok(Date.now() - started < 2000, `an unknown name fails at once (${Date.now() - started} ms, docker exec included)`);
   seenHelpers.add(dnsHelpers()[0]!);
   assert.equal(dnsHelpers().length, 1, 'one helper for the daemon, however many containers');
+
+  // A name no network knows goes to the container's --dns server, from the daemon's namespace: here one
+  // the test runs on a loopback address of its own, which answers every question with one address.
+  const upstream = createSocket('udp4');
+  const upstreamAddress = `127.213.${o}.53`;
+  upstream.on('message', (q, from) => {
+    const header = Buffer.from(q.subarray(0, 12));
+    header.writeUInt16BE(0x8180, 2);
+    header.writeUInt32BE(0x00010001, 4); // one question, one answer
+    header.writeUInt32BE(0, 8); // no other records
+    const question = q.subarray(12, q.indexOf(0, 12) + 5);
+    const record = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 213, 250, 7]);
+    upstream.send(Buffer.concat([header, question, record]), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => upstream.bind(53, upstreamAddress, resolve));
+  try {
+    // In the background: this process answers as the upstream server meanwhile.
+    const run = await dockerInBackground(d, ['run', '--rm', '--network', 'dnsnet', '--dns', upstreamAddress, 'busybox', 'nslookup', '-type=a', 'elsewhere.test']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const forwarded = run.stdout;
+    assert.match(forwarded, /^Server:\s+127\.0\.0\.11$/m);
+    assert.match(forwarded, /^Address: 10\.213\.250\.7$/m, forwarded);
+  } finally {
+    upstream.close();
+  }
 
   // The test holds the namespace open, to look into it once the container is gone.
   const netns = openSync(`/proc/${pid}/ns/net`, 'r');

@@ -20,13 +20,19 @@ export const EMBEDDED_DNS = '127.0.0.11';
  * said where to.
  */
 export class DnsServer {
+  private closed = false;
+
   constructor(private readonly sockets: NamespaceSockets, private readonly owner: string, private readonly names: NameTable) {
-    sockets.udp.on('message', (msg, from) => void this.resolve(msg).then((out) => out && sockets.udp.send(out, from.port, from.address)));
+    sockets.udp.on('message', (msg, from) => void this.resolve(msg).then((out) => {
+      if (out && !this.closed) sockets.udp.send(out, from.port, from.address);
+    }));
     sockets.udp.on('error', () => {}); // a reply to a client gone is no matter
     sockets.tcp.on('connection', (conn) => this.stream(conn));
   }
 
+  /** Answers still being forwarded when the container stops are dropped: their socket is gone. */
   close(): void {
+    this.closed = true;
     this.sockets.udp.close();
     this.sockets.tcp.close();
   }
