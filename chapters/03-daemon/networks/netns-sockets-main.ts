@@ -21,7 +21,7 @@ let queue = Promise.resolve();
 
 process.on('disconnect', () => process.exit(0));
 process.on('message', (request: OpenRequest) => {
-  queue = queue.then(() => serve(request));
+  queue = queue.then(() => serve(request)).catch((err: Error) => void process.stderr.write(`netns sockets: ${err.message}\n`));
 });
 
 async function serve({ id, pid, address, port }: OpenRequest): Promise<void> {
