@@ -25,6 +25,8 @@ export type { DeviceSpec } from './spec.js';
 // layers with overlayfs, makes device nodes, and binds a few calls of its own.
 export { resolveInRoot } from './rootfs.js';
 export { mount, umount2, MS, mknod, SyscallError } from './libc.js';
+// For chapter 03's DNS helper, which opens sockets in a container's network namespace.
+export { setns, CLONE } from './libc.js';
 export { makePipes, type ContainerPipes } from './stdio.js';
 export { consoleStream, setWindowSize, type ConsoleStream } from './terminal.js';
 // For chapter 03's networks: bridges, veth pairs, address pools.

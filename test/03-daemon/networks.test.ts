@@ -1,22 +1,27 @@
 // Networks through skiffd, driven by the real docker CLI: user-defined
 // bridge networks whose containers find each other by name and alias
-// through the network's DNS; networks that cannot reach each other; an
+// through the DNS server each has on 127.0.0.11 (UDP and TCP), which
+// forwards other names to --dns only and is closed when the container
+// stops; networks that cannot reach each other; an
 // internal network with no way out; ports published on the host's loopback
 // (TCP fixed and ephemeral, UDP); twenty containers started at once that
 // never share an address; --dns, --add-host and --hostname in the files they
-// shape; and after a kill -9 of skiffd, names and ports back, and nothing left
-// behind once containers and networks are removed. Every subnet lies in
+// shape; a default bridge reused with the address it has; and after a
+// kill -9 of skiffd, names and ports back, no helper process of the old
+// daemon left, and nothing left behind once containers and networks are
+// removed. Every subnet lies in
 // 10.213.0.0/16, each first checked to be one the host does not route; all
 // traffic stays on loopback and the bridges the test made.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NetworkController } from '../../chapters/03-daemon/networks/index.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { call, importBusybox } from './fixtures.ts';
+import { call, dockerInBackground, importBusybox } from './fixtures.ts';
 
 let d: Skiffd;
 // Third octets of our own: apart from any other run of this file.
@@ -54,9 +59,37 @@ function leftovers(bridges: string[]): string[] {
 
 const madeBridges: string[] = [];
 
+/** 127.0.0.11:53 as /proc/net/{udp,tcp} write it: the address's bytes in host order (little-endian here), the port in hex. */
+const EMBEDDED = '0B00007F:0035';
+
+/** The sockets bound in the network namespace `netns` (an open fd on an ns file, kept by the test so it outlives the container). */
+function boundIn(netns: number): string[] {
+  const r = spawnSync('nsenter', ['--net=/proc/self/fd/3', 'cat', '/proc/net/udp', '/proc/net/tcp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', netns] });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[1] ?? '').filter((a) => /^[0-9A-F]{8}:[0-9A-F]{4}$/.test(a));
+}
+
+/** An A query for `name` over TCP to 127.0.0.11, from inside the namespace of process `pid` (RFC 7766 framing); the addresses answered. */
+function queryOverTcp(pid: number, name: string): string[] {
+  const script = `const n=require('net');const q=Buffer.concat([Buffer.from([0,0,0x12,0x34,1,0,0,1,0,0,0,0,0,0]),...process.argv[1].split('.').map(l=>Buffer.concat([Buffer.from([l.length]),Buffer.from(l)])),Buffer.from([0,0,1,0,1])]);q.writeUInt16BE(q.length-2,0);
+const c=n.connect(53,'127.0.0.11',()=>c.write(q));let b=Buffer.alloc(0);c.on('data',d=>{b=Buffer.concat([b,d]);if(b.length>=2&&b.length>=2+b.readUInt16BE(0)){const m=b.subarray(2);const out=[];for(let i=0;i<m.readUInt16BE(6);i++){const at=m.length-16*(m.readUInt16BE(6)-i);out.push([...m.subarray(at+12,at+16)].join('.'))}console.log(out.join(' '));c.end()}})`;
+  const r = spawnSync('nsenter', [`--net=/proc/${pid}/ns/net`, process.execPath, '-e', script, name], { encoding: 'utf8', timeout: 5000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split(' ').filter(Boolean);
+}
+
+/** The daemon's helper processes that open sockets in containers' namespaces: children of this file's skiffd. */
+function dnsHelpers(): number[] {
+  const read = (pid: string, file: string) => { try { return readFileSync(`/proc/${pid}/${file}`, 'utf8'); } catch { return ''; } };
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p) && read(p, 'cmdline').includes('netns-sockets-main'))
+    .filter((p) => read(/PPid:\s+(\d+)/.exec(read(p, 'status'))?.[1] ?? '0', 'cmdline').includes(d.dir)).map(Number);
+}
+const helperAlive = (pid: number) => existsSync(`/proc/${pid}`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('netns-sockets-main');
+const seenHelpers = new Set<number>();
+
 before(async () => {
   const routes = spawnSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' }).stdout;
-  for (let i = 0; i < 7; i++) assert.ok(!routes.includes(`10.213.${o + i}.`), `the host routes ${subnet(i)} already:\n${routes}`);
+  for (let i = 0; i < 8; i++) assert.ok(!routes.includes(`10.213.${o + i}.`), `the host routes ${subnet(i)} already:\n${routes}`);
   d = await startSkiffd({ extraArgs: ['--bridge', defaultBridge, '--bip', `10.213.${o}.1/24`, '--ip', '127.0.0.1'] });
   madeBridges.push(defaultBridge);
   importBusybox(d);
@@ -71,6 +104,8 @@ afterEach(() => {
 
 after(async () => {
   await d?.stop();
+  for (let i = 0; i < 20 && [...seenHelpers].some(helperAlive); i++) await sleep(100);
+  assert.deepEqual([...seenHelpers].filter(helperAlive), [], 'no DNS helper outlives its daemon');
   spawnSync('ip', ['link', 'del', defaultBridge]);
   assert.deepEqual(links().filter((l) => madeBridges.includes(l.ifname)).map((l) => l.ifname), []);
 });
@@ -83,6 +118,25 @@ test('the default bridge: an address from --bip, a default route, the host\'s re
   assert.equal(ok(['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Subnet}} {{index .Options "com.docker.network.bridge.name"}}', 'bridge']), `${subnet(0)} ${defaultBridge}`);
   assert.match(ok(['network', 'ls', '--format', '{{.Name}} {{.Driver}}']), /bridge bridge\nhost host\nnone null/);
   assert.equal(ok(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net']), 'lo');
+});
+
+test('a default bridge found with an address keeps it: no second address, the network takes its subnet', async () => {
+  // The networks library on a data root of its own, over a bridge the test made: what a daemon does
+  // when it starts on a new data root and finds the bridge a daemon before it left.
+  const name = `sktr${process.pid % 10000}`;
+  const dir = mkdtempSync('/tmp/skiff-net-');
+  madeBridges.push(name);
+  try {
+    spawnSync('ip', ['link', 'add', name, 'type', 'bridge']);
+    assert.equal(spawnSync('ip', ['addr', 'add', `10.213.${o + 7}.1/24`, 'dev', name]).status, 0);
+    const controller = await NetworkController.open({ dir, bridge: name, warn: () => {} });
+    assert.deepEqual(controller.store.find('bridge').IPAM.Config, [{ Subnet: subnet(7), Gateway: `10.213.${o + 7}.1` }]);
+    const addresses = JSON.parse(spawnSync('ip', ['-4', '-json', 'addr', 'show', 'dev', name], { encoding: 'utf8' }).stdout)[0].addr_info;
+    assert.deepEqual(addresses.map((a: { local: string; prefixlen: number }) => `${a.local}/${a.prefixlen}`), [`10.213.${o + 7}.1/24`]);
+  } finally {
+    spawnSync('ip', ['link', 'del', name]);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('two containers on a user network: httpd fetched by name, short id and alias; unknown names fail fast', () => {
@@ -102,6 +156,74 @@ test('two containers on a user network: httpd fetched by name, short id and alia
   assert.equal(inspect('web', '{{.NetworkSettings.Networks.front.IPAddress}}'), `10.213.${o + 1}.2`);
   assert.match(ok(['network', 'inspect', '--format', '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}', 'front']), new RegExp(`web 10\\.213\\.${o + 1}\\.2/24`));
   assert.match(ok(['network', 'ls', '--filter', 'label=purpose=test', '--format', '{{.Name}}']), /^front$/);
+});
+
+test('a container on a user network has its own DNS server on 127.0.0.11, UDP and TCP, closed when it stops', async () => {
+  ok(['network', 'create', '--subnet', subnet(1), 'dnsnet']);
+  madeBridges.push(bridgeOf('dnsnet'));
+  ok(['run', '-d', '--name', 'target', '--network', 'dnsnet', '--network-alias', 'db', 'busybox', 'sleep', '60']);
+  ok(['run', '-d', '--name', 'asker', '--network', 'dnsnet', 'busybox', 'sleep', '60']);
+  const target = inspect('target', '{{.NetworkSettings.Networks.dnsnet.IPAddress}}');
+  const found = ok(['exec', 'asker', 'nslookup', 'db']);
+  assert.match(found, /^Server:\s+127\.0\.0\.11$/m, found);
+  assert.match(found, /^Address:\s+127\.0\.0\.11:53$/m, 'the answer came from 127.0.0.11');
+  assert.match(found, new RegExp(`^Address: ${target.replaceAll('.', '\\.')}$`, 'm'));
+  const pid = Number(inspect('asker', '{{.State.Pid}}'));
+  assert.deepEqual(queryOverTcp(pid, 'target'), [target], 'DNS over TCP answers too');
+  const started = Date.now();
+  const miss = fails(['exec', 'asker', 'nslookup', 'nowhere.invalid']);
+  assert.notEqual(miss.status, 0);
+  assert.match(miss.stdout + miss.stderr, /NXDOMAIN/);
+  assert.ok(Date.now() - started < 2000, `an unknown name fails at once (${Date.now() - started} ms, docker exec included)`);
+  seenHelpers.add(dnsHelpers()[0]!);
+  assert.equal(dnsHelpers().length, 1, 'one helper for the daemon, however many containers');
+
+  // A name no network knows goes to the container's --dns server, from the daemon's namespace: here one
+  // the test runs on a loopback address of its own, which answers every question with one address.
+  const upstream = createSocket('udp4');
+  const upstreamAddress = `127.213.${o}.53`;
+  upstream.on('message', (q, from) => {
+    const header = Buffer.from(q.subarray(0, 12));
+    header.writeUInt16BE(0x8180, 2);
+    header.writeUInt32BE(0x00010001, 4); // one question, one answer
+    header.writeUInt32BE(0, 8); // no other records
+    const question = q.subarray(12, q.indexOf(0, 12) + 5);
+    const record = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 213, 250, 7]);
+    upstream.send(Buffer.concat([header, question, record]), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => upstream.bind(53, upstreamAddress, resolve));
+  try {
+    // In the background: this process answers as the upstream server meanwhile.
+    const run = await dockerInBackground(d, ['run', '--rm', '--network', 'dnsnet', '--dns', upstreamAddress, 'busybox', 'nslookup', '-type=a', 'elsewhere.test']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const forwarded = run.stdout;
+    assert.match(forwarded, /^Server:\s+127\.0\.0\.11$/m);
+    assert.match(forwarded, /^Address: 10\.213\.250\.7$/m, forwarded);
+  } finally {
+    upstream.close();
+  }
+
+  // The test holds the namespace open, to look into it once the container is gone.
+  const netns = openSync(`/proc/${pid}/ns/net`, 'r');
+  try {
+    assert.equal(boundIn(netns).filter((a) => a === EMBEDDED).length, 2, 'a UDP socket and a TCP listener on 127.0.0.11:53');
+    ok(['kill', 'asker']);
+    for (let i = 0; i < 50 && inspect('asker', '{{.State.Running}}') === 'true'; i++) await sleep(100);
+    assert.deepEqual(boundIn(netns).filter((a) => a === EMBEDDED), [], 'nothing listens once the container stopped');
+  } finally {
+    closeSync(netns);
+  }
+  // Disconnected from its only user network, a running container's server closes as well.
+  const targetPid = Number(inspect('target', '{{.State.Pid}}'));
+  const held = openSync(`/proc/${targetPid}/ns/net`, 'r');
+  try {
+    ok(['network', 'connect', 'bridge', 'target']);
+    ok(['network', 'disconnect', 'dnsnet', 'target']);
+    assert.deepEqual(boundIn(held).filter((a) => a === EMBEDDED), []);
+    assert.doesNotMatch(ok(['exec', 'target', 'cat', '/etc/resolv.conf']), /127\.0\.0\.11/);
+  } finally {
+    closeSync(held);
+  }
 });
 
 test('containers on different networks cannot reach each other, by address or by name', () => {
@@ -223,9 +345,18 @@ test('--hostname, --add-host, --dns, --dns-search and --dns-option shape hosts a
   assert.match(onBridge, /^search example\.test$/m);
   assert.match(onBridge, /^options .*timeout:1/m);
   assert.match(onBridge, /^box$/m);
-  const onUser = ok(['run', '--rm', '--network', 'named', '--dns', '10.213.250.53', 'busybox', 'cat', '/etc/resolv.conf']);
-  assert.match(onUser, new RegExp(`^nameserver 10\\.213\\.${o + 5}\\.1$`, 'm'), "the network's own DNS server, which forwards to --dns");
-  assert.doesNotMatch(onUser, /10\.213\.250\.53/);
+  // On a user-defined network, moby's rules (libnetwork/internal/resolvconf, TransformForIntNS): the one
+  // nameserver is 127.0.0.11, which forwards to --dns; search and options as given; ndots:0 added unless
+  // an ndots option is there. The host's own file has no search or options line here (checked below).
+  const host = readFileSync('/etc/resolv.conf', 'utf8').split('\n').filter((l) => /^\s*(search|domain|options)\s/.test(l));
+  assert.deepEqual(host, [], "the host's resolv.conf has nameservers only, so Docker's output is known exactly");
+  const onUser = (args: string[]) => ok(['run', '--rm', '--network', 'named', ...args, 'busybox', 'cat', '/etc/resolv.conf']);
+  assert.equal(onUser(['--dns', '10.213.250.53']), 'nameserver 127.0.0.11\noptions ndots:0');
+  assert.equal(onUser(['--dns-search', 'example.test', '--dns-option', 'timeout:1']), 'nameserver 127.0.0.11\nsearch example.test\noptions timeout:1 ndots:0');
+  assert.equal(onUser(['--dns-option', 'ndots:2', '--dns-option', 'edns0']), 'nameserver 127.0.0.11\noptions ndots:2 edns0');
+  // The default bridge: the host's nameservers less loopback ones, no options added.
+  const servers = readFileSync('/etc/resolv.conf', 'utf8').split('\n').filter((l) => /^nameserver\s+\d+\.\d+\.\d+\.\d+$/.test(l.trim()) && !/\s127\./.test(l));
+  assert.equal(ok(['run', '--rm', 'busybox', 'cat', '/etc/resolv.conf']), servers.map((l) => l.trim().replace(/\s+/, ' ')).join('\n'));
 });
 
 test('after skiffd is killed with SIGKILL: names and ports come back, and removal leaves nothing', async () => {
@@ -234,12 +365,20 @@ test('after skiffd is killed with SIGKILL: names and ports come back, and remova
   const port = await freePort();
   const id = ok(['run', '-d', '--name', 'keeper', '--network', 'lasting', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
   ok(['run', '-d', '--name', 'gone', '--network', 'lasting', 'busybox', 'sleep', '60']);
+  const stays = ok(['run', '-d', '--name', 'stays', '--network', 'lasting', 'busybox', 'sleep', '60']);
+  const [helper] = dnsHelpers();
+  assert.ok(helper, 'the daemon has its DNS helper');
+  seenHelpers.add(helper);
   // Killed just before the daemon: whether the daemon saw the exit or its successor finds it, the address is freed.
   process.kill(Number(inspect('gone', '{{.State.Pid}}')), 'SIGKILL');
   await d.restart('SIGKILL');
   await sleep(300);
   assert.equal((await (await fetch(`http://127.0.0.1:${port}/hostname`)).text()), `${id.slice(0, 12)}\n`);
   assert.equal(ok(['run', '--rm', '--network', 'lasting', 'busybox', 'sh', '-c', wget('http://keeper/hostname')]), id.slice(0, 12));
+  // A container that ran through the restart asks the server the new daemon opened again in its namespace.
+  assert.match(ok(['exec', 'stays', 'nslookup', 'keeper']), new RegExp(`^Address: ${inspect('keeper', '{{.NetworkSettings.Networks.lasting.IPAddress}}').replaceAll('.', '\\.')}$`, 'm'));
+  assert.ok(!helperAlive(helper), 'the killed daemon\'s helper ended with it');
+  dnsHelpers().forEach((p) => seenHelpers.add(p));
   const pool = JSON.parse(readFileSync(`${d.dir}/data/network/${ok(['network', 'inspect', '--format', '{{.Id}}', 'lasting'])}.ipam.json`, 'utf8'));
-  assert.deepEqual(Object.values(pool.allocated), [id], 'the address of the container that died is free');
+  assert.deepEqual(Object.values(pool.allocated).sort(), [id, stays].sort(), 'the address of the container that died is free');
 });

@@ -15,11 +15,22 @@ import { deleteLink, ip, linkNames } from './ip.js';
  */
 export async function ensureBridge(name: string, gateway: string, prefix: number): Promise<void> {
   if (!(await linkNames()).includes(name)) await ip(['link', 'add', name, 'type', 'bridge']);
-  const addresses = JSON.parse(await ip(['-json', 'addr', 'show', 'dev', name])) as { addr_info: { local: string; prefixlen: number }[] }[];
-  const has = addresses[0]?.addr_info.some((a) => a.local === gateway && a.prefixlen === prefix);
+  const has = (await bridgeAddresses(name)).some((a) => a.address === gateway && a.prefix === prefix);
   const batch = has ? [] : [`addr add ${gateway}/${prefix} dev ${name}`];
   await ip([], { batch: [...batch, `link set ${name} up`] });
   writeFileSync(`/proc/sys/net/ipv4/conf/${name}/forwarding`, '0');
+}
+
+/**
+ * The IPv4 addresses on the link NAME (none if there is no such link). A
+ * daemon that finds its default bridge already there takes the bridge's
+ * address as the network's, as dockerd does with docker0, rather than
+ * picking a free pool and adding a second address beside the first.
+ */
+export async function bridgeAddresses(name: string): Promise<{ address: string; prefix: number }[]> {
+  if (!(await linkNames()).includes(name)) return [];
+  const links = JSON.parse(await ip(['-4', '-json', 'addr', 'show', 'dev', name])) as { addr_info: { local: string; prefixlen: number }[] }[];
+  return (links[0]?.addr_info ?? []).map((a) => ({ address: a.local, prefix: a.prefixlen }));
 }
 
 /** Removes the bridge; whatever veths were still attached to it are detached by the kernel. */

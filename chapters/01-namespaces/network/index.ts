@@ -4,6 +4,6 @@
 export { ip, deleteLink, linkNames } from './ip.js';
 export { parseSubnet, parseAddress, formatAddress, formatSubnet, contains, overlaps, sizeOf, routedSubnets, type Subnet } from './subnet.js';
 export { AddressPool } from './ipam.js';
-export { ensureBridge, removeBridge } from './bridge.js';
+export { ensureBridge, removeBridge, bridgeAddresses } from './bridge.js';
 export { plugIn, unplug, macFor, type Endpoint } from './veth.js';
 // #endregion network-exports

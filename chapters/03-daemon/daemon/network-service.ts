@@ -50,6 +50,7 @@ export class NetworkService implements NetworkBackend {
   async networkCreate(body: unknown): Promise<{ Id: string; Warning: string }> {
     const request = checkJson(NetworkCreateSchema, body, 'CreateRequest');
     const n = await this.ctx.networking.controller.create(request);
+    this.ctx.networking.prepareDns();
     this.ctx.events.log('network', 'create', n.Id, { name: n.Name, type: n.Driver });
     return { Id: n.Id, Warning: '' };
   }
@@ -110,7 +111,7 @@ export class NetworkService implements NetworkBackend {
     const c = this.ctx.containers.get(request.Container);
     if (!c.record.NetworkSettings?.Networks[n.Name]) throw new ConflictError(`container ${c.id} is not connected to network ${n.Name}`);
     await c.exclusive(async () => {
-      await this.ctx.networking.disconnect(networked(c), n.Name, c.state.Running);
+      await this.ctx.networking.disconnect(networked(c), n.Name, c.state.Running ? c.state.Pid : undefined);
       c.save();
     });
     this.ctx.events.log('network', 'disconnect', n.Id, { container: c.id, name: n.Name, type: n.Driver });

@@ -35,7 +35,7 @@ async function reattach(ctx: DaemonContext, c: Container, restart: Restarter): P
   if (shim && c.state.Running) {
     c.shim = shim;
     c.state.Pid = shim.pid;
-    await ctx.networking.resume(networked(c)).catch((err: Error) => ctx.warn(`container ${c.id}: ports and names: ${err.message}`));
+    await ctx.networking.resume(networked(c), shim.pid).catch((err: Error) => ctx.warn(`container ${c.id}: ports, names and DNS: ${err.message}`));
     watch(ctx, c, shim, restart);
     return;
   }

@@ -1,9 +1,11 @@
 // container-networking.ts — what happens to a container's networks at start, at exit, and after a daemon restart.
 
 import { ConflictError } from '../../01-namespaces/index.js';
-import { plugEndpoint, registerNames, unplugEndpoint, writeEtcFiles, type NetworkedContainer } from './endpoints.js';
+import { DnsServer, EMBEDDED_DNS } from './dns-server.js';
+import { onUserNetwork, plugEndpoint, registerNames, unplugEndpoint, writeEtcFiles, type NetworkedContainer } from './endpoints.js';
 import type { NetworkController } from './network-controller.js';
-import type { EndpointRecord, PortBinding } from './network-record.js';
+import { isUserDefined, type EndpointRecord, type PortBinding } from './network-record.js';
+import { NetnsSockets } from './netns-sockets.js';
 import { startProxy, type Proxy } from './port-proxy.js';
 import { portRequests } from './ports.js';
 
@@ -19,15 +21,19 @@ export interface PortsWanted {
 // #region attach
 export class ContainerNetworking {
   private readonly proxies = new Map<string, Proxy[]>();
+  private readonly resolvers = new Map<string, DnsServer>();
+  private readonly sockets = new NetnsSockets();
 
   /** `defaultIp`: where a port published without an address listens (dockerd's --ip). */
-  constructor(readonly controller: NetworkController, private readonly defaultIp: string) {}
+  constructor(readonly controller: NetworkController, private readonly defaultIp: string) {
+    this.prepareDns();
+  }
 
   /**
    * At start, between the runtime's create and start (the container's
    * PID 1 exists, its program has not begun): every bridge network plugged
-   * in, hosts and resolv.conf written, ports published. Anything failing
-   * undoes what was done.
+   * in, the container's DNS server opened, hosts and resolv.conf written,
+   * ports published. Anything failing undoes what was done.
    */
   async attach(c: NetworkedContainer, pid: number, ports: PortsWanted): Promise<void> {
     try {
@@ -35,6 +41,7 @@ export class ContainerNetworking {
         const net = this.controller.store.find(e.NetworkID || name);
         if (net.Driver === 'bridge') await plugEndpoint(this.controller.store, this.controller.names, c, pid, net, e);
       }
+      await this.serveDns(c, pid);
       writeEtcFiles(c, this.controller.store);
       await this.publish(c, ports);
     } catch (err) {
@@ -43,14 +50,41 @@ export class ContainerNetworking {
     }
   }
 
-  /** At exit (or a failed start): proxies closed, every endpoint unplugged and its address freed. */
+  /** At exit (or a failed start): DNS server and proxies closed, every endpoint unplugged and its address freed. */
   async detach(c: NetworkedContainer): Promise<void> {
+    this.stopDns(c.id);
     for (const p of this.proxies.get(c.id) ?? []) p.close();
     this.proxies.delete(c.id);
     for (const key of Object.keys(c.settings.Ports)) c.settings.Ports[key] = null;
     for (const e of Object.values(c.settings.Networks)) await unplugEndpoint(this.controller.store, this.controller.names, c, this.known(e), e);
   }
   // #endregion attach
+
+  // #region serve-dns
+  /**
+   * A container on at least one user-defined network gets one DNS server,
+   * on 127.0.0.11:53 inside its namespace — the sockets opened there by the
+   * helper, served here. Its loopback is up by now: the runtime brought it
+   * up, and a bind to 127.0.0.11 needs the local route `lo` carries.
+   */
+  private async serveDns(c: NetworkedContainer, pid: number): Promise<void> {
+    if (!onUserNetwork(c, this.controller.store)) return this.stopDns(c.id);
+    if (this.resolvers.has(c.id)) return;
+    const sockets = await this.sockets.open(pid, EMBEDDED_DNS, 53);
+    this.resolvers.set(c.id, new DnsServer(sockets, c.id, this.controller.names));
+  }
+
+  /** The helper is started once a user-defined network exists (here, or at `network create`), before any container needs it. */
+  prepareDns(): void {
+    if (this.controller.store.all().some(isUserDefined)) this.sockets.start();
+  }
+
+  /** Closing the daemon's sockets is what lets the namespace go: a socket holds a reference to its namespace. */
+  private stopDns(id: string): void {
+    this.resolvers.get(id)?.close();
+    this.resolvers.delete(id);
+  }
+  // #endregion serve-dns
 
   // #region publish
   /** Docker's NetworkSettings.Ports: every exposed or published port, with the host addresses it is reachable on (null: exposed only). */
@@ -69,21 +103,22 @@ export class ContainerNetworking {
 
   /**
    * A daemon restarted under a running container: its names go back into
-   * the DNS servers, its proxies listen again on the ports recorded (they
+   * the table, its DNS server and proxies are opened again (their sockets
    * lived in the daemon that was killed).
    */
-  async resume(c: NetworkedContainer): Promise<void> {
+  async resume(c: NetworkedContainer, pid: number): Promise<void> {
     for (const e of Object.values(c.settings.Networks)) {
       const net = this.known(e);
       if (net) registerNames(this.controller.names, c, net, e);
     }
     const bindings = Object.fromEntries(Object.entries(c.settings.Ports).filter(([, list]) => list));
     await this.publish(c, { bindings, publishAll: false, exposed: Object.keys(c.settings.Ports) });
+    await this.serveDns(c, pid);
   }
   // #endregion publish
 
   // #region connect-live
-  /** `docker network connect` of a running container: one more veth, hosts rewritten. */
+  /** `docker network connect` of a running container: one more veth, its DNS server if it had none, hosts rewritten. */
   async connect(c: NetworkedContainer, pid: number | undefined, name: string, e: EndpointRecord): Promise<void> {
     if (c.settings.Networks[name]) throw new ConflictError(`endpoint with name ${c.name} already exists in network ${name}`);
     c.settings.Networks[name] = e;
@@ -91,20 +126,28 @@ export class ContainerNetworking {
     const net = this.controller.store.find(e.NetworkID);
     try {
       if (net.Driver === 'bridge') await plugEndpoint(this.controller.store, this.controller.names, c, pid, net, e);
+      await this.serveDns(c, pid);
     } catch (err) {
+      await unplugEndpoint(this.controller.store, this.controller.names, c, net, e).catch(() => {});
       delete c.settings.Networks[name];
       throw err;
     }
     writeEtcFiles(c, this.controller.store);
   }
 
-  async disconnect(c: NetworkedContainer, name: string, running: boolean): Promise<void> {
+  /** Off its last user-defined network, a running container's DNS server closes too. */
+  async disconnect(c: NetworkedContainer, name: string, pid: number | undefined): Promise<void> {
     const e = c.settings.Networks[name]!;
     await unplugEndpoint(this.controller.store, this.controller.names, c, this.known(e), e);
     delete c.settings.Networks[name];
-    if (running) writeEtcFiles(c, this.controller.store);
+    if (pid === undefined) return;
+    await this.serveDns(c, pid);
+    writeEtcFiles(c, this.controller.store);
   }
 
+  // #endregion connect-live
+
+  // #region networking-close
   private known(e: EndpointRecord) {
     return this.controller.store.all().find((n) => n.Id === e.NetworkID);
   }
@@ -114,10 +157,12 @@ export class ContainerNetworking {
     for (const n of this.controller.store.all().filter((x) => x.Driver === 'bridge')) this.controller.store.pool(n).retain((owner) => running.has(owner));
   }
 
+  /** The daemon stops: its sockets close, the containers run on, and the next daemon opens them again (resume). */
   close(): void {
     for (const list of this.proxies.values()) for (const p of list) p.close();
     this.proxies.clear();
-    this.controller.close();
+    for (const id of [...this.resolvers.keys()]) this.stopDns(id);
+    this.sockets.close();
   }
 }
-// #endregion connect-live
+// #endregion networking-close

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { macFor, plugIn, unplug } from '../../01-namespaces/index.js';
+import { EMBEDDED_DNS } from './dns-server.js';
 import { hostsFile, resolvConf } from './etc-files.js';
 import type { NameTable } from './name-table.js';
 import { bridgeNameOf, isUserDefined, type EndpointRecord, type NetworkRecord, type NetworkSettings } from './network-record.js';
@@ -73,16 +74,19 @@ export async function unplugEndpoint(store: NetworkStore, names: NameTable, c: N
 // #endregion plug
 
 // #region write-etc
+/** Plugged into a user-defined network: the container has the embedded DNS server (Docker's test, libnetwork's enableDNS). */
+export const onUserNetwork = (c: NetworkedContainer, store: NetworkStore): boolean =>
+  Object.values(c.settings.Networks).some((e) => e.IPAddress && store.all().some((n) => n.Id === e.NetworkID && isUserDefined(n)));
+
 /**
  * hosts and resolv.conf rewritten in place — they are bind-mounted files,
  * and a rename would leave the container looking at the old inode.
  */
 export function writeEtcFiles(c: NetworkedContainer, store: NetworkStore): void {
   const live = Object.values(c.settings.Networks).filter((e) => e.IPAddress);
-  const user = live.map((e) => store.all().find((n) => n.Id === e.NetworkID)).find((n) => n && isUserDefined(n));
   const hosts = hostsFile(c.hostname, live.map((e) => e.IPAddress), c.extraHosts, live[0]?.Gateway || undefined);
   const host = existsSync('/etc/resolv.conf') ? readFileSync('/etc/resolv.conf', 'utf8') : '';
-  const resolv = resolvConf(host, { dns: c.dns, search: c.dnsSearch, options: c.dnsOptions, embedded: user?.IPAM.Config[0]!.Gateway });
+  const resolv = resolvConf(host, { dns: c.dns, search: c.dnsSearch, options: c.dnsOptions, embedded: onUserNetwork(c, store) ? EMBEDDED_DNS : undefined });
   writeFileSync(join(c.dir, 'hosts'), hosts);
   writeFileSync(join(c.dir, 'resolv.conf'), resolv);
 }

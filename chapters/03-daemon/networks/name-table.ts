@@ -1,4 +1,4 @@
-// name-table.ts — the names the networks' DNS servers answer: each container's, on each network it is on.
+// name-table.ts — the names the containers' DNS servers answer: each container's, on each network it is on.
 
 // #region name-table
 interface Entry {
@@ -9,10 +9,9 @@ interface Entry {
 }
 
 /**
- * One table for every network's DNS server, so that a container on two
- * networks finds the containers of both, whichever server it asks — as
- * Docker's resolver does. The asking container is known by the address the
- * query came from.
+ * One table for every container's DNS server: a container on two networks
+ * finds the containers of both, as with Docker's resolver. Each server
+ * knows whose it is, so the asker is known without looking at addresses.
  */
 export class NameTable {
   private entries: Entry[] = [];
@@ -33,17 +32,15 @@ export class NameTable {
 
   // #region name-lookup
   /** The addresses of `name` on the networks the asker shares with it; undefined if none of them knows it. */
-  lookup(from: string, name: string): string[] | undefined {
-    const asker = this.entries.find((e) => e.address === from)?.owner;
+  lookup(asker: string, name: string): string[] | undefined {
     const networks = new Set(this.entries.filter((e) => e.owner === asker).map((e) => e.network));
     const found = this.entries.filter((e) => networks.has(e.network) && e.names.includes(name)).map((e) => e.address);
     return found.length ? [...new Set(found)] : undefined;
   }
 
   /** The asker's `--dns` servers, where names no network knows are sent. */
-  forwardersOf(from: string): string[] {
-    const asker = this.entries.find((e) => e.address === from)?.owner;
-    return (asker && this.forwarders.get(asker)) || [];
+  forwardersOf(asker: string): string[] {
+    return this.forwarders.get(asker) ?? [];
   }
 }
 // #endregion name-lookup

@@ -1,13 +1,12 @@
-// network-controller.ts — the daemon's networks: their bridges and DNS servers, and the containers on them (libnetwork's controller).
+// network-controller.ts — the daemon's networks: their bridges, and the names of the containers on them (libnetwork's controller).
 
 import {
-  ensureBridge, formatSubnet, InvalidArgumentError, NotFoundError, parseAddress, parseSubnet, removeBridge, type Subnet,
+  bridgeAddresses, ensureBridge, formatSubnet, InvalidArgumentError, NotFoundError, parseAddress, parseSubnet, removeBridge, type Subnet,
 } from '../../01-namespaces/index.js';
 import { ForbiddenError, type NetworkCreate } from '../api/index.js';
 import { addressConfig } from './address-config.js';
-import { DnsServer } from './dns-server.js';
 import { NameTable } from './name-table.js';
-import { bridgeNameOf, BRIDGE_NAME_OPTION, DEFAULT_BRIDGE_OPTION, isUserDefined, type NetworkRecord } from './network-record.js';
+import { bridgeNameOf, BRIDGE_NAME_OPTION, DEFAULT_BRIDGE_OPTION, type NetworkRecord } from './network-record.js';
 import { NetworkStore } from './network-store.js';
 
 // #region network-options
@@ -32,7 +31,6 @@ const base = (name: string, driver: NetworkRecord['Driver']): Omit<NetworkRecord
 
 // #region controller-open
 export class NetworkController {
-  readonly dns = new Map<string, DnsServer>();
   readonly names = new NameTable();
 
   private constructor(readonly store: NetworkStore, private readonly warn: (line: string) => void) {}
@@ -40,15 +38,14 @@ export class NetworkController {
   /**
    * `host` and `none` always exist; `bridge` unless the daemon was told
    * `--bridge none`. Every bridge network's Linux bridge is made again if
-   * it is missing (a reboot, an administrator's `ip link del`), and the
-   * user-defined ones get their DNS servers back.
+   * it is missing (a reboot, an administrator's `ip link del`).
    */
   static async open(options: NetworkOptions): Promise<NetworkController> {
     const controller = new NetworkController(new NetworkStore(options.dir), options.warn);
     const store = controller.store;
     for (const [name, driver] of [['host', 'host'], ['none', 'null']] as const) if (!store.has(name)) store.add(base(name, driver));
     if (options.bridge !== 'none' && !store.has('bridge')) {
-      const config = options.bip ? bipConfig(options.bip) : await addressConfig(undefined, controller.subnets());
+      const config = await defaultBridgeConfig(options, controller.subnets());
       store.add({
         ...base('bridge', 'bridge'), IPAM: { Driver: 'default', Options: null, Config: [config] },
         Options: { [BRIDGE_NAME_OPTION]: options.bridge, [DEFAULT_BRIDGE_OPTION]: 'true' },
@@ -61,7 +58,6 @@ export class NetworkController {
   private async bringUp(n: NetworkRecord): Promise<void> {
     const { Subnet, Gateway } = n.IPAM.Config[0]!;
     await ensureBridge(bridgeNameOf(n), Gateway, parseSubnet(Subnet).prefix);
-    if (isUserDefined(n) && !this.dns.has(n.Id)) this.dns.set(n.Id, await DnsServer.listen(Gateway, this.names));
   }
 
   private subnets(except?: string): Subnet[] {
@@ -70,7 +66,7 @@ export class NetworkController {
   // #endregion controller-open
 
   // #region controller-create
-  /** `docker network create`: a record, an address range, a bridge, a DNS server. */
+  /** `docker network create`: a record, an address range, a bridge. */
   async create(body: NetworkCreate): Promise<NetworkRecord> {
     const driver = body.Driver || 'bridge';
     if (driver !== 'bridge') throw new NotFoundError(`plugin "${driver}" not found`);
@@ -100,24 +96,28 @@ export class NetworkController {
   // #endregion controller-create
 
   // #region controller-remove
-  /** `docker network rm` once no container is on it (the caller checks): its DNS server, bridge and files go. */
+  /** `docker network rm` once no container is on it (the caller checks): its bridge and files go. */
   async remove(n: NetworkRecord): Promise<void> {
     if (PREDEFINED.includes(n.Name)) throw new ForbiddenError(`${n.Name} is a pre-defined network and cannot be removed`);
-    this.dns.get(n.Id)?.close();
-    this.dns.delete(n.Id);
     await removeBridge(bridgeNameOf(n));
     this.store.remove(n);
-  }
-
-  /** The daemon stops; bridges stay (containers keep running), DNS answers again when it comes back. */
-  close(): void {
-    for (const server of this.dns.values()) server.close();
-    this.dns.clear();
   }
 }
 // #endregion controller-remove
 
 // #region bip
+/**
+ * The default bridge's subnet and gateway: `--bip`; else the address the
+ * bridge already has, if a daemon before left it (a new data root over an
+ * old `skiff0`: dockerd reuses docker0's address the same way); else the
+ * first free pool.
+ */
+async function defaultBridgeConfig(options: NetworkOptions, taken: Subnet[]): Promise<{ Subnet: string; Gateway: string }> {
+  if (options.bip) return bipConfig(options.bip);
+  const [found] = await bridgeAddresses(options.bridge);
+  return found ? bipConfig(`${found.address}/${found.prefix}`) : addressConfig(undefined, taken);
+}
+
 /** `--bip 172.17.0.1/16`: the gateway address, with the prefix of its network. */
 function bipConfig(bip: string): { Subnet: string; Gateway: string } {
   const [address = '', length = ''] = bip.split('/');
