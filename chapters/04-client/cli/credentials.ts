@@ -13,6 +13,9 @@ export const DOCKER_HUB = 'https://index.docker.io/v1/';
 export const configFile = () => join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 
 type Config = { auths?: Record<string, { auth?: string }> } & Record<string, unknown>;
+// #endregion credentials
+
+// #region config-file
 
 /**
  * The config file, or an empty config. A file that is not a JSON object is
@@ -46,6 +49,9 @@ function jsonProblem(text: string, message: string): string {
   if (at >= text.trimEnd().length) return 'unexpected EOF';
   return Number.isNaN(at) ? message : `invalid character '${text[at]}' at offset ${at}`;
 }
+// #endregion config-file
+
+// #region config-write
 
 /**
  * Readable by its owner only: it holds passwords. A temporary name, then
@@ -57,6 +63,9 @@ export function writeConfig(config: Config): void {
   writeFileSync(`${configFile()}.tmp`, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
   renameSync(`${configFile()}.tmp`, configFile());
 }
+// #endregion config-write
+
+// #region registry-logins
 
 /**
  * The registry a reference names: its first component when that looks like
@@ -77,4 +86,4 @@ export function authFor(name: string): RegistryAuth {
   const colon = plain.indexOf(':');
   return { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
 }
-// #endregion credentials
+// #endregion registry-logins

@@ -98,6 +98,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// #endregion main
+
+// #region answer-at-once
 /** What needs no parser: the help, the version, and a management command alone (its help on stderr, as cobra prints it). */
 function answerAtOnce(argv: string[]): number | undefined {
   if (argv.length === 0 || argv[0] === '--help') return (process.stdout.write(helpText(null, '')), 0);
@@ -105,6 +108,9 @@ function answerAtOnce(argv: string[]): number | undefined {
   if (argv.length === 1 && argv[0]! in GROUPS) return (process.stderr.write(groupHelp(argv[0]!)), 0);
   return undefined;
 }
+// #endregion answer-at-once
+
+// #region report
 
 /** The one line (or docker's few) a failure prints, and its exit status. */
 async function report(error: unknown, command: string): Promise<number> {
@@ -125,7 +131,7 @@ function guessCommand(argv: string[]): string {
 }
 
 export { CommanderError, CliError, FlagError };
-// #endregion main
+// #endregion report
 
 // #region entry
 // This module is only ever an entry point (nothing imports the command line).

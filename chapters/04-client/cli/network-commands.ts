@@ -114,6 +114,9 @@ export async function rm(cli: Cli, names: string[], flags: Flags): Promise<void>
   if (failed) throw new CliError('exit status 1', 1);
 }
 
+// #endregion network-verbs
+
+// #region network-prune-connect
 /** `skiff network prune`: the names removed, and nothing when none was. */
 export async function prune(cli: Cli, _: string[], flags: Flags): Promise<void> {
   if (!(await confirm(cli, 'WARNING! This will remove all custom networks not used by at least one container.', flags.force === true))) return;
@@ -131,4 +134,4 @@ export async function connect(cli: Cli, [network, container]: string[], flags: F
 export async function disconnect(cli: Cli, [network, container]: string[], flags: Flags): Promise<void> {
   await (await cli.engine()).networks.disconnect(network!, container!, { force: flags.force === true });
 }
-// #endregion network-verbs
+// #endregion network-prune-connect

@@ -73,6 +73,9 @@ export async function inspect(cli: Cli, names: string[], flags: Flags): Promise<
   if (errors.length) throw new CliError(errors.join('\n'), 1);
 }
 
+// #endregion volume-inspect-rm
+
+// #region volume-rm
 /** `skiff volume rm`: a volume in use stays, with the daemon's 409 message; every failure is listed after. */
 export async function rm(cli: Cli, names: string[], flags: Flags): Promise<void> {
   const engine = await cli.engine();
@@ -87,7 +90,7 @@ export async function rm(cli: Cli, names: string[], flags: Flags): Promise<void>
   }
   if (errors.length) throw new CliError(errors.join('\n'), 1);
 }
-// #endregion volume-inspect-rm
+// #endregion volume-rm
 
 // #region volume-prune
 /** `skiff volume prune`: unused anonymous volumes; with -a every unused one (the API 1.42 filter `all`). */

@@ -50,6 +50,9 @@ export interface HostConfig {
   VolumesFrom?: string[] | null;
   /** `{"/run": "size=64m"}`: a tmpfs at each path, with its mount options. */
   Tmpfs?: Record<string, string> | null;
+// #endregion host-config
+
+// #region host-config-network
   /** `bridge`, `host`, `none`, `container:NAME`, a network's name, or `default`. */
   NetworkMode?: string;
   /** `{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}`; an empty HostPort is an ephemeral one. */
@@ -83,7 +86,7 @@ export interface HostConfig {
   LogConfig?: { Type?: string; Config?: Record<string, string> };
 }
 
-// #endregion host-config
+// #endregion host-config-network
 
 // #region create-request
 /** Restart behaviour: `no`, `always`, `unless-stopped`, `on-failure[:N]`. */

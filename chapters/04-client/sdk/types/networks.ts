@@ -4,7 +4,6 @@
 /** One network, as `GET /networks` lists it and `GET /networks/{id}` inspects it. @schema GET /networks/{id} 200 */
 export interface Network {
   Name: string;
-  /** 64 hex digits. */
   Id: string;
   /** RFC 3339 with nanoseconds. */
   Created: string;
