@@ -6,7 +6,7 @@
 // writes. Where docker has an answer of its own — the tables of `ls`, the
 // documents of `inspect`, the errors, the create request the run flags make
 // — the real docker CLI is run against the same daemon and must print the
-// same. Subnets lie in 10.214.0.0/16, each first checked to be one the host
+// same. The SDK's calls are driven once directly, typed. Subnets lie in 10.214.0.0/16, each first checked to be one the host
 // does not route; the daemon has no default bridge, and every bridge the test
 // makes is gone at the end.
 import assert from 'node:assert/strict';
@@ -17,6 +17,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { tarDirectory } from '../helpers/dockerd.ts';
 import { makeBusyboxRootfs } from '../helpers/rootfs.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
+import { ConflictError, EngineClient, NotFoundError } from '../../chapters/04-client/sdk/index.ts';
 import { neutral } from './differential.ts';
 import { skiffCommand } from './target.ts';
 
@@ -186,4 +187,30 @@ test('a config file that does not parse is one warning naming it, as docker prin
   sameAsDocker('$CLI volume ls -q', { DOCKER_CONFIG: config });
   writeFileSync(join(config, 'config.json'), '\n');
   assert.equal(sameAsDocker('$CLI volume ls -q', { DOCKER_CONFIG: config }).stderr, '');
+});
+
+test('the SDK: networks and volumes as typed calls', async () => {
+  const engine = new EngineClient({ host: d.host });
+  const { Id } = await engine.networks.create({ Name: 'sdknet', IPAM: { Config: [{ Subnet: subnet(3) }] }, Labels: { by: 'sdk' } });
+  bridges.push(`br-${Id.slice(0, 12)}`);
+  assert.deepEqual((await engine.networks.list({ filters: { label: ['by=sdk'] } })).map((n) => n.Name), ['sdknet']);
+  assert.equal((await engine.networks.inspect(Id.slice(0, 8))).IPAM.Config?.[0]?.Gateway, `10.214.${o + 3}.1`);
+  const c = await engine.containers.create({ Image: 'busybox', Cmd: ['sleep', '60'] });
+  await engine.networks.connect('sdknet', c.Id, { Aliases: ['helper'], IPAMConfig: { IPv4Address: `10.214.${o + 3}.77` } });
+  await engine.containers.start(c.Id);
+  const seen = Object.values((await engine.networks.inspect('sdknet')).Containers ?? {});
+  assert.deepEqual(seen.map((e) => e.IPv4Address), [`10.214.${o + 3}.77/24`]);
+  await engine.networks.disconnect('sdknet', c.Id);
+  await engine.containers.remove(c.Id, { force: true });
+  await engine.networks.remove('sdknet');
+  await assert.rejects(engine.networks.inspect('sdknet'), NotFoundError);
+
+  const v = await engine.volumes.create({ Name: 'sdkvol', Labels: { by: 'sdk' }, DriverOpts: { type: 'tmpfs', device: 'tmpfs' } });
+  assert.deepEqual([v.Name, v.Options], ['sdkvol', { type: 'tmpfs', device: 'tmpfs' }]);
+  const user = await engine.containers.create({ Image: 'busybox', HostConfig: { Binds: ['sdkvol:/data'] } });
+  assert.deepEqual((await engine.volumes.list({ filters: { dangling: ['true'] } })).Volumes, []);
+  await assert.rejects(engine.volumes.remove('sdkvol', { force: true }), ConflictError);
+  await engine.containers.remove(user.Id);
+  await engine.volumes.remove('nope-vol', { force: true });
+  assert.deepEqual((await engine.volumes.prune({ filters: { all: ['true'] } })).VolumesDeleted, ['sdkvol']);
 });
