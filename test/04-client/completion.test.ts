@@ -19,6 +19,11 @@ describe('skiff completion', () => {
     assert.deepEqual(complete('container', 'l'), ['ls', 'list', 'logs']);
     assert.deepEqual(complete('run', '--re'), ['--read-only', '--restart']);
     assert.deepEqual(complete('image', 'ls', '--no'), ['--no-trunc']);
+    assert.deepEqual(complete('net'), ['network']);
+    assert.deepEqual(complete('network', 'c'), ['create', 'connect']);
+    assert.deepEqual(complete('network', 'connect', '--'), ['--alias', '--ip', '--help']);
+    assert.deepEqual(complete('volume', 'prune', '-'), ['-a', '--all', '--filter', '-f', '--force', '--help']);
+    assert.deepEqual(complete('run', '--dns'), ['--dns', '--dns-option', '--dns-search']);
   });
 
   it('zsh gets the same function through bashcompinit; another shell is refused', () => {

@@ -17,7 +17,7 @@ import ts from 'typescript';
 import { parseDocument } from 'yaml';
 
 const root = resolve(import.meta.dirname, '../..');
-const TYPE_FILES = ['containers', 'images', 'system'].map((f) => join(root, `chapters/04-client/sdk/types/${f}.ts`));
+const TYPE_FILES = ['containers', 'images', 'system', 'networks', 'volumes'].map((f) => join(root, `chapters/04-client/sdk/types/${f}.ts`));
 const DEFAULT_SPEC = join(root, 'node_modules/.cache/skiff/engine-api-swagger.yaml');
 const specs = [DEFAULT_SPEC, ...(process.env.SKIFF_ENGINE_API_SPEC ?? '').split(':').filter(Boolean)];
 

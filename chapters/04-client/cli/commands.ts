@@ -43,6 +43,13 @@ const containers = () => import('./container-commands.js');
 const running = () => import('./run.js');
 const images = () => import('./image-commands.js');
 const system = () => import('./system-commands.js');
+const networks = () => import('./network-commands.js');
+const volumes = () => import('./volume-commands.js');
+
+/** The management commands (`skiff network ls`) and what `skiff --help` says of each, in docker's order. */
+export const GROUPS: Record<string, string> = {
+  container: 'Manage containers', image: 'Manage images', network: 'Manage networks', system: 'Manage Docker', volume: 'Manage volumes',
+};
 
 const opt = (flags: string, type: OptionSpec['type'], description: string, def?: string): OptionSpec => ({ flags, type, description, default: def });
 const FORMAT = (what: string, short = false) => opt(short ? '-f, --format' : '--format', 'string', `Format output using a custom template:\n'table': Print output in table format with column headers (default)\n'table TEMPLATE': Print output in table format using the given Go template\n'json': Print in JSON format\n'TEMPLATE': Print output using the given Go template for ${what}`);
@@ -56,21 +63,32 @@ const CONTAINER_OPTIONS: OptionSpec[] = [
   opt('--entrypoint', 'string', 'Overwrite the default ENTRYPOINT of the image'),
   opt('-e, --env', 'list', 'Set environment variables'),
   opt('--env-file', 'list', 'Read in a file of environment variables'),
+  opt('--add-host', 'list', 'Add a custom host-to-IP mapping (host:ip)'),
+  opt('--dns', 'list', 'Set custom DNS servers'),
+  opt('--dns-option', 'list', 'Set DNS options'),
+  opt('--dns-search', 'list', 'Set custom DNS search domains'),
+  opt('--expose', 'list', 'Expose a port or a range of ports'),
   opt('-h, --hostname', 'string', 'Container host name'),
   opt('--init', 'bool', 'Run an init inside the container that forwards signals and reaps processes'),
   opt('-i, --interactive', 'bool', 'Keep STDIN open even if not attached'),
+  opt('--ip', 'string', 'IPv4 address (e.g., 172.30.100.104)'),
   opt('-l, --label', 'list', 'Set meta data on a container'),
   opt('-m, --memory', 'bytes', 'Memory limit'),
   opt('--mount', 'list', 'Attach a filesystem mount to the container'),
   opt('--name', 'string', 'Assign a name to the container'),
   opt('--network', 'string', 'Connect a container to a network'),
+  opt('--network-alias', 'list', 'Add network-scoped alias for the container'),
   opt('--pids-limit', 'int', 'Tune container pids limit (set -1 for unlimited)'),
+  opt('-p, --publish', 'list', "Publish a container's port(s) to the host"),
+  opt('-P, --publish-all', 'bool', 'Publish all exposed ports to random ports'),
   opt('--read-only', 'bool', "Mount the container's root filesystem as read only"),
   opt('--restart', 'string', 'Restart policy to apply when a container exits', 'no'),
   opt('--rm', 'bool', 'Automatically remove the container and its associated anonymous volumes when it exits'),
+  opt('--tmpfs', 'list', 'Mount a tmpfs directory'),
   opt('-t, --tty', 'bool', 'Allocate a pseudo-TTY'),
   opt('-u, --user', 'string', 'Username or UID (format: <name|uid>[:<group|gid>])'),
   opt('-v, --volume', 'list', 'Bind mount a volume'),
+  opt('--volumes-from', 'list', 'Mount volumes from the specified container(s)'),
   opt('-w, --workdir', 'string', 'Working directory inside the container'),
 ];
 // #endregion run-options
@@ -219,3 +237,45 @@ COMMANDS.push(
   { name: 'logout', usage: '[SERVER]', summary: 'Log out from a registry', args: [0, 1], options: [], action: lazy(system, (m) => m.logout) },
 );
 // #endregion system-commands
+
+// #region network-commands
+const FORCE = (what: string) => opt('-f, --force', 'bool', what);
+COMMANDS.push(
+  { name: null, managed: ['network', 'create'], usage: '[OPTIONS] NETWORK', summary: 'Create a network', args: [1, 1],
+    options: [opt('--attachable', 'bool', 'Enable manual container attachment'), opt('-d, --driver', 'string', 'Driver to manage the Network', 'bridge'),
+      opt('--gateway', 'list', 'IPv4 or IPv6 Gateway for the master subnet'), opt('--internal', 'bool', 'Restrict external access to the network'),
+      opt('--label', 'list', 'Set metadata on a network'), opt('-o, --opt', 'list', 'Set driver specific options'),
+      opt('--subnet', 'list', 'Subnet in CIDR format that represents a network segment')],
+    action: lazy(networks, (m) => m.create) },
+  { name: null, managed: ['network', 'ls', 'list'], usage: '[OPTIONS]', summary: 'List networks', args: [0, 0],
+    options: [opt('-f, --filter', 'list', 'Provide filter values (e.g. "driver=bridge")'), FORMAT('networks'), opt('--no-trunc', 'bool', 'Do not truncate the output'), opt('-q, --quiet', 'bool', 'Only display network IDs')],
+    action: lazy(networks, (m) => m.ls) },
+  { name: null, managed: ['network', 'inspect'], usage: '[OPTIONS] NETWORK [NETWORK...]', summary: 'Display detailed information on one or more networks', args: [1, null],
+    options: [FORMAT('inspect', true), opt('-v, --verbose', 'bool', 'Verbose output for diagnostics')], action: lazy(networks, (m) => m.inspect) },
+  { name: null, managed: ['network', 'rm', 'remove'], usage: 'NETWORK [NETWORK...]', summary: 'Remove one or more networks', args: [1, null],
+    options: [FORCE('Do not error if the network does not exist')], action: lazy(networks, (m) => m.rm) },
+  { name: null, managed: ['network', 'prune'], usage: '[OPTIONS]', summary: 'Remove all unused networks', args: [0, 0],
+    options: [opt('--filter', 'list', 'Provide filter values (e.g. "until=<timestamp>")'), FORCE('Do not prompt for confirmation')], action: lazy(networks, (m) => m.prune) },
+  { name: null, managed: ['network', 'connect'], usage: '[OPTIONS] NETWORK CONTAINER', summary: 'Connect a container to a network', args: [2, 2],
+    options: [opt('--alias', 'list', 'Add network-scoped alias for the container'), opt('--ip', 'string', 'IPv4 address (e.g., "172.30.100.104")')], action: lazy(networks, (m) => m.connect) },
+  { name: null, managed: ['network', 'disconnect'], usage: '[OPTIONS] NETWORK CONTAINER', summary: 'Disconnect a container from a network', args: [2, 2],
+    options: [FORCE('Force the container to disconnect from a network')], action: lazy(networks, (m) => m.disconnect) },
+);
+// #endregion network-commands
+
+// #region volume-commands
+COMMANDS.push(
+  { name: null, managed: ['volume', 'create'], usage: '[OPTIONS] [VOLUME]', summary: 'Create a volume', args: [0, 1],
+    options: [opt('-d, --driver', 'string', 'Specify volume driver name', 'local'), opt('--label', 'list', 'Set metadata for a volume'), opt('--name', 'string', 'Specify volume name'), opt('-o, --opt', 'list', 'Set driver specific options')],
+    action: lazy(volumes, (m) => m.create) },
+  { name: null, managed: ['volume', 'ls', 'list'], usage: '[OPTIONS]', summary: 'List volumes', args: [0, 0],
+    options: [opt('-f, --filter', 'list', 'Provide filter values (e.g. "dangling=true")'), FORMAT('volumes'), opt('-q, --quiet', 'bool', 'Only display volume names')], action: lazy(volumes, (m) => m.ls) },
+  { name: null, managed: ['volume', 'inspect'], usage: '[OPTIONS] VOLUME [VOLUME...]', summary: 'Display detailed information on one or more volumes', args: [1, null],
+    options: [FORMAT('inspect', true)], action: lazy(volumes, (m) => m.inspect) },
+  { name: null, managed: ['volume', 'rm', 'remove'], usage: '[OPTIONS] VOLUME [VOLUME...]', summary: 'Remove one or more volumes', args: [1, null],
+    options: [FORCE('Force the removal of one or more volumes')], action: lazy(volumes, (m) => m.rm) },
+  { name: null, managed: ['volume', 'prune'], usage: '[OPTIONS]', summary: 'Remove unused local volumes', args: [0, 0],
+    options: [opt('-a, --all', 'bool', 'Remove all unused volumes, not just anonymous ones'), opt('--filter', 'list', 'Provide filter values (e.g. "label=<label>")'), FORCE('Do not prompt for confirmation')],
+    action: lazy(volumes, (m) => m.prune) },
+);
+// #endregion volume-commands

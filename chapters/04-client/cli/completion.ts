@@ -7,7 +7,7 @@
 // its bash compatibility layer (`bashcompinit`, zshcompsys(1)).
 
 import { CliError, type Cli } from './cli.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS, GROUPS } from './commands.js';
 
 // #region completion
 /** The words that may follow `prefix` (the command words typed so far), flags last. */
@@ -30,7 +30,7 @@ _skiff() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w=\${COMP_WORDS[i]}
     [[ $w == -* ]] && continue
-    if [[ -z $prefix ]]; then prefix=$w; elif [[ $prefix == container || $prefix == image || $prefix == system ]]; then prefix="$prefix $w"; else break; fi
+    if [[ -z $prefix ]]; then prefix=$w; elif [[ " ${Object.keys(GROUPS).join(' ')} " == *" $prefix "* ]]; then prefix="$prefix $w"; else break; fi
   done
   case "$prefix" in
 ${cases}

@@ -13,10 +13,45 @@ export const DOCKER_HUB = 'https://index.docker.io/v1/';
 export const configFile = () => join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 
 type Config = { auths?: Record<string, { auth?: string }> } & Record<string, unknown>;
+// #endregion credentials
 
+// #region config-file
+
+/**
+ * The config file, or an empty config. A file that is not a JSON object is
+ * no reason to fail a command that may not need it: docker warns in one line
+ * naming the file and goes on without it, and so do we. An empty file is an
+ * empty config, as Go's decoder reads it.
+ */
 export function readConfig(): Config {
-  return existsSync(configFile()) ? (JSON.parse(readFileSync(configFile(), 'utf8')) as Config) : {};
+  const file = configFile();
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!text.trim()) return {};
+  try {
+    const config = JSON.parse(text) as unknown;
+    if (config && typeof config === 'object' && !Array.isArray(config)) return config as Config;
+    warnOnce(file, `json: cannot unmarshal ${Array.isArray(config) ? 'array' : config === null ? 'null' : typeof config} into Go value of type configfile.ConfigFile`);
+  } catch (error) {
+    warnOnce(file, jsonProblem(text, (error as Error).message));
+  }
+  return {};
 }
+
+let warned = false;
+function warnOnce(file: string, reason: string): void {
+  if (!warned) process.stderr.write(`WARNING: Error parsing config file (${file}): ${reason}\n`);
+  warned = true;
+}
+
+/** What is wrong with the text, in Go's words where V8's differ: a file cut short is `unexpected EOF`. */
+function jsonProblem(text: string, message: string): string {
+  const at = Number(/position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? text.length : NaN));
+  if (at >= text.trimEnd().length) return 'unexpected EOF';
+  return Number.isNaN(at) ? message : `invalid character '${text[at]}' at offset ${at}`;
+}
+// #endregion config-file
+
+// #region config-write
 
 /**
  * Readable by its owner only: it holds passwords. A temporary name, then
@@ -28,6 +63,9 @@ export function writeConfig(config: Config): void {
   writeFileSync(`${configFile()}.tmp`, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
   renameSync(`${configFile()}.tmp`, configFile());
 }
+// #endregion config-write
+
+// #region registry-logins
 
 /**
  * The registry a reference names: its first component when that looks like
@@ -48,4 +86,4 @@ export function authFor(name: string): RegistryAuth {
   const colon = plain.indexOf(':');
   return { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
 }
-// #endregion credentials
+// #endregion registry-logins

@@ -2,7 +2,7 @@
 
 import { CommanderError } from 'commander';
 import { CliError, FlagError } from './cli.js';
-import type { CommandSpec } from './commands.js';
+import { GROUPS, type CommandSpec } from './commands.js';
 import { flagUsageError } from './help.js';
 import { ConnectionError, EngineError, StreamError } from '../sdk/index.js';
 import { TemplateError } from './template.js';
@@ -48,7 +48,7 @@ function fromCommander(error: CommanderError, path: string, spec: CommandSpec | 
     case 'commander.unknownCommand':
     case 'commander.excessArguments': {
       const words = process.argv.slice(2).filter((w) => !w.startsWith('-'));
-      const group = ['container', 'image', 'system'].includes(words[0] ?? '') ? words[0] : undefined;
+      const group = words[0] !== undefined && words[0] in GROUPS ? words[0] : undefined;
       const usage = group ? `\n\nUsage:  skiff ${group}` : '';
       return { message: `skiff: unknown command: skiff ${words.slice(0, group ? 2 : 1).join(' ')}${usage}\n\nRun 'skiff ${group ? `${group} ` : ''}--help' for more information`, exitCode: 1 };
     }

@@ -79,7 +79,45 @@ export function goTime(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${date.getUTCFullYear()}-${p(date.getUTCMonth() + 1)}-${p(date.getUTCDate())} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000 UTC`;
 }
+
+/**
+ * An RFC 3339 time as the daemon sent it, printed as Go's time.Time.String()
+ * would after parsing it: every digit of the fraction kept (a JS Date holds
+ * milliseconds only), trailing zeros dropped. `2026-12-06T17:07:56.4540Z` →
+ * `2026-12-06 17:07:56.454 +0000 UTC`.
+ */
+export function goTimeText(text: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(text);
+  if (!m) return text;
+  const fraction = (m[3] ?? '').slice(0, 9).replace(/0+$/, '');
+  const zone = m[4] === 'Z' ? '+0000 UTC' : `${m[4]!.replace(':', '')} ${m[4]!.replace(':', '')}`;
+  return `${m[1]} ${m[2]}${fraction ? `.${fraction}` : ''} ${zone}`;
+}
 // #endregion durations
+
+// #region natural-order
+/**
+ * `net2` before `net10`: runs of digits compare as numbers, the rest byte
+ * by byte — the order of the sortorder package the docker CLI sorts
+ * networks and volumes with.
+ */
+export function naturalLess(a: string, b: string): boolean {
+  const chunks = (s: string) => s.match(/\d+|\D+/g) ?? [];
+  const [x, y] = [chunks(a), chunks(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i]!, y[i]!];
+    if (p === q) continue;
+    if (/^\d/.test(p) && /^\d/.test(q)) {
+      const [u, v] = [p.replace(/^0+/, ''), q.replace(/^0+/, '')];
+      if (u.length !== v.length) return u.length < v.length;
+      if (u !== v) return u < v;
+      return p.length < q.length;
+    }
+    return p < q;
+  }
+  return x.length < y.length;
+}
+// #endregion natural-order
 
 // #region format-rows
 /**
@@ -87,7 +125,7 @@ export function goTime(date: Date): string {
  * `json` (one JSON object a line), or a plain template (one line a row).
  * `headers` names each field for the table's header, as docker's contexts do.
  */
-export function formatRows(format: string, rows: object[], headers: Record<string, string>): string {
+export function formatRows(format: string, rows: object[], headers: Record<string, string | ((key: string) => string)>): string {
   if (format === 'json') format = '{{json .}}';
   const isTable = format.startsWith('table');
   const body = isTable ? format.slice(5).trimStart() : format;
@@ -98,8 +136,12 @@ export function formatRows(format: string, rows: object[], headers: Record<strin
   return tabwrite([header, ...lines]);
 }
 
-/** A row whose every field renders as its column header (methods too: `{{.Label "x"}}` heads LABEL). */
-function headerRow(headers: Record<string, string>): Record<string, unknown> {
+/**
+ * A row whose every field renders as its column header. Methods too:
+ * `{{.Label "x"}}` heads a column of containers LABEL; networks and volumes
+ * have no such header in docker, and the method itself answers: `x`.
+ */
+function headerRow(headers: Record<string, string | ((key: string) => string)>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(headers).map(([field, title]) => [field, title]));
 }
 

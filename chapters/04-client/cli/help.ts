@@ -1,7 +1,7 @@
 // help.ts — `--help` and usage mistakes, worded as the docker CLI words them (cobra's templates).
 
 import { CliError } from './cli.js';
-import { COMMANDS, type CommandSpec } from './commands.js';
+import { COMMANDS, GROUPS, type CommandSpec } from './commands.js';
 
 // #region help-text
 /** `skiff run --help`: usage, summary, aliases, and the flags in two aligned columns. */
@@ -27,9 +27,17 @@ export function helpText(spec: CommandSpec | null, path: string): string {
 function topLevelHelp(): string {
   const common = COMMANDS.filter((c) => c.name).map((c) => `  ${c.name!.padEnd(11)}${c.summary}`);
   return ['Usage:  skiff [OPTIONS] COMMAND', '', 'A client for Docker-compatible engines: skiffd, or dockerd', '', 'Commands:', ...common, '',
-    'Management Commands:', '  container  Manage containers', '  image      Manage images', '  system     Manage Docker', '',
+    'Management Commands:', ...Object.entries(GROUPS).map(([group, summary]) => `  ${group.padEnd(11)}${summary}`), '',
     'Global Options:', '  -H, --host string   Daemon socket to connect to', '      --tlsverify     Use TLS and verify the remote', '  -v, --version       Print version information and quit', '',
     "Run 'skiff COMMAND --help' for more information on a command.", ''].join('\n');
+}
+
+/** `skiff network` alone: its verbs, each once (no aliases), in cobra's sorted, padded list. */
+export function groupHelp(group: string): string {
+  const verbs = COMMANDS.filter((c) => c.managed?.[0] === group).map((c) => [c.managed![1], c.summary] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+  const width = Math.max(11, ...verbs.map(([name]) => name.length));
+  return [`Usage:  skiff ${group} COMMAND`, '', GROUPS[group], '', 'Commands:', ...verbs.map(([name, summary]) => `  ${name.padEnd(width)} ${summary}`), '',
+    `Run 'skiff ${group} COMMAND --help' for more information on a command.`, ''].join('\n');
 }
 // #endregion help-text
 

@@ -10,8 +10,9 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { Cli, CliError, FlagError, type Flags, type GlobalOptions } from './cli.js';
-import { COMMANDS, type CommandSpec, type OptionSpec } from './commands.js';
-import { helpText, usageError } from './help.js';
+import { COMMANDS, GROUPS, type CommandSpec, type OptionSpec } from './commands.js';
+import { readConfig } from './credentials.js';
+import { groupHelp, helpText, usageError } from './help.js';
 
 // #region build-parser
 /** Adds one command of the table to a commander parent under `name`. */
@@ -86,14 +87,30 @@ export async function main(argv: string[]): Promise<number> {
     current = action.parent && action.parent !== program ? `${action.parent.name()} ${action.name()}` : action.name();
   });
   try {
-    if (argv.length === 0 || argv[0] === '--help') return (process.stdout.write(helpText(null, '')), 0);
-    if (argv[0] === '-v' || argv[0] === '--version') return (process.stdout.write('Skiff version 0.1.0\n'), 0);
+    // Read once before any command, as the docker CLI loads it: a broken file is a warning, whatever the command.
+    readConfig();
+    const answer = answerAtOnce(argv);
+    if (answer !== undefined) return answer;
     await program.parseAsync(argv, { from: 'user' });
     return exitCode ?? 0;
   } catch (error) {
     return report(error, current || guessCommand(argv));
   }
 }
+
+// #endregion main
+
+// #region answer-at-once
+/** What needs no parser: the help, the version, and a management command alone (its help on stderr, as cobra prints it). */
+function answerAtOnce(argv: string[]): number | undefined {
+  if (argv.length === 0 || argv[0] === '--help') return (process.stdout.write(helpText(null, '')), 0);
+  if (argv[0] === '-v' || argv[0] === '--version') return (process.stdout.write('Skiff version 0.1.0\n'), 0);
+  if (argv.length === 1 && argv[0]! in GROUPS) return (process.stderr.write(groupHelp(argv[0]!)), 0);
+  return undefined;
+}
+// #endregion answer-at-once
+
+// #region report
 
 /** The one line (or docker's few) a failure prints, and its exit status. */
 async function report(error: unknown, command: string): Promise<number> {
@@ -109,12 +126,12 @@ const argv0Spec = (command: string): CommandSpec | undefined =>
 /** The command words of argv, for a message about a flag commander refused before any action ran. */
 function guessCommand(argv: string[]): string {
   const words = argv.filter((a) => !a.startsWith('-'));
-  const group = ['container', 'image', 'system'].includes(words[0] ?? '') ? `${words[0]} ${words[1] ?? ''}`.trim() : words[0] ?? '';
+  const group = words[0] !== undefined && words[0] in GROUPS ? `${words[0]} ${words[1] ?? ''}`.trim() : words[0] ?? '';
   return group;
 }
 
 export { CommanderError, CliError, FlagError };
-// #endregion main
+// #endregion report
 
 // #region entry
 // This module is only ever an entry point (nothing imports the command line).

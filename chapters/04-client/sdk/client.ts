@@ -4,8 +4,10 @@ import { Api, type ClientOptions } from './api.js';
 import { Containers } from './containers.js';
 import { Execs } from './exec.js';
 import { Images } from './images.js';
+import { Networks } from './networks.js';
 import { System } from './system.js';
 import type { PingResult } from './version.js';
+import { Volumes } from './volumes.js';
 
 // #region engine-client
 /**
@@ -27,6 +29,8 @@ export class EngineClient {
   /** Execs, once made with `containers.exec`. */
   readonly execs: Execs;
   readonly system: System;
+  readonly networks: Networks;
+  readonly volumes: Volumes;
 
   constructor(options: ClientOptions = {}) {
     this.api = new Api(options);
@@ -34,6 +38,8 @@ export class EngineClient {
     this.images = new Images(this.api);
     this.execs = new Execs(this.api);
     this.system = new System(this.api);
+    this.networks = new Networks(this.api);
+    this.volumes = new Volumes(this.api);
   }
 
   /** The daemon's address: `unix:///run/skiff/skiffd.sock`, `tcp://host:2376`. */

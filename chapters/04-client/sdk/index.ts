@@ -14,10 +14,14 @@ export { Containers, type Cancellable, type WaitCondition, type PathStat } from 
 export { Execs } from './exec.js';
 export { Images, registryAuthHeader, type RegistryAuth } from './images.js';
 export { System } from './system.js';
+export { Networks } from './networks.js';
+export { Volumes } from './volumes.js';
 export { ContainerOutput, AttachSession } from './streams.js';
 export { frames, demultiplex, type Frame } from './stdcopy.js';
 export { jsonLines, progressMessages, type JsonMessage } from './json-stream.js';
 export type * from './types/containers.js';
 export type * from './types/images.js';
 export type * from './types/system.js';
+export type * from './types/networks.js';
+export type * from './types/volumes.js';
 // #endregion exports

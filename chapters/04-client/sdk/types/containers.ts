@@ -7,6 +7,8 @@
 // it: a field the swagger lacks, or of another JSON type, fails the test.
 // A field newer than API 1.41 says so with `@since`.
 
+import type { EndpointSettings } from './networks.js';
+
 // #region container-config
 /** What runs in a container, as the image proposes and the user overrides (swagger `ContainerConfig`). */
 export interface ContainerConfig {
@@ -44,7 +46,24 @@ export interface HostConfig {
   /** `source:target[:options]` bind mounts and named volumes. */
   Binds?: string[] | null;
   Mounts?: Mount[] | null;
+  /** Every volume of these containers too (`--volumes-from NAME[:ro|rw]`). */
+  VolumesFrom?: string[] | null;
+  /** `{"/run": "size=64m"}`: a tmpfs at each path, with its mount options. */
+  Tmpfs?: Record<string, string> | null;
+// #endregion host-config
+
+// #region host-config-network
+  /** `bridge`, `host`, `none`, `container:NAME`, a network's name, or `default`. */
   NetworkMode?: string;
+  /** `{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}`; an empty HostPort is an ephemeral one. */
+  PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
+  /** Publish every exposed port on an ephemeral host port (`-P`). */
+  PublishAllPorts?: boolean;
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
+  /** `name:address` lines for /etc/hosts (`--add-host`). */
+  ExtraHosts?: string[] | null;
   RestartPolicy?: RestartPolicy;
   /** Remove the container when it exits (`--rm`). */
   AutoRemove?: boolean;
@@ -67,7 +86,7 @@ export interface HostConfig {
   LogConfig?: { Type?: string; Config?: Record<string, string> };
 }
 
-// #endregion host-config
+// #endregion host-config-network
 
 // #region create-request
 /** Restart behaviour: `no`, `always`, `unless-stopped`, `on-failure[:N]`. */
@@ -93,7 +112,7 @@ export interface Mount {
  */
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig?: Record<string, Record<string, unknown>> };
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointSettings> };
 }
 
 /** @schema POST /containers/create 201 */
