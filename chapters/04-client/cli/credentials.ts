@@ -41,8 +41,17 @@ export function registryOf(name: string): string {
 
 /** The stored login for the registry of `name`, as X-Registry-Auth carries it; anonymous when there is none. */
 export function authFor(name: string): RegistryAuth {
-  const server = registryOf(name);
-  const stored = readConfig().auths?.[server]?.auth;
+  return storedLogin(registryOf(name), readConfig());
+}
+
+/** Every stored login by registry, as a build's X-Registry-Config carries them (the daemon may pull from any). */
+export function allAuths(): Record<string, RegistryAuth> {
+  const config = readConfig();
+  return Object.fromEntries(Object.keys(config.auths ?? {}).map((server) => [server, storedLogin(server, config)]));
+}
+
+function storedLogin(server: string, config: Config): RegistryAuth {
+  const stored = config.auths?.[server]?.auth;
   if (!stored) return {};
   const plain = Buffer.from(stored, 'base64').toString('utf8');
   const colon = plain.indexOf(':');

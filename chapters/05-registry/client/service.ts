@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import { familiarString, parseReference, type ImageRef, type ImageStore } from '../../02-images/index.js';
-import { HttpStatusError, type AuthConfig, type Daemon, type DistributionBackend, type PushResult } from '../../03-daemon/index.js';
+import { HttpStatusError, registryHost, type AuthConfig, type Daemon, type DistributionBackend, type PushResult } from '../../03-daemon/index.js';
 import { BlobFetcher } from './download.js';
-import { DOCKER_HUB, type HostsConfig } from './endpoints.js';
+import type { HostsConfig } from './endpoints.js';
 import { RemoteError } from './errors.js';
 import type { Progress } from './progress.js';
 import { pullImage } from './pull.js';
@@ -85,7 +85,7 @@ export class DistributionService implements DistributionBackend {
    * token registry means a token fetched with them (moby's `loginV2`).
    */
   async login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
-    const domain = registryDomain(auth.serveraddress);
+    const domain = registryHost(auth.serveraddress);
     const session = this.session(domain, auth);
     try {
       const res = await session.request('GET', '/v2/', { scopes: [] });
@@ -110,12 +110,6 @@ export class DistributionService implements DistributionBackend {
 }
 
 // #region explain
-/** `serveraddress` as the CLI sends it: `127.0.0.1:5000`, or Docker Hub's legacy URL. */
-export function registryDomain(address: string | undefined): string {
-  const host = (address ?? '').replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-  return host === '' || host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
-}
-
 /** A registry's refusal in the words and statuses dockerd uses for them. */
 function explain(err: unknown, ref: ImageRef, doing: 'pull' | 'push'): unknown {
   if (!(err instanceof RemoteError)) return err;
