@@ -69,7 +69,9 @@ export class DistributionService implements DistributionBackend {
     const pushed: PushResult[] = [];
     try {
       for (const image of images.sort((a, b) => a.name.localeCompare(b.name))) {
-        pushed.push(await pushImage(session, ref.path, image.name.slice(repository.length + 1), image, ctx));
+        const result = await pushImage(session, ref.path, image.name.slice(repository.length + 1), image, ctx);
+        await this.store.addRepoDigest(image.name, `${repository}@${result.digest}`);
+        pushed.push(result);
         this.daemon.events.log('image', 'push', familiarString(parseReference(image.name)), { name: familiarString(parseReference(image.name)) });
       }
     } catch (err) {
