@@ -11,6 +11,8 @@ import type { Digest } from './digest.js';
 // #region resumable-write
 /** Bytes are gathered up to this many before a write(2): a network chunk is often 16–64 KiB. */
 const BATCH = 1 << 20;
+/** After this many bytes, an fdatasync(2) starts in the background (see `flush`). */
+const SYNC_EVERY = 8 << 20;
 
 /**
  * A blob arriving over a connection that may be cut: the bytes go to a file
@@ -24,6 +26,8 @@ export class ResumableWrite {
   private hash: Hash = createHash('sha256');
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private unsynced = 0;
+  private syncing: Promise<void> = Promise.resolve();
   /** Bytes written so far, earlier attempts included: where a `Range` request starts. */
   offset = 0;
 
@@ -66,6 +70,7 @@ export class ResumableWrite {
    */
   async commit(expected: { digest: Digest; size: number }): Promise<WrittenBlob> {
     await this.flush();
+    await this.syncing;
     await this.handle().sync();
     await this.close();
     const digest: Digest = `sha256:${this.hash.digest('hex')}`;
@@ -83,6 +88,7 @@ export class ResumableWrite {
   async close(): Promise<void> {
     if (!this.file) return;
     await this.flush();
+    await this.syncing.catch(() => {});
     await this.file.close();
     this.file = undefined;
   }
@@ -92,9 +98,25 @@ export class ResumableWrite {
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    const bytes = Buffer.concat(batch);
-    // A write(2) to a regular file may still be short (a full disk): go on until all is out or it fails.
-    for (let done = 0; done < bytes.length;) done += (await this.handle().write(bytes, done)).bytesWritten;
+    // One writev(2) for the batch, without copying it into one buffer; a short
+    // write (a full disk) goes on with what is left until it is out or fails.
+    const total = batch.reduce((sum, b) => sum + b.length, 0);
+    const written = (await this.handle().writev(batch)).bytesWritten;
+    if (written < total) {
+      const rest = Buffer.concat(batch).subarray(written);
+      for (let done = 0; done < rest.length;) done += (await this.handle().write(rest, done)).bytesWritten;
+    }
+    // The disk starts on what is written while the rest is still arriving,
+    // so the fsync at the commit waits for the last few megabytes only, not
+    // for the whole layer: one sync at a time, none awaited here.
+    this.unsynced += total;
+    if (this.unsynced >= SYNC_EVERY) {
+      this.unsynced = 0;
+      const file = this.handle();
+      const next = this.syncing.then(() => file.datasync());
+      next.catch(() => {}); // handled: the commit awaits it and fails with its error
+      this.syncing = next;
+    }
   }
 
   private handle(): FileHandle {

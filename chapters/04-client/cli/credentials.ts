@@ -12,7 +12,7 @@ export const DOCKER_HUB = 'https://index.docker.io/v1/';
 /** The docker CLI's config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
 export const configFile = () => join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 
-type Config = { auths?: Record<string, { auth?: string }> } & Record<string, unknown>;
+type Config = { auths?: Record<string, { auth?: string; identitytoken?: string }> } & Record<string, unknown>;
 
 export function readConfig(): Config {
   return existsSync(configFile()) ? (JSON.parse(readFileSync(configFile(), 'utf8')) as Config) : {};
@@ -50,11 +50,13 @@ export function allAuths(): Record<string, RegistryAuth> {
   return Object.fromEntries(Object.keys(config.auths ?? {}).map((server) => [server, storedLogin(server, config)]));
 }
 
+/** `auth` is base64 of `user:password`; with an `identitytoken` (a refresh token) the password is empty. */
 function storedLogin(server: string, config: Config): RegistryAuth {
-  const stored = config.auths?.[server]?.auth;
+  const { auth: stored, identitytoken } = config.auths?.[server] ?? {};
   if (!stored) return {};
   const plain = Buffer.from(stored, 'base64').toString('utf8');
   const colon = plain.indexOf(':');
-  return { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
+  const login: RegistryAuth = { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
+  return identitytoken ? { ...login, identitytoken } : login;
 }
 // #endregion credentials

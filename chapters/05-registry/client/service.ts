@@ -34,8 +34,10 @@ export class DistributionService implements DistributionBackend {
   }
 
   /** One session per request: the credentials are the request's own. */
-  private session(domain: string, auth: AuthConfig): RegistrySession {
-    return new RegistrySession(domain, this.options.hosts, { username: auth.username, password: auth.password, registryToken: auth.registrytoken });
+  private session(domain: string, auth: AuthConfig, offline = false): RegistrySession {
+    return new RegistrySession(domain, this.options.hosts, {
+      username: auth.username, password: auth.password, registryToken: auth.registrytoken, identityToken: auth.identitytoken, offline,
+    });
   }
   // #endregion service
 
@@ -84,11 +86,13 @@ export class DistributionService implements DistributionBackend {
   // #region service-login
   /**
    * `docker login`: the version check with the credentials, which for a
-   * token registry means a token fetched with them (moby's `loginV2`).
+   * token registry means a token fetched with them (moby's `loginV2`). A
+   * refresh token, if the token server gives one, goes back as the
+   * IdentityToken: the CLI keeps it in place of the password.
    */
   async login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
     const domain = registryHost(auth.serveraddress);
-    const session = this.session(domain, auth);
+    const session = this.session(domain, auth, true);
     try {
       const res = await session.request('GET', '/v2/', { scopes: [] });
       res.resume();
@@ -97,7 +101,7 @@ export class DistributionService implements DistributionBackend {
       if (err instanceof RemoteError) throw new HttpStatusError(401, err.message);
       throw err;
     }
-    return { Status: 'Login Succeeded', IdentityToken: '' };
+    return { Status: 'Login Succeeded', IdentityToken: session.refreshToken ?? '' };
   }
 
   async inspect(name: string, auth: AuthConfig): Promise<Record<string, unknown>> {
