@@ -42,7 +42,9 @@ export class ResumableWrite {
     }
     return writer;
   }
+  // #endregion resumable-write
 
+  // #region resumable-append
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
     this.offset += chunk.length;
@@ -59,7 +61,7 @@ export class ResumableWrite {
     this.hash = createHash('sha256');
     this.offset = 0;
   }
-  // #endregion resumable-write
+  // #endregion resumable-append
 
   // #region resumable-commit
   /**
@@ -83,6 +85,9 @@ export class ResumableWrite {
     syncDirectory(this.content.blobsDir);
     return { digest, size: this.offset };
   }
+  // #endregion resumable-commit
+
+  // #region resumable-flush
 
   /** Writes what is gathered and lets go of the file, which stays for a later attempt to resume. */
   async close(): Promise<void> {
@@ -124,4 +129,4 @@ export class ResumableWrite {
     return this.file;
   }
 }
-// #endregion resumable-commit
+// #endregion resumable-flush
