@@ -4,7 +4,7 @@
 export {
   type Digest, isDigest, parseDigest, digestOf, hexOf, shortId,
   parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
-  ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob,
+  ContentStore, DigestMismatchError, BlobNotFoundError, ResumableWrite, type WrittenBlob,
   MediaType,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,
   parseManifest, parseIndex, parseImageConfig, selectPlatform, hostPlatform, documentKind, ManifestError,

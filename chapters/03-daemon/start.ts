@@ -37,7 +37,7 @@ export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon
   const distribution = options.distribution?.(daemon);
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService, distribution), new DistributionRouter(distribution),
-    new BuildRouter(daemon.buildService), new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
+    new BuildRouter(daemon.buildService, distribution), new ContainerRouter(daemon.containerService), new ExecRouter(daemon.execService),
     new VolumeRouter(daemon.volumes), new NetworkRouter(daemon.networkService),
   ];
   const api = new ApiServer(routers, debug);

@@ -45,6 +45,8 @@ const configSchema = v.strictObject({
       service: v.optional(v.string(), 'skiff-registry'),
       issuer: v.optional(v.string(), 'skiff-registry'),
       expiry: v.optional(duration, '5m'),
+      /** How long a refresh token (`offline_token=true`, what `docker login` keeps) stays good. */
+      refreshExpiry: v.optional(duration, '30d'),
       key: v.optional(v.string()),
     }), {}),
     /** Rules; with none, every signed-in user may do everything. */

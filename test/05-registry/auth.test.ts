@@ -208,6 +208,47 @@ describe('token auth', () => {
     dockerd.docker(['logout', registry.host]);
   });
 
+  it('refresh tokens: issued only on offline_token=true to a user, traded by a refresh_token POST, never a bearer token', async () => {
+    const basic = { Authorization: `Basic ${Buffer.from('bob:bob-secret').toString('base64')}` };
+    const plain = await http(registry.url, 'GET', '/token?service=skiff-registry&scope=repository:team/hello:pull', { headers: basic });
+    assert.equal(plain.json().refresh_token, undefined, 'none unless asked');
+    const offline = await http(registry.url, 'GET', '/token?service=skiff-registry&offline_token=true', { headers: basic });
+    const refresh = offline.json().refresh_token as string;
+    assert.ok(refresh, offline.body.toString());
+    const anon = await http(anonymous.url, 'GET', '/token?service=skiff-registry&offline_token=true');
+    assert.equal(anon.status, 200);
+    assert.equal(anon.json().refresh_token, undefined, 'never for anonymous');
+
+    const form = (fields: Record<string, string>) => ({
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
+    });
+    const traded = await http(registry.url, 'POST', '/token', form({
+      grant_type: 'refresh_token', refresh_token: refresh, service: 'skiff-registry', client_id: 'test', scope: 'repository:team/hello:pull,push',
+    }));
+    assert.equal(traded.status, 200, traded.body.toString());
+    const claims = claimsOf(traded.json().access_token);
+    assert.equal(claims.sub, 'bob');
+    assert.deepEqual(claims.access, [{ type: 'repository', name: 'team/hello', actions: ['pull'] }], 'the rules still apply');
+
+    const asBearer = await http(registry.url, 'GET', '/v2/team/hello/tags/list', { headers: { Authorization: `Bearer ${refresh}` } });
+    assert.equal(asBearer.status, 401, 'a refresh token is no access token');
+    const accessAsRefresh = await http(registry.url, 'POST', '/token', form({ grant_type: 'refresh_token', refresh_token: traded.json().access_token }));
+    assert.equal(accessAsRefresh.status, 401, 'nor an access token a refresh token');
+    assert.equal(errorCode(accessAsRefresh), 'UNAUTHORIZED');
+  });
+
+  it('docker login keeps the refresh token, not the password, and dockerd pulls with it', () => {
+    const image = `${registry.host}/team/hello:v1`;
+    dockerd.docker(['login', '-u', 'alice', '--password-stdin', registry.host], { input: 'alice-secret\n' });
+    const config = JSON.parse(readFileSync(join(dockerd.dir, 'cli-config', 'config.json'), 'utf8'));
+    const entry = config.auths[registry.host];
+    assert.ok(entry.identitytoken, JSON.stringify(config));
+    assert.equal(Buffer.from(entry.auth, 'base64').toString('utf8'), 'alice:', 'the password is not stored');
+    dockerd.docker(['rmi', image], { allowFail: true });
+    dockerd.docker(['pull', image]);
+    dockerd.docker(['logout', registry.host]);
+  });
+
   it('TLS: the registry speaks HTTPS only, skopeo verifies its certificate, docker logs in over it', async () => {
     const ca = readFileSync(join(certDir, 'ca.crt'));
     const r = await http(tlsRegistry.url, 'GET', '/v2/', { ca });

@@ -1,11 +1,12 @@
 // skiffd as a registry client, driven by the real docker CLI against
 // skiff-registry with token auth: docker login checked by the daemon
-// against the registry, push with the credentials the CLI forwards, pull
+// against the registry (a refresh token kept in place of the password), push with the credentials the CLI forwards, pull
 // with its usual progress, `docker run` of a missing image pulling it,
 // bare names served by a configured registry, the distribution inspect
 // endpoint, and the one-line error when a registry cannot be reached.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { tarDirectory } from '../helpers/dockerd.ts';
@@ -47,6 +48,10 @@ describe('skiffd pulls and pushes for the docker CLI (skiff-registry, token auth
     const good = docker(['login', registry.host, '-u', 'alice', '--password-stdin'], 'alice-secret\n');
     assert.equal(good.status, 0, good.stderr);
     assert.match(good.stdout, /Login Succeeded/);
+    // The registry gave the daemon a refresh token at login; the CLI keeps it in place of the password.
+    const entry = JSON.parse(readFileSync(join(skiffd.dir, 'cli-config', 'config.json'), 'utf8')).auths[registry.host];
+    assert.ok(entry.identitytoken);
+    assert.equal(Buffer.from(entry.auth, 'base64').toString('utf8'), 'alice:');
   });
 
   it('docker push sends the stored credentials; the registry holds a complete image', () => {

@@ -47,6 +47,8 @@ export interface BuildOptions {
   target?: string;
   /** Where the step-by-step progress goes. */
   write: (text: string) => void;
+  /** Fetches a base image the store lacks (a registry client's pull); without one, a miss is final. */
+  pull?: (name: string) => Promise<void>;
 }
 
 /** Runs one RUN step: a command in a container on the mounted rootfs; returns its exit code. */
@@ -267,7 +269,7 @@ class BuildRun {
   /** An image of the store, unpacked, as the state a stage starts from. */
   private async imageState(name: string): Promise<BuildState> {
     const { images, snapshotter } = this.builder.parts;
-    const image = await storedImage(images, name);
+    const image = await storedImage(images, name, this.options.pull);
     await unpackImage(images, image, snapshotter);
     const config: OciImageConfig = structuredClone(image.config);
     config.config ??= {};
@@ -595,7 +597,7 @@ class BuildRun {
     if (stage) {
       top = chainIds((await this.build.stageResult(stage)).config.rootfs.diff_ids).at(-1) ?? null;
     } else {
-      const image = await storedImage(images, from).catch((err: Error) => {
+      const image = await storedImage(images, from, this.options.pull).catch((err: Error) => {
         throw new NotFoundError(`invalid from flag value ${from}: ${err.message}`);
       });
       top = await unpackImage(images, image, snapshotter);
@@ -687,11 +689,19 @@ function followInRoot(root: string, source: string): string {
 // #endregion copy-source
 
 // #region base-images
-/** An image of the store by name; no registry yet, so a miss is final where Docker would pull. */
-function storedImage(images: ImageStore, name: string): Promise<ImageRecord> {
-  return images.resolve(name).catch(() => {
+/**
+ * An image of the store by name. A miss is pulled when the builder was
+ * given a way to (the daemon's registry client, as moby's legacy builder
+ * does); without one it is final.
+ */
+async function storedImage(images: ImageStore, name: string, pull?: (name: string) => Promise<void>): Promise<ImageRecord> {
+  const stored = await images.resolve(name).catch(() => undefined);
+  if (stored) return stored;
+  if (!pull) {
     throw new NotFoundError(`pull access denied for ${name}: this engine has no registry yet, and the image is not in the store: No such image: ${name}`);
-  });
+  }
+  await pull(name);
+  return images.resolve(name);
 }
 
 /** `FROM scratch`: no layers, and Docker's default PATH. */

@@ -158,6 +158,12 @@ export class Engine {
     return records.filter((r) => r.id === image.id && r.name !== '').map((r) => familiarString(parseReference(r.name)));
   }
 
+  /** Its `repository@digest` names, over all its names, short as Docker prints them. */
+  async repoDigestsOf(image: ImageRecord): Promise<string[]> {
+    const records = (await this.images.list()).filter((r) => r.id === image.id);
+    return [...new Set(records.flatMap((r) => r.repoDigests).map((d) => familiarString(parseReference(d))))];
+  }
+
   /** Bytes of an image unpacked: the sum of its snapshots' sizes (what `docker images` shows). */
   unpackedSize(image: ImageRecord): number {
     let size = 0;

@@ -12,9 +12,9 @@ export async function inspectImage(engine: Engine, image: ImageRecord): Promise<
     Id: image.id,
     RepoTags: await engine.namesOf(image),
     // `name@sha256:…` as a registry knows the image, recorded by pull and
-    // push. Built, imported and loaded images have none, and Docker shows
-    // them with an empty list too; this engine has no registry until chapter 05.
-    RepoDigests: [],
+    // push (chapter 05). Built, imported and loaded images have none, and
+    // Docker shows them with an empty list too.
+    RepoDigests: await engine.repoDigestsOf(image),
     Parent: '',
     Comment: image.config.history?.at(-1)?.comment ?? '',
     Created: image.config.created ?? '',

@@ -23,6 +23,12 @@ export const OCI_LAYOUT_VERSION = '1.0.0';
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 /** containerd's (and docker 25+'s) annotation for the full image name. */
 export const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
+/**
+ * This store's own annotation: the `repository@digest` names a registry
+ * knows a named image by, comma-separated (annotation values are strings).
+ * Other readers of the layout ignore it, as the spec lets them.
+ */
+export const REPO_DIGESTS_ANNOTATION = 'io.skiff.image.repo-digests';
 
 const emptyIndex = (): OciIndex => ({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
 

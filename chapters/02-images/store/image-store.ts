@@ -5,7 +5,7 @@ import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-nam
 import { ContentStore } from './content-store.js';
 import { hexOf, isDigest, shortId, type Digest } from './digest.js';
 import { collectGarbage, type GcResult, type SnapshotCollector } from './gc.js';
-import { REF_NAME_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
+import { REF_NAME_ANNOTATION, REPO_DIGESTS_ANNOTATION, readIndex, updateIndex } from './image-layout.js';
 import {
   documentKind, encodeJson, parseImageConfig, parseIndex, parseManifest, selectPlatform,
   type Descriptor, type OciImageConfig, type OciIndex, type OciManifest, type Platform,
@@ -27,6 +27,8 @@ export interface ImageRecord {
   created?: string;
   /** Bytes of config and layer blobs as stored (compressed or not, as they came). */
   size: number;
+  /** `repository@sha256:…` of the manifest as a registry holds it, recorded by pull and push (Docker's RepoDigests). */
+  repoDigests: string[];
 }
 // #endregion record
 
@@ -94,6 +96,7 @@ export class ImageStore {
       config,
       created: config.created,
       size,
+      repoDigests: entry.annotations?.[REPO_DIGESTS_ANNOTATION]?.split(',') ?? [],
     };
   }
 
@@ -148,7 +151,7 @@ export class ImageStore {
    * none left, stays as an untagged image until it is pruned (Docker's
    * dangling `<none>:<none>`).
    */
-  private async addToIndex(index: OciIndex, manifestDigest: Digest, name?: string): Promise<void> {
+  private async addToIndex(index: OciIndex, manifestDigest: Digest, name?: string, repoDigests: string[] = []): Promise<void> {
     const size = this.content.size(manifestDigest);
     const named = (d: Descriptor): string | undefined => d.annotations?.[REF_NAME_ANNOTATION];
     if (name === undefined) {
@@ -166,10 +169,30 @@ export class ImageStore {
       mediaType: MediaType.ociManifest,
       digest: manifestDigest,
       size,
-      annotations: { [REF_NAME_ANNOTATION]: name },
+      annotations: { [REF_NAME_ANNOTATION]: name, ...repoDigestsAnnotation(repoDigests) },
     });
   }
   // #endregion name
+
+  // #region repo-digests
+  /**
+   * Records that a registry holds the image named `name` as `repoDigest`
+   * (`repository@sha256:…`): after a pull, the digest of the manifest the
+   * registry served, which for a Docker manifest is not the OCI one stored
+   * here; after a push, the digest of what went up. Kept on the name's
+   * index entry, so that the digest goes when the name does — as dockerd
+   * forgets a repository's digests with its last tag there.
+   */
+  async addRepoDigest(name: string, repoDigest: string): Promise<void> {
+    const full = parseReference(name).full;
+    await updateIndex(this.layoutDir, this.lockPath, (index) => {
+      const entry = index.manifests.find((d) => d.annotations?.[REF_NAME_ANNOTATION] === full);
+      if (!entry) throw new ImageNotFoundError(name);
+      const known = entry.annotations?.[REPO_DIGESTS_ANNOTATION]?.split(',') ?? [];
+      entry.annotations = { ...entry.annotations, ...repoDigestsAnnotation([...known, repoDigest]) };
+    });
+  }
+  // #endregion repo-digests
 
   // #region tag
   /** Names an existing image: `docker tag SOURCE TARGET`. */
@@ -177,8 +200,10 @@ export class ImageStore {
     const image = await this.resolve(source);
     const ref = parseReference(target);
     if (ref.digest !== undefined) throw new ReferenceError('refusing to create a tag with a digest reference');
-    await updateIndex(this.layoutDir, this.lockPath, (index) => this.addToIndex(index, image.manifestDigest, ref.full));
-    return { ...image, name: ref.full };
+    // A new tag in the same repository keeps the digests the registry knows it by.
+    const repoDigests = image.repoDigests.filter((d) => d.startsWith(`${ref.domain}/${ref.path}@`));
+    await updateIndex(this.layoutDir, this.lockPath, (index) => this.addToIndex(index, image.manifestDigest, ref.full, repoDigests));
+    return { ...image, name: ref.full, repoDigests };
   }
 
   /** Removes one name. Returns true if the image still has another entry in the index. */
@@ -224,7 +249,7 @@ export class ImageStore {
    * refuses a manifest whose config or layers are missing: the index only
    * ever names complete images.
    */
-  async addManifest(manifestDigest: Digest, ref?: string): Promise<ImageRecord> {
+  async addManifest(manifestDigest: Digest, ref?: string, repoDigests: string[] = []): Promise<ImageRecord> {
     const { manifest } = parseManifest(await this.content.read(manifestDigest));
     for (const blob of [manifest.config, ...manifest.layers]) {
       if (!this.content.has(blob.digest)) throw new InvalidArgumentError(`image ${manifestDigest} is incomplete: blob ${blob.digest} is missing`);
@@ -233,9 +258,9 @@ export class ImageStore {
     }
     parseImageConfig(await this.content.read(manifest.config.digest));
     const name = ref === undefined ? undefined : parseReference(ref).full;
-    await updateIndex(this.layoutDir, this.lockPath, (index) => this.addToIndex(index, manifestDigest, name));
+    await updateIndex(this.layoutDir, this.lockPath, (index) => this.addToIndex(index, manifestDigest, name, repoDigests));
     const entry: Descriptor = { mediaType: MediaType.ociManifest, digest: manifestDigest, size: 0 };
-    if (name !== undefined) entry.annotations = { [REF_NAME_ANNOTATION]: name };
+    if (name !== undefined) entry.annotations = { [REF_NAME_ANNOTATION]: name, ...repoDigestsAnnotation(repoDigests) };
     return this.record(entry);
   }
   // #endregion add-manifest
@@ -249,7 +274,7 @@ export class ImageStore {
    */
   async importManifest(
     bytes: Uint8Array,
-    options: { ref?: string; platform?: Platform; mediaType?: string } = {},
+    options: { ref?: string; platform?: Platform; mediaType?: string; repoDigests?: string[] } = {},
   ): Promise<ImageRecord> {
     if (documentKind(bytes, options.mediaType) === 'index') {
       const chosen = selectPlatform(parseIndex(bytes), options.platform);
@@ -257,7 +282,7 @@ export class ImageStore {
     }
     const { manifest, converted } = parseManifest(bytes);
     const written = await this.content.write(converted ? encodeJson(manifest) : bytes);
-    return this.addManifest(written.digest, options.ref);
+    return this.addManifest(written.digest, options.ref, options.repoDigests);
   }
 
   /** Stores a blob: shorthand for `content.write`. */
@@ -368,6 +393,11 @@ export class ImageStore {
 const familiar = (name: string): string => familiarString(parseReference(name));
 
 const repositoryName = (name: string): string => name.replace(/[:@][^/]*$/, '');
+
+/** The repo-digests annotation for a list, deduplicated; none for an empty one. */
+function repoDigestsAnnotation(repoDigests: string[]): Record<string, string> {
+  return repoDigests.length === 0 ? {} : { [REPO_DIGESTS_ANNOTATION]: [...new Set(repoDigests)].join(',') };
+}
 
 /** Whether the user named the image by id or digest rather than by a name. */
 function isIdLike(input: string, image: ImageRecord): boolean {

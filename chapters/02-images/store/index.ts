@@ -5,6 +5,7 @@ export { type Digest, isDigest, parseDigest, digestOf, hexOf, shortId, digesting
 export { MediaType } from './media-types.js';
 export { detectCompression, decompress, type Compression } from './compression.js';
 export { ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob } from './content-store.js';
+export { ResumableWrite } from './resumable-write.js';
 export {
   parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG,
   type ImageRef,

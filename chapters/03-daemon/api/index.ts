@@ -20,6 +20,7 @@ export type {
   AttachConfig, ClientStreams, LogsOptions, LogMessage, PathStat, CommitOptions,
 } from './server/router/container/backend.js';
 export { DistributionRouter } from './server/router/distribution/routes.js';
+export { registryHost } from './server/httputils/registry-auth.js';
 export type { DistributionBackend, AuthConfig, PushResult } from './server/router/distribution/backend.js';
 export { ExecRouter } from './server/router/exec/routes.js';
 export type { ExecBackend, ExecStartOptions } from './server/router/exec/backend.js';

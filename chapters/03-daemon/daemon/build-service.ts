@@ -29,6 +29,8 @@ export class BuildService implements BuildBackend {
         contextDir: join(work, 'context'),
         dockerfile: withLabels(work, request.dockerfile, request.labels),
         tags: request.tags, buildArgs: request.buildArgs, noCache: request.noCache, write: say,
+        // A missing base image is pulled, its progress messages sent as they are, as moby's legacy builder does.
+        pull: request.pull && ((name) => request.pull!(name, request.quiet ? () => {} : progress)),
       });
       progress({ aux: { ID: image.id } });
       for (const tag of request.tags) this.events.log('image', 'tag', image.id, { name: familiarString(parseReference(tag)) });

@@ -167,7 +167,7 @@ export class Daemon implements SystemBackend, DaemonContext {
       const named = images.filter((i) => i.id === id);
       const size = this.engine.unpackedSize(named[0]!);
       return {
-        Id: id, ParentId: '', RepoTags: named.filter((i) => i.name).map((i) => i.name), RepoDigests: [],
+        Id: id, ParentId: '', RepoTags: named.filter((i) => i.name).map((i) => i.name), RepoDigests: [...new Set(named.flatMap((i) => i.repoDigests))],
         Created: Math.floor(Date.parse(named[0]!.created ?? '') / 1000) || 0, Size: size, SharedSize: 0, VirtualSize: size,
         Labels: named[0]!.config.config?.Labels ?? {}, Containers: this.containers.all().filter((c) => c.record.Image === id).length,
       };

@@ -37,16 +37,17 @@ export class ImageService implements ImageBackend {
   /** One entry per image id, with all its names, newest first. */
   async images({ filters }: { all: boolean; filters: Filters }): Promise<Record<string, unknown>[]> {
     const records = await this.engine.images.list();
-    const byId = new Map<string, { record: ImageRecord; names: string[] }>();
+    const byId = new Map<string, { record: ImageRecord; names: string[]; digests: Set<string> }>();
     for (const r of records) {
-      const entry = byId.get(r.id) ?? { record: r, names: [] };
+      const entry = byId.get(r.id) ?? { record: r, names: [], digests: new Set() };
       if (r.name) entry.names.push(familiar(r.name));
+      for (const d of r.repoDigests) entry.digests.add(familiar(d));
       byId.set(r.id, entry);
     }
     const groups = [...byId.values()].filter((g) => this.imageMatches(g.record, g.names, filters, records));
     return groups
-      .map(({ record, names }) => ({
-        Id: record.id, ParentId: '', RepoTags: names, RepoDigests: [], Created: unixTime(record.created),
+      .map(({ record, names, digests }) => ({
+        Id: record.id, ParentId: '', RepoTags: names, RepoDigests: [...digests], Created: unixTime(record.created),
         Size: this.engine.unpackedSize(record), SharedSize: -1, Labels: record.config.config?.Labels ?? {},
         Containers: this.containersUsing(record.id).length,
       }))

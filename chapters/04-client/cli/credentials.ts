@@ -12,7 +12,7 @@ export const DOCKER_HUB = 'https://index.docker.io/v1/';
 /** The docker CLI's config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
 export const configFile = () => join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 
-type Config = { auths?: Record<string, { auth?: string }> } & Record<string, unknown>;
+type Config = { auths?: Record<string, { auth?: string; identitytoken?: string }> } & Record<string, unknown>;
 // #endregion credentials
 
 // #region config-file
@@ -79,11 +79,22 @@ export function registryOf(name: string): string {
 
 /** The stored login for the registry of `name`, as X-Registry-Auth carries it; anonymous when there is none. */
 export function authFor(name: string): RegistryAuth {
-  const server = registryOf(name);
-  const stored = readConfig().auths?.[server]?.auth;
+  return storedLogin(registryOf(name), readConfig());
+}
+
+/** Every stored login by registry, as a build's X-Registry-Config carries them (the daemon may pull from any). */
+export function allAuths(): Record<string, RegistryAuth> {
+  const config = readConfig();
+  return Object.fromEntries(Object.keys(config.auths ?? {}).map((server) => [server, storedLogin(server, config)]));
+}
+
+/** `auth` is base64 of `user:password`; with an `identitytoken` (a refresh token) the password is empty. */
+function storedLogin(server: string, config: Config): RegistryAuth {
+  const { auth: stored, identitytoken } = config.auths?.[server] ?? {};
   if (!stored) return {};
   const plain = Buffer.from(stored, 'base64').toString('utf8');
   const colon = plain.indexOf(':');
-  return { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
+  const login: RegistryAuth = { username: plain.slice(0, colon), password: plain.slice(colon + 1), serveraddress: server };
+  return identitytoken ? { ...login, identitytoken } : login;
 }
 // #endregion registry-logins

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CliError, list, str, type Cli, type Flags } from './cli.js';
 import { confirm, parseFilters } from './container-commands.js';
-import { authFor, DOCKER_HUB, registryOf } from './credentials.js';
+import { allAuths, authFor, DOCKER_HUB, registryOf } from './credentials.js';
 import { ago, formatRows, goTime, humanSize, shortId } from './format.js';
 import { inspectOutput } from './inspect.js';
 import { displayMessages } from './progress.js';
@@ -91,7 +91,7 @@ export async function build(cli: Cli, [path]: string[], flags: Flags): Promise<v
   if (!flags.quiet) cli.out(`Sending build context to Docker daemon  ${humanSize(context.length, 4)}\r\r\n`);
   const buildArgs = Object.fromEntries(list(flags['build-arg']).map((a) => (a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, process.env[a] ?? ''])));
   const labels = Object.fromEntries(list(flags.label).map((l) => [l.split('=')[0]!, l.slice(l.indexOf('=') + 1)]));
-  const messages = engine.images.build(context, { tags: list(flags.tag), dockerfile, buildArgs, labels, noCache: flags['no-cache'] === true, quiet: flags.quiet === true });
+  const messages = engine.images.build(context, { tags: list(flags.tag), dockerfile, buildArgs, labels, noCache: flags['no-cache'] === true, quiet: flags.quiet === true, auths: allAuths() });
   // With -q the daemon itself sends nothing but the new image's id.
   await displayMessages(messages, process.stdout);
 }

@@ -238,7 +238,11 @@ export async function login(cli: Cli, [server = DOCKER_HUB]: string[], flags: Fl
   if (!username || password === undefined) throw new CliError('Error: Cannot perform an interactive login from a non TTY device', 1);
   const result = await (await cli.engine()).system.login({ username, password, serveraddress: server });
   const config = readConfig();
-  config.auths = { ...config.auths, [server]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } };
+  // A refresh token from the registry's token server replaces the password, as the docker CLI keeps it.
+  const entry = result.IdentityToken
+    ? { auth: Buffer.from(`${username}:`).toString('base64'), identitytoken: result.IdentityToken }
+    : { auth: Buffer.from(`${username}:${password}`).toString('base64') };
+  config.auths = { ...config.auths, [server]: entry };
   writeConfig(config);
   cli.err(`\nWARNING! Your credentials are stored unencrypted in '${configFile()}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`);
   cli.out(`${result.Status || 'Login Succeeded'}\n`);

@@ -84,17 +84,24 @@ export class Images {
   // #endregion images-write
 
   // #region images-streams
-  /** `POST /build` with a tar of the context: the legacy builder's progress (`stream` lines, then `aux.ID`). */
+  /**
+   * `POST /build` with a tar of the context: the legacy builder's progress
+   * (`stream` lines, a base image's pull, then `aux.ID`); `auths` are the
+   * logins, by registry, the daemon may use to pull base images.
+   */
   async *build(
     context: Readable | Buffer,
-    options: { tags?: string[]; dockerfile?: string; buildArgs?: Record<string, string>; noCache?: boolean; labels?: Record<string, string>; quiet?: boolean } & Cancellable = {},
+    options: {
+      tags?: string[]; dockerfile?: string; buildArgs?: Record<string, string>; noCache?: boolean; labels?: Record<string, string>; quiet?: boolean;
+      auths?: Record<string, RegistryAuth>;
+    } & Cancellable = {},
   ): AsyncGenerator<JsonMessage> {
     const query = {
       t: options.tags, dockerfile: options.dockerfile ?? 'Dockerfile', q: options.quiet || undefined, nocache: options.noCache || undefined,
       buildargs: options.buildArgs && JSON.stringify(options.buildArgs), labels: options.labels && JSON.stringify(options.labels), version: '1',
     };
     const response = await this.api.request('POST', '/build', {
-      query, body: context, contentType: 'application/x-tar', headers: { 'X-Registry-Config': Buffer.from('{}').toString('base64') }, signal: options.signal,
+      query, body: context, contentType: 'application/x-tar', headers: { 'X-Registry-Config': Buffer.from(JSON.stringify(options.auths ?? {})).toString('base64url') }, signal: options.signal,
     });
     yield* progressMessages(response);
   }

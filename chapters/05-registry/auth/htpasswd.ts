@@ -34,6 +34,11 @@ export class Htpasswd {
     return hash !== undefined && ok;
   }
 
+  /** Whether the file still names the user (a refresh token outlives nothing the file takes away). */
+  has(user: string): boolean {
+    return this.users.has(user);
+  }
+
   /** Adds or replaces a user, and writes the file whole (mode 0600: hashes are still secrets). */
   async set(user: string, password: string): Promise<void> {
     if (!USER_RE.test(user)) throw new InvalidArgumentError(`invalid user name ${JSON.stringify(user)}: no colons or spaces`);

@@ -32,7 +32,8 @@ export async function setupAuth(
   };
   const key = await loadOrCreateKey(auth.token.key ?? join(options.storage, 'auth', 'token-key.pem'));
   const expirySeconds = Math.max(1, Math.round(parseDuration(auth.token.expiry) / 1000));
-  const tokens = new Tokens(key, { issuer: auth.token.issuer, service: auth.token.service, expirySeconds });
+  const refreshSeconds = Math.max(1, Math.round(parseDuration(auth.token.refreshExpiry) / 1000));
+  const tokens = new Tokens(key, { issuer: auth.token.issuer, service: auth.token.service, expirySeconds, refreshSeconds });
   const realm = (req: IncomingMessage) =>
     auth.token.realm ?? `${options.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}/token`;
   const rules = new AccessRules(auth.access, auth.anonymousPull);

@@ -15,10 +15,15 @@ export function tokenRoutes(tokens: Tokens, users: () => Htpasswd, rules: Access
     if (service !== null && service !== tokens.settings.service) {
       throw new RegistryError(400, 'UNSUPPORTED', `this token server issues tokens for ${JSON.stringify(tokens.settings.service)}, not ${JSON.stringify(service)}`);
     }
-    const subject = await authenticate(req, form, users());
+    const subject = await authenticate(req, form, users(), tokens);
     const access = rules.grant(subject, parseScopes(form.getAll('scope'))).filter((a) => a.actions.length > 0);
     const { token, expiresIn, issuedAt } = await tokens.issue(subject, access);
-    sendJson(res, 200, { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt.toISOString() }, { 'Cache-Control': 'no-store' });
+    const answer: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt.toISOString() };
+    // A refresh token only when asked (`offline_token=true` on GET, `access_type=offline` on POST) and for a real user.
+    if (subject !== ANONYMOUS && (form.get('offline_token') === 'true' || form.get('access_type') === 'offline')) {
+      answer.refresh_token = await tokens.issueRefresh(subject);
+    }
+    sendJson(res, 200, answer, { 'Cache-Control': 'no-store' });
   };
   return [
     route('GET', '/token', noAccess, ({ req, res, query }) => answer(req, query, res)),
@@ -28,8 +33,12 @@ export function tokenRoutes(tokens: Tokens, users: () => Htpasswd, rules: Access
 // #endregion token-route
 
 // #region authenticate
-/** Who is asking: a user whose password checks out, or `anonymous` if no credentials came. */
-async function authenticate(req: IncomingMessage, form: URLSearchParams, users: Htpasswd): Promise<string> {
+/**
+ * Who is asking: a user whose password checks out, one whose refresh token
+ * does (and who is still in the htpasswd file), or `anonymous` if no
+ * credentials came.
+ */
+async function authenticate(req: IncomingMessage, form: URLSearchParams, users: Htpasswd, tokens: Tokens): Promise<string> {
   let user: string | undefined;
   let password: string | undefined;
   const header = req.headers.authorization;
@@ -39,8 +48,12 @@ async function authenticate(req: IncomingMessage, form: URLSearchParams, users: 
     [user, password] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
   } else if (form.get('grant_type') === 'password') {
     [user, password] = [form.get('username') ?? '', form.get('password') ?? ''];
+  } else if (form.get('grant_type') === 'refresh_token') {
+    const subject = await tokens.verifyRefresh(form.get('refresh_token') ?? '');
+    if (subject === undefined || !users.has(subject)) throw new RegistryError(401, 'UNAUTHORIZED', 'authentication failed: invalid or expired refresh token');
+    return subject;
   } else if (form.has('grant_type')) {
-    throw new RegistryError(400, 'UNSUPPORTED', `grant_type ${form.get('grant_type')} is not supported: use password`);
+    throw new RegistryError(400, 'UNSUPPORTED', `grant_type ${form.get('grant_type')} is not supported: use password or refresh_token`);
   }
   if (user === undefined) return ANONYMOUS;
   if (user === ANONYMOUS || !(await users.verify(user, password ?? ''))) {

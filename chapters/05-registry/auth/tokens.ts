@@ -20,7 +20,16 @@ export interface TokenSettings {
   issuer: string;
   service: string;
   expirySeconds: number;
+  /** Lifetime of refresh tokens. */
+  refreshSeconds: number;
 }
+
+/**
+ * A refresh token is a JWT too, told apart by this `typ` in its header:
+ * it names a user and no access, so the registry never takes it as a
+ * bearer token, and the token server takes nothing else in its place.
+ */
+const REFRESH_TYP = 'refresh+jwt';
 // #endregion token-claims
 
 // #region signing-key
@@ -61,16 +70,44 @@ export class Tokens {
     return { token, expiresIn: this.settings.expirySeconds, issuedAt };
   }
 
-  /** The token's claims, or undefined if it is forged, expired, or for another service. */
+  /** The token's claims, or undefined if it is forged, expired, for another service, or a refresh token. */
   async verify(token: string): Promise<TokenClaims | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.key.publicKey, {
-        algorithms: [ALG], issuer: this.settings.issuer, audience: this.settings.service, requiredClaims: ['exp', 'sub'],
+        algorithms: [ALG], issuer: this.settings.issuer, audience: this.settings.service, requiredClaims: ['exp', 'sub'], typ: 'JWT',
       });
       return { sub: payload.sub!, access: Array.isArray(payload.access) ? (payload.access as Access[]) : [] };
     } catch {
       return undefined;
     }
   }
+  // #endregion issue-verify
+
+  // #region refresh-tokens
+  /** A long-lived token naming `subject`, traded later for access tokens (OAuth2's `refresh_token` grant). */
+  async issueRefresh(subject: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: ALG, typ: REFRESH_TYP })
+      .setIssuer(this.settings.issuer)
+      .setSubject(subject)
+      .setAudience(this.settings.service)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.settings.refreshSeconds)
+      .setJti(randomUUID())
+      .sign(this.key.privateKey);
+  }
+
+  /** The user a refresh token names, or undefined if it is not a good one. */
+  async verifyRefresh(token: string): Promise<string | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.key.publicKey, {
+        algorithms: [ALG], issuer: this.settings.issuer, audience: this.settings.service, requiredClaims: ['exp', 'sub'], typ: REFRESH_TYP,
+      });
+      return payload.sub;
+    } catch {
+      return undefined;
+    }
+  }
 }
-// #endregion issue-verify
+// #endregion refresh-tokens

@@ -1,11 +1,8 @@
 // download.ts — one blob from a registry into the content store: resumed with Range, verified, then committed.
 
-import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DigestMismatchError, hexOf, type ContentStore, type Descriptor, type Digest } from '../../02-images/index.js';
+import { DigestMismatchError, hexOf, ResumableWrite, type ContentStore, type Descriptor, type Digest } from '../../02-images/index.js';
 import { remoteError, VerificationError } from './errors.js';
 import type { RegistrySession } from './session.js';
 
@@ -34,71 +31,55 @@ export class BlobFetcher {
 
   // #region download
   /**
-   * Appends to the partial file from where it stands (`Range: bytes=N-`);
+   * Writes into the partial file from where it stands (`Range: bytes=N-`);
    * a connection cut half-way is tried again from the new length, and a
    * pull that gave up leaves the file for the next pull to go on with.
+   * Chapter 02's resumable write hashes the bytes as they arrive, so the
+   * blob is committed by a rename, not copied a second time.
    */
   private async download(session: RegistrySession, repository: string, blob: Descriptor, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
-    mkdirSync(this.partials, { recursive: true });
-    const partial = join(this.partials, `${hexOf(blob.digest)}.partial`);
-    for (let attempt = 1; ; attempt++) {
-      let have = sizeOf(partial);
-      if (have > blob.size) (truncateSync(partial, 0), (have = 0));
-      try {
-        if (have < blob.size) await this.fetchRange(session, repository, blob, partial, have, onBytes, signal);
-        break;
-      } catch (err) {
-        if (signal?.aborted || attempt >= ATTEMPTS || err instanceof VerificationError) throw err;
-        await sleep(200 * attempt);
+    const writer = await ResumableWrite.open(this.content, join(this.partials, `${hexOf(blob.digest)}.partial`));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (writer.offset > blob.size) await writer.restart();
+        try {
+          if (writer.offset < blob.size) await this.fetchRange(session, repository, blob, writer, onBytes, signal);
+          break;
+        } catch (err) {
+          if (signal?.aborted || attempt >= ATTEMPTS || err instanceof VerificationError) throw err;
+          await sleep(200 * attempt);
+        }
       }
+      await writer.commit(blob);
+    } catch (err) {
+      if (!(err instanceof DigestMismatchError)) throw err;
+      // The partial file is gone with the bad bytes: the next pull starts clean.
+      throw new VerificationError(`filesystem layer verification failed for digest ${blob.digest}: ${err.message}`);
+    } finally {
+      await writer.close();
     }
-    await this.commit(partial, blob);
   }
 
+  // #endregion download
+
+  // #region fetch-range
   private async fetchRange(
-    session: RegistrySession, repository: string, blob: Descriptor, partial: string, from: number, onBytes: (n: number) => void, signal?: AbortSignal,
+    session: RegistrySession, repository: string, blob: Descriptor, writer: ResumableWrite, onBytes: (n: number) => void, signal?: AbortSignal,
   ): Promise<void> {
-    const headers = from > 0 ? { Range: `bytes=${from}-` } : undefined;
+    const headers = writer.offset > 0 ? { Range: `bytes=${writer.offset}-` } : undefined;
     const res = await session.request('GET', `/v2/${repository}/blobs/${blob.digest}`, { scopes: [`repository:${repository}:pull`], headers, signal });
     if (res.statusCode !== 200 && res.statusCode !== 206) throw await remoteError(res, `fetching blob ${blob.digest}`);
     // A registry that ignores Range answers 200 with the whole blob: start again.
-    let done = res.statusCode === 206 ? from : 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, next) {
-        done += chunk.length;
-        if (done > blob.size) return next(new VerificationError(`blob ${blob.digest} is longer than the ${blob.size} bytes its descriptor says`));
-        onBytes(done);
-        next(null, chunk);
-      },
-    });
-    await pipeline(res, count, createWriteStream(partial, { flags: res.statusCode === 206 ? 'a' : 'w' }), { signal });
-    if (done < blob.size) throw new Error(`blob ${blob.digest} ended after ${done} of ${blob.size} bytes`);
-  }
-  // #endregion download
-
-  // #region commit
-  /**
-   * The content store hashes the bytes as it copies them in and refuses
-   * them if they are not what the descriptor named: bad bytes never get a
-   * name, and the partial file goes, so the next pull starts clean.
-   */
-  private async commit(partial: string, blob: Descriptor): Promise<void> {
-    try {
-      await this.content.write(createReadStream(partial), { digest: blob.digest, size: blob.size });
-    } catch (err) {
-      if (!(err instanceof DigestMismatchError)) throw err;
-      rmSync(partial, { force: true });
-      throw new VerificationError(`filesystem layer verification failed for digest ${blob.digest}: ${err.message}`);
+    if (res.statusCode === 200 && writer.offset > 0) await writer.restart();
+    for await (const chunk of res) {
+      if (writer.offset + (chunk as Buffer).length > blob.size) {
+        res.destroy();
+        throw new VerificationError(`blob ${blob.digest} is longer than the ${blob.size} bytes its descriptor says`);
+      }
+      await writer.write(chunk as Buffer);
+      onBytes(writer.offset);
     }
-    rmSync(partial, { force: true });
+    if (writer.offset < blob.size) throw new Error(`blob ${blob.digest} ended after ${writer.offset} of ${blob.size} bytes`);
   }
 }
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-// #endregion commit
+// #endregion fetch-range

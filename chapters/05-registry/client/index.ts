@@ -1,7 +1,7 @@
 // index.ts — the distribution client: pull and push against any registry that speaks the spec.
 
 // #region exports
-export { DistributionService, registryDomain, type DistributionOptions } from './service.js';
+export { DistributionService, type DistributionOptions } from './service.js';
 export { type HostsConfig, isLoopback } from './endpoints.js';
 export { RegistrySession, type Credentials } from './session.js';
 export { RemoteError, UnreachableError, VerificationError } from './errors.js';

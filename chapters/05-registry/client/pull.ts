@@ -33,7 +33,10 @@ export async function pullImage(session: RegistrySession, ref: ImageRef, ctx: Pu
   const fresh = await fetchBlobs(session, repository, manifest.config, manifest.layers, ctx);
   for (const blob of [manifest.config, ...manifest.layers]) ctx.sources.add(blob.digest, `${ref.domain}/${repository}`);
   const before = await ctx.store.resolve(ref.full).catch(() => undefined);
-  const record = await ctx.store.importManifest(chosen.bytes, { ref: ref.full, mediaType: chosen.mediaType });
+  // The digest the registry knows it by is the top document's (an index, or a Docker manifest
+  // before its conversion to OCI), as dockerd records it.
+  const repoDigests = [`${ref.domain}/${repository}@${top.digest}`];
+  const record = await ctx.store.importManifest(chosen.bytes, { ref: ref.full, mediaType: chosen.mediaType, repoDigests });
   return { record, digest: top.digest, fresh: fresh || before?.id !== record.id };
 }
 // #endregion pull

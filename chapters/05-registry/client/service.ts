@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import { familiarString, parseReference, type ImageRef, type ImageStore } from '../../02-images/index.js';
-import { HttpStatusError, type AuthConfig, type Daemon, type DistributionBackend, type PushResult } from '../../03-daemon/index.js';
+import { HttpStatusError, registryHost, type AuthConfig, type Daemon, type DistributionBackend, type PushResult } from '../../03-daemon/index.js';
 import { BlobFetcher } from './download.js';
-import { DOCKER_HUB, type HostsConfig } from './endpoints.js';
+import type { HostsConfig } from './endpoints.js';
 import { RemoteError } from './errors.js';
 import type { Progress } from './progress.js';
 import { pullImage } from './pull.js';
@@ -34,8 +34,10 @@ export class DistributionService implements DistributionBackend {
   }
 
   /** One session per request: the credentials are the request's own. */
-  private session(domain: string, auth: AuthConfig): RegistrySession {
-    return new RegistrySession(domain, this.options.hosts, { username: auth.username, password: auth.password, registryToken: auth.registrytoken });
+  private session(domain: string, auth: AuthConfig, offline = false): RegistrySession {
+    return new RegistrySession(domain, this.options.hosts, {
+      username: auth.username, password: auth.password, registryToken: auth.registrytoken, identityToken: auth.identitytoken, offline,
+    });
   }
   // #endregion service
 
@@ -69,7 +71,9 @@ export class DistributionService implements DistributionBackend {
     const pushed: PushResult[] = [];
     try {
       for (const image of images.sort((a, b) => a.name.localeCompare(b.name))) {
-        pushed.push(await pushImage(session, ref.path, image.name.slice(repository.length + 1), image, ctx));
+        const result = await pushImage(session, ref.path, image.name.slice(repository.length + 1), image, ctx);
+        await this.store.addRepoDigest(image.name, `${repository}@${result.digest}`);
+        pushed.push(result);
         this.daemon.events.log('image', 'push', familiarString(parseReference(image.name)), { name: familiarString(parseReference(image.name)) });
       }
     } catch (err) {
@@ -82,11 +86,13 @@ export class DistributionService implements DistributionBackend {
   // #region service-login
   /**
    * `docker login`: the version check with the credentials, which for a
-   * token registry means a token fetched with them (moby's `loginV2`).
+   * token registry means a token fetched with them (moby's `loginV2`). A
+   * refresh token, if the token server gives one, goes back as the
+   * IdentityToken: the CLI keeps it in place of the password.
    */
   async login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
-    const domain = registryDomain(auth.serveraddress);
-    const session = this.session(domain, auth);
+    const domain = registryHost(auth.serveraddress);
+    const session = this.session(domain, auth, true);
     try {
       const res = await session.request('GET', '/v2/', { scopes: [] });
       res.resume();
@@ -95,7 +101,7 @@ export class DistributionService implements DistributionBackend {
       if (err instanceof RemoteError) throw new HttpStatusError(401, err.message);
       throw err;
     }
-    return { Status: 'Login Succeeded', IdentityToken: '' };
+    return { Status: 'Login Succeeded', IdentityToken: session.refreshToken ?? '' };
   }
 
   async inspect(name: string, auth: AuthConfig): Promise<Record<string, unknown>> {
@@ -110,12 +116,6 @@ export class DistributionService implements DistributionBackend {
 }
 
 // #region explain
-/** `serveraddress` as the CLI sends it: `127.0.0.1:5000`, or Docker Hub's legacy URL. */
-export function registryDomain(address: string | undefined): string {
-  const host = (address ?? '').replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-  return host === '' || host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
-}
-
 /** A registry's refusal in the words and statuses dockerd uses for them. */
 function explain(err: unknown, ref: ImageRef, doing: 'pull' | 'push'): unknown {
   if (!(err instanceof RemoteError)) return err;

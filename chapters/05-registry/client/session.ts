@@ -13,6 +13,10 @@ export interface Credentials {
   password?: string;
   /** A bearer token to send as it is (moby's `registrytoken`). */
   registryToken?: string;
+  /** A refresh token from an earlier login (moby's `identitytoken`): traded for access tokens in place of a password. */
+  identityToken?: string;
+  /** Ask the token server for a refresh token as well (a login does). */
+  offline?: boolean;
 }
 
 export interface RequestOptions {
@@ -28,6 +32,8 @@ export class RegistrySession {
   private endpoint?: Endpoint;
   private challenge?: Challenge;
   private readonly tokens = new Map<string, { token: string; expires: number }>();
+  /** The refresh token the token server gave, when one was asked for. */
+  refreshToken?: string;
 
   constructor(readonly domain: string, private readonly hosts: HostsConfig, private readonly credentials: Credentials = {}) {}
   // #endregion session
@@ -107,28 +113,47 @@ export class RegistrySession {
     return `Bearer ${token}`;
   }
 
+  // #endregion authorization
+
+  // #region fetch-token
   /**
    * Docker's token spec: `GET realm?service=…&scope=…&account=…` with Basic
-   * credentials when there are any, anonymously when not. `expires_in`
-   * defaults to 60 s, and less than 60 is read as 60, as docker does.
+   * credentials when there are any, anonymously when not — or, with a
+   * refresh token, its OAuth2 form: a POST with `grant_type=refresh_token`.
+   * `expires_in` defaults to 60 s, and less than 60 is read as 60, as docker
+   * does. A login adds `offline_token=true`, and keeps the refresh token
+   * that comes back.
    */
   private async fetchToken(challenge: Challenge, scopes: string[]): Promise<{ token: string; expiresIn: number }> {
     const realm = new URL(challenge.params.realm ?? '');
-    if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
-    for (const scope of scopes) realm.searchParams.append('scope', scope);
-    const { username, password } = this.credentials;
-    if (username) realm.searchParams.set('account', username);
-    realm.searchParams.set('client_id', 'skiffd');
-    const headers = username ? { Authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` } : undefined;
-    const res = await send({ method: 'GET', url: realm, headers, insecure: this.endpoint?.insecure });
+    const params = realm.searchParams;
+    if (challenge.params.service) params.set('service', challenge.params.service);
+    const { username, password, identityToken, offline } = this.credentials;
+    params.set('client_id', 'skiffd');
+    if (offline) params.set(identityToken ? 'access_type' : 'offline_token', identityToken ? 'offline' : 'true');
+    let res;
+    if (identityToken) {
+      const form = new URLSearchParams(params);
+      form.set('grant_type', 'refresh_token');
+      form.set('refresh_token', identityToken);
+      if (scopes.length > 0) form.set('scope', scopes.join(' '));
+      const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      res = await send({ method: 'POST', url: new URL(realm.pathname, realm), headers, body: Buffer.from(form.toString()), insecure: this.endpoint?.insecure });
+    } else {
+      for (const scope of scopes) params.append('scope', scope);
+      if (username) params.set('account', username);
+      const headers = username ? { Authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` } : undefined;
+      res = await send({ method: 'GET', url: realm, headers, insecure: this.endpoint?.insecure });
+    }
     if (res.statusCode !== 200) {
       const err = await remoteError(res, `getting a token from ${realm.origin}${realm.pathname}`);
       throw new RemoteError(res.statusCode === 401 ? 401 : err.status, 'UNAUTHORIZED', err.message);
     }
-    const body = JSON.parse((await readAll(res)).toString('utf8')) as { token?: string; access_token?: string; expires_in?: number };
+    const body = JSON.parse((await readAll(res)).toString('utf8')) as { token?: string; access_token?: string; expires_in?: number; refresh_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RemoteError(500, 'UNAUTHORIZED', `the token server at ${realm.origin} answered without a token`);
+    if (body.refresh_token) this.refreshToken = body.refresh_token;
     return { token, expiresIn: Math.max(body.expires_in ?? 60, 60) };
   }
-  // #endregion authorization
+  // #endregion fetch-token
 }

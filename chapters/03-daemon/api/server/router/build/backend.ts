@@ -13,6 +13,8 @@ export interface BuildRequest {
   noCache: boolean;
   /** `-q`: no step output, only the image id at the end. */
   quiet: boolean;
+  /** Pulls a missing base image, its progress into the build's stream; absent when the daemon has no registry client. */
+  pull?: (reference: string, progress: (message: JsonMessage) => void) => Promise<void>;
 }
 
 export interface BuildBackend {

@@ -4,12 +4,14 @@ import { InvalidArgumentError } from '../../../../../01-namespaces/index.js';
 import { bodyStream, drain } from '../../httputils/body.js';
 import { JsonStream } from '../../httputils/json-stream.js';
 import { boolValue } from '../../httputils/query.js';
+import { authFor, registryConfig } from '../../httputils/registry-auth.js';
+import type { DistributionBackend } from '../distribution/backend.js';
 import { responseOf, route, type RouteContext, type Router } from '../route.js';
 import type { BuildBackend, BuildRequest } from './backend.js';
 
 // #region build-route
 export class BuildRouter implements Router {
-  constructor(private readonly backend: BuildBackend) {}
+  constructor(private readonly backend: BuildBackend, private readonly distribution?: DistributionBackend) {}
 
   routes() {
     return [route('POST', '/build', (ctx) => this.build(ctx))];
@@ -24,6 +26,12 @@ export class BuildRouter implements Router {
    */
   private async build(ctx: RouteContext): Promise<void> {
     const request = buildRequest(ctx.query);
+    const distribution = this.distribution;
+    if (distribution) {
+      // X-Registry-Config: the CLI's credentials for every registry it knows; a pull uses its registry's.
+      const auths = registryConfig(ctx.req.headers['x-registry-config']);
+      request.pull = (reference, progress) => distribution.pull(reference, authFor(auths, reference), progress, ctx.signal);
+    }
     const stream = new JsonStream(responseOf(ctx));
     try {
       const id = await this.backend.build(bodyStream(ctx.req), request, (m) => stream.send(m));
