@@ -46,6 +46,12 @@ export async function startRegistry(options: { storage?: string; config?: object
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // A registry that never comes up leaves nothing behind either.
+  const cleanUpOnFailure = (error: Error) => {
+    rmSync(configDir, { recursive: true, force: true });
+    if (!options.storage) rmSync(storage, { recursive: true, force: true });
+    throw error;
+  };
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`skiff-registry did not start: ${err}`)), 20_000);
     const look = () => {
@@ -54,7 +60,7 @@ export async function startRegistry(options: { storage?: string; config?: object
     };
     child.stderr!.on('data', look);
     void exited.then((code) => (clearTimeout(timer), fail(new Error(`skiff-registry exited (${code}): ${err}`))));
-  });
+  }).catch(cleanUpOnFailure);
   return {
     host: url.replace(/^https?:\/\//, ''),
     url,
