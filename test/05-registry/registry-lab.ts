@@ -48,6 +48,7 @@ export async function startRegistry(options: { storage?: string; config?: object
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   // A registry that never comes up leaves nothing behind either.
   const cleanUpOnFailure = (error: Error) => {
+    child.kill('SIGKILL');
     rmSync(configDir, { recursive: true, force: true });
     if (!options.storage) rmSync(storage, { recursive: true, force: true });
     throw error;
