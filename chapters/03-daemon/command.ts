@@ -1,12 +1,19 @@
 // command.ts — skiffd's command line: its flags, and the daemon started from them.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { startDaemon, type SkiffdOptions } from './start.js';
 
 // #region skiffd-command
 /** A repeatable flag's values, in order. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** --dns takes addresses only, in dockerd's words when it is not one. */
+function dnsServer(value: string, previous: string[]): string[] {
+  if (!isIP(value)) throw new InvalidArgumentError(`${value} is not an ip address`);
+  return collect(value, previous);
+}
 
 /** The flags, as a program a later chapter may add its own to before it runs. */
 export function skiffdCommand(): Command {
@@ -19,6 +26,9 @@ export function skiffdCommand(): Command {
     .option('-b, --bridge <name>', "the default bridge network's Linux bridge, or none", 'skiff0')
     .option('--bip <cidr>', "the default bridge's gateway address and prefix (e.g. 172.17.0.1/16)")
     .option('--ip <address>', 'where ports published without an address listen', '0.0.0.0')
+    .option('--dns <address>', 'DNS server for containers that name none (repeatable)', dnsServer, [])
+    .option('--dns-search <domain>', 'DNS search domain for containers that name none (repeatable)', collect, [])
+    .option('--dns-opt <option>', 'DNS option for containers that name none (repeatable)', collect, [])
     .option('--tlsverify', 'with tcp://: require client certificates signed by --tlscacert')
     .option('--tlscacert <file>', 'CA that signs client certificates')
     .option('--tlscert <file>', 'the server certificate')
@@ -36,6 +46,9 @@ interface Flags {
   bridge: string;
   bip?: string;
   ip: string;
+  dns: string[];
+  dnsSearch: string[];
+  dnsOpt: string[];
   tlsverify?: boolean;
   tlscacert?: string;
   tlscert?: string;
@@ -64,7 +77,7 @@ export async function runSkiffd(
       dataRoot: resolve(flags.dataRoot),
       execRoot: resolve(flags.execRoot),
       debug: flags.debug,
-      network: { bridge: flags.bridge, bip: flags.bip, defaultIp: flags.ip },
+      network: { bridge: flags.bridge, bip: flags.bip, defaultIp: flags.ip, dns: { servers: flags.dns, search: flags.dnsSearch, options: flags.dnsOpt } },
       tls: { verify: !!flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey },
       ...plug(flags),
     });

@@ -7,6 +7,7 @@ import {
   type DistributionBackend, type TlsFiles,
 } from './api/index.js';
 import { Daemon } from './daemon/index.js';
+import type { DnsDefaults } from './networks/index.js';
 
 // #region start-daemon
 export interface SkiffdOptions {
@@ -20,7 +21,7 @@ export interface SkiffdOptions {
   /** A registry client for pull, push and login; without one they answer 501. */
   distribution?: (daemon: Daemon) => DistributionBackend;
   /** The default bridge (`none` for none), its --bip, the default address of published ports. */
-  network?: { bridge?: string; bip?: string; defaultIp?: string };
+  network?: { bridge?: string; bip?: string; defaultIp?: string; dns?: DnsDefaults };
 }
 
 export interface RunningDaemon {

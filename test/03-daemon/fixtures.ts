@@ -2,6 +2,7 @@
 // imported into a daemon as `busybox:latest`, and raw HTTP on its socket
 // for what the docker CLI hides (statuses, headers, exact bodies).
 import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -57,4 +58,24 @@ export function dockerInBackground(d: Dockerd, args: string[], input?: string): 
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input ?? '');
   });
+}
+
+/**
+ * A DNS server of the test's own on a loopback address, answering every
+ * question with one A record (RFC 1035 4.1: the header with QR, RD, RA set,
+ * the question echoed, the answer pointing back at it).
+ */
+export async function fakeUpstream(address: string, answer: [number, number, number, number]): Promise<{ close(): void }> {
+  const upstream = createSocket('udp4');
+  upstream.on('message', (q, from) => {
+    const header = Buffer.from(q.subarray(0, 12));
+    header.writeUInt16BE(0x8180, 2);
+    header.writeUInt32BE(0x00010001, 4); // one question, one answer
+    header.writeUInt32BE(0, 8); // no other records
+    const question = q.subarray(12, q.indexOf(0, 12) + 5);
+    const record = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...answer]);
+    upstream.send(Buffer.concat([header, question, record]), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => upstream.bind(53, address, resolve));
+  return { close: () => upstream.close() };
 }

@@ -21,7 +21,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetworkController } from '../../chapters/03-daemon/networks/index.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { call, dockerInBackground, importBusybox } from './fixtures.ts';
+import { call, dockerInBackground, fakeUpstream, importBusybox } from './fixtures.ts';
 
 let d: Skiffd;
 // Third octets of our own: apart from any other run of this file.
@@ -180,18 +180,8 @@ test('a container on a user network has its own DNS server on 127.0.0.11, UDP an
 
   // A name no network knows goes to the container's --dns server, from the daemon's namespace: here one
   // the test runs on a loopback address of its own, which answers every question with one address.
-  const upstream = createSocket('udp4');
   const upstreamAddress = `127.213.${o}.53`;
-  upstream.on('message', (q, from) => {
-    const header = Buffer.from(q.subarray(0, 12));
-    header.writeUInt16BE(0x8180, 2);
-    header.writeUInt32BE(0x00010001, 4); // one question, one answer
-    header.writeUInt32BE(0, 8); // no other records
-    const question = q.subarray(12, q.indexOf(0, 12) + 5);
-    const record = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 213, 250, 7]);
-    upstream.send(Buffer.concat([header, question, record]), from.port, from.address);
-  });
-  await new Promise<void>((resolve) => upstream.bind(53, upstreamAddress, resolve));
+  const upstream = await fakeUpstream(upstreamAddress, [10, 213, 250, 7]);
   try {
     // In the background: this process answers as the upstream server meanwhile.
     const run = await dockerInBackground(d, ['run', '--rm', '--network', 'dnsnet', '--dns', upstreamAddress, 'busybox', 'nslookup', '-type=a', 'elsewhere.test']);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../02-images/index.js';
 import { API_VERSION, checkFilterKeys, MIN_API_VERSION, type EventMessage, type EventQuery, type SystemBackend } from '../api/index.js';
-import { ContainerNetworking, NetworkController } from '../networks/index.js';
+import { ContainerNetworking, NetworkController, type DnsDefaults } from '../networks/index.js';
 import { ShimPool } from '../shim/index.js';
 import { VolumeService, VolumeStore } from '../volumes/index.js';
 import { BuildService } from './build-service.js';
@@ -39,6 +39,8 @@ export interface DaemonConfig {
   bip?: string;
   /** Where a port published without an address listens (dockerd's --ip); 0.0.0.0 if not given. */
   defaultIp?: string;
+  /** DNS servers, search domains and options for containers that give none (dockerd's --dns, --dns-search, --dns-opt). */
+  dns?: DnsDefaults;
 }
 
 /** The version skiffd reports as the Engine's. */
@@ -97,7 +99,7 @@ export class Daemon implements SystemBackend, DaemonContext {
     const controller = await NetworkController.open({
       dir: join(config.dataRoot, 'network'), bridge: config.bridge ?? 'skiff0', bip: config.bip, warn: daemon.warn,
     });
-    daemon.networking = new ContainerNetworking(controller, config.defaultIp ?? '0.0.0.0');
+    daemon.networking = new ContainerNetworking(controller, config.defaultIp ?? '0.0.0.0', config.dns);
     await restoreContainers(daemon);
     return daemon;
   }

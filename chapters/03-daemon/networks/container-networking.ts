@@ -18,14 +18,33 @@ export interface PortsWanted {
 }
 // #endregion ports-wanted
 
+// #region dns-defaults
+/** The daemon's --dns, --dns-search and --dns-opt: each stands in for a container's own when it gave none. */
+export interface DnsDefaults {
+  servers: string[];
+  search: string[];
+  options: string[];
+}
+
+/** moby's rule (daemon/container_operations_unix.go): each of the three lists falls back on its own. */
+function withDefaults(c: NetworkedContainer, d: DnsDefaults): NetworkedContainer {
+  const or = (own: string[], daemon: string[]) => (own.length ? own : daemon);
+  return { ...c, dns: or(c.dns, d.servers), dnsSearch: or(c.dnsSearch, d.search), dnsOptions: or(c.dnsOptions, d.options) };
+}
+// #endregion dns-defaults
+
 // #region attach
 export class ContainerNetworking {
   private readonly proxies = new Map<string, Proxy[]>();
   private readonly resolvers = new Map<string, DnsServer>();
   private readonly sockets = new NetnsSockets();
 
-  /** `defaultIp`: where a port published without an address listens (dockerd's --ip). */
-  constructor(readonly controller: NetworkController, private readonly defaultIp: string) {
+  /** `defaultIp`: where a port published without an address listens (dockerd's --ip); `dns`: the daemon's DNS settings. */
+  constructor(
+    readonly controller: NetworkController,
+    private readonly defaultIp: string,
+    private readonly dns: DnsDefaults = { servers: [], search: [], options: [] },
+  ) {
     this.prepareDns();
   }
 
@@ -35,7 +54,8 @@ export class ContainerNetworking {
    * in, the container's DNS server opened, hosts and resolv.conf written,
    * ports published. Anything failing undoes what was done.
    */
-  async attach(c: NetworkedContainer, pid: number, ports: PortsWanted): Promise<void> {
+  async attach(container: NetworkedContainer, pid: number, ports: PortsWanted): Promise<void> {
+    const c = withDefaults(container, this.dns);
     try {
       for (const [name, e] of Object.entries(c.settings.Networks)) {
         const net = this.controller.store.find(e.NetworkID || name);
@@ -106,7 +126,8 @@ export class ContainerNetworking {
    * the table, its DNS server and proxies are opened again (their sockets
    * lived in the daemon that was killed).
    */
-  async resume(c: NetworkedContainer, pid: number): Promise<void> {
+  async resume(container: NetworkedContainer, pid: number): Promise<void> {
+    const c = withDefaults(container, this.dns);
     for (const e of Object.values(c.settings.Networks)) {
       const net = this.known(e);
       if (net) registerNames(this.controller.names, c, net, e);
@@ -119,7 +140,8 @@ export class ContainerNetworking {
 
   // #region connect-live
   /** `docker network connect` of a running container: one more veth, its DNS server if it had none, hosts rewritten. */
-  async connect(c: NetworkedContainer, pid: number | undefined, name: string, e: EndpointRecord): Promise<void> {
+  async connect(container: NetworkedContainer, pid: number | undefined, name: string, e: EndpointRecord): Promise<void> {
+    const c = withDefaults(container, this.dns);
     if (c.settings.Networks[name]) throw new ConflictError(`endpoint with name ${c.name} already exists in network ${name}`);
     c.settings.Networks[name] = e;
     if (pid === undefined) return;
@@ -136,7 +158,8 @@ export class ContainerNetworking {
   }
 
   /** Off its last user-defined network, a running container's DNS server closes too. */
-  async disconnect(c: NetworkedContainer, name: string, pid: number | undefined): Promise<void> {
+  async disconnect(container: NetworkedContainer, name: string, pid: number | undefined): Promise<void> {
+    const c = withDefaults(container, this.dns);
     const e = c.settings.Networks[name]!;
     await unplugEndpoint(this.controller.store, this.controller.names, c, this.known(e), e);
     delete c.settings.Networks[name];

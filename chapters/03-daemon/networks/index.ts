@@ -2,7 +2,7 @@
 
 // #region networks-exports
 export { NetworkController, type NetworkOptions } from './network-controller.js';
-export { ContainerNetworking, type PortsWanted } from './container-networking.js';
+export { ContainerNetworking, type DnsDefaults, type PortsWanted } from './container-networking.js';
 export { startProxy, type Proxy } from './port-proxy.js';
 export { NetnsSockets } from './netns-sockets.js';
 export type { NetworkedContainer } from './endpoints.js';
