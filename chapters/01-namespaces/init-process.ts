@@ -4,6 +4,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CLONE, setns, unshare } from './libc.js';
+import { withReadonlyRuntime } from './readonly-runtime.js';
 import { SyncPipe } from './sync-pipe.js';
 import { traceEnvironment } from './trace.js';
 import { userNamespaceTool, type UserNamespace } from './user-namespace.js';
@@ -60,7 +61,7 @@ export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit', 
     }
     // detached: init calls setsid(), so it has a session of its own: no
     // terminal signals from ours, and it may take a pty as its own terminal.
-    child = spawn(command!, args, { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() });
+    child = withReadonlyRuntime(() => spawn(command!, args, { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() }));
   } finally {
     setns(ownPidNamespace, CLONE.NEWPID);
     closeSync(ownPidNamespace);
