@@ -61,7 +61,13 @@ export function spawnInit(pidNamespace: PidNamespace, stdio: Stdio = 'inherit', 
     }
     // detached: init calls setsid(), so it has a session of its own: no
     // terminal signals from ours, and it may take a pty as its own terminal.
-    child = withReadonlyRuntime(() => spawn(command!, args, { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() }));
+    const start = () => spawn(command!, args, { stdio: streams, detached: true, cwd: '/', env: traceEnvironment() });
+    // Joining a PID namespace, init is seen by the processes already there
+    // while it boots (readonly-runtime.ts). A new one holds init alone until
+    // it has become the user's program; and its init, started ahead of
+    // time, must see the rootfs mounted on the host after its spawn, which
+    // a mount namespace of its own would hide.
+    child = pidNamespace.kind === 'join' ? withReadonlyRuntime(start) : start();
   } finally {
     setns(ownPidNamespace, CLONE.NEWPID);
     closeSync(ownPidNamespace);

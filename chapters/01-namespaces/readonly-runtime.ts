@@ -10,9 +10,9 @@ import { bindMount } from './rootfs.js';
  * Runs `start` (a spawn of init) in a mount namespace of its own where the
  * Node binary is a read-only bind mount of itself, then comes back to ours.
  *
- * Init is a Node process that lives in the container's PID namespace —
- * for the whole of `exec`'s boot, and as PID 1 until `start` — while its
- * /proc/PID/exe is the host's Node. CVE-2019-5736 was runc's version of
+ * An init that joins a container's PID namespace (`exec`'s) is a Node
+ * process there for the whole of its boot, seen by the container's
+ * processes, while its /proc/PID/exe is the host's Node. CVE-2019-5736 was runc's version of
  * this: a process in the container reopened /proc/PID/exe of the runtime
  * and wrote over the binary once it had exited. runc now runs from a
  * sealed copy, or from a read-only mount of itself; the mount is the

@@ -1,5 +1,6 @@
-// CVE-2019-5736's shape, seen from the host: while init is still Node — a
-// created container waiting for `start` — its /proc/PID/exe cannot be opened
+// CVE-2019-5736's shape, seen from the host: an init that joins a running
+// container's PID namespace (as `exec` starts one) is Node while it boots,
+// in reach of the container's processes; its /proc/PID/exe cannot be opened
 // for writing, and the file behind it sits on a read-only mount. Busy
 // (ETXTBSY) alone would last only while some Node runs the binary; the
 // attack waited for that to end. The kernel answers ETXTBSY before it looks
@@ -8,29 +9,34 @@
 // mount refuses (EROFS). The mount is init's alone: the host's mount table
 // does not gain it.
 import assert from 'node:assert/strict';
-import { chmodSync, openSync, statSync } from 'node:fs';
+import { chmodSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { spawnInit } from '../../chapters/01-namespaces/init-process.ts';
 import { Lab } from './helpers.ts';
 import { readMountInfo } from './host.ts';
 
-describe("the runtime's binary, seen through a container's init", () => {
+describe("the runtime's binary, seen through an init joining a container", () => {
   const lab = new Lab('exe');
   after(() => lab.close());
 
-  it('cannot be opened for writing through /proc/PID/exe, and leaves no mount on the host', () => {
+  it('cannot be opened for writing through /proc/PID/exe, and leaves no mount on the host', async () => {
     const onHost = () => readMountInfo().filter((m) => m.mountPoint === process.execPath).length;
     const before = onHost();
     const id = lab.newId('exe');
-    const bundle = lab.bundle(['true']);
-    const r = lab.runtimeDetached(['create', id, '--bundle', bundle.dir], id);
-    assert.equal(r.code, 0, r.stderr);
+    const container = lab.startDetached(id, lab.bundle(['sleep', '1000']));
     try {
-      const { pid } = lab.state(id);
-      const exe = `/proc/${pid}/exe`;
-      assert.throws(() => openSync(exe, 'r+'), { code: 'ETXTBSY' });
-      assert.throws(() => chmodSync(exe, statSync(exe).mode & 0o7777), { code: 'EROFS' });
-      assert.equal(onHost(), before, 'no mount of the binary on the host');
-      assert.equal(lab.runtime(['start', id]).code, 0);
+      // An init waits for its orders on the sync pipe: Node for as long as the test looks.
+      const init = spawnInit({ kind: 'join', path: `/proc/${container}/ns/pid` }, ['ignore', 'ignore', 'ignore']);
+      try {
+        assert.equal(readlinkSync(`/proc/${init.pid}/ns/pid`), readlinkSync(`/proc/${container}/ns/pid`), "in the container's PID namespace");
+        const exe = `/proc/${init.pid}/exe`;
+        assert.throws(() => openSync(exe, 'r+'), { code: 'ETXTBSY' });
+        assert.throws(() => chmodSync(exe, statSync(exe).mode & 0o7777), { code: 'EROFS' });
+        assert.equal(onHost(), before, 'no mount of the binary on the host');
+      } finally {
+        init.child.kill('SIGKILL');
+        await init.exited;
+      }
     } finally {
       assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
     }
