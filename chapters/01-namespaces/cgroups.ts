@@ -1,6 +1,6 @@
 // cgroups.ts — limits on what a container's processes may consume (`man 7 cgroups`).
 
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { write, writeField } from './cgroup-files.js';
 import { applyRareLimits, refuseMissingControllers } from './cgroup-rare-limits.js';

@@ -5,6 +5,7 @@
 // `lab.close()`. The runtime under test is ours unless SKIFF_RUNTIME names
 // another one; `SKIFF_RUNTIME=runc` validates the suite itself against the
 // reference implementation.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -284,4 +285,22 @@ export function probeValues(output: string): Map<string, string> {
 /** The non-blank lines of a text (stderr that should hold one error line, a table...). */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** `runc run` of a bundle, with its own state root. */
+export function runUnderRunc(root: string, bundleDir: string, id: string): RunResult {
+  const r = spawnSync('runc', ['--root', root, 'run', '--bundle', bundleDir, id], { encoding: 'utf8', input: '', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a bundle under runc and under the runtime: the same stdout, stderr and exit code, or the test fails. Returns ours. */
+export function sameAsRunc(lab: Lab, runcRoot: string, bundleDir: string): RunResult {
+  const reference = runUnderRunc(runcRoot, bundleDir, lab.newId('runc'));
+  const ours = lab.runtime(['run', lab.newId('ours'), '--bundle', bundleDir]);
+  assert.notEqual(reference.stdout, '', `runc ran the probe: ${reference.stderr}`);
+  assert.equal(ours.stdout, reference.stdout, 'same stdout');
+  assert.equal(ours.stderr, reference.stderr, 'same stderr');
+  assert.equal(ours.code, reference.code, 'same exit code');
+  return ours;
 }

@@ -2,12 +2,10 @@
 // changed, runs under our runtime exactly as it runs under runc: the same
 // bytes on stdout and stderr, the same exit code. runc is the reference; each
 // probe looks at one part of the container the spec describes.
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Lab, type RunResult, type Spec } from './helpers.ts';
+import { Lab, sameAsRunc, type Spec } from './helpers.ts';
 
 interface Probe {
   name: string;
@@ -58,12 +56,6 @@ const probes: Probe[] = [
   },
 ];
 
-function runUnderRunc(root: string, bundleDir: string, id: string): RunResult {
-  const r = spawnSync('runc', ['--root', root, 'run', '--bundle', bundleDir, id], { encoding: 'utf8', input: '', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
 describe('a `runc spec` bundle behaves the same under runc and under the runtime', () => {
   const lab = new Lab('runc-bundle');
   const runcRoot = join(lab.dir, 'runc-state');
@@ -72,13 +64,7 @@ describe('a `runc spec` bundle behaves the same under runc and under the runtime
 
   for (const probe of probes) {
     it(probe.name, () => {
-      const bundle = lab.bundle(['sh', '-c', probe.script], probe.configure);
-      const reference = runUnderRunc(runcRoot, bundle.dir, lab.newId('runc'));
-      const ours = lab.runtime(['run', lab.newId('ours'), '--bundle', bundle.dir]);
-      assert.notEqual(reference.stdout, '', `runc ran the probe: ${reference.stderr}`);
-      assert.equal(ours.stdout, reference.stdout, 'same stdout');
-      assert.equal(ours.stderr, reference.stderr, 'same stderr');
-      assert.equal(ours.code, reference.code, 'same exit code');
+      sameAsRunc(lab, runcRoot, lab.bundle(['sh', '-c', probe.script], probe.configure).dir);
     });
   }
 });

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { chmodSync, chownSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Lab, lines, type Bundle, type RunResult, type Spec } from './helpers.ts';
+import { Lab, lines, sameAsRunc, type Bundle, type RunResult, type Spec } from './helpers.ts';
 
 /** Host ids of the container's root: a range nobody on this host uses. */
 const HOST_ID = 231072;
@@ -27,12 +27,6 @@ function inUserNamespace(spec: Spec): void {
 function chownTree(path: string, uid: number, gid: number): void {
   const r = spawnSync('chown', ['-R', '--no-dereference', `${uid}:${gid}`, path], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-}
-
-function runUnderRunc(root: string, bundleDir: string, id: string): RunResult {
-  const r = spawnSync('runc', ['--root', root, 'run', '--bundle', bundleDir, id], { encoding: 'utf8', input: '', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 const hostStatus = (pid: number, field: string) => readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(.*)$`, 'm'))![1]!;
@@ -164,15 +158,7 @@ describe('user namespaces: root in the container, nobody on the host', () => {
         },
       },
     ];
-    const compare = (made: Bundle): RunResult => {
-      const reference = runUnderRunc(runcRoot, made.dir, lab.newId('runc'));
-      const ours = lab.runtime(['run', lab.newId('ours'), '--bundle', made.dir]);
-      assert.notEqual(reference.stdout, '', `runc ran the probe: ${reference.stderr}`);
-      assert.equal(ours.stdout, reference.stdout, 'same stdout');
-      assert.equal(ours.stderr, reference.stderr, 'same stderr');
-      assert.equal(ours.code, reference.code, 'same exit code');
-      return ours;
-    };
+    const compare = (made: Bundle): RunResult => sameAsRunc(lab, runcRoot, made.dir);
     for (const probe of probes) it(probe.name, () => void compare(bundle(['sh', '-c', probe.script], probe.configure)));
 
     it('a network namespace of the host’s, joined by path, is entered before the user namespace is made', async () => {
