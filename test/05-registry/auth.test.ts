@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { startDockerd, tarDirectory, type Dockerd } from '../helpers/dockerd.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
-import { errorCode, http, makeOciLayout, registryCommand, run, startRegistry, type Registry } from './registry-lab.ts';
+import { errorCode, http, makeOciLayout, run, startRegistry, htpasswdWith, type Registry } from './registry-lab.ts';
 
 /** The claims of a JWT, read without checking it (the registry checks; the test only looks). */
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
@@ -29,9 +29,7 @@ describe('token auth', () => {
 
   before(async () => {
     work = makeTempDir();
-    const htpasswd = join(work, 'htpasswd');
-    const [cmd, ...pre] = registryCommand();
-    run(cmd!, [...pre, 'adduser', 'alice', '--htpasswd', htpasswd], { input: 'alice-secret\n' });
+    const htpasswd = htpasswdWith(work, 'alice', 'alice-secret');
     run('htpasswd', ['-bB', htpasswd, 'bob', 'bob-secret']);
     const auth = {
       htpasswd,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { engineCommand, makeOciLayout, registryCommand, run, startRegistry, type Registry } from './registry-lab.ts';
+import { engineCommand, makeOciLayout, run, startRegistry, htpasswdWith, type Registry } from './registry-lab.ts';
 
 const SKIFF = join(import.meta.dirname, '../../bin/skiff');
 
@@ -23,9 +23,7 @@ describe('build pulls a missing base image', () => {
 
   before(async () => {
     work = makeTempDir();
-    const htpasswd = join(work, 'htpasswd');
-    const [cmd, ...pre] = registryCommand();
-    run(cmd!, [...pre, 'adduser', 'alice', '--htpasswd', htpasswd], { input: 'alice-secret\n' });
+    const htpasswd = htpasswdWith(work, 'alice', 'alice-secret');
     registry = await startRegistry({ config: { auth: { htpasswd, access: [{ repository: '**', users: ['alice'], actions: ['*'] }] } } });
     const { layout, ref } = await makeOciLayout(join(work, 'image'), { note: 'the base image' });
     base = `${registry.host}/base/hello:v1`;

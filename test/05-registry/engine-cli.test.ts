@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { tarDirectory } from '../helpers/dockerd.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
 import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { engineCommand, registryCommand, run, startRegistry, storageProblems, type Registry } from './registry-lab.ts';
+import { engineCommand, run, startRegistry, storageProblems, htpasswdWith, type Registry } from './registry-lab.ts';
 
 describe('skiffd pulls and pushes for the docker CLI (skiff-registry, token auth)', () => {
   let work: string;
@@ -22,9 +22,7 @@ describe('skiffd pulls and pushes for the docker CLI (skiff-registry, token auth
 
   before(async () => {
     work = makeTempDir();
-    const htpasswd = join(work, 'htpasswd');
-    const [cmd, ...pre] = registryCommand();
-    run(cmd!, [...pre, 'adduser', 'alice', '--htpasswd', htpasswd], { input: 'alice-secret\n' });
+    const htpasswd = htpasswdWith(work, 'alice', 'alice-secret');
     // Anyone may pull; only alice may push.
     registry = await startRegistry({ config: { auth: { htpasswd, anonymousPull: true, access: [{ repository: '**', users: ['alice'], actions: ['*'] }] } } });
     // Bare names (busybox) are served by this registry; a port nothing listens on would be Docker Hub otherwise.

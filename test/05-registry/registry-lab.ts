@@ -31,6 +31,14 @@ export interface Registry {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** An htpasswd file under `dir` with one user, made by `skiff-registry adduser` as an operator would. */
+export function htpasswdWith(dir: string, user: string, password: string): string {
+  const file = join(dir, 'htpasswd');
+  const [cmd, ...pre] = registryCommand();
+  run(cmd!, [...pre, 'adduser', user, '--htpasswd', file], { input: `${password}\n` });
+  return file;
+}
+
 /** Starts `skiff-registry serve` on 127.0.0.1 (port 0 unless `listen`), with a YAML config if given. */
 export async function startRegistry(options: { storage?: string; config?: object; listen?: string; args?: string[] } = {}): Promise<Registry> {
   const storage = options.storage ?? makeTempDir('skiff-registry-');
