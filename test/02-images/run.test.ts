@@ -209,11 +209,12 @@ test('rm -f after the engine itself was killed mid-run leaves nothing: no state,
   const [cmd, ...prefix] = engineCommand();
   const engine = spawn(cmd, [...prefix, '--root', lab.root, 'run', '--rm', '--name', 'orphan', 'busybox', 'sleep', '300'], { stdio: 'ignore' });
   const exited = new Promise((resolve) => engine.on('exit', resolve));
-  // Wait until the runtime has written the container's state with its pid.
+  // Wait until the runtime has started the program: its state has a pid and
+  // the exec fifo that holds a created container back is gone.
   const runtimeDir = join(lab.root, 'runtime');
   let id = '';
   let pid = 0;
-  while (pid === 0) {
+  while (pid === 0 || existsSync(join(runtimeDir, id, 'exec.fifo'))) {
     await new Promise((r) => setTimeout(r, 50));
     id = existsSync(runtimeDir) ? readdirSync(runtimeDir).find((d) => /^[0-9a-f]{64}$/.test(d)) ?? '' : '';
     const statePath = join(runtimeDir, id, 'state.json');
