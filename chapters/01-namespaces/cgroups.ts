@@ -22,13 +22,20 @@ export interface CgroupLayout {
   hierarchies: Hierarchy[];
 }
 
-/** The cgroup hierarchies among the mounts: v1 ones carry their controllers in their super options. */
+/**
+ * The cgroup hierarchies among the mounts: v1 ones carry their controllers in
+ * their super options. A hierarchy counts once, at its first mount (the
+ * oldest): a container sharing our mount namespace, or an administrator's bind
+ * mount, can show the same hierarchy again later in mountinfo, perhaps only a
+ * subtree of it, and a cgroup made there too would be made twice, or fail.
+ */
 export function detectCgroups(mounts: MountInfo[] = readMountInfo()): CgroupLayout | null {
   const v1: Hierarchy[] = [];
   let v2: Hierarchy | undefined;
   for (const { fsType, mountPoint, superOptions } of mounts) {
-    if (fsType === 'cgroup') {
-      v1.push({ mountpoint: mountPoint, options: superOptions.filter((o) => o !== 'rw' && o !== 'ro') });
+    const options = superOptions.filter((o) => o !== 'rw' && o !== 'ro');
+    if (fsType === 'cgroup' && !v1.some((h) => h.options.join() === options.join())) {
+      v1.push({ mountpoint: mountPoint, options });
     } else if (fsType === 'cgroup2' && !v2) {
       v2 = { mountpoint: mountPoint, options: [] };
     }
