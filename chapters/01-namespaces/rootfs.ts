@@ -167,7 +167,11 @@ export function pivotInto(rootfs: string, propagation: string | undefined): void
   mount(null, '.', null, MS.PRIVATE | MS.REC);
   umount2('.', MNT_DETACH);
   chdir('/');
-  // rootfsPropagation, now on the container's own "/" (private was done before).
+  applyRootPropagation(propagation);
+}
+
+/** rootfsPropagation, on the mount now at the container's "/" (private was done before, and stays the default). */
+export function applyRootPropagation(propagation: string | undefined): void {
   const flags = propagationFlags(propagation);
   if (!(flags & MS.PRIVATE)) mount(null, '/', null, flags);
 }
