@@ -59,7 +59,7 @@ function initContainer(config: ContainerInitConfig): never {
   if (spec.domainname) setdomainname(spec.domainname);
   if (wantsNew(namespaces, 'network')) bringUpLoopback();
 
-  trace('init', 'namespaces, mounts, pivot_root or chroot, /proc masked');
+  trace('init', 'namespaces, mounts, pivot_root, /proc masked');
   const program = prepareProcess(spec.process, joinCgroup, config.seccomp, () => {
     if (cgroupNamespaceToJoin !== undefined) setns(cgroupNamespaceToJoin, CLONE.NEWCGROUP);
     else if (cgroupNamespace) unshare(CLONE.NEWCGROUP);
