@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab, lines, runUnderRunc, sameAsRunc, type Bundle, type Spec } from './helpers.ts';
 import { hostMountsUnder, readMountInfo } from './host.ts';
 
@@ -69,6 +70,23 @@ describe('a container without a mount namespace of its own', () => {
     assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
     assert.deepEqual(hostMountsUnder(lab.dir), [], 'no mount left');
     assert.deepEqual(hostPropagation(lab), before, "the host's propagation unchanged");
+  });
+
+  it('takes down at delete what the container mounted itself, in the host\'s namespace, even over its "/"', async () => {
+    const script = 'mount -t tmpfs leaked /tmp && mount -t tmpfs over-root / && exec sleep 1000';
+    const bundle = lab.bundle(['sh', '-c', script], (spec) => {
+      withoutMountNamespace(spec);
+      for (const set of ['bounding', 'effective', 'permitted'] as const) spec.process.capabilities![set]!.push('CAP_SYS_ADMIN');
+    });
+    const rootfs = realpathSync(bundle.rootfs);
+    const id = lab.newId('leak');
+    lab.startDetached(id, bundle);
+    const made = () => hostMountsUnder(rootfs).filter((m) => m.source === 'leaked' || m.source === 'over-root').map((m) => m.mountPoint);
+    for (let i = 0; i < 200 && made().length < 2; i++) await sleep(50);
+    assert.deepEqual(made().sort(), [rootfs, `${rootfs}/tmp`], "the container's own mounts are the host's");
+
+    assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
+    assert.deepEqual(hostMountsUnder(lab.dir), [], 'no mount left');
   });
 
   it('applies root.readonly to the runtime\'s bind of the rootfs, not to the filesystem below it', () => {
