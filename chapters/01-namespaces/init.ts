@@ -36,7 +36,7 @@ function initContainer(config: ContainerInitConfig): never {
 
   // Build the new root while the host's paths are still reachable.
   if (!hostMounts) prepareRoot(rootfs, spec.linux?.rootfsPropagation);
-  const context = { rootfs, bundle: config.bundle, cgroups: config.cgroupMounts };
+  const context = { rootfs, bundle: config.bundle, cgroups: config.cgroupMounts, privateMounts: hostMounts };
   for (const entry of spec.mounts ?? []) mountOne(entry, context);
   const devIsBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.options?.some((o) => o === 'bind' || o === 'rbind'));
   setupDev(rootfs, spec.linux?.devices, devIsBound);

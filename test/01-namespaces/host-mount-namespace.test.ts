@@ -12,6 +12,7 @@
 // test's own namespace, the real "host" of these tests: that is where it
 // must prove that it changes no propagation and leaves nothing.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -93,6 +94,29 @@ describe('a container without a mount namespace of its own', () => {
 
     assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
     assert.deepEqual(hostMountsUnder(lab.dir), [], 'no mount left');
+  });
+
+  it('keeps a bind of a shared host directory from carrying the container\'s mounts back to it', async () => {
+    // A shared mount of the test's own: binds of it are its peers unless made private.
+    const source = join(lab.dir, 'shared-source');
+    mkdirSync(source);
+    execFileSync('mount', ['-t', 'tmpfs', 'shared-source', source]);
+    execFileSync('mount', ['--make-shared', source]);
+    mkdirSync(join(source, 'sub'));
+    const bundle = lab.bundle(['sh', '-c', 'mount -t tmpfs inner /volume/sub && exec sleep 1000'], (spec) => {
+      withoutMountNamespace(spec);
+      for (const set of ['bounding', 'effective', 'permitted'] as const) spec.process.capabilities![set]!.push('CAP_SYS_ADMIN');
+      spec.mounts!.push({ destination: '/volume', type: 'bind', source, options: ['rbind'] });
+    });
+    const id = lab.newId('shared-src');
+    lab.startDetached(id, bundle);
+    const inner = () => hostMountsUnder(lab.dir).filter((m) => m.source === 'inner').map((m) => m.mountPoint);
+    for (let i = 0; i < 200 && inner().length === 0; i++) await sleep(50);
+    assert.deepEqual(inner(), [`${realpathSync(bundle.rootfs)}/volume/sub`], 'below the container\'s root only, not at the source');
+
+    assert.equal(lab.runtime(['delete', '--force', id]).code, 0);
+    assert.deepEqual(hostMountsUnder(lab.dir).map((m) => m.mountPoint), [source], 'only the test\'s own mount left');
+    execFileSync('umount', [source]);
   });
 
   it('applies root.readonly to the runtime\'s bind of the rootfs, not to the filesystem below it', () => {
