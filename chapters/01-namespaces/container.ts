@@ -22,6 +22,7 @@ import { copyWindowSize, relayTerminal, setWindowSize } from './terminal.js';
 import { trace } from './trace.js';
 import { runHooks, runHooksWarning } from './hooks.js';
 import type { InitMessage } from './sync-pipe.js';
+import { bindRootInHost, checkHostMounts, sharesHostMounts, unmountRootInHost, type HostRootMount } from './host-mounts.js';
 import { checkUserNamespace, userNamespaceOf, writeIdMaps, type UserNamespace } from './user-namespace.js';
 
 // #region create-options
@@ -67,19 +68,17 @@ export function exitStatus({ code, signal }: ProcessExit): number {
 /** Everything that can be refused is refused before anything is made. */
 function checkBundle(bundle: string, spec: Spec, wantsConsole: boolean): string {
   const namespaces = spec.linux?.namespaces ?? [];
-  if (!namespaces.some((ns) => ns.type === 'mount')) {
-    throw new InvalidArgumentError('config.json: linux.namespaces: a mount namespace is required');
-  }
   const rootfs = resolve(bundle, spec.root.path);
   if (!existsSync(rootfs) || !statSync(rootfs).isDirectory()) {
     throw new InvalidArgumentError(`config.json: root.path: ${rootfs} is not a directory`);
   }
   // Mounting /proc, /dev and the cgroups "into" the host's own root would
-  // change the host, and pivot_root into it would go nowhere.
+  // change the host, and pivot_root or chroot into it would go nowhere.
   if (realpathSync(rootfs) === '/') {
     throw new InvalidArgumentError(`config.json: root.path: ${JSON.stringify(spec.root.path)} is the host's / (a container needs a root filesystem of its own)`);
   }
   for (const entry of spec.mounts ?? []) checkBindSource(bundle, entry);
+  checkHostMounts(spec);
   checkUserNamespace(spec, rootfs);
   if (spec.linux?.sysctl) checkSysctls(spec.linux.sysctl, namespaces);
   for (const field of ['hostname', 'domainname'] as const) if (spec[field]) checkUtsNamespace(field, namespaces);
@@ -202,6 +201,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
   let claimed = false;
   let poststop: (() => void) | undefined;
   let cgroup: ContainerCgroup | null = null;
+  let hostRoot: HostRootMount | undefined;
   let console: number | undefined;
   try {
     // Loaded on first use: the schema library is one of the runtime's larger
@@ -219,6 +219,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
     // #region create-commit
     claimContainerDir(root, id);
     claimed = true;
+    if (sharesHostMounts(spec)) hostRoot = bindRootInHost(rootfs);
     const layout = detectCgroups();
     if (layout) cgroup = createCgroup(layout, cgroupRelativePath(spec.linux?.cgroupsPath, id), resourcesOf(spec));
     makeFifo(fifoPath(root, id));
@@ -245,7 +246,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
 
     const stored: StoredState = {
       ociVersion: spec.ociVersion, id, pid: init.pid, bundle, rootfs, created: new Date().toISOString(),
-      annotations: spec.annotations ?? {}, startTime: processStartTime(init.pid) ?? '', cgroup, spec,
+      annotations: spec.annotations ?? {}, startTime: processStartTime(init.pid) ?? '', cgroup, spec, hostRoot,
     };
     writeState(root, stored);
     // Not durable, like the state: a pid names a process, which a crash ends.
@@ -263,6 +264,7 @@ async function createContainer(options: CreateOptions, wantsConsole: boolean): P
       await init.exited;
     }
     if (cgroup) await destroyCgroup(cgroup);
+    if (hostRoot) unmountRootInHost(hostRoot);
     if (console !== undefined) closeSync(console);
     if (claimed) removeContainerDir(root, id);
     // A create that fails once the container exists ends as a delete does,
@@ -487,8 +489,10 @@ export async function deleteContainer(idText: string, { force = false, stateRoot
     for (let i = 0; i < 1000 && isRunning(stored); i++) await sleep(5);
   }
   // PID 1's death took the rest of its PID namespace with it, and its mount
-  // namespace with all the container's mounts. The cgroup stays until removed.
+  // namespace with all the container's mounts; the cgroup stays until
+  // removed, and so do mounts made in the host's namespace (host-mounts.ts).
   if (stored.cgroup) await destroyCgroup(stored.cgroup);
+  if (stored.hostRoot) unmountRootInHost(stored.hostRoot);
   removeContainerDir(stateRoot, id);
   runHooksWarning(stored.spec, 'poststop', { ...observeStatus(stateRoot, stored), status: 'stopped', pid: 0 });
 }

@@ -9,6 +9,7 @@ import { chdir, CLONE, closeOnExec, execve, keepOpenOnExec, seccompSetModeFilter
 import { lookPath } from './lookpath.js';
 import { makeReadonly, maskPaths } from './masked-paths.js';
 import { runHooks } from './hooks.js';
+import { chrootInto, chrootLike, parentMountNamespace, sharesHostMounts } from './host-mounts.js';
 import { enterNamespaces, NAMESPACES, wantsNew, type SupportedNamespace } from './namespaces.js';
 import { bringUpLoopback } from './network.js';
 import { makeMountPoint, mountOne, pivotInto, prepareRoot, remountRootReadonly, resolveInRoot } from './rootfs.js';
@@ -30,11 +31,12 @@ const O_PATH = 0o10000000; // open(2): a handle on the file itself, without open
 function initContainer(config: ContainerInitConfig): never {
   const { spec, rootfs } = config;
   const namespaces = (spec.linux?.namespaces ?? []).filter((ns) => !(config.userNamespace && ns.path)); // those the tool joined, see user-namespace.ts
-  enterNamespaces(namespaces);
+  const hostMounts = sharesHostMounts(spec); // then the runtime has bound the rootfs already (host-mounts.ts)
+  enterNamespaces(hostMounts ? [...namespaces, ...parentMountNamespace()] : namespaces);
 
   // Build the new root while the host's paths are still reachable.
-  prepareRoot(rootfs, spec.linux?.rootfsPropagation);
-  const context = { rootfs, bundle: config.bundle, cgroups: config.cgroupMounts };
+  if (!hostMounts) prepareRoot(rootfs, spec.linux?.rootfsPropagation);
+  const context = { rootfs, bundle: config.bundle, cgroups: config.cgroupMounts, privateMounts: hostMounts };
   for (const entry of spec.mounts ?? []) mountOne(entry, context);
   const devIsBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.options?.some((o) => o === 'bind' || o === 'rbind'));
   setupDev(rootfs, spec.linux?.devices, devIsBound);
@@ -45,7 +47,7 @@ function initContainer(config: ContainerInitConfig): never {
   const cgroupNamespaceToJoin = cgroupNamespace?.path ? openSync(cgroupNamespace.path, 'r') : undefined;
   runCreateHooks(config);
 
-  pivotInto(rootfs, spec.linux?.rootfsPropagation);
+  (hostMounts ? chrootInto : pivotInto)(rootfs, spec.linux?.rootfsPropagation);
   const terminal = spec.process.terminal ? attachConsole('/dev/pts/ptmx', spec.process.user.uid) : undefined;
   if (terminal) bindConsole(terminal.slavePath);
   applySysctls(spec.linux?.sysctl);
@@ -133,11 +135,15 @@ function initExec(config: ExecInitConfig): never {
   const open = (type: SupportedNamespace) =>
     config.namespaces.includes(type) ? openSync(`/proc/${config.pid}/ns/${NAMESPACES[type].file}`, 'r') : undefined;
   const joined = { ipc: open('ipc'), uts: open('uts'), network: open('network'), mount: open('mount'), cgroup: open('cgroup') };
+  // No mount namespace: the container's is the host's, entered as its init's root (host-mounts.ts).
+  const hostMounts = !config.namespaces.includes('mount');
+  if (hostMounts) joined.mount = openSync(`/proc/${config.pid}/ns/mnt`, 'r');
   unshare(CLONE.FS);
   for (const type of ['ipc', 'uts', 'network', 'mount'] as const) {
     const fd = joined[type];
     if (fd !== undefined) setns(fd, NAMESPACES[type].flag);
   }
+  if (hostMounts) chrootLike(config.pid);
   chdir(config.process.cwd);
   const terminal = config.process.terminal ? attachConsole('/dev/pts/ptmx', config.process.user.uid) : undefined;
   const program = prepareProcess(config.process, joinCgroup, config.seccomp, () => {

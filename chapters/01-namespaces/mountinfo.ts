@@ -18,6 +18,9 @@ import { readFileSync } from 'node:fs';
 // #region mountinfo
 /** One line of mountinfo, its paths decoded. */
 export interface MountInfo {
+  /** (1) and (2): the mount's unique ID while it is mounted, and its parent's. */
+  id: number;
+  parentId: number;
   root: string;
   mountPoint: string;
   options: string[];
@@ -40,6 +43,8 @@ export function parseMountInfo(text: string): MountInfo[] {
       const fields = left.split(' ');
       const [fsType = '', source = '', superOptions = ''] = right.split(' ');
       return {
+        id: Number(fields[0]),
+        parentId: Number(fields[1]),
         root: decode(fields[3] ?? ''),
         mountPoint: decode(fields[4] ?? ''),
         options: (fields[5] ?? '').split(','),

@@ -75,6 +75,8 @@ export interface MountContext {
   bundle: string;
   /** The container's cgroup directories, for a mount of type "cgroup". */
   cgroups: { name: string; dir: string }[];
+  /** In the host's namespace: make each mount private, or a bind of a shared source would be its peer (host-mounts.ts). */
+  privateMounts?: boolean;
 }
 
 /** Perform one entry of config.json's `mounts`, below the rootfs. */
@@ -101,6 +103,7 @@ export function mountOne(entry: MountSpec, ctx: MountContext): void {
       bindMount('/sys', target, flags | MS.BIND | MS.REC);
     }
   }
+  if (ctx.privateMounts) mount(null, target, null, MS.PRIVATE | MS.REC);
   for (const change of propagation) mount(null, target, null, change);
 }
 // #endregion mount-one
@@ -167,7 +170,11 @@ export function pivotInto(rootfs: string, propagation: string | undefined): void
   mount(null, '.', null, MS.PRIVATE | MS.REC);
   umount2('.', MNT_DETACH);
   chdir('/');
-  // rootfsPropagation, now on the container's own "/" (private was done before).
+  applyRootPropagation(propagation);
+}
+
+/** rootfsPropagation, on the mount now at the container's "/" (private was done before, and stays the default). */
+export function applyRootPropagation(propagation: string | undefined): void {
   const flags = propagationFlags(propagation);
   if (!(flags & MS.PRIVATE)) mount(null, '/', null, flags);
 }

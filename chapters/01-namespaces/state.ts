@@ -7,6 +7,7 @@ import { isFrozen, type ContainerCgroup } from './cgroups.js';
 import type { ContainerId } from './container-id.js';
 import { ConflictError, NotFoundError, RuntimeError } from './errors.js';
 import { isRunning } from './process-identity.js';
+import type { HostRootMount } from './host-mounts.js';
 import type { Spec } from './spec.js';
 
 // #region oci-state
@@ -35,6 +36,8 @@ export interface StoredState extends Omit<OciState, 'status'> {
   cgroup: ContainerCgroup | null;
   /** The config the container was created from, for `exec`. */
   spec: Spec;
+  /** Without a mount namespace: the rootfs mount made in the host's, which delete takes down. */
+  hostRoot?: HostRootMount;
 }
 // #endregion oci-state
 

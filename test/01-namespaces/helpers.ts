@@ -287,16 +287,17 @@ export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
 }
 
-/** `runc run` of a bundle, with its own state root. */
-export function runUnderRunc(root: string, bundleDir: string, id: string): RunResult {
-  const r = spawnSync('runc', ['--root', root, 'run', '--bundle', bundleDir, id], { encoding: 'utf8', input: '', timeout: 60_000 });
+/** `runc run` of a bundle, with its own state root; `wrapper` is a command runc runs under (`unshare -m ...`). */
+export function runUnderRunc(root: string, bundleDir: string, id: string, wrapper: string[] = []): RunResult {
+  const [cmd, ...args] = [...wrapper, 'runc', '--root', root, 'run', '--bundle', bundleDir, id];
+  const r = spawnSync(cmd!, args, { encoding: 'utf8', input: '', timeout: 60_000 });
   if (r.error) throw r.error;
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a bundle under runc and under the runtime: the same stdout, stderr and exit code, or the test fails. Returns ours. */
-export function sameAsRunc(lab: Lab, runcRoot: string, bundleDir: string): RunResult {
-  const reference = runUnderRunc(runcRoot, bundleDir, lab.newId('runc'));
+export function sameAsRunc(lab: Lab, runcRoot: string, bundleDir: string, runcWrapper: string[] = []): RunResult {
+  const reference = runUnderRunc(runcRoot, bundleDir, lab.newId('runc'), runcWrapper);
   const ours = lab.runtime(['run', lab.newId('ours'), '--bundle', bundleDir]);
   assert.notEqual(reference.stdout, '', `runc ran the probe: ${reference.stderr}`);
   assert.equal(ours.stdout, reference.stdout, 'same stdout');

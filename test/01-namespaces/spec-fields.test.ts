@@ -158,6 +158,17 @@ const ROWS: Row[] = [
   namespaceRow('pid', 'pid'),
   namespaceRow('network', 'net'),
   namespaceRow('mount', 'mnt'),
+  {
+    // Not listed, a namespace is the runtime's: the host's mounts, a chroot (host-mount-namespace.test.ts).
+    field: 'linux.namespaces[] without type = mount',
+    set: (s) => {
+      s.linux.namespaces = s.linux.namespaces.filter((ns) => ns.type !== 'mount');
+      delete s.linux.maskedPaths;
+      delete s.linux.readonlyPaths;
+    },
+    probe: 'readlink /proc/self/ns/mnt; ls /',
+    expect: new RegExp(`^${ownNamespace('mnt').replace(/[[\]]/g, '\\$&')}\nbin\n`),
+  },
   namespaceRow('ipc', 'ipc'),
   namespaceRow('uts', 'uts'),
   namespaceRow('cgroup', 'cgroup'),
