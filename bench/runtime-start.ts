@@ -3,11 +3,11 @@
 // Node's own start-up is printed as the floor our runtime stands on.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxRootfs } from '../scripts/rootfs.ts';
 import { runtimeCommand } from '../test/helpers/executables.ts';
-import { printTable, timeCommand, type Summary } from './lib/measure.ts';
+import { printTable, timeInTurns } from './lib/measure.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
 try {
@@ -33,22 +33,36 @@ try {
   const hybrid = spawnSync('mountpoint', ['-q', '/sys/fs/cgroup/unified']).status === 0;
   const crunWrapped = (inner: string) => (hybrid ? ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `umount /sys/fs/cgroup/unified && exec ${inner}`] : ['sh', '-c', `exec ${inner}`]);
 
-  const rows: Summary[] = [];
-  rows.push(timeCommand('skiff-runtime', (i) => [...runtimeCommand(), '--root', stateRoot('skiff'), 'run', id('skiff', i), '--bundle', bundle]));
-  rows.push(timeCommand('runc', (i) => ['runc', '--root', stateRoot('runc'), 'run', '--bundle', bundle, id('runc', i)]));
-  rows.push(timeCommand('crun', (i) => crunWrapped(`crun --root ${stateRoot('crun')} run --bundle ${bundle} ${id('crun', i)}`)));
+  // Node reads the file NODE_EXTRA_CA_CERTS names before it runs a line of
+  // ours; a machine that sets it makes every Node start-up pay for it. The
+  // runtime spawns init without it, and bin/skiff-runtime drops it; Node
+  // started directly gets what its caller has. So the command is timed both
+  // ways, and the table says which is which.
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS;
+  const withoutCerts = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
+  const skiff = (name: string) => (i: number) => [...runtimeCommand(), '--root', stateRoot(name), 'run', id(name, i), '--bundle', bundle];
+  console.log(`NODE_EXTRA_CA_CERTS ${extraCerts ? 'is set' : 'is not set'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  const runc = { name: 'runc', argv: (i: number) => ['runc', '--root', stateRoot('runc'), 'run', '--bundle', bundle, id('runc', i)] };
+  const rows = timeInTurns([
+    { name: extraCerts ? 'skiff-runtime, with NODE_EXTRA_CA_CERTS' : 'skiff-runtime', argv: skiff('skiff') },
+    ...(extraCerts ? [{ name: 'skiff-runtime, without it (as bin/ starts it)', argv: skiff('skiff-bare'), options: { env: withoutCerts } }] : []),
+    runc,
+    { name: 'crun', argv: (i: number) => crunWrapped(`crun --root ${stateRoot('crun')} run --bundle ${bundle} ${id('crun', i)}`) },
+  ]);
   printTable('start-to-exit of /bin/true in a busybox bundle', rows, 'runc');
 
-  const floors: Summary[] = [
-    timeCommand('node -e 0', () => [process.execPath, '-e', '0']),
+  const floors = timeInTurns([
+    { name: 'node -e 0', argv: () => [process.execPath, '-e', '0'] },
     // init starts with an empty environment: Node's start-up without what ours may ask of it (NODE_OPTIONS, extra CA certificates...)
-    timeCommand('node -e 0, empty env', () => ['env', '-i', process.execPath, '-e', '0']),
+    { name: 'node -e 0, empty env', argv: () => ['env', '-i', process.execPath, '-e', '0'] },
     // the runtime's own start-up (Node plus its imports), with no container to run
-    timeCommand('skiff-runtime list', () => [...runtimeCommand(), '--root', stateRoot('skiff-list'), 'list']),
-    timeCommand(hybrid ? 'crun wrapper alone' : 'sh -c true', () => crunWrapped('true')),
-    rows.find((r) => r.name === 'runc')!,
-  ];
+    { name: 'skiff-runtime list', argv: () => [...runtimeCommand(), '--root', stateRoot('skiff-list'), 'list'] },
+    { name: hybrid ? 'crun wrapper alone' : 'sh -c true', argv: () => crunWrapped('true') },
+    runc,
+  ]);
   printTable('floors: what a process costs before any container work', floors, 'runc');
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

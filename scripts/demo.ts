@@ -12,8 +12,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeBusyboxRootfs } from './rootfs.js';
 
-/** The runtime executable, as built next to this script (dist/chapters/01-namespaces/main.js). */
-const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.js');
+/** The runtime executable, as built next to this script (dist/chapters/01-namespaces/main.cjs, one bundled file). */
+const RUNTIME = resolve(import.meta.dirname, '../chapters/01-namespaces/main.cjs');
 /** The chapter 02 engine, built the same way (dist/chapters/02-images/engine/main.js). */
 const ENGINE = resolve(import.meta.dirname, '../chapters/02-images/engine/main.js');
 /** The chapter 03 daemon (dist/chapters/03-daemon/main.js). */

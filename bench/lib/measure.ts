@@ -30,17 +30,35 @@ export function summarize(name: string, durations: number[]): Summary {
  * failure must never pass for a fast start.
  */
 export function timeCommand(name: string, argv: (run: number) => string[], options: SpawnSyncOptions = {}): Summary {
-  const durations: number[] = [];
+  return timeInTurns([{ name, argv, options }])[0]!;
+}
+
+/** One command of a set timed together: its name, its argv for run i, its spawn options. */
+export interface Contender {
+  name: string;
+  argv: (run: number) => string[];
+  options?: SpawnSyncOptions;
+}
+
+/**
+ * Times several commands in turns (a run of each, then the next round), so
+ * that a busy spell of the machine falls on all of them alike rather than
+ * on whichever was running then; their ratios are what the tables compare.
+ */
+export function timeInTurns(contenders: Contender[]): Summary[] {
+  const durations = contenders.map((): number[] => []);
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    const [cmd, ...args] = argv(i);
-    const start = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`${name}: run ${i} exited ${r.status ?? r.signal}: ${String(r.stderr).trim()}`);
-    if (i >= WARMUP) durations.push(ms);
+    contenders.forEach(({ name, argv, options }, c) => {
+      const [cmd, ...args] = argv(i);
+      const start = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (r.error) throw r.error;
+      if (r.status !== 0) throw new Error(`${name}: run ${i} exited ${r.status ?? r.signal}: ${String(r.stderr).trim()}`);
+      if (i >= WARMUP) durations[c]!.push(ms);
+    });
   }
-  return summarize(name, durations);
+  return contenders.map(({ name }, c) => summarize(name, durations[c]!));
 }
 
 /** Prints summaries as an aligned table, with each median's ratio to the reference's. */

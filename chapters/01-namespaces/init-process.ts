@@ -12,12 +12,15 @@ import type { Duplex } from 'node:stream';
 
 // #region init-command
 /**
- * The compiled init next to this file; when running from TypeScript
- * sources (tests under tsx), the .ts file through tsx's loader.
+ * Init as built next to this file: bundled into one CommonJS file
+ * (bundle-processes.ts), or as tsc compiled it; when running from
+ * TypeScript sources (tests under tsx), the .ts file through tsx's loader.
  */
 function initCommand(): string[] {
-  const compiled = fileURLToPath(new URL('./init.js', import.meta.url));
-  if (existsSync(compiled)) return [compiled];
+  for (const built of ['./init.cjs', './init.js']) {
+    const file = fileURLToPath(new URL(built, import.meta.url));
+    if (existsSync(file)) return [file];
+  }
   const source = fileURLToPath(new URL('./init.ts', import.meta.url));
   return ['--import', import.meta.resolve('tsx'), source];
 }

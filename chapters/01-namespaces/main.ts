@@ -307,14 +307,18 @@ async function main(argv: string[]): Promise<number> {
   return (await command.action(positionals, values, resolve(stateRoot))) ?? 0;
 }
 
-try {
-  const status = await main(process.argv.slice(2));
-  trace('runtime', 'exit');
-  process.exit(status);
-} catch (err) {
-  // One line, whatever the error: a script reads the first line of stderr.
-  const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
-  process.stderr.write(`skiff-runtime: ${message}\n`);
-  process.exit(err instanceof RuntimeError ? err.exitCode : 1);
-}
+// A promise rather than a top-level await, which only an ES module may
+// use: the runtime is built into one CommonJS file (bundle-processes.ts).
+main(process.argv.slice(2)).then(
+  (status) => {
+    trace('runtime', 'exit');
+    process.exit(status);
+  },
+  (err: unknown) => {
+    // One line, whatever the error: a script reads the first line of stderr.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`skiff-runtime: ${message}\n`);
+    process.exit(err instanceof RuntimeError ? err.exitCode : 1);
+  },
+);
 // #endregion main

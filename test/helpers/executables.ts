@@ -13,7 +13,7 @@ function command(envVar: string, script: string): string[] {
 }
 
 /** The chapter 01 runtime, runc-like. */
-export const runtimeCommand = (): string[] => command('SKIFF_RUNTIME', 'dist/chapters/01-namespaces/main.js');
+export const runtimeCommand = (): string[] => command('SKIFF_RUNTIME', 'dist/chapters/01-namespaces/main.cjs');
 
 /** The chapter 02 daemonless engine. */
 export const engineCommand = (): string[] => command('SKIFF_ENGINE', 'dist/chapters/02-images/engine/main.js');
