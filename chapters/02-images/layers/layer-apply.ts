@@ -1,6 +1,6 @@
 // layer-apply.ts — unpacking one layer into one snapshot directory (image-spec `layer.md`).
 
-import { closeSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, lchownSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import { InvalidArgumentError, mknod } from '../../01-namespaces/index.js';
 import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
 import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
 import { extractKeepingRawPax, rawPaxXattrs } from './pax-xattrs.js';
+import { ownerOnHost, type IdMap } from './id-map.js';
 
 // #region applied-layer
 export interface LayerDigest {
@@ -36,9 +37,10 @@ export interface AppliedLayer extends LayerDigest {
 /**
  * Applies a plain or gzipped tar layer into `dir` (which should be empty).
  * The compression is told by the first bytes (the store's decompress), not
- * by the media type, as Docker does.
+ * by the media type, as Docker does. With an `idMap` every owner lands
+ * shifted into its host range (id-map.ts), the snapshot's root included.
  */
-export async function applyLayer(dir: string, input: Readable): Promise<AppliedLayer> {
+export async function applyLayer(dir: string, input: Readable, idMap?: IdMap): Promise<AppliedLayer> {
   const { compression, stream } = await decompress(input);
   if (compression === 'zstd') {
     input.destroy();
@@ -54,7 +56,7 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
   // #endregion apply
 
   // #region apply-loop
-  const writer = new LayerWriter(dir);
+  const writer = new LayerWriter(dir, idMap);
   let contentSize = 0;
   try {
     for await (const entry of extract) {
@@ -134,8 +136,13 @@ class LayerWriter {
   private readonly whiteouts = new Set<string>();
   private pendingFile: { fd: number; path: string; meta: FileMetadata } | null = null;
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly idMap?: IdMap) {
     this.tree = new SafeTree(root);
+    // A layer without a "./" entry leaves its root as made: the remapped root's, as dockerd makes it.
+    if (idMap) {
+      const root0 = ownerOnHost(idMap, { uid: 0, gid: 0 });
+      lchownSync(root, root0.uid, root0.gid);
+    }
   }
   // #endregion layer-writer
 
@@ -143,7 +150,7 @@ class LayerWriter {
   add(header: Header, data: EntryData | null): void {
     const name = header.name;
     const rel = entryPath(name);
-    const meta = metadataOf(header);
+    const meta = this.shifted(metadataOf(header));
     if (rel === '') {
       // "./": the snapshot root's own metadata.
       if (header.type === 'directory') this.setDirMetadata(this.root, meta);
@@ -273,6 +280,11 @@ class LayerWriter {
     this.tree.forget(rel);
     this.created.delete(rel);
     this.whiteouts.delete(rel);
+  }
+
+  /** The entry's owner as the host must record it: in the remapped range, if there is one. */
+  private shifted(meta: FileMetadata): FileMetadata {
+    return this.idMap ? { ...meta, ...ownerOnHost(this.idMap, meta) } : meta;
   }
 
   private setDirMetadata(path: string, meta: FileMetadata): void {

@@ -11,6 +11,7 @@ import type { PathStat } from '../api/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { pathsOf } from './paths.js';
+import { refuseWhenRemapped } from './userns-mode.js';
 
 // #region with-rootfs
 /** Runs `work` with the container's root mounted: the running container's own mount, or one made for the while. */
@@ -73,6 +74,7 @@ export function statPath(ctx: DaemonContext, c: Container, path: string, referen
  * TarResourceRebase. The stat is found first, so a missing path is a 404.
  */
 export async function archivePath(ctx: DaemonContext, c: Container, path: string, reference: string): Promise<{ stat: PathStat; write(out: Writable): Promise<void> }> {
+  refuseWhenRemapped(ctx.remappedRoot, 'docker cp from a container');
   const info = await statPath(ctx, c, path, reference);
   return {
     stat: info,
@@ -108,6 +110,7 @@ async function addTree(pack: tar.Pack, host: string, name: string): Promise<void
 // #region archive-in
 /** A tar unpacked into a directory of the container, with chapter 02's layer code (which refuses paths that climb out). */
 export async function extractToDir(ctx: DaemonContext, c: Container, path: string, content: Readable, reference: string): Promise<void> {
+  refuseWhenRemapped(ctx.remappedRoot, 'docker cp into a container');
   await withRootfs(ctx, c, async (rootfs) => {
     const { host } = statOf(rootfs, path, reference);
     if (!statSync(host).isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`);
@@ -117,6 +120,7 @@ export async function extractToDir(ctx: DaemonContext, c: Container, path: strin
 
 /** `docker export`: the container's whole filesystem, as it sees it, one plain tar (chapter 02's layer writer over the merged view). */
 export function exportContainer(ctx: DaemonContext, c: Container): { write(out: Writable): Promise<void> } {
+  refuseWhenRemapped(ctx.remappedRoot, 'docker export');
   return { write: (out) => withRootfs(ctx, c, async (rootfs) => void (await writeLayerDiff(rootfs, out))) };
 }
 // #endregion archive-in

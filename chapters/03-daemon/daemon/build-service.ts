@@ -11,12 +11,14 @@ import {
 import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
 import { outputPipe } from './output-pipe.js';
+import { refuseWhenRemapped } from './userns-mode.js';
 
 // #region build-service
 export class BuildService implements BuildBackend {
   constructor(private readonly engine: Engine, private readonly events: Events) {}
 
   async build(context: Readable, request: BuildRequest, progress: (message: JsonMessage) => void): Promise<string> {
+    refuseWhenRemapped(this.engine.snapshotter.idMap, 'docker build');
     const work = join(this.engine.root, 'builds', randomBytes(8).toString('hex'));
     mkdirSync(join(work, 'context'), { recursive: true });
     const say = request.quiet ? () => {} : (text: string) => progress({ stream: text });

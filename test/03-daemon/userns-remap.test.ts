@@ -1,0 +1,191 @@
+// skiffd --userns-remap default: every container's root is the first
+// subordinate uid of the dockremap user, made (with its ranges) if missing,
+// as dockerd makes it. Proved from inside (`id`, `ls -ln /`), from outside
+// (the container's process, a file it writes on a bind mount or a volume),
+// on disk (the data root's layout, the unpacked layers' owners), and against
+// a real dockerd started the same way on this host: same user, same ranges,
+// same data root name, same answers.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
+import { startDockerd, type Dockerd } from '../helpers/dockerd.ts';
+import { makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
+import { skiffdCommand, startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
+import { importBusybox } from './fixtures.ts';
+
+let skiffd: Skiffd;
+let work: string;
+/** Did dockremap exist before? If not, the daemon made it, and the test removes it after (dockerd never does). */
+let hadRemapUser: boolean;
+/** The first subordinate uid and gid of dockremap: the host ids of every container's root. */
+let uid: number;
+let gid: number;
+
+const getent = (db: string, key: string) => spawnSync('getent', [db, key], { encoding: 'utf8' });
+const range = (file: string): [number, number] => {
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('dockremap:'));
+  assert.ok(line, `${file} has a dockremap range`);
+  const [, start, count] = line.split(':');
+  return [Number(start), Number(count)];
+};
+const statusIds = (pid: string, field: 'Uid' | 'Gid') => readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(.*)$`, 'm'))![1]!.split('\t');
+const run = (d: Dockerd, args: string[]) => d.docker(['run', '--rm', ...args]).stdout;
+const fails = (d: Dockerd, args: string[], input?: string) => {
+  const r = d.docker(args, { allowFail: true, input });
+  assert.notEqual(r.status, 0, args.join(' '));
+  return r.stderr.trim();
+};
+
+before(async () => {
+  hadRemapUser = getent('passwd', 'dockremap').status === 0;
+  work = makeTempDir('skiff-userns-');
+  chmodSync(work, 0o711); // bind mounts under it are reached by the remapped root
+  skiffd = await startSkiffd({ extraArgs: ['--userns-remap', 'default'] });
+  [uid] = range('/etc/subuid');
+  [gid] = range('/etc/subgid');
+  importBusybox(skiffd);
+});
+
+after(async () => {
+  await skiffd?.stop();
+  removeTempDir(work);
+  // userdel(8) removes the user, its group, and its subordinate ranges.
+  if (!hadRemapUser && getent('passwd', 'dockremap').status === 0) spawnSync('userdel', ['dockremap']);
+});
+
+test('default: the dockremap system user and its 65536 subordinate ids, made as dockerd makes them', () => {
+  const [name, , userId, groupId, , , shell] = getent('passwd', 'dockremap').stdout.trim().split(':');
+  assert.equal(name, 'dockremap');
+  assert.equal(shell, '/bin/false');
+  assert.ok(Number(userId) < 1000, 'a system user');
+  assert.equal(getent('group', groupId!).stdout.split(':')[0], 'dockremap');
+  assert.deepEqual(range('/etc/subuid')[1], 65536);
+  assert.deepEqual(range('/etc/subgid')[1], 65536);
+  assert.ok(uid >= 100000, `ranges start at 100000 or above, not ${uid}`);
+});
+
+test('the data root is <data-root>/<uid>.<gid>, reachable by the remapped root only, and docker info says so', () => {
+  const remapped = join(skiffd.dir, 'data', `${uid}.${gid}`);
+  for (const dir of [join(skiffd.dir, 'data'), remapped]) {
+    const st = statSync(dir);
+    assert.deepEqual([st.mode & 0o7777, st.uid, st.gid], [0o710, 0, gid], dir);
+  }
+  assert.deepEqual(readdirSync(join(skiffd.dir, 'data')), [`${uid}.${gid}`]);
+  assert.ok(existsSync(join(remapped, 'snapshots')));
+  const info = JSON.parse(skiffd.docker(['info', '--format', '{{json .}}']).stdout);
+  assert.equal(info.DockerRootDir, remapped);
+  assert.deepEqual(info.SecurityOptions, ['name=seccomp,profile=builtin', 'name=userns', 'name=cgroupns']);
+});
+
+test('the image’s layers are unpacked with their owners shifted into the range', () => {
+  const snapshots = join(skiffd.dir, 'data', `${uid}.${gid}`, 'snapshots');
+  const layers = readdirSync(snapshots).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  assert.equal(layers.length, 1);
+  for (const path of ['', 'bin', 'bin/busybox', 'etc/passwd']) {
+    const st = statSync(join(snapshots, layers[0]!, 'fs', path));
+    assert.deepEqual([st.uid, st.gid], [uid, gid], path);
+  }
+});
+
+test('inside, root is root and owns the image’s files; outside, the process is the first subordinate uid', () => {
+  assert.match(run(skiffd, ['busybox', 'id']), /^uid=0\(root\) gid=0\(root\)/);
+  assert.deepEqual(run(skiffd, ['busybox', 'cat', '/proc/self/uid_map', '/proc/self/gid_map']).trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')),
+    [`0 ${uid} 65536`, `0 ${gid} 65536`]);
+  const listing = run(skiffd, ['busybox', 'ls', '-ln', '/']);
+  for (const dir of ['bin', 'etc', 'root', 'tmp', 'usr']) assert.match(listing, new RegExp(`^d\\S+\\s+\\d+\\s+0\\s+0\\s.* ${dir}$`, 'm'), listing);
+  // The container's root may write to its own root filesystem.
+  assert.equal(run(skiffd, ['busybox', 'sh', '-c', 'touch /made && stat -c %u:%g /made']).trim(), '0:0');
+
+  const id = skiffd.docker(['run', '-d', 'busybox', 'sleep', '60']).stdout.trim();
+  const pid = skiffd.docker(['inspect', '-f', '{{.State.Pid}}', id]).stdout.trim();
+  assert.deepEqual(statusIds(pid, 'Uid'), [uid, uid, uid, uid].map(String));
+  assert.deepEqual(statusIds(pid, 'Gid'), [gid, gid, gid, gid].map(String));
+  // exec joins the container's user namespace: root there too.
+  assert.equal(skiffd.docker(['exec', id, 'id', '-u']).stdout.trim(), '0');
+  skiffd.docker(['rm', '-f', id]);
+});
+
+test('a bind mount’s directory the daemon makes, and a volume, belong to the remapped root; so do the files written there', () => {
+  const bind = join(work, 'made-by-daemon');
+  assert.equal(run(skiffd, ['-v', `${bind}:/b`, '-v', 'remapped-volume:/v', 'busybox', 'sh', '-c', 'echo hi > /b/f && echo hi > /v/f && stat -c %u /b /b/f /v /v/f']).trim(),
+    '0\n0\n0\n0');
+  for (const path of [bind, join(bind, 'f')]) assert.equal(statSync(path).uid, uid, path);
+  const mountpoint = skiffd.docker(['volume', 'inspect', '-f', '{{.Mountpoint}}', 'remapped-volume']).stdout.trim();
+  for (const path of [mountpoint, join(mountpoint, 'f')]) assert.deepEqual([statSync(path).uid, statSync(path).gid], [uid, gid], path);
+  skiffd.docker(['volume', 'rm', 'remapped-volume']);
+  // A directory of the host's root stays out of reach: the container's root is nobody special there.
+  mkdirSync(join(work, 'hosts-own'), { mode: 0o755 });
+  assert.match(fails(skiffd, ['run', '--rm', '-v', `${join(work, 'hosts-own')}:/h`, 'busybox', 'touch', '/h/f']), /Permission denied/);
+});
+
+test('--userns=host opts out: real root, inside and out; --privileged needs it, in dockerd’s words', () => {
+  assert.equal(run(skiffd, ['--userns=host', 'busybox', 'cat', '/proc/self/uid_map']).trim().split(/\s+/).join(' '), '0 0 4294967295');
+  const id = skiffd.docker(['run', '-d', '--userns=host', 'busybox', 'sleep', '60']).stdout.trim();
+  const pid = skiffd.docker(['inspect', '-f', '{{.State.Pid}} {{.HostConfig.UsernsMode}}', id]).stdout.trim().split(' ');
+  assert.equal(pid[1], 'host');
+  assert.deepEqual(statusIds(pid[0]!, 'Uid'), ['0', '0', '0', '0']);
+  skiffd.docker(['rm', '-f', id]);
+
+  assert.equal(fails(skiffd, ['create', '--privileged', 'busybox', 'true']).split('\n')[0],
+    'Error response from daemon: privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+  const hostCaps = readFileSync('/proc/self/status', 'utf8').match(/^CapEff:.*$/m)![0];
+  assert.equal(run(skiffd, ['--privileged', '--userns=host', 'busybox', 'grep', 'CapEff', '/proc/self/status']).trim(), hostCaps);
+  assert.equal(fails(skiffd, ['create', '--network', 'host', 'busybox', 'true']).split('\n')[0],
+    "Error response from daemon: cannot share the host's network namespace when user namespaces are enabled");
+});
+
+test('what would write a tar with the host’s shifted owners is refused in one line, not done wrong', () => {
+  const id = skiffd.docker(['create', 'busybox', 'true']).stdout.trim();
+  assert.match(fails(skiffd, ['commit', id]), /^Error response from daemon: writing a layer from a remapped root \(--userns-remap\) is not supported yet/);
+  assert.match(fails(skiffd, ['export', id]), /^Error response from daemon: docker export is not supported yet with --userns-remap/);
+  assert.match(fails(skiffd, ['cp', `${id}:/etc/passwd`, join(work, 'passwd')]), /docker cp from a container is not supported yet with --userns-remap/);
+  assert.match(fails(skiffd, ['build', '-q', '-'], 'FROM busybox\n'), /docker build is not supported yet with --userns-remap/);
+  skiffd.docker(['rm', id]);
+});
+
+test('a remap skiffd cannot set up is refused at start in one line, in dockerd’s words, with nothing made', () => {
+  const refusal = (remap: string, dataRoot = join(work, 'unused')) => {
+    const [cmd, ...args] = skiffdCommand();
+    const r = spawnSync(cmd!, [...args, '--userns-remap', remap, '--data-root', dataRoot, '--host', `unix://${join(work, 'unused.sock')}`], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+    return r.stderr.trim();
+  };
+  assert.equal(refusal('no-such-user'), 'skiffd: Error during uid lookup for "no-such-user": getent unable to find entry "no-such-user" in passwd database');
+  assert.equal(refusal('dockremap:no-such-group'), 'skiffd: Error during groupname lookup for "no-such-group": getent unable to find entry "no-such-group" in group database');
+  assert.equal(refusal('daemon'), 'skiffd: Can\'t create ID mappings: no subuid ranges found for user "daemon"');
+  const closed = makeTempDir('skiff-userns-closed-'); // 0700: the remapped root could not search it
+  try {
+    assert.equal(refusal('default', join(closed, 'data')),
+      `skiffd: a subdirectory in your graphroot path (${join(closed, 'data', `${uid}.${gid}`)}) restricts access to the remapped root uid/gid; please fix by allowing 'o+x' permissions on existing directories`);
+    assert.equal(existsSync(join(closed, 'data')), false);
+  } finally {
+    removeTempDir(closed);
+  }
+  assert.equal(existsSync(join(work, 'unused')), false);
+});
+
+test('a real dockerd --userns-remap default on this host: the same user, data root name and answers', async () => {
+  // Its data root under a directory the remapped root can search (the helper's own is 0700, which dockerd refuses).
+  const dataRoot = join(work, 'dockerd', 'data');
+  const dockerd = await startDockerd(['--userns-remap', 'default', '--data-root', dataRoot]);
+  try {
+    importBusybox(dockerd);
+    const info = JSON.parse(dockerd.docker(['info', '--format', '{{json .}}']).stdout);
+    assert.ok(info.DockerRootDir.endsWith(`/${uid}.${gid}`), info.DockerRootDir);
+    assert.ok(info.SecurityOptions.includes('name=userns'));
+    for (const args of [['busybox', 'id'], ['busybox', 'cat', '/proc/self/uid_map'], ['--userns=host', 'busybox', 'id']]) {
+      assert.equal(run(skiffd, args), run(dockerd, args), args.join(' '));
+    }
+    const ours = (text: string) => text.split('\n')[0];
+    for (const args of [['create', '--privileged', 'busybox', 'true'], ['create', '--network', 'host', 'busybox', 'true']]) {
+      assert.equal(ours(fails(skiffd, args)), ours(fails(dockerd, args)), args.join(' '));
+    }
+  } finally {
+    await dockerd.stop();
+    assert.deepEqual(readMountInfo().filter((m) => m.mountPoint.startsWith(dataRoot)), [], 'dockerd unmounted its layers');
+  }
+});
