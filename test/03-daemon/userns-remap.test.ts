@@ -137,13 +137,35 @@ test('--userns=host opts out: real root, inside and out; --privileged needs it, 
     "Error response from daemon: cannot share the host's network namespace when user namespaces are enabled");
 });
 
-test('what would write a tar with the host’s shifted owners is refused in one line, not done wrong', () => {
-  const id = skiffd.docker(['create', 'busybox', 'true']).stdout.trim();
-  assert.match(fails(skiffd, ['commit', id]), /^Error response from daemon: writing a layer from a remapped root \(--userns-remap\) is not supported yet/);
-  assert.match(fails(skiffd, ['export', id]), /^Error response from daemon: docker export is not supported yet with --userns-remap/);
-  assert.match(fails(skiffd, ['cp', `${id}:/etc/passwd`, join(work, 'passwd')]), /docker cp from a container is not supported yet with --userns-remap/);
-  assert.match(fails(skiffd, ['build', '-q', '-'], 'FROM busybox\n'), /docker build is not supported yet with --userns-remap/);
-  skiffd.docker(['rm', id]);
+test('commit, diff, export and cp shift owners back: layers and tars carry the container’s ids, not the host’s', () => {
+  const id = skiffd.docker(['run', '-d', 'busybox', 'sh', '-c', 'echo made > /made && chown 1000:1000 /made && mkdir /dir && sleep 60']).stdout.trim();
+  for (let i = 0; i < 100 && skiffd.docker(['exec', id, 'ls', '/dir'], { allowFail: true }).status !== 0; i++) spawnSync('sleep', ['0.05']);
+  // On the host, the writable layer holds the shifted ids.
+  const pid = skiffd.docker(['inspect', '-f', '{{.State.Pid}}', id]).stdout.trim();
+  assert.deepEqual([statSync(`/proc/${pid}/root/made`).uid, statSync(`/proc/${pid}/root/dir`).uid], [uid + 1000, uid]);
+  assert.deepEqual(skiffd.docker(['diff', id]).stdout.trim().split('\n').sort(), ['A /dir', 'A /made']);
+  // export and cp: tars with the container's owners.
+  const listing = (tarFile: string) => spawnSync('tar', ['-tvf', tarFile, '--numeric-owner'], { encoding: 'utf8' }).stdout;
+  skiffd.docker(['export', '-o', join(work, 'export.tar'), id]);
+  assert.match(listing(join(work, 'export.tar')), /^-\S+ 1000\/1000 .* made$/m);
+  assert.match(listing(join(work, 'export.tar')), /^d\S+ 0\/0 .* bin\/$/m);
+  const cpOut = spawnSync('sh', ['-c', `docker -H ${skiffd.host} cp ${id}:/made - | tar -tvf - --numeric-owner`], { encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: join(skiffd.dir, 'cli-config') } });
+  assert.match(cpOut.stdout, /^-\S+ 1000\/1000 .* made$/m, cpOut.stderr);
+  // cp in: a root-owned file lands as the remapped root's.
+  const local = join(work, 'copied-in');
+  spawnSync('sh', ['-c', `echo in > ${local}`]);
+  skiffd.docker(['cp', local, `${id}:/dir/`]);
+  assert.equal(skiffd.docker(['exec', id, 'stat', '-c', '%u:%g', '/dir/copied-in']).stdout.trim(), '0:0');
+  assert.equal(statSync(`/proc/${pid}/root/dir/copied-in`).uid, uid);
+  // commit: a layer the remapped store unpacks again, with the same owners inside.
+  skiffd.docker(['commit', id, 'remapped-commit']);
+  assert.equal(run(skiffd, ['remapped-commit', 'stat', '-c', '%u:%g', '/made', '/dir', '/dir/copied-in']).trim(), '1000:1000\n0:0\n0:0');
+  skiffd.docker(['rm', '-f', id]);
+  skiffd.docker(['rmi', 'remapped-commit']);
+});
+
+test('a build is refused in one line, not done with the host’s owners', () => {
+  assert.match(fails(skiffd, ['build', '-q', '-'], 'FROM busybox\nRUN true\n'), /docker build is not supported yet with --userns-remap: its steps would run as the host's root/);
 });
 
 test('a remap skiffd cannot set up is refused at start in one line, in dockerd’s words, with nothing made', () => {

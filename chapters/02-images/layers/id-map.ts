@@ -22,9 +22,33 @@ export function toHostId(maps: readonly IdMapping[], id: number, kind: 'uid' | '
   return m.hostID + (id - m.containerID);
 }
 
+// #endregion id-map
+
+// #region id-map-back
+/**
+ * The way back, for a layer written from a remapped snapshot: a host id
+ * outside every range is shown as the kernel shows it to the container
+ * itself, the overflow id 65534 (/proc/sys/kernel/overflowuid).
+ */
+const OVERFLOW_ID = 65534;
+
+export function toContainerId(maps: readonly IdMapping[], id: number): number {
+  const m = maps.find((r) => id >= r.hostID && id < r.hostID + r.size);
+  return m ? m.containerID + (id - m.hostID) : OVERFLOW_ID;
+}
+
+/** A file's owner as the container sees it: unchanged without a map. */
+export function ownerInContainer(map: IdMap | undefined, owner: { uid: number; gid: number }): { uid: number; gid: number } {
+  if (!map) return { uid: owner.uid, gid: owner.gid };
+  return { uid: toContainerId(map.uids, owner.uid), gid: toContainerId(map.gids, owner.gid) };
+}
+
+// #endregion id-map-back
+
+// #region id-map-forth
 /** A layer entry's owner, seen from the host: unchanged without a map. */
 export function ownerOnHost(map: IdMap | undefined, owner: { uid: number; gid: number }): { uid: number; gid: number } {
   if (!map) return owner;
   return { uid: toHostId(map.uids, owner.uid, 'uid'), gid: toHostId(map.gids, owner.gid, 'gid') };
 }
-// #endregion id-map
+// #endregion id-map-forth

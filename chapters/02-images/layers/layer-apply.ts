@@ -1,6 +1,6 @@
 // layer-apply.ts — unpacking one layer into one snapshot directory (image-spec `layer.md`).
 
-import { closeSync, lchownSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lutimesSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,8 +37,8 @@ export interface AppliedLayer extends LayerDigest {
 /**
  * Applies a plain or gzipped tar layer into `dir` (which should be empty).
  * The compression is told by the first bytes (the store's decompress), not
- * by the media type, as Docker does. With an `idMap` every owner lands
- * shifted into its host range (id-map.ts), the snapshot's root included.
+ * by the media type, as Docker does. With an `idMap` every entry's owner
+ * lands shifted into its host range (id-map.ts).
  */
 export async function applyLayer(dir: string, input: Readable, idMap?: IdMap): Promise<AppliedLayer> {
   const { compression, stream } = await decompress(input);
@@ -138,11 +138,6 @@ class LayerWriter {
 
   constructor(readonly root: string, private readonly idMap?: IdMap) {
     this.tree = new SafeTree(root);
-    // A layer without a "./" entry leaves its root as made: the remapped root's, as dockerd makes it.
-    if (idMap) {
-      const root0 = ownerOnHost(idMap, { uid: 0, gid: 0 });
-      lchownSync(root, root0.uid, root0.gid);
-    }
   }
   // #endregion layer-writer
 

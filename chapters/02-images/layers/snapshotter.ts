@@ -123,6 +123,8 @@ export class Snapshotter {
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
+      // A layer without a "./" entry leaves its root as made: the remapped root's, as dockerd makes it.
+      if (this.idMap) chownToRoot(join(staging, 'fs'), this.idMap);
       const { diffId, size, contentSize } = await fill(join(staging, 'fs'));
       const chainId = chainIdOf(parent, diffId);
       if (expected !== undefined && chainId !== expected) {
@@ -367,7 +369,7 @@ export class Snapshotter {
 // #endregion publish
 
 // #region chown-to-root
-/** An image with no layers: its container's root directory is still the remapped root's. */
+/** A snapshot's root directory, or a writable one on an image with no layers: the remapped root's, not the host's. */
 function chownToRoot(dir: string, idMap: IdMap): void {
   const { uid, gid } = ownerOnHost(idMap, { uid: 0, gid: 0 });
   chownSync(dir, uid, gid);

@@ -6,12 +6,11 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { InvalidArgumentError, NotFoundError, resolveInRoot } from '../../01-namespaces/index.js';
-import { applyLayer, writeLayerDiff } from '../../02-images/index.js';
+import { applyLayer, ownerInContainer, writeLayerDiff, type IdMap } from '../../02-images/index.js';
 import type { PathStat } from '../api/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { pathsOf } from './paths.js';
-import { refuseWhenRemapped } from './userns-mode.js';
 
 // #region with-rootfs
 /** Runs `work` with the container's root mounted: the running container's own mount, or one made for the while. */
@@ -74,7 +73,6 @@ export function statPath(ctx: DaemonContext, c: Container, path: string, referen
  * TarResourceRebase. The stat is found first, so a missing path is a 404.
  */
 export async function archivePath(ctx: DaemonContext, c: Container, path: string, reference: string): Promise<{ stat: PathStat; write(out: Writable): Promise<void> }> {
-  refuseWhenRemapped(ctx.remappedRoot, 'docker cp from a container');
   const info = await statPath(ctx, c, path, reference);
   return {
     stat: info,
@@ -82,19 +80,20 @@ export async function archivePath(ctx: DaemonContext, c: Container, path: string
       const { host } = statOf(rootfs, path, reference);
       const pack = tar.pack();
       const done = pipeline(pack, out, { end: false });
-      await addTree(pack, host, path.endsWith('/.') ? '.' : info.name);
+      await addTree(pack, host, path.endsWith('/.') ? '.' : info.name, ctx.remappedRoot);
       pack.finalize();
       await done;
     }),
   };
 }
 
-async function addTree(pack: tar.Pack, host: string, name: string): Promise<void> {
+/** Owners as the container sees them: under --userns-remap, shifted back from the host's (chapter 02's id map). */
+async function addTree(pack: tar.Pack, host: string, name: string, idMap?: IdMap): Promise<void> {
   const stat = lstatSync(host);
-  const header = { name, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: stat.mtime };
+  const header = { name, mode: stat.mode & 0o7777, ...ownerInContainer(idMap, stat), mtime: stat.mtime };
   if (stat.isDirectory()) {
     pack.entry({ ...header, type: 'directory' });
-    for (const child of readdirSync(host).sort()) await addTree(pack, posix.join(host, child), posix.join(name, child));
+    for (const child of readdirSync(host).sort()) await addTree(pack, posix.join(host, child), posix.join(name, child), idMap);
   } else if (stat.isSymbolicLink()) {
     pack.entry({ ...header, type: 'symlink', linkname: readlinkSync(host) });
   } else if (stat.isFile()) {
@@ -110,17 +109,15 @@ async function addTree(pack: tar.Pack, host: string, name: string): Promise<void
 // #region archive-in
 /** A tar unpacked into a directory of the container, with chapter 02's layer code (which refuses paths that climb out). */
 export async function extractToDir(ctx: DaemonContext, c: Container, path: string, content: Readable, reference: string): Promise<void> {
-  refuseWhenRemapped(ctx.remappedRoot, 'docker cp into a container');
   await withRootfs(ctx, c, async (rootfs) => {
     const { host } = statOf(rootfs, path, reference);
     if (!statSync(host).isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`);
-    await applyLayer(host, content);
+    await applyLayer(host, content, ctx.remappedRoot); // owners shifted into the range, under --userns-remap
   });
 }
 
 /** `docker export`: the container's whole filesystem, as it sees it, one plain tar (chapter 02's layer writer over the merged view). */
 export function exportContainer(ctx: DaemonContext, c: Container): { write(out: Writable): Promise<void> } {
-  refuseWhenRemapped(ctx.remappedRoot, 'docker export');
-  return { write: (out) => withRootfs(ctx, c, async (rootfs) => void (await writeLayerDiff(rootfs, out))) };
+  return { write: (out) => withRootfs(ctx, c, async (rootfs) => void (await writeLayerDiff(rootfs, out, ctx.remappedRoot))) };
 }
 // #endregion archive-in

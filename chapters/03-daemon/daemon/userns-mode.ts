@@ -37,12 +37,11 @@ export function applyUserns(spec: Spec, maps: IdMap): void {
 
 // #region not-yet-remapped
 /**
- * What reads or writes a remapped container's files as tar — cp, export,
- * and the build, whose layers are diffed from them — would carry the host's
- * shifted owners instead of the container's: refused, until owners are
- * shifted back on the way out and in.
+ * A build runs its RUN steps and copies its context as the host's root,
+ * onto a remapped root's files: its layers would come out owned by ids the
+ * container cannot map. Refused, until the builder works inside the range.
  */
 export function refuseWhenRemapped(remapped: IdMap | undefined, what: string): void {
-  if (remapped) throw new InvalidArgumentError(`${what} is not supported yet with --userns-remap: its tar would carry the host's shifted owners`);
+  if (remapped) throw new InvalidArgumentError(`${what} is not supported yet with --userns-remap: its steps would run as the host's root`);
 }
 // #endregion not-yet-remapped
