@@ -32,6 +32,8 @@ const range = (file: string): [number, number] => {
   return [Number(start), Number(count)];
 };
 const statusIds = (pid: string, field: 'Uid' | 'Gid') => readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(.*)$`, 'm'))![1]!.split('\t');
+/** Owners of the files the daemon writes beside a container, and proof that its root may rewrite them. */
+const ETC_FILES = 'stat -c "%u:%g %n" /etc/hosts /etc/resolv.conf /etc/hostname && echo "10.0.0.1 added" >> /etc/hosts';
 const run = (d: Dockerd, args: string[]) => d.docker(['run', '--rm', ...args]).stdout;
 const fails = (d: Dockerd, args: string[], input?: string) => {
   const r = d.docker(args, { allowFail: true, input });
@@ -96,8 +98,10 @@ test('inside, root is root and owns the image’s files; outside, the process is
     [`0 ${uid} 65536`, `0 ${gid} 65536`]);
   const listing = run(skiffd, ['busybox', 'ls', '-ln', '/']);
   for (const dir of ['bin', 'etc', 'root', 'tmp', 'usr']) assert.match(listing, new RegExp(`^d\\S+\\s+\\d+\\s+0\\s+0\\s.* ${dir}$`, 'm'), listing);
-  // The container's root may write to its own root filesystem.
+  // The container's root may write to its own root filesystem, to the /etc files the daemon makes, and to a -w directory made for it.
   assert.equal(run(skiffd, ['busybox', 'sh', '-c', 'touch /made && stat -c %u:%g /made']).trim(), '0:0');
+  assert.equal(run(skiffd, ['busybox', 'sh', '-c', ETC_FILES]), '0:0 /etc/hosts\n0:0 /etc/resolv.conf\n0:0 /etc/hostname\n');
+  assert.equal(run(skiffd, ['-w', '/nowhere/deep', 'busybox', 'sh', '-c', 'touch f && stat -c "%u:%g %n" /nowhere /nowhere/deep']), '0:0 /nowhere\n0:0 /nowhere/deep\n');
 
   const id = skiffd.docker(['run', '-d', 'busybox', 'sleep', '60']).stdout.trim();
   const pid = skiffd.docker(['inspect', '-f', '{{.State.Pid}}', id]).stdout.trim();
@@ -199,7 +203,12 @@ test('a real dockerd --userns-remap default on this host: the same user, data ro
     const info = JSON.parse(dockerd.docker(['info', '--format', '{{json .}}']).stdout);
     assert.ok(info.DockerRootDir.endsWith(`/${uid}.${gid}`), info.DockerRootDir);
     assert.ok(info.SecurityOptions.includes('name=userns'));
-    for (const args of [['busybox', 'id'], ['busybox', 'cat', '/proc/self/uid_map'], ['--userns=host', 'busybox', 'id']]) {
+    const probes = [
+      ['busybox', 'id'], ['busybox', 'cat', '/proc/self/uid_map'], ['--userns=host', 'busybox', 'id'], ['busybox', 'sh', '-c', ETC_FILES],
+      ['-w', '/nowhere/deep', 'busybox', 'stat', '-c', '%u:%g %n', '/nowhere', '/nowhere/deep'],
+      ['-v', '/anonymous/deep', 'busybox', 'stat', '-c', '%u:%g %n', '/anonymous', '/anonymous/deep'],
+    ];
+    for (const args of probes) {
       assert.equal(run(skiffd, args), run(dockerd, args), args.join(' '));
     }
     const ours = (text: string) => text.split('\n')[0];

@@ -1,5 +1,7 @@
 // id-map.ts — a layer's owners shifted into a remapped root's range (`man 7 user_namespaces`).
 
+import { chownSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InvalidArgumentError, type IdMapping } from '../../01-namespaces/index.js';
 
 // #region id-map
@@ -52,3 +54,19 @@ export function ownerOnHost(map: IdMap | undefined, owner: { uid: number; gid: n
   return { uid: toHostId(map.uids, owner.uid, 'uid'), gid: toHostId(map.gids, owner.gid, 'gid') };
 }
 // #endregion id-map-forth
+
+// #region mkdir-as
+/**
+ * `mkdir -p` for a remapped root: the directories it makes (and only those)
+ * are given to `owner`, so that the container's root may write to them, as
+ * dockerd's MkdirAllAndChownNew does. Without an owner, a plain `mkdir -p`.
+ */
+export function mkdirAs(path: string, owner?: { uid: number; gid: number }): void {
+  const first = mkdirSync(path, { recursive: true, mode: 0o755 }); // the top-most directory made, if any
+  if (!owner || first === undefined) return;
+  for (let dir = path; ; dir = dirname(dir)) {
+    chownSync(dir, owner.uid, owner.gid);
+    if (dir === first || dir === dirname(dir)) return;
+  }
+}
+// #endregion mkdir-as
