@@ -168,6 +168,16 @@ test('commit, diff, export and cp shift owners back: layers and tars carry the c
   skiffd.docker(['rmi', 'remapped-commit']);
 });
 
+test('a remapped daemon killed and started again finds its images and running containers in the remapped data root', async () => {
+  const id = skiffd.docker(['run', '-d', 'busybox', 'sleep', '60']).stdout.trim();
+  await skiffd.restart('SIGKILL');
+  assert.equal(skiffd.docker(['inspect', '-f', '{{.State.Running}}', id]).stdout.trim(), 'true');
+  assert.equal(skiffd.docker(['exec', id, 'id', '-u']).stdout.trim(), '0');
+  assert.match(skiffd.docker(['images', '--format', '{{.Repository}}']).stdout, /^busybox$/m);
+  assert.equal(readdirSync(join(skiffd.dir, 'data')).join(), `${uid}.${gid}`);
+  skiffd.docker(['rm', '-f', id]);
+});
+
 test('a build is refused in one line, not done with the host’s owners', () => {
   assert.match(fails(skiffd, ['build', '-q', '-'], 'FROM busybox\nRUN true\n'), /docker build is not supported yet with --userns-remap: its steps would run as the host's root/);
 });
