@@ -14,7 +14,7 @@ import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 import { startDockerd, type Dockerd } from '../helpers/dockerd.ts';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
 import { skiffdCommand, startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
-import { importBusybox } from './fixtures.ts';
+import { context, importBusybox } from './fixtures.ts';
 
 let skiffd: Skiffd;
 let work: string;
@@ -178,8 +178,37 @@ test('a remapped daemon killed and started again finds its images and running co
   skiffd.docker(['rm', '-f', id]);
 });
 
-test('a build is refused in one line, not done with the host’s owners', () => {
-  assert.match(fails(skiffd, ['build', '-q', '-'], 'FROM busybox\nRUN true\n'), /docker build is not supported yet with --userns-remap: its steps would run as the host's root/);
+test('a build runs its steps as the remapped root, and its layers carry the container’s ids', () => {
+  const ctx = context(work, 'build-context', {
+    Dockerfile: [
+      'FROM busybox',
+      'RUN mkdir /ran && id -u > /ran/uid && cat /proc/self/uid_map > /ran/map && chown 1000:1000 /ran',
+      'COPY file /copied',
+      'COPY --chown=1000:1000 file /deep/chowned',
+      'WORKDIR /work/dir',
+      'RUN touch made-here',
+    ].join('\n'),
+    file: 'from the context\n',
+  });
+  skiffd.docker(['build', '-q', '-t', 'remapped-build', ctx]);
+  const inside = run(skiffd, ['remapped-build', 'sh', '-c', 'cat /ran/uid /ran/map; stat -c "%u:%g %n" /ran /copied /deep /deep/chowned /work /work/dir /work/dir/made-here']);
+  assert.deepEqual(inside.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')), [
+    '0', `0 ${uid} 65536`,
+    '1000:1000 /ran', '0:0 /copied', '1000:1000 /deep', '1000:1000 /deep/chowned', '0:0 /work', '0:0 /work/dir', '0:0 /work/dir/made-here',
+  ]);
+  // Its layers as saved: the container's ids, nothing of the host's range.
+  const archive = join(work, 'remapped-build.tar');
+  skiffd.docker(['save', '-o', archive, 'remapped-build']);
+  const unpacked = join(work, 'remapped-build');
+  mkdirSync(unpacked);
+  spawnSync('tar', ['-xf', archive, '-C', unpacked]);
+  const owners = new Set<string>();
+  for (const layer of JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8'))[0].Layers as string[]) {
+    const listing = spawnSync('tar', ['-tvf', join(unpacked, layer), '--numeric-owner'], { encoding: 'utf8' }).stdout;
+    for (const line of listing.trim().split('\n').filter(Boolean)) owners.add(line.split(/\s+/)[1]!);
+  }
+  assert.deepEqual([...owners].sort(), ['0/0', '1000/1000']);
+  skiffd.docker(['rmi', 'remapped-build']);
 });
 
 test('a remap skiffd cannot set up is refused at start in one line, in dockerd’s words, with nothing made', () => {

@@ -11,14 +11,13 @@ import {
 import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
 import { outputPipe } from './output-pipe.js';
-import { refuseWhenRemapped } from './userns-mode.js';
+import { applyUserns } from './userns-mode.js';
 
 // #region build-service
 export class BuildService implements BuildBackend {
   constructor(private readonly engine: Engine, private readonly events: Events) {}
 
   async build(context: Readable, request: BuildRequest, progress: (message: JsonMessage) => void): Promise<string> {
-    refuseWhenRemapped(this.engine.snapshotter.idMap, 'docker build');
     const work = join(this.engine.root, 'builds', randomBytes(8).toString('hex'));
     mkdirSync(join(work, 'context'), { recursive: true });
     const say = request.quiet ? () => {} : (text: string) => progress({ stream: text });
@@ -54,6 +53,9 @@ export class BuildService implements BuildBackend {
   private stepRunner(work: string, say: (text: string) => void, steps: { lastCode: number; lastCommand: string[] }): StepRunner {
     return async (step) => {
       const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: shortId(step.id), cgroupsPath: `skiff/build-${step.id}` });
+      // Under --userns-remap a RUN step is a container like any other: its root is the remapped one.
+      const idMap = this.engine.snapshotter.idMap;
+      if (idMap) applyUserns(spec, idMap);
       writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       const output = outputPipe(join(work, `${step.id}.out`), say);
       try {

@@ -34,14 +34,3 @@ export function applyUserns(spec: Spec, maps: IdMap): void {
   linux.gidMappings = [...maps.gids];
 }
 // #endregion userns-mode
-
-// #region not-yet-remapped
-/**
- * A build runs its RUN steps and copies its context as the host's root,
- * onto a remapped root's files: its layers would come out owned by ids the
- * container cannot map. Refused, until the builder works inside the range.
- */
-export function refuseWhenRemapped(remapped: IdMap | undefined, what: string): void {
-  if (remapped) throw new InvalidArgumentError(`${what} is not supported yet with --userns-remap: its steps would run as the host's root`);
-}
-// #endregion not-yet-remapped
