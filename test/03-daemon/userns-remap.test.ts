@@ -117,6 +117,8 @@ test('a bind mount’s directory the daemon makes, and a volume, belong to the r
   assert.equal(run(skiffd, ['-v', `${bind}:/b`, '-v', 'remapped-volume:/v', 'busybox', 'sh', '-c', 'echo hi > /b/f && echo hi > /v/f && stat -c %u /b /b/f /v /v/f']).trim(),
     '0\n0\n0\n0');
   for (const path of [bind, join(bind, 'f')]) assert.equal(statSync(path).uid, uid, path);
+  // A file to bind-mount is left as it is: nothing to make for it.
+  assert.equal(run(skiffd, ['-v', `${join(bind, 'f')}:/etc/greeting:ro`, 'busybox', 'cat', '/etc/greeting']), 'hi\n');
   const mountpoint = skiffd.docker(['volume', 'inspect', '-f', '{{.Mountpoint}}', 'remapped-volume']).stdout.trim();
   for (const path of [mountpoint, join(mountpoint, 'f')]) assert.deepEqual([statSync(path).uid, statSync(path).gid], [uid, gid], path);
   skiffd.docker(['volume', 'rm', 'remapped-volume']);

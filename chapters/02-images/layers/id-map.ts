@@ -1,6 +1,6 @@
 // id-map.ts — a layer's owners shifted into a remapped root's range (`man 7 user_namespaces`).
 
-import { chownSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, type IdMapping } from '../../01-namespaces/index.js';
 
@@ -60,8 +60,10 @@ export function ownerOnHost(map: IdMap | undefined, owner: { uid: number; gid: n
  * `mkdir -p` for a remapped root: the directories it makes (and only those)
  * are given to `owner`, so that the container's root may write to them, as
  * dockerd's MkdirAllAndChownNew does. Without an owner, a plain `mkdir -p`.
+ * A path that exists, a file to bind-mount say, is left as it is.
  */
 export function mkdirAs(path: string, owner?: { uid: number; gid: number }): void {
+  if (existsSync(path)) return;
   const first = mkdirSync(path, { recursive: true, mode: 0o755 }); // the top-most directory made, if any
   if (!owner || first === undefined) return;
   for (let dir = path; ; dir = dirname(dir)) {

@@ -33,4 +33,3 @@ export function containerMounts(
   return { points, ...runtimeMounts(points, hc, (name) => volumes.optionsOf(name)) };
 }
 // #endregion container-mounts
-
