@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 import { startDockerd, type Dockerd } from '../helpers/dockerd.ts';
@@ -55,7 +55,10 @@ after(async () => {
   await skiffd?.stop();
   removeTempDir(work);
   // userdel(8) removes the user, its group, and its subordinate ranges.
-  if (!hadRemapUser && getent('passwd', 'dockremap').status === 0) spawnSync('userdel', ['dockremap']);
+  if (!hadRemapUser && getent('passwd', 'dockremap').status === 0) {
+    const r = spawnSync('userdel', ['dockremap'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
 });
 
 test('default: the dockremap system user and its 65536 subordinate ids, made as dockerd makes them', () => {
@@ -259,5 +262,6 @@ test('a real dockerd --userns-remap default on this host: the same user, data ro
   } finally {
     await dockerd.stop();
     assert.deepEqual(readMountInfo().filter((m) => m.mountPoint.startsWith(dataRoot)), [], 'dockerd unmounted its layers');
+    assert.deepEqual(readdirSync(dirname(dockerd.dir)).filter((n) => n.startsWith(basename(dockerd.dir))), [], 'nothing of dockerd is left beside its directory');
   }
 });
