@@ -20,7 +20,7 @@ export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
 export { detectCgroups, type CgroupLayout } from './cgroups.js';
 export { parseSignal } from './signals.js';
 export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
-export type { DeviceSpec } from './spec.js';
+export type { DeviceSpec, IdMapping } from './spec.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs, makes device nodes, and binds a few calls of its own.
 export { resolveInRoot } from './rootfs.js';

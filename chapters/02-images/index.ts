@@ -14,7 +14,7 @@ export {
 } from './store/index.js';
 export {
   chainId, chainIds, type LayerChainId, type LayerDigest, Snapshotter, type SnapshotMode, type Mount, unpackImage,
-  applyLayer, writeLayerDiff, mountRootfs, unmountRootfs, importLayer, diffSnapshot, commitLayer,
+  applyLayer, writeLayerDiff, mountRootfs, unmountRootfs, importLayer, diffSnapshot, commitLayer, ownerOnHost, ownerInContainer, mkdirAs, type IdMap,
 } from './layers/index.js';
 export {
   Engine, NoSuchImageError, DEFAULT_ROOT, type RunRequest,

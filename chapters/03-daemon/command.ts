@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { remappedRoot } from './daemon/index.js';
 import { startDaemon, type SkiffdOptions } from './start.js';
 
 // #region skiffd-command
@@ -33,7 +34,7 @@ export function skiffdCommand(): Command {
     .option('--tlscacert <file>', 'CA that signs client certificates')
     .option('--tlscert <file>', 'the server certificate')
     .option('--tlskey <file>', 'the server key')
-    .option('--userns-remap <user>', 'not supported yet: image layers are not unpacked with remapped owners')
+    .option('--userns-remap <user>', "map every container's root to USER[:GROUP]'s subordinate ids (default: the dockremap user)")
     .configureOutput({ outputError: (text) => process.stderr.write(text.replace(/^error: /, 'skiffd: ')) })
     .exitOverride();
 }
@@ -69,9 +70,8 @@ export async function runSkiffd(
   try {
     program.parse(process.argv);
     const flags = program.opts<Flags & Record<string, unknown>>();
-    // The runtime makes user namespaces (chapter 01), but a remapped root also
-    // needs every image layer unpacked with shifted owners, which the layer store does not do yet.
-    if (flags.usernsRemap !== undefined) throw new Error('--userns-remap is not supported yet: image layers are not unpacked with remapped owners');
+    const warn = (line: string) => process.stderr.write(`skiffd: ${line}\n`);
+    const userns = flags.usernsRemap === undefined ? undefined : remappedRoot(flags.usernsRemap, warn);
     const running = await startDaemon({
       hosts: flags.host ?? ['unix:///run/skiff/skiffd.sock'],
       dataRoot: resolve(flags.dataRoot),
@@ -79,6 +79,7 @@ export async function runSkiffd(
       debug: flags.debug,
       network: { bridge: flags.bridge, bip: flags.bip, defaultIp: flags.ip, dns: { servers: flags.dns, search: flags.dnsSearch, options: flags.dnsOpt } },
       tls: { verify: !!flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey },
+      userns,
       ...plug(flags),
     });
     const shutdown = (signal: string) => {

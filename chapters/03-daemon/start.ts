@@ -6,7 +6,7 @@ import {
   ApiServer, BuildRouter, ContainerRouter, DistributionRouter, ExecRouter, ImageRouter, listen, NetworkRouter, SystemRouter, VolumeRouter,
   type DistributionBackend, type TlsFiles,
 } from './api/index.js';
-import { Daemon } from './daemon/index.js';
+import { Daemon, remappedDataRoot, type RemappedRoot } from './daemon/index.js';
 import type { DnsDefaults } from './networks/index.js';
 
 // #region start-daemon
@@ -22,6 +22,8 @@ export interface SkiffdOptions {
   distribution?: (daemon: Daemon) => DistributionBackend;
   /** The default bridge (`none` for none), its --bip, the default address of published ports. */
   network?: { bridge?: string; bip?: string; defaultIp?: string; dns?: DnsDefaults };
+  /** --userns-remap: the ranges every container's root is mapped into; the data goes under `<data-root>/<uid>.<gid>`. */
+  userns?: RemappedRoot;
 }
 
 export interface RunningDaemon {
@@ -34,7 +36,9 @@ export interface RunningDaemon {
 export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;
-  const daemon = await Daemon.open({ dataRoot: options.dataRoot, execRoot: options.execRoot, debug, ...options.network });
+  const userns = options.userns;
+  const dataRoot = userns ? remappedDataRoot(options.dataRoot, userns.root) : options.dataRoot;
+  const daemon = await Daemon.open({ dataRoot, execRoot: options.execRoot, debug, remappedRoot: userns, ...options.network });
   const distribution = options.distribution?.(daemon);
   const routers = [
     new SystemRouter(daemon), new ImageRouter(daemon.imageService, distribution), new DistributionRouter(distribution),

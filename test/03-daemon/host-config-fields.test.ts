@@ -55,7 +55,8 @@ const ROWS = (): Record<string, Row> => ({
   StorageOpt: refused({ size: '1G' }, /StorageOpt \(--storage-opt\) is not supported/),
   Tmpfs: { applied: { '/run': 'size=1m' } },
   UTSMode: refused('host', /UTSMode \(--uts\) is not supported/),
-  UsernsMode: refused('host', /UsernsMode \(--userns\) is not supported/),
+  // host is the only mode of a daemon without --userns-remap (test/03-daemon/userns-remap.test.ts proves both).
+  UsernsMode: { applied: 'host' },
   ShmSize: refused(1 << 20, /ShmSize \(--shm-size\) is not supported/),
   Sysctls: refused({ 'net.ipv4.ip_forward': '1' }, /Sysctls \(--sysctl\) is not supported/),
   Runtime: refused('runc', /Runtime runc is not supported/),

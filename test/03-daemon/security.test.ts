@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDockerd, tarDirectory, type Dockerd } from '../helpers/dockerd.ts';
 import { makeBusyboxRootfs, makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
-import { skiffdCommand, startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
+import { startSkiffd, type Skiffd } from '../helpers/skiffd.ts';
 import { call } from './fixtures.ts';
 
 let skiffd: Skiffd;
@@ -182,7 +182,7 @@ test('bad security fields: 400 in dockerd\'s words; what skiffd cannot apply, re
     [{ SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_NOPE"}'] }, /defaultAction: unknown action "SCMP_ACT_NOPE"/],
     [{ SecurityOpt: ['seccomp={'] }, /^Decoding seccomp profile failed: /],
     [{ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/n', CgroupPermissions: 'r' }] }, /device permissions "r" .* not supported/],
-    [{ UsernsMode: 'host' }, /UsernsMode .* not supported/],
+    [{ UsernsMode: 'private' }, /^invalid UsernsMode: private: this daemon knows "host", and "private" only with --userns-remap$/],
     [{ DeviceCgroupRules: ['c 1:3'] }, /^invalid device cgroup rule format: 'c 1:3'$/],
     [{ DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] }, /DeviceRequests \(--gpus\) is not supported/],
   ];
@@ -196,13 +196,6 @@ test('bad security fields: 400 in dockerd\'s words; what skiffd cannot apply, re
 test('docker info names the seccomp profile', () => {
   assert.deepEqual(JSON.parse(skiffd.docker(['info', '--format', '{{json .SecurityOptions}}']).stdout), ['name=seccomp,profile=builtin', 'name=cgroupns']);
   assert.match(skiffd.docker(['info']).stdout, /Security Options:\n\s+seccomp\n\s+Profile: builtin\n\s+cgroupns\n/);
-});
-
-test('--userns-remap: skiffd refuses it in one line', () => {
-  const [cmd, ...args] = skiffdCommand();
-  const r = spawnSync(cmd!, [...args, '--userns-remap', 'default', '--data-root', join(work, 'unused')], { encoding: 'utf8' });
-  assert.notEqual(r.status, 0);
-  assert.equal(r.stderr, 'skiffd: --userns-remap is not supported yet: image layers are not unpacked with remapped owners\n');
 });
 
 // The escape battery.

@@ -4,7 +4,7 @@
 // it left mounted under its directory, and removes the directory.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, closeSync, rmSync, rmdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMountInfo } from '../../chapters/01-namespaces/mountinfo.ts';
 
@@ -75,6 +75,11 @@ export async function startDockerd(extraArgs: string[] = []): Promise<Dockerd> {
     }
     unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
+    // With --userns-remap, dockerd keeps containerd's state for the remapped root beside
+    // the directory of its exec root, as <dir>.<uid>.<gid>: it is this daemon's too.
+    for (const name of readdirSync(dirname(dir))) {
+      if (name.startsWith(`${basename(dir)}.`)) rmSync(join(dirname(dir), name), { recursive: true, force: true });
+    }
     // A container's last process may still be on its way out when dockerd
     // has exited (its shim reaps it), and rmdir fails with EBUSY until it is.
     for (let attempt = 0; attempt < 50; attempt++) {

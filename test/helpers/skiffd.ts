@@ -7,7 +7,7 @@
 //
 // SKIFFD="node path/to/main.js" points the tests at another build of the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +34,8 @@ export type Skiffd = Dockerd & {
 export async function startSkiffd(options: { extraArgs?: string[]; debug?: boolean; command?: string[] } = {}): Promise<Skiffd> {
   // Short path: a unix socket path must fit in 108 bytes (man 7 unix).
   const dir = mkdtempSync('/tmp/skiffd-');
+  // A remapped root must be able to search every directory above its data root, as dockerd demands (mkdtemp makes 0700).
+  if (options.extraArgs?.includes('--userns-remap')) chmodSync(dir, 0o711);
   const socket = join(dir, 'skiffd.sock');
   const host = `unix://${socket}`;
   const logPath = join(dir, 'skiffd.log');

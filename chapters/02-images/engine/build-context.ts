@@ -173,7 +173,8 @@ export interface Owner { uid: number; gid: number }
 /**
  * Copies the files under `dest` inside the root filesystem `rootfs`. Every
  * path is resolved inside the root (chapter 01's rootfs.ts), so links in the image
- * cannot send a file to the host.
+ * cannot send a file to the host. Missing parents of kept owners ('preserve')
+ * are `root`'s: the image's root as the snapshots store it.
  */
 export async function copyIntoRootfs(
   rootfs: string,
@@ -181,6 +182,7 @@ export async function copyIntoRootfs(
   dest: string,
   destIsDir: boolean,
   owner: Owner | 'preserve' = { uid: 0, gid: 0 },
+  root: Owner = { uid: 0, gid: 0 },
 ): Promise<void> {
   // Hard links stay hard links (an unpacked `ADD` tar of `busybox --install` is
   // hundreds of names for one file): the first name is copied, the others linked.
@@ -188,7 +190,7 @@ export async function copyIntoRootfs(
   for (const file of files) {
     const inImage = destIsDir ? posix.join(dest, file.target) : dest;
     const hostTarget = resolveInRoot(rootfs, inImage);
-    await makeParents(rootfs, posix.dirname(inImage), owner === 'preserve' ? { uid: 0, gid: 0 } : owner);
+    await makeParents(rootfs, posix.dirname(inImage), owner === 'preserve' ? root : owner);
     const { stats } = file;
     if (stats.isDirectory()) {
       await mkdir(hostTarget, { recursive: true });
@@ -211,7 +213,7 @@ export async function copyIntoRootfs(
     if (!stats.isSymbolicLink()) await chmod(hostTarget, stats.mode & 0o7777);
     await lutimes(hostTarget, stats.atime, stats.mtime);
   }
-  if (files.length === 0 && destIsDir) await makeParents(rootfs, dest, owner === 'preserve' ? { uid: 0, gid: 0 } : owner);
+  if (files.length === 0 && destIsDir) await makeParents(rootfs, dest, owner === 'preserve' ? root : owner);
 }
 
 /** Creates the missing directories of `dir` in the image, mode 0755, owned like the copy. */

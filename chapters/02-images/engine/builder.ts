@@ -18,7 +18,7 @@ import {
   type Owner,
 } from './build-context.js';
 import {
-  applyLayer, chainIds, commitLayer, mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter, unpackImage,
+  applyLayer, chainIds, commitLayer, mkdirAs, mountRootfs, ownerOnHost, unmountRootfs, type LayerChainId, type Snapshotter, unpackImage,
 } from '../layers/index.js';
 import {
   detectCompression, DigestMismatchError, digestOf, encodeJson, familiarString, MediaType, parseReference, shortId,
@@ -506,7 +506,7 @@ class BuildRun {
       };
       const next = await this.changeFilesystem(current, async (rootfs, bundle) => {
         const workdir = config.WorkingDir || '/';
-        await mkdir(resolveInRoot(rootfs, workdir), { recursive: true });
+        mkdirAs(resolveInRoot(rootfs, workdir), this.onHost({ uid: 0, gid: 0 }));
         const code = await this.builder.parts.runStep({ id, rootfs, bundle, config });
         if (code !== 0) throw new RuntimeError(`The command '${printable}' returned a non-zero code: ${code}`);
       });
@@ -545,16 +545,17 @@ class BuildRun {
     // #region copy-step
     await this.cachedStep(description, checksum, async (current) => {
       const next = await this.changeFilesystem(current, async (rootfs, bundle) => {
-        const owner: Owner | 'preserve' = chown ? ownerOf(rootfs, chown) : source.image ? 'preserve' : { uid: 0, gid: 0 };
+        // An image's files keep their owners, already as the host stores them; others are given the container's ids, shifted.
+        const owner: Owner | 'preserve' = source.image && !chown ? 'preserve' : this.onHost(chown ? ownerOf(rootfs, chown) : { uid: 0, gid: 0 });
         const destIsDir = destinationIsDirectory(rootfs, dest, sources.length, firstIsDir);
         for (const file of files) {
           if (ins.keyword === 'ADD' && file.stats.isFile() && isArchive(file.hostPath)) {
             await this.extractArchive(file, rootfs, dest, bundle);
           } else {
-            await copyIntoRootfs(rootfs, [file], dest, destIsDir, owner);
+            await copyIntoRootfs(rootfs, [file], dest, destIsDir, owner, this.onHost({ uid: 0, gid: 0 }));
           }
         }
-        if (files.length === 0) await copyIntoRootfs(rootfs, [], dest, true, owner);
+        if (files.length === 0) await copyIntoRootfs(rootfs, [], dest, true, owner, this.onHost({ uid: 0, gid: 0 }));
       });
       return this.withHistory(next, `${shellOf(next.config)} #(nop) ${description}`, false);
     });
@@ -571,14 +572,20 @@ class BuildRun {
     }
   }
 
+  /** An owner in the image's ids as the snapshots store it: shifted into a remapped snapshotter's range (chapter 03's --userns-remap). */
+  private onHost(owner: Owner): Owner {
+    const idMap = this.builder.parts.snapshotter.idMap;
+    return idMap ? ownerOnHost(idMap, owner) : owner;
+  }
+
   /** ADD of a local tar: unpack into a scratch directory (safely), then copy its tree in, owners kept. */
   private async extractArchive(file: ContextFile, rootfs: string, dest: string, bundle: string): Promise<void> {
     const scratch = join(bundle, `add-${randomBytes(4).toString('hex')}`);
     await mkdir(scratch);
     try {
-      await applyLayer(scratch, createReadStream(file.hostPath));
+      await applyLayer(scratch, createReadStream(file.hostPath), this.builder.parts.snapshotter.idMap);
       const tree = listTree(scratch, '');
-      await copyIntoRootfs(rootfs, tree, dest, true, 'preserve');
+      await copyIntoRootfs(rootfs, tree, dest, true, 'preserve', this.onHost({ uid: 0, gid: 0 }));
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

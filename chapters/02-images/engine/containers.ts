@@ -1,13 +1,13 @@
 // containers.ts — a container is an image's snapshots, one writable layer, and a bundle.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ConflictError, deleteContainer, InvalidArgumentError, NotFoundError, readMountInfo, resolveInRoot, run as runBundle, RuntimeError, state,
   writeAtomically, type AtomicWriteOptions, type Stdio,
 } from '../../01-namespaces/index.js';
-import { mountRootfs, unmountRootfs, type LayerChainId, type Snapshotter } from '../layers/index.js';
+import { mkdirAs, mountRootfs, ownerOnHost, unmountRootfs, type LayerChainId, type Snapshotter } from '../layers/index.js';
 import { shortId, type ContainerConfig, type Digest } from '../store/index.js';
 import { commandLine, runtimeSpec, StartError, type RunOverrides, type VolumeMount } from './image-config.js';
 import { createAnonymousVolumes, fillVolume, removeVolumes, type AnonymousVolume } from './volumes.js';
@@ -107,7 +107,7 @@ export class Containers {
     // #region create-bundle
     try {
       await this.snapshotter.prepare(paths.snapshotKey, input.parent);
-      const etcFiles = writeEtcFiles(paths, hostname);
+      const etcFiles = writeEtcFiles(paths, hostname, this.remappedRoot());
       await this.mount(paths);
       try {
         const binds = input.overrides.volumes ?? [];
@@ -119,7 +119,7 @@ export class Containers {
         const spec = runtimeSpec(paths.rootfs, input.config, {
           ...input.overrides, volumes: [...binds, ...anonymous.mounts], hostname, etcFiles, cgroupsPath: `skiff/${id}`,
         });
-        mkdirSync(resolveInRoot(paths.rootfs, spec.process.cwd), { recursive: true }); // `-w /missing` is created
+        mkdirAs(resolveInRoot(paths.rootfs, spec.process.cwd), this.remappedRoot()); // `-w /missing` is created
         writeAtomically(join(paths.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       } finally {
         await this.unmount(paths);
@@ -255,6 +255,12 @@ export class Containers {
   async unmount(paths: ContainerPaths): Promise<void> {
     if (isMountPoint(paths.rootfs)) unmountRootfs(paths.rootfs);
   }
+
+  /** With a remapped snapshotter (chapter 03's --userns-remap), the host ids of the container's root: the owner of what create makes for it. */
+  private remappedRoot(): { uid: number; gid: number } | undefined {
+    const idMap = this.snapshotter.idMap;
+    return idMap && ownerOnHost(idMap, { uid: 0, gid: 0 });
+  }
 }
 // #endregion mount
 
@@ -294,7 +300,7 @@ function startExitCode(err: RuntimeError): number {
  * /etc/resolv.conf belong to the container, not the image: Docker writes
  * them beside the container and bind-mounts them in.
  */
-function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, string> {
+function writeEtcFiles(paths: ContainerPaths, hostname: string, owner?: { uid: number; gid: number }): Record<string, string> {
   const hosts = [
     '127.0.0.1\tlocalhost',
     '::1\tlocalhost ip6-localhost ip6-loopback',
@@ -316,6 +322,7 @@ function writeEtcFiles(paths: ContainerPaths, hostname: string): Record<string, 
     // from the container's id and the host's resolv.conf, and a crash that
     // emptied one leaves a container that still starts.
     writeAtomically(host, content, { durable: false });
+    if (owner) chownSync(host, owner.uid, owner.gid); // a remapped root's to rewrite, as in Docker
     mounts[inContainer] = host;
   }
   return mounts;

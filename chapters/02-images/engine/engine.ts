@@ -9,7 +9,7 @@ import {
   writeTo, writeToFile,
   type ArchiveFormat, type ArchiveImage, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
-import { chainIds, diffSnapshot, layerSize, Snapshotter, unpackImage, type LayerChainId } from '../layers/index.js';
+import { chainIds, diffSnapshot, layerSize, Snapshotter, unpackImage, type IdMap, type LayerChainId } from '../layers/index.js';
 import type { BuildOptions } from './builder.js';
 import { Containers } from './containers.js';
 import { runtimeSpec, type RunOverrides } from './image-config.js';
@@ -40,8 +40,9 @@ export class Engine {
   readonly snapshotter: Snapshotter;
   readonly containers: Containers;
 
-  constructor(readonly root: string) {
-    this.snapshotter = new Snapshotter(root);
+  /** `idMap`: a remapped root's ranges, which the snapshotter unpacks every layer into (chapter 03's --userns-remap). */
+  constructor(readonly root: string, idMap?: IdMap) {
+    this.snapshotter = new Snapshotter(root, undefined, idMap);
     this.images = new ImageStore(root, { snapshots: this.snapshotter });
     this.containers = new Containers(root, this.snapshotter);
   }

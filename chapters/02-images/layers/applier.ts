@@ -11,10 +11,11 @@ import type { Snapshotter } from './snapshotter.js';
 /**
  * Unpacks a layer tar (plain or gzip) as the committed snapshot `chainId`
  * on top of `parent`: the snapshotter hands out the empty directory, and
- * publishes it only if the layer's DiffID gives `chainId`.
+ * publishes it only if the layer's DiffID gives `chainId`. A remapped
+ * snapshotter's layers are unpacked with their owners shifted (id-map.ts).
  */
 export async function importLayer(snapshotter: Snapshotter, chainId: LayerChainId, parent: LayerChainId | null, input: Readable): Promise<LayerDigest> {
   if (parent !== null && !snapshotter.exists(parent)) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
-  return snapshotter.create(parent, (dir) => applyLayer(dir, input), chainId);
+  return snapshotter.create(parent, (dir) => applyLayer(dir, input, snapshotter.idMap), chainId);
 }
 // #endregion import-layer

@@ -26,7 +26,7 @@ export async function commitLayer(snapshotter: Snapshotter, key: string, layer?:
       layer?.destroy(err);
       throw err;
     });
-    const applying = applyLayer(dir, toSnapshot).catch((err: Error) => {
+    const applying = applyLayer(dir, toSnapshot, snapshotter.idMap).catch((err: Error) => {
       tar.destroy(err); // stop the diff writer too
       throw err;
     });

@@ -11,11 +11,13 @@ import type { Snapshotter } from './snapshotter.js';
 export async function diffSnapshot(snapshotter: Snapshotter, key: string, out: Writable): Promise<LayerDigest> {
   const { mode, parent } = snapshotter.activeInfo(key);
   const upper = snapshotter.upperDir(key);
-  if (mode === 'overlay') return writeLayerDiff(upper, out);
+  // A remapped snapshot's files carry host owners; its layer carries the container's.
+  const idMap = snapshotter.idMap;
+  if (mode === 'overlay') return writeLayerDiff(upper, out, idMap);
   // Copy mode: compare against a fresh copy of what was below.
   return snapshotter.withScratchDir(async (lowerView) => {
     flattenLayers([...snapshotter.layerDirs(parent)].reverse(), lowerView);
-    return writeTreeDiff(lowerView, upper, out);
+    return writeTreeDiff(lowerView, upper, out, idMap);
   });
 }
 // #endregion diff

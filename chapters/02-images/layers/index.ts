@@ -11,4 +11,5 @@ export { commitLayer } from './commit-layer.js';
 export { mountRootfs, unmountRootfs, type Mount } from './overlay.js';
 export { flattenLayers } from './copy-view.js';
 export { unpackImage } from './unpack.js';
+export { ownerOnHost, ownerInContainer, mkdirAs, type IdMap } from './id-map.js';
 // #endregion exports

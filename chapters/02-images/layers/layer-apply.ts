@@ -11,6 +11,7 @@ import { InvalidArgumentError, mknod } from '../../01-namespaces/index.js';
 import { entryPath, lstatOrUndefined, SafeTree, UnsafeLayerError } from './safe-path.js';
 import { isWhiteout, makeOpaque, makeWhiteout, parseWhiteoutName } from './whiteouts.js';
 import { extractKeepingRawPax, rawPaxXattrs } from './pax-xattrs.js';
+import { ownerOnHost, type IdMap } from './id-map.js';
 
 // #region applied-layer
 export interface LayerDigest {
@@ -36,9 +37,10 @@ export interface AppliedLayer extends LayerDigest {
 /**
  * Applies a plain or gzipped tar layer into `dir` (which should be empty).
  * The compression is told by the first bytes (the store's decompress), not
- * by the media type, as Docker does.
+ * by the media type, as Docker does. With an `idMap` every entry's owner
+ * lands shifted into its host range (id-map.ts).
  */
-export async function applyLayer(dir: string, input: Readable): Promise<AppliedLayer> {
+export async function applyLayer(dir: string, input: Readable, idMap?: IdMap): Promise<AppliedLayer> {
   const { compression, stream } = await decompress(input);
   if (compression === 'zstd') {
     input.destroy();
@@ -54,7 +56,7 @@ export async function applyLayer(dir: string, input: Readable): Promise<AppliedL
   // #endregion apply
 
   // #region apply-loop
-  const writer = new LayerWriter(dir);
+  const writer = new LayerWriter(dir, idMap);
   let contentSize = 0;
   try {
     for await (const entry of extract) {
@@ -134,7 +136,7 @@ class LayerWriter {
   private readonly whiteouts = new Set<string>();
   private pendingFile: { fd: number; path: string; meta: FileMetadata } | null = null;
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly idMap?: IdMap) {
     this.tree = new SafeTree(root);
   }
   // #endregion layer-writer
@@ -143,7 +145,7 @@ class LayerWriter {
   add(header: Header, data: EntryData | null): void {
     const name = header.name;
     const rel = entryPath(name);
-    const meta = metadataOf(header);
+    const meta = this.shifted(metadataOf(header));
     if (rel === '') {
       // "./": the snapshot root's own metadata.
       if (header.type === 'directory') this.setDirMetadata(this.root, meta);
@@ -273,6 +275,11 @@ class LayerWriter {
     this.tree.forget(rel);
     this.created.delete(rel);
     this.whiteouts.delete(rel);
+  }
+
+  /** The entry's owner as the host must record it: in the remapped range, if there is one. */
+  private shifted(meta: FileMetadata): FileMetadata {
+    return this.idMap ? { ...meta, ...ownerOnHost(this.idMap, meta) } : meta;
   }
 
   private setDirMetadata(path: string, meta: FileMetadata): void {

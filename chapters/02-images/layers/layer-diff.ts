@@ -8,6 +8,7 @@ import tar from 'tar-stream';
 import { digestingStream } from '../store/index.js';
 import { deviceNumbers, readXattrs } from './file-metadata.js';
 import type { LayerDigest } from './layer-apply.js';
+import { ownerInContainer, type IdMap } from './id-map.js';
 import { isOpaque, isWhiteout, OPAQUE_MARKER, WHITEOUT_PREFIX } from './whiteouts.js';
 
 // #region tar-writer
@@ -19,6 +20,9 @@ export class LayerTarWriter {
   /** First path written for each inode with more than one link. */
   private readonly inodes = new Map<string, string>();
 
+  /** `idMap`: the files are a remapped root's; the tar gets the owners the container sees (id-map.ts). */
+  constructor(private readonly idMap?: IdMap) {}
+
   /** Adds the file at `abs` under the name `rel`; a regular file's bytes are streamed. */
   async add(rel: string, abs: string, stat: Stats): Promise<void> {
     const header: HeaderArgument = {
@@ -27,8 +31,7 @@ export class LayerTarWriter {
       // (a mode-000 file such as some distributions' /etc/shadow) into 0644.
       // Only the permission bits reach the header.
       mode: stat.mode,
-      uid: stat.uid,
-      gid: stat.gid,
+      ...ownerInContainer(this.idMap, stat),
       mtime: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
     };
     const pax = paxXattrs(abs);
@@ -124,11 +127,11 @@ function paxXattrs(abs: string): Record<string, string> | undefined {
 // #endregion pax-out
 
 // #region write-diff
-/** Writes the changes held in an overlay upperdir as an uncompressed tar layer. */
-export async function writeLayerDiff(upperDir: string, out: Writable): Promise<LayerDigest> {
+/** Writes the changes held in an overlay upperdir as an uncompressed tar layer (owners shifted back with an `idMap`). */
+export async function writeLayerDiff(upperDir: string, out: Writable, idMap?: IdMap): Promise<LayerDigest> {
   return writeTar(out, async (writer) => {
     await walkUpper(writer, upperDir, '');
-  });
+  }, idMap);
 }
 
 async function walkUpper(writer: LayerTarWriter, upperDir: string, dirRel: string): Promise<void> {
@@ -152,8 +155,8 @@ async function walkUpper(writer: LayerTarWriter, upperDir: string, dirRel: strin
 
 // #region write-tar
 /** Runs `produce` against a tar writer whose bytes go to `out`, hashing them on the way. */
-export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) => Promise<void>): Promise<LayerDigest> {
-  const writer = new LayerTarWriter();
+export async function writeTar(out: Writable, produce: (writer: LayerTarWriter) => Promise<void>, idMap?: IdMap): Promise<LayerDigest> {
+  const writer = new LayerTarWriter(idMap);
   const measured = digestingStream();
   const measure = measured.stream;
   const flowing = pipeline(writer.pack as unknown as NodeJS.ReadableStream, measure, out);

@@ -1,7 +1,7 @@
 // snapshotter.ts — layers on disk, and the writable layer on top, in containerd's vocabulary.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 import { chainId as chainIdOf, chainIds, type LayerChainId } from './chain-id.js';
@@ -9,6 +9,7 @@ import { type Digest, DigestMismatchError, hexOf, isDigest } from '../store/inde
 import { copyMetadata, flattenLayers } from './copy-view.js';
 import type { AppliedLayer } from './layer-apply.js';
 import { isInUse, mountRootfs, unmountRootfs, type Mount } from './overlay.js';
+import { ownerOnHost, type IdMap } from './id-map.js';
 
 // #region modes
 export type SnapshotMode = 'overlay' | 'copy';
@@ -71,8 +72,11 @@ export class Snapshotter {
   readonly dir: string;
   private modeCache: SnapshotMode | undefined;
 
-  /** `root` is skiff's root directory; snapshots live in `root/snapshots`. */
-  constructor(root: string, mode?: SnapshotMode) {
+  /**
+   * `root` is skiff's root directory; snapshots live in `root/snapshots`.
+   * `idMap`: a remapped root's ranges, which every layer is unpacked into (id-map.ts).
+   */
+  constructor(root: string, mode?: SnapshotMode, readonly idMap?: IdMap) {
     this.dir = join(root, 'snapshots');
     for (const d of ['active', 'empty', 'tmp']) mkdirSync(join(this.dir, d), { recursive: true });
     this.modeCache = mode;
@@ -119,6 +123,8 @@ export class Snapshotter {
     const staging = this.stagingDir();
     try {
       mkdirSync(join(staging, 'fs'));
+      // A layer without a "./" entry leaves its root as made: the remapped root's, as dockerd makes it.
+      if (this.idMap) chownToRoot(join(staging, 'fs'), this.idMap);
       const { diffId, size, contentSize } = await fill(join(staging, 'fs'));
       const chainId = chainIdOf(parent, diffId);
       if (expected !== undefined && chainId !== expected) {
@@ -202,6 +208,7 @@ export class Snapshotter {
         mkdirSync(join(staging, 'work'));
         // The merged root takes the upperdir's attributes; give it the top layer's, as the copy view has.
         if (lowers.length > 0) copyMetadata(lowers[0], join(staging, 'upper'), lstatSync(lowers[0]));
+        else if (this.idMap) chownToRoot(join(staging, 'upper'), this.idMap);
       }
       const info: ActiveSnapshot = { key, parent, kind, mode, created: new Date().toISOString() };
       writeSnapshotRecord(join(staging, 'info.json'), info);
@@ -360,6 +367,14 @@ export class Snapshotter {
   }
 }
 // #endregion publish
+
+// #region chown-to-root
+/** A snapshot's root directory, or a writable one on an image with no layers: the remapped root's, not the host's. */
+function chownToRoot(dir: string, idMap: IdMap): void {
+  const { uid, gid } = ownerOnHost(idMap, { uid: 0, gid: 0 });
+  chownSync(dir, uid, gid);
+}
+// #endregion chown-to-root
 
 // #region snapshot-record
 /**

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { readXattrs } from './file-metadata.js';
 import type { LayerDigest } from './layer-apply.js';
+import type { IdMap } from './id-map.js';
 import { writeTar } from './layer-diff.js';
 import { lstatOrUndefined } from './safe-path.js';
 
 // #region tree-diff
 type Change = { kind: 'add'; rel: string } | { kind: 'delete'; dirRel: string; name: string };
 
-/** Writes, as a tar layer, what changed from the tree `lower` to the tree `current`. */
-export async function writeTreeDiff(lower: string, current: string, out: Writable): Promise<LayerDigest> {
+/** Writes, as a tar layer, what changed from the tree `lower` to the tree `current` (owners shifted back with an `idMap`). */
+export async function writeTreeDiff(lower: string, current: string, out: Writable, idMap?: IdMap): Promise<LayerDigest> {
   const changes = compareDir(lower, current, '');
   return writeTar(out, async (writer) => {
     for (const change of changes) {
@@ -23,7 +24,7 @@ export async function writeTreeDiff(lower: string, current: string, out: Writabl
         await writer.add(change.rel, abs, lstatSync(abs));
       }
     }
-  });
+  }, idMap);
 }
 // #endregion tree-diff
 

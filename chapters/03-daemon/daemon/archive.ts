@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { InvalidArgumentError, NotFoundError, resolveInRoot } from '../../01-namespaces/index.js';
-import { applyLayer, writeLayerDiff } from '../../02-images/index.js';
+import { applyLayer, ownerInContainer, writeLayerDiff, type IdMap } from '../../02-images/index.js';
 import type { PathStat } from '../api/index.js';
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
@@ -80,19 +80,20 @@ export async function archivePath(ctx: DaemonContext, c: Container, path: string
       const { host } = statOf(rootfs, path, reference);
       const pack = tar.pack();
       const done = pipeline(pack, out, { end: false });
-      await addTree(pack, host, path.endsWith('/.') ? '.' : info.name);
+      await addTree(pack, host, path.endsWith('/.') ? '.' : info.name, ctx.remappedRoot);
       pack.finalize();
       await done;
     }),
   };
 }
 
-async function addTree(pack: tar.Pack, host: string, name: string): Promise<void> {
+/** Owners as the container sees them: under --userns-remap, shifted back from the host's (chapter 02's id map). */
+async function addTree(pack: tar.Pack, host: string, name: string, idMap?: IdMap): Promise<void> {
   const stat = lstatSync(host);
-  const header = { name, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: stat.mtime };
+  const header = { name, mode: stat.mode & 0o7777, ...ownerInContainer(idMap, stat), mtime: stat.mtime };
   if (stat.isDirectory()) {
     pack.entry({ ...header, type: 'directory' });
-    for (const child of readdirSync(host).sort()) await addTree(pack, posix.join(host, child), posix.join(name, child));
+    for (const child of readdirSync(host).sort()) await addTree(pack, posix.join(host, child), posix.join(name, child), idMap);
   } else if (stat.isSymbolicLink()) {
     pack.entry({ ...header, type: 'symlink', linkname: readlinkSync(host) });
   } else if (stat.isFile()) {
@@ -111,12 +112,12 @@ export async function extractToDir(ctx: DaemonContext, c: Container, path: strin
   await withRootfs(ctx, c, async (rootfs) => {
     const { host } = statOf(rootfs, path, reference);
     if (!statSync(host).isDirectory()) throw new InvalidArgumentError(`extraction point is not a directory`);
-    await applyLayer(host, content);
+    await applyLayer(host, content, ctx.remappedRoot); // owners shifted into the range, under --userns-remap
   });
 }
 
 /** `docker export`: the container's whole filesystem, as it sees it, one plain tar (chapter 02's layer writer over the merged view). */
 export function exportContainer(ctx: DaemonContext, c: Container): { write(out: Writable): Promise<void> } {
-  return { write: (out) => withRootfs(ctx, c, async (rootfs) => void (await writeLayerDiff(rootfs, out))) };
+  return { write: (out) => withRootfs(ctx, c, async (rootfs) => void (await writeLayerDiff(rootfs, out, ctx.remappedRoot))) };
 }
 // #endregion archive-in

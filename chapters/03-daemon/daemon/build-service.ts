@@ -11,6 +11,7 @@ import {
 import type { BuildBackend, BuildRequest, JsonMessage } from '../api/index.js';
 import type { Events } from './events.js';
 import { outputPipe } from './output-pipe.js';
+import { applyUserns } from './userns-mode.js';
 
 // #region build-service
 export class BuildService implements BuildBackend {
@@ -52,6 +53,9 @@ export class BuildService implements BuildBackend {
   private stepRunner(work: string, say: (text: string) => void, steps: { lastCode: number; lastCommand: string[] }): StepRunner {
     return async (step) => {
       const spec = runtimeSpec(step.rootfs, step.config ?? {}, { hostname: shortId(step.id), cgroupsPath: `skiff/build-${step.id}` });
+      // Under --userns-remap a RUN step is a container like any other: its root is the remapped one.
+      const idMap = this.engine.snapshotter.idMap;
+      if (idMap) applyUserns(spec, idMap);
       writeFileSync(join(step.bundle, 'config.json'), JSON.stringify(spec, null, 2));
       const output = outputPipe(join(work, `${step.id}.out`), say);
       try {

@@ -4,18 +4,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically, type Spec } from '../../01-namespaces/index.js';
 import type { HostConfig } from '../api/index.js';
+import type { IdMap } from '../../02-images/index.js';
 import { applySecurity, type Security } from './security.js';
+import { applyUserns } from './userns-mode.js';
 import { orderMounts, type runtimeMounts } from '../volumes/index.js';
 
 // #region bundle-patch
+interface BundleExtras { security?: Security; mounts?: ReturnType<typeof runtimeMounts>; userns?: IdMap }
+
 const CPU_PERIOD = 100_000; // µs: the kernel's default CFS period (Documentation/scheduler/sched-bwc.rst)
 
 /**
  * `security`: decided once, at create (an update leaves it as it was).
  * `mounts`: what chapter 02's binds cannot say — tmpfs, a volume on a device — put in order among them.
+ * `userns`: the maps of the container's own user namespace (--userns-remap), if it has one.
  */
-export function patchBundle(bundle: string, hc: HostConfig, network: string, extras: { security?: Security; mounts?: ReturnType<typeof runtimeMounts> } = {}): void {
-  const { security, mounts } = extras;
+export function patchBundle(bundle: string, hc: HostConfig, network: string, extras: BundleExtras = {}): void {
+  const { security, mounts, userns } = extras;
   const path = join(bundle, 'config.json');
   const spec = JSON.parse(readFileSync(path, 'utf8')) as Spec;
   const linux = (spec.linux ??= {});
@@ -44,6 +49,7 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string, ext
   const user = spec.process.user;
   if (user) user.additionalGids = primaryFirst(user.gid, user.additionalGids);
   if (mounts) spec.mounts = orderMounts(spec.mounts ?? [], mounts);
+  if (userns) applyUserns(spec, userns);
   if (network === 'host') linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
   writeAtomically(path, JSON.stringify(spec, null, 2));
 }

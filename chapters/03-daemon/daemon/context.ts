@@ -8,6 +8,7 @@ import type { ContainerStore } from './container-store.js';
 import type { Events } from './events.js';
 import type { HostInfo } from './host-info.js';
 import type { ImageService } from './image-service.js';
+import type { RemappedRoot } from './remapped-root.js';
 
 // #region daemon-context
 export interface DaemonContext {
@@ -24,6 +25,8 @@ export interface DaemonContext {
   readonly shimPool?: ShimPool;
   /** Bridges, addresses, DNS and published ports of the containers (the networks section). */
   readonly networking: ContainerNetworking;
+  /** --userns-remap's ranges, if the daemon runs with it (remapped-root.ts). */
+  readonly remappedRoot?: RemappedRoot;
   /** A line for the daemon's log (stderr): what went wrong where no client is waiting to hear it. */
   readonly warn: (line: string) => void;
 }

@@ -11,6 +11,7 @@ import { checkResources, networkMode, refuseUnsupported, restartPolicy } from '.
 import { containerMounts } from './mounts.js';
 import { generateName } from './names-generator.js';
 import { securityOf } from './security.js';
+import { containerUserns } from './userns-mode.js';
 import { endpointsAtCreate } from './networking.js';
 
 // #region merge-config
@@ -74,6 +75,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     checkResources(hc, daemon.host.ncpu);
     refuseUnsupported(hc);
     const security = securityOf(hc);
+    const userns = containerUserns(hc, daemon.remappedRoot);
     const network = networkMode(hc, (n) => daemon.networking.controller.store.has(n));
     const settings = endpointsAtCreate(daemon.networking.controller, network, body.NetworkingConfig);
     const config = mergeConfig(body, image);
@@ -106,7 +108,7 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       startError = { message: err.message, exitCode: err.exitCode };
     }
     const paths = engine.containers.paths(created);
-    if (!startError) patchBundle(paths.bundle, hc, network, { security, mounts });
+    if (!startError) patchBundle(paths.bundle, hc, network, { security, mounts, userns });
     const container = Container.fresh({
       ID: created.id, Created: created.created, Path: argv[0]!, Args: argv.slice(1),
       Config: { ...config, Hostname: body.Hostname || shortId(created.id) },

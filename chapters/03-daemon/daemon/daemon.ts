@@ -20,7 +20,8 @@ import { ExecService } from './exec.js';
 import { lockDataRoot } from './pidfile.js';
 import { NetworkService } from './network-service.js';
 import { restoreContainers } from './restore.js';
-import { SECURITY_OPTIONS } from './security.js';
+import type { RemappedRoot } from './remapped-root.js';
+import { securityOptions } from './security.js';
 
 // #region daemon-config
 export interface DaemonConfig {
@@ -41,6 +42,8 @@ export interface DaemonConfig {
   defaultIp?: string;
   /** DNS servers, search domains and options for containers that give none (dockerd's --dns, --dns-search, --dns-opt). */
   dns?: DnsDefaults;
+  /** --userns-remap's ranges: layers unpacked into them, every container in a user namespace mapping them. */
+  remappedRoot?: RemappedRoot;
 }
 
 /** The version skiffd reports as the Engine's. */
@@ -62,6 +65,7 @@ export class Daemon implements SystemBackend, DaemonContext {
   readonly shimsDir: string;
   readonly shimPool?: ShimPool;
   readonly warn: (line: string) => void;
+  readonly remappedRoot?: RemappedRoot;
   /** Set by open(), which makes the bridges before any container is restored. */
   networking!: ContainerNetworking;
   readonly networkService: NetworkService;
@@ -72,11 +76,12 @@ export class Daemon implements SystemBackend, DaemonContext {
     mkdirSync(config.execRoot, { recursive: true });
     this.warn = config.warn ?? ((line) => process.stderr.write(`skiffd: ${line}\n`));
     this.shimsDir = join(config.execRoot, 'shims');
-    this.engine = new Engine(config.dataRoot);
+    this.remappedRoot = config.remappedRoot;
+    this.engine = new Engine(config.dataRoot, config.remappedRoot);
     this.id = engineId(config.dataRoot);
     this.containers = new ContainerStore(config.dataRoot);
     this.containers.load();
-    const volumeStore = new VolumeStore(join(config.dataRoot, 'volumes'));
+    const volumeStore = new VolumeStore(join(config.dataRoot, 'volumes'), config.remappedRoot?.root);
     volumeStore.load();
     this.volumes = new VolumeService(volumeStore, (name) => this.volumeUsers(name), (action, name) => this.events.log('volume', action, name, { driver: 'local' }));
     this.imageService = new ImageService(this.engine, this.events, (id) =>
@@ -158,7 +163,7 @@ export class Daemon implements SystemBackend, DaemonContext {
       NCPU: this.host.ncpu, MemTotal: this.host.memTotal, DockerRootDir: this.config.dataRoot, Name: this.host.name, Labels: [],
       ExperimentalBuild: false, ServerVersion: SERVER_VERSION, Runtimes: { 'skiff-runtime': { path: 'skiff-runtime' } },
       DefaultRuntime: 'skiff-runtime', Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
-      LiveRestoreEnabled: true, Isolation: '', InitBinary: '', SecurityOptions: SECURITY_OPTIONS, Warnings: [],
+      LiveRestoreEnabled: true, Isolation: '', InitBinary: '', SecurityOptions: securityOptions(!!this.remappedRoot), Warnings: [],
     };
   }
 

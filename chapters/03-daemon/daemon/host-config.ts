@@ -51,7 +51,7 @@ export function refuseUnsupported(hc: HostConfig): void {
     !(typeof x === 'object' && !Array.isArray(x) && Object.keys(x as object).length === 0);
   const fields: [keyof HostConfig, string][] = [
     ['PidMode', 'PidMode (--pid)'],
-    ['IpcMode', 'IpcMode (--ipc)'], ['UTSMode', 'UTSMode (--uts)'], ['UsernsMode', 'UsernsMode (--userns)'], ['ShmSize', 'ShmSize (--shm-size)'],
+    ['IpcMode', 'IpcMode (--ipc)'], ['UTSMode', 'UTSMode (--uts)'], ['ShmSize', 'ShmSize (--shm-size)'],
     ['OomKillDisable', 'OomKillDisable (--oom-kill-disable)'], ['Init', 'Init (--init)'], ['CpusetCpus', 'CpusetCpus (--cpuset-cpus)'],
     ['CpusetMems', 'CpusetMems (--cpuset-mems)'], ['Links', 'Links (--link)'],
     ['Ulimits', 'Ulimits (--ulimit)'], ['Sysctls', 'Sysctls (--sysctl)'], ['BlkioWeight', 'BlkioWeight (--blkio-weight)'],

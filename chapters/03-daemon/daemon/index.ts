@@ -2,4 +2,5 @@
 
 // #region daemon-exports
 export { Daemon, SERVER_VERSION, type DaemonConfig } from './daemon.js';
+export { remappedRoot, remappedDataRoot, type RemappedRoot } from './remapped-root.js';
 // #endregion daemon-exports

@@ -1,5 +1,6 @@
 // mounts.ts — a new container's mount points, from its HostConfig and its image, through the volume service.
 
+import { mkdirAs } from '../../02-images/index.js';
 import type { HostConfig } from '../api/index.js';
 import { planMounts, runtimeMounts, type MountPoint } from '../volumes/index.js';
 import type { DaemonContext } from './context.js';
@@ -10,6 +11,9 @@ import type { DaemonContext } from './context.js';
  * them. `--volumes-from` names a container as every other reference does
  * (name, id, prefix of an id); the anonymous volumes made along the way
  * are listed in `made`, for the caller to remove should the create fail.
+ * Under --userns-remap, the directories `-v /host/dir:/x` makes for a
+ * missing /host/dir belong to the remapped root, as dockerd makes them
+ * (chapter 02 would make them the host root's); one that exists keeps its owner.
  */
 export function containerMounts(
   ctx: DaemonContext, hc: HostConfig, imageVolumes: Record<string, unknown> | null | undefined, made: string[],
@@ -25,6 +29,7 @@ export function containerMounts(
     },
   };
   const points = planMounts({ volumes: source, mountsOf: (ref) => ctx.containers.get(ref).record.Mounts }, hc, imageVolumes);
+  if (ctx.remappedRoot) for (const p of points) if (p.Type === 'bind') mkdirAs(p.Source, ctx.remappedRoot.root);
   return { points, ...runtimeMounts(points, hc, (name) => volumes.optionsOf(name)) };
 }
 // #endregion container-mounts

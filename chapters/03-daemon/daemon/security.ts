@@ -10,9 +10,11 @@ import { resolveDockerProfile } from './seccomp-profile.js';
 /**
  * What `docker info` lists under Security Options: Docker's default seccomp
  * profile, applied unless a container asks otherwise (Docker before 23 named
- * it `default`, since then `builtin`), and private cgroup namespaces.
+ * it `default`, since then `builtin`), private cgroup namespaces, and with
+ * --userns-remap, user namespaces.
  */
-export const SECURITY_OPTIONS = ['name=seccomp,profile=builtin', 'name=cgroupns'];
+export const securityOptions = (remapped: boolean): string[] =>
+  ['name=seccomp,profile=builtin', ...(remapped ? ['name=userns'] : []), 'name=cgroupns'];
 // #endregion security-options
 
 // #region security-opt

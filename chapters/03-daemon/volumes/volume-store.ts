@@ -1,7 +1,7 @@
 // volume-store.ts — the volumes on disk: `volumes/<name>/_data` and a record beside it.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError, writeAtomically } from '../../01-namespaces/index.js';
 
@@ -32,7 +32,8 @@ const rfc3339 = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
 export class VolumeStore {
   private readonly records = new Map<string, VolumeRecord>();
 
-  constructor(readonly root: string) {
+  /** `owner`: with --userns-remap, the remapped root, who must own what its containers write to. */
+  constructor(readonly root: string, private readonly owner?: { uid: number; gid: number }) {
     mkdirSync(root, { recursive: true });
   }
 
@@ -73,6 +74,7 @@ export class VolumeStore {
   add(fields: Omit<VolumeRecord, 'CreatedAt' | 'Name'> & { Name?: string }): VolumeRecord {
     const record: VolumeRecord = { ...fields, Name: fields.Name || randomBytes(32).toString('hex'), CreatedAt: rfc3339(new Date()) };
     mkdirSync(this.mountpoint(record.Name), { recursive: true, mode: 0o755 });
+    if (this.owner) chownSync(this.mountpoint(record.Name), this.owner.uid, this.owner.gid);
     writeAtomically(join(this.root, record.Name, 'volume.json'), JSON.stringify(record));
     this.records.set(record.Name, record);
     return record;
