@@ -3,7 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import {
-  familiarString, historyRows, inspectImage, NoSuchImageError, parseReference, shortId, type Engine, type ImageRecord,
+  familiarString, historyRows, inspectImage, isDigestName, NoSuchImageError, parseReference, shortId, type Engine, type ImageRecord,
 } from '../../02-images/index.js';
 import type { ImageBackend, ImageDeleteResponseItem, JsonMessage, Filters } from '../api/index.js';
 import type { Events } from './events.js';
@@ -42,7 +42,9 @@ export class ImageService implements ImageBackend {
     const byId = new Map<string, { record: ImageRecord; names: string[]; digests: Set<string> }>();
     for (const r of records) {
       const entry = byId.get(r.id) ?? { record: r, names: [], digests: new Set() };
-      if (r.name) entry.names.push(familiar(r.name));
+      // A name that is a digest (a pull by digest) is shown among the digests, as moby shows it.
+      if (isDigestName(r.name)) entry.digests.add(familiar(r.name));
+      else if (r.name) entry.names.push(familiar(r.name));
       for (const d of r.repoDigests) entry.digests.add(familiar(d));
       byId.set(r.id, entry);
     }
