@@ -5,13 +5,17 @@
 // registry with empty storage on a new port, so every byte is uploaded (no
 // blob already there, no cross-repository mount from skopeo's blob cache).
 // Printed as milliseconds and as a ratio skiff / distribution: below 1.0,
-// skiff is faster.
+// skiff is faster. Beside the wall-clock time, the CPU time each registry
+// process spent on the operation (from /proc): on a machine shared with other
+// work, wall-clock time measures the load as much as the registry, and the
+// CPU time is the steadier of the two.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './lib/measure.ts';
+import { cpuTimeOf } from './lib/proc.ts';
 import { makeLayout, startDistribution, startSkiff, type Started } from './lib/registries.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -28,20 +32,26 @@ function skopeo(args: string[]): Promise<void> {
   });
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
+/** Wall-clock ms of `work`, and the CPU ms the registry process spent meanwhile. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(registry: Started, work: () => Promise<unknown>): Promise<Timing> {
+  const [start, cpu] = [process.hrtime.bigint(), cpuTimeOf(registry.pid)];
   await work();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  return { wall: Number(process.hrtime.bigint() - start) / 1e6, cpu: cpuTimeOf(registry.pid) - cpu };
 }
 
 /** One round against a fresh registry: push, pull once, pull ten times at once. */
-async function round(start: () => Promise<Started>, layout: string, n: number): Promise<number[]> {
+async function round(start: () => Promise<Started>, layout: string, n: number): Promise<Timing[]> {
   const registry = await start();
   try {
     const image = `docker://${registry.host}/bench/image:v1`;
-    const push = await timed(() => skopeo([`oci:${layout}:bench`, image]));
-    const pull = await timed(() => skopeo([image, `dir:${join(work, `pull-${n}`)}`]));
-    const ten = await timed(() => Promise.all([...Array(10).keys()].map((i) => skopeo([image, `dir:${join(work, `pull-${n}-${i}`)}`]))));
+    const push = await timed(registry, () => skopeo([`oci:${layout}:bench`, image]));
+    const pull = await timed(registry, () => skopeo([image, `dir:${join(work, `pull-${n}`)}`]));
+    const ten = await timed(registry, () => Promise.all([...Array(10).keys()].map((i) => skopeo([image, `dir:${join(work, `pull-${n}-${i}`)}`]))));
     return [push, pull, ten];
   } finally {
     await registry.stop();
@@ -53,20 +63,24 @@ try {
   if (spawnSync('which', ['docker-registry']).status !== 0) throw new Error('docker-registry is not installed (npm run setup installs it)');
   const layout = join(work, 'layout');
   const bytes = makeLayout(layout, LAYERS, () => randomBytes(LAYER_BYTES));
-  const results = { skiff: [] as number[][], distribution: [] as number[][] };
-  await round(() => startSkiff(work), layout, -1); // warm-up: page cache, skopeo's own start
-  await round(() => startDistribution(work), layout, -2);
+  const starts = { skiff: () => startSkiff(work), distribution: () => startDistribution(work) };
+  const results = { skiff: [] as Timing[][], distribution: [] as Timing[][] };
+  await round(starts.skiff, layout, -1); // warm-up: page cache, skopeo's own start
+  await round(starts.distribution, layout, -2);
   for (let i = 0; i < RUNS; i++) {
-    results.skiff.push(await round(() => startSkiff(work), layout, i));
-    results.distribution.push(await round(() => startDistribution(work), layout, i));
+    // Taking turns, each going first every other run, so a burst of load elsewhere weighs on both.
+    const order: (keyof typeof starts)[] = i % 2 === 0 ? ['skiff', 'distribution'] : ['distribution', 'skiff'];
+    for (const name of order) results[name].push(await round(starts[name], layout, i));
   }
   console.log(`\nregistry: skopeo against skiff-registry and distribution ${spawnSync('docker-registry', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').pop()}, ` +
-    `a ${(bytes / 1e6).toFixed(0)} MB image in ${LAYERS} layers (median of ${RUNS} runs, each on a fresh registry)\n`);
-  const rows = [['operation', 'skiff ms', 'distribution ms', 'ratio']];
+    `a ${(bytes / 1e6).toFixed(0)} MB image in ${LAYERS} layers (median of ${RUNS} interleaved runs, each on a fresh registry; ` +
+    `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs)\n`);
+  const rows = [['operation', 'skiff ms', 'distribution ms', 'ratio', 'skiff CPU ms', 'distribution CPU ms', 'CPU ratio']];
   ['push', 'pull', '10 pulls at once'].forEach((name, k) => {
-    const s = median(results.skiff.map((r) => r[k]!));
-    const d = median(results.distribution.map((r) => r[k]!));
-    rows.push([name, s.toFixed(0), d.toFixed(0), (s / d).toFixed(2)]);
+    const of = (side: Timing[][], key: keyof Timing) => median(side.map((r) => r[k]![key]));
+    const [s, d] = [of(results.skiff, 'wall'), of(results.distribution, 'wall')];
+    const [sc, dc] = [of(results.skiff, 'cpu'), of(results.distribution, 'cpu')];
+    rows.push([name, s.toFixed(0), d.toFixed(0), (s / d).toFixed(2), sc.toFixed(0), dc.toFixed(0), (sc / dc).toFixed(2)]);
   });
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const [i, row] of rows.entries()) {

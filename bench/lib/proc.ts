@@ -19,6 +19,17 @@ export function memoryOf(pid: number): Memory {
   return { rss: field('Rss'), pss: field('Pss'), private: field('Private_Dirty') };
 }
 
+/**
+ * CPU time a process has used so far, user and system, in ms: fields 14 and
+ * 15 of /proc/PID/stat (`man 5 proc`), in clock ticks of 10 ms (USER_HZ is
+ * 100 on Linux), counted after the command name, which may hold spaces.
+ */
+export function cpuTimeOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export function sumMemory(list: Memory[]): Memory {
   return list.reduce((a, m) => ({ rss: a.rss + m.rss, pss: a.pss + m.pss, private: a.private + m.private }), { rss: 0, pss: 0, private: 0 });
 }

@@ -22,6 +22,7 @@ export function freePort(): Promise<number> {
 
 export interface Started {
   host: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -49,7 +50,7 @@ export async function startSkiff(work: string): Promise<Started> {
   const host = `127.0.0.1:${await freePort()}`;
   const child = spawn(process.execPath, [join(root, 'dist/chapters/05-registry/main.js'), 'serve', '--listen', host, '--storage', storage], { stdio: 'ignore' });
   await waitFor(host, child);
-  return { host, stop: stopper(child, storage) };
+  return { host, pid: child.pid!, stop: stopper(child, storage) };
 }
 
 export async function startDistribution(work: string): Promise<Started> {
@@ -62,7 +63,7 @@ export async function startDistribution(work: string): Promise<Started> {
   ].join('\n'));
   const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
   await waitFor(host, child);
-  return { host, stop: stopper(child, storage) };
+  return { host, pid: child.pid!, stop: stopper(child, storage) };
 }
 
 

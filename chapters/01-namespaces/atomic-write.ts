@@ -91,6 +91,20 @@ export async function writeStreamAtomically(path: string, fill: (file: Writable)
     await rm(temp, { force: true });
     throw err;
   }
-  syncDirectory(dirname(path));
+  await flushDirectory(dirname(path));
+}
+
+/**
+ * syncDirectory on libuv's thread pool: a server that names files while it
+ * answers others (a registry, a daemon pulling) must not stop its event
+ * loop for as long as the disk takes to flush.
+ */
+export async function flushDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 // #endregion write-stream-atomically

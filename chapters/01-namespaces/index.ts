@@ -13,7 +13,7 @@ export {
 export { exec, startExec, type ExecProcess, type ExecOptions, type ExecStarted } from './exec.js';
 export type { InitProcess } from './init-process.js';
 export { DEFAULT_STATE_ROOT, type OciState, type ContainerStatus } from './state.js';
-export { writeAtomically, writeStreamAtomically, syncDirectory, type AtomicWriteOptions } from './atomic-write.js';
+export { writeAtomically, writeStreamAtomically, syncDirectory, flushDirectory, type AtomicWriteOptions } from './atomic-write.js';
 export { isRunning, ownerTag, ownerOf, type ProcessIdentity } from './process-identity.js';
 export { readMountInfo, parseMountInfo, type MountInfo } from './mountinfo.js';
 // The daemon of chapter 03 finds a running container's cgroup files the runtime's way.

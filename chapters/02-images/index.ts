@@ -3,7 +3,7 @@
 // #region exports
 export {
   type Digest, isDigest, parseDigest, digestOf, hexOf, shortId,
-  parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
+  parseReference, normalizeReference, familiarString, familiarRepository, isDigestName, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG, type ImageRef,
   ContentStore, DigestMismatchError, BlobNotFoundError, ResumableWrite, type WrittenBlob,
   MediaType,
   type Descriptor, type OciManifest, type OciIndex, type OciImageConfig, type ContainerConfig, type HistoryEntry, type Platform,

@@ -4,7 +4,8 @@
 // statuses, headers, and the spec's JSON error bodies.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { removeTempDir } from '../helpers/rootfs.ts';
 import { errorCode, http, startRegistry, storageProblems, type Registry, type Reply } from './registry-lab.ts';
 
@@ -257,6 +258,28 @@ describe('the Distribution API, endpoint by endpoint', () => {
       const beyond = await req('GET', `/v2/img/app/blobs/${digest}`, { headers: { Range: 'bytes=5000-' } });
       assert.equal(beyond.status, 416);
       assert.equal(beyond.headers['content-range'], `bytes */${layer.length}`);
+    });
+
+    it('a blob of several megabytes goes out whole and by ranges across buffer boundaries; a client hanging up mid-blob harms no one', async () => {
+      const big = randomBytes(3 * 1024 * 1024 + 17);
+      const digest = await pushBlob('img/big', big);
+      const whole = await req('GET', `/v2/img/big/blobs/${digest}`);
+      assert.equal(sha(whole.body), digest);
+      const across = await req('GET', `/v2/img/big/blobs/${digest}`, { headers: { Range: `bytes=${(1 << 20) - 5}-${(2 << 20) + 4}` } });
+      assert.equal(across.status, 206);
+      assert.ok(across.body.equals(big.subarray((1 << 20) - 5, (2 << 20) + 5)));
+      const tail = await req('GET', `/v2/img/big/blobs/${digest}`, { headers: { Range: `bytes=${3 << 20}-` } });
+      assert.ok(tail.body.equals(big.subarray(3 << 20)));
+      // Read the first bytes, then close the connection while the rest is still being sent.
+      await new Promise<void>((done, fail) => {
+        const url = new URL(registry.url);
+        const r = httpRequest({ host: url.hostname, port: url.port, path: `/v2/img/big/blobs/${digest}`, agent: false }, (res) => {
+          res.once('data', () => (res.destroy(), done()));
+        });
+        r.on('error', fail).end();
+      });
+      const again = await req('GET', `/v2/img/big/blobs/${digest}`);
+      assert.equal(sha(again.body), digest);
     });
 
     it('unknown things: MANIFEST_UNKNOWN, BLOB_UNKNOWN, NAME_UNKNOWN', async () => {

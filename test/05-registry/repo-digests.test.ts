@@ -96,4 +96,35 @@ describe('RepoDigests after pull and push, as dockerd shows them', () => {
     assert.deepEqual(repoDigests(dockerd, image), repoDigests(skiffd, image));
     assert.equal(digestColumn(skiffd, `${distribution.host}/team/pushed`), `${distribution.host}/team/pushed v1 ${pushed}`);
   });
+
+  it('a pull by digest: no tag, the digest in RepoDigests, as in dockerd', async () => {
+    const { layout, ref } = await makeOciLayout(join(work, 'by-digest'), { note: 'by digest' });
+    run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${layout}:${ref}`, `docker://${distribution.host}/team/by-digest:v1`]);
+    const digest = await registryDigest('team/by-digest', 'v1');
+    const image = `${distribution.host}/team/by-digest@${digest}`;
+    const inspectOf = (daemon: Dockerd) => {
+      const [{ RepoTags, RepoDigests }] = JSON.parse(daemon.docker(['image', 'inspect', image]).stdout) as { RepoTags: string[]; RepoDigests: string[] }[];
+      return { RepoTags, RepoDigests };
+    };
+    for (const daemon of [dockerd, skiffd]) daemon.docker(['pull', image]);
+    assert.deepEqual(inspectOf(dockerd), { RepoTags: [], RepoDigests: [image] });
+    assert.deepEqual(inspectOf(skiffd), inspectOf(dockerd));
+    assert.equal(digestColumn(skiffd, `${distribution.host}/team/by-digest`), digestColumn(dockerd, `${distribution.host}/team/by-digest`));
+  });
+
+  it('an image whose tag moved to another keeps its repository digest, untagged, as in dockerd', async () => {
+    const image = `${distribution.host}/team/oci:v1`;
+    const digest = await registryDigest('team/oci', 'v1');
+    const imageId = (daemon: Dockerd) => daemon.docker(['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim();
+    const inspectOf = (daemon: Dockerd, id: string) => {
+      const [{ RepoTags, RepoDigests }] = JSON.parse(daemon.docker(['image', 'inspect', id]).stdout) as { RepoTags: string[]; RepoDigests: string[] }[];
+      return { RepoTags, RepoDigests };
+    };
+    const before = { dockerd: imageId(dockerd), skiffd: imageId(skiffd) };
+    for (const daemon of [dockerd, skiffd]) daemon.docker(['import', '--change', 'CMD ["true"]', rootfsTar, image]);
+    assert.notEqual(imageId(skiffd), before.skiffd, 'the tag moved');
+    assert.deepEqual(inspectOf(dockerd, before.dockerd), { RepoTags: [], RepoDigests: [`${distribution.host}/team/oci@${digest}`] });
+    assert.deepEqual(inspectOf(skiffd, before.skiffd), inspectOf(dockerd, before.dockerd));
+    assert.equal(digestColumn(skiffd, `${distribution.host}/team/oci`), digestColumn(dockerd, `${distribution.host}/team/oci`));
+  });
 });

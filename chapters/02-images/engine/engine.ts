@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { NotFoundError, run as runBundle, type Stdio } from '../../01-namespaces/index.js';
 import {
-  familiarString, ImageNotFoundError, ImageStore, loadArchive, MediaType, parseReference, saveArchive, saveArchiveToFile, shortId,
+  familiarString, ImageNotFoundError, ImageStore, isDigestName, loadArchive, MediaType, parseReference, saveArchive, saveArchiveToFile, shortId,
   writeTo, writeToFile,
   type ArchiveFormat, type ArchiveImage, type ImageDeleteItem, type ImageRecord, type LoadedImage, type OciImageConfig,
 } from '../store/index.js';
@@ -153,16 +153,21 @@ export class Engine {
   // #endregion save-import
 
   // #region names-size
-  /** Every name of an image, familiar (`hello:latest`). */
+  /**
+   * Every tag of an image, familiar (`hello:latest`). A name that is a
+   * digest (`docker pull repo@sha256:…`) is no tag: Docker shows it among
+   * the RepoDigests only.
+   */
   async namesOf(image: ImageRecord): Promise<string[]> {
     const records = await this.images.list();
-    return records.filter((r) => r.id === image.id && r.name !== '').map((r) => familiarString(parseReference(r.name)));
+    return records.filter((r) => r.id === image.id && r.name !== '' && !isDigestName(r.name)).map((r) => familiarString(parseReference(r.name)));
   }
 
   /** Its `repository@digest` names, over all its names, short as Docker prints them. */
   async repoDigestsOf(image: ImageRecord): Promise<string[]> {
     const records = (await this.images.list()).filter((r) => r.id === image.id);
-    return [...new Set(records.flatMap((r) => r.repoDigests).map((d) => familiarString(parseReference(d))))];
+    const digests = records.flatMap((r) => (isDigestName(r.name) ? [r.name, ...r.repoDigests] : r.repoDigests));
+    return [...new Set(digests.map((d) => familiarString(parseReference(d))))];
   }
 
   /** Bytes of an image unpacked: the sum of its snapshots' sizes (what `docker images` shows). */

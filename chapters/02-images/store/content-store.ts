@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, syncDirectory } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, isRunning, NotFoundError, ownerOf, ownerTag, flushDirectory } from '../../01-namespaces/index.js';
 import { digestOf, hexOf, isDigest, type Digest } from './digest.js';
 
 // #region vocabulary
@@ -123,7 +123,7 @@ export class ContentStore {
         throw new DigestMismatchError(`size mismatch for ${digest}: expected ${want.size} bytes, got ${size}`);
       }
       await rename(ingestPath, this.path(digest));
-      syncDirectory(this.blobsDir); // and so is the new name
+      await flushDirectory(this.blobsDir); // and so is the new name
       return { digest, size };
     } catch (err) {
       await rm(ingestPath, { force: true });

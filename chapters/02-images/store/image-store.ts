@@ -149,7 +149,7 @@ export class ImageStore {
    * Records `manifestDigest` in index.json, under `name` if one is given.
    * A name moves: the image that had it keeps its other names, or, having
    * none left, stays as an untagged image until it is pruned (Docker's
-   * dangling `<none>:<none>`).
+   * dangling `<none>:<none>`), still with its repository digests.
    */
   private async addToIndex(index: OciIndex, manifestDigest: Digest, name?: string, repoDigests: string[] = []): Promise<void> {
     const size = this.content.size(manifestDigest);
@@ -163,7 +163,12 @@ export class ImageStore {
     const previous = index.manifests.find((d) => named(d) === name);
     index.manifests = index.manifests.filter((d) => named(d) !== name && !(d.digest === manifestDigest && !named(d)));
     if (previous && previous.digest !== manifestDigest && !index.manifests.some((d) => d.digest === previous.digest)) {
-      index.manifests.push({ mediaType: MediaType.ociManifest, digest: previous.digest, size: previous.size });
+      // Untagged, it keeps the digests a registry knows it by, as dockerd's `<none>` image keeps its RepoDigests.
+      const kept = previous.annotations?.[REPO_DIGESTS_ANNOTATION];
+      index.manifests.push({
+        mediaType: MediaType.ociManifest, digest: previous.digest, size: previous.size,
+        ...(kept !== undefined && { annotations: { [REPO_DIGESTS_ANNOTATION]: kept } }),
+      });
     }
     index.manifests.push({
       mediaType: MediaType.ociManifest,

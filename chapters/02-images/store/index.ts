@@ -7,7 +7,7 @@ export { detectCompression, decompress, type Compression } from './compression.j
 export { ContentStore, DigestMismatchError, BlobNotFoundError, type WrittenBlob } from './content-store.js';
 export { ResumableWrite } from './resumable-write.js';
 export {
-  parseReference, normalizeReference, familiarString, familiarRepository, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG,
+  parseReference, normalizeReference, familiarString, familiarRepository, isDigestName, ReferenceError, DEFAULT_DOMAIN, DEFAULT_TAG,
   type ImageRef,
 } from './reference.js';
 export {

@@ -139,4 +139,7 @@ export function familiarString(ref: ImageRef): string {
   if (ref.digest !== undefined) s += `@${ref.digest}`;
   return s;
 }
+
+/** Whether an image's name is `repo@sha256:…` (pulled by digest): Docker counts it a digest, not a tag. */
+export const isDigestName = (name: string): boolean => name.includes('@');
 // #endregion familiar

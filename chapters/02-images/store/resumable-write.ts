@@ -4,7 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDirectory } from '../../01-namespaces/index.js';
+import { flushDirectory } from '../../01-namespaces/index.js';
 import { DigestMismatchError, type ContentStore, type WrittenBlob } from './content-store.js';
 import type { Digest } from './digest.js';
 
@@ -82,7 +82,7 @@ export class ResumableWrite {
     }
     await mkdir(this.content.blobsDir, { recursive: true });
     await rename(this.path, this.content.path(digest));
-    syncDirectory(this.content.blobsDir);
+    await flushDirectory(this.content.blobsDir);
     return { digest, size: this.offset };
   }
   // #endregion resumable-commit

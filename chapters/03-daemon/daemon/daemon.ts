@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine } from '../../02-images/index.js';
+import { Engine, isDigestName } from '../../02-images/index.js';
 import { API_VERSION, checkFilterKeys, MIN_API_VERSION, type EventMessage, type EventQuery, type SystemBackend } from '../api/index.js';
 import { ContainerNetworking, NetworkController, type DnsDefaults } from '../networks/index.js';
 import { ShimPool } from '../shim/index.js';
@@ -173,8 +173,9 @@ export class Daemon implements SystemBackend, DaemonContext {
     const summaries = ids.map((id) => {
       const named = images.filter((i) => i.id === id);
       const size = this.engine.unpackedSize(named[0]!);
+      const digests = named.flatMap((i) => (isDigestName(i.name) ? [i.name, ...i.repoDigests] : i.repoDigests));
       return {
-        Id: id, ParentId: '', RepoTags: named.filter((i) => i.name).map((i) => i.name), RepoDigests: [...new Set(named.flatMap((i) => i.repoDigests))],
+        Id: id, ParentId: '', RepoTags: named.filter((i) => i.name && !isDigestName(i.name)).map((i) => i.name), RepoDigests: [...new Set(digests)],
         Created: Math.floor(Date.parse(named[0]!.created ?? '') / 1000) || 0, Size: size, SharedSize: 0, VirtualSize: size,
         Labels: named[0]!.config.config?.Labels ?? {}, Containers: this.containers.all().filter((c) => c.record.Image === id).length,
       };

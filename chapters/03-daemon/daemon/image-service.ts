@@ -3,7 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../01-namespaces/index.js';
 import {
-  familiarString, historyRows, inspectImage, NoSuchImageError, parseReference, shortId, type Engine, type ImageRecord,
+  familiarString, historyRows, inspectImage, isDigestName, NoSuchImageError, parseReference, shortId, type Engine, type ImageRecord,
 } from '../../02-images/index.js';
 import type { ImageBackend, ImageDeleteResponseItem, JsonMessage, Filters } from '../api/index.js';
 import type { Events } from './events.js';
@@ -13,6 +13,8 @@ import { globMatch } from './glob.js';
 // #region image-names
 const unixTime = (iso: string | undefined): number => Math.floor((Date.parse(iso ?? '') || 0) / 1000);
 const familiar = (name: string): string => familiarString(parseReference(name));
+/** The repository of `name:tag` or `name@digest`, for moby's `reference` filter, which matches either. */
+const repositoryOf = (ref: string): string => (ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref.replace(/:[^:/]*$/, ''));
 
 /** `busybox` → `busybox:latest`, as moby names a missing image; ids and bad names stay as typed. */
 function withDefaultTag(name: string): string {
@@ -40,11 +42,13 @@ export class ImageService implements ImageBackend {
     const byId = new Map<string, { record: ImageRecord; names: string[]; digests: Set<string> }>();
     for (const r of records) {
       const entry = byId.get(r.id) ?? { record: r, names: [], digests: new Set() };
-      if (r.name) entry.names.push(familiar(r.name));
+      // A name that is a digest (a pull by digest) is shown among the digests, as moby shows it.
+      if (isDigestName(r.name)) entry.digests.add(familiar(r.name));
+      else if (r.name) entry.names.push(familiar(r.name));
       for (const d of r.repoDigests) entry.digests.add(familiar(d));
       byId.set(r.id, entry);
     }
-    const groups = [...byId.values()].filter((g) => this.imageMatches(g.record, g.names, filters, records));
+    const groups = [...byId.values()].filter((g) => this.imageMatches(g.record, g.names, [...g.digests], filters, records));
     return groups
       .map(({ record, names, digests }) => ({
         Id: record.id, ParentId: '', RepoTags: names, RepoDigests: [...digests], Created: unixTime(record.created),
@@ -54,7 +58,8 @@ export class ImageService implements ImageBackend {
       .sort((a, b) => b.Created - a.Created);
   }
 
-  private imageMatches(record: ImageRecord, names: string[], filters: Filters, all: ImageRecord[]): boolean {
+  /** moby's filters; `reference` matches a digest's repository as well as a tag (an untagged image keeps its digests). */
+  private imageMatches(record: ImageRecord, names: string[], digests: string[], filters: Filters, all: ImageRecord[]): boolean {
     const labels = record.config.config?.Labels ?? {};
     const createdOf = (ref: string) => {
       const other = all.find((r) => r.name && familiar(r.name) === ref) ?? all.find((r) => r.id.includes(ref));
@@ -64,9 +69,9 @@ export class ImageService implements ImageBackend {
     const created = Date.parse(record.created ?? '') || 0;
     const test = (key: string, ok: (v: string) => boolean) => (filters.get(key) ?? []).every(ok);
     return (
-      test('dangling', (v) => (v === 'true' || v === '1' ? names.length === 0 : names.length > 0)) &&
+      test('dangling', (v) => (v === 'true' || v === '1' ? names.length === 0 : names.length + digests.length > 0)) &&
       test('label', (v) => (v.includes('=') ? labels[v.slice(0, v.indexOf('='))] === v.slice(v.indexOf('=') + 1) : v in labels)) &&
-      (!filters.has('reference') || filters.get('reference')!.some((p) => names.some((n) => globMatch(p, n) || globMatch(p, n.replace(/:[^:/]*$/, ''))))) &&
+      (!filters.has('reference') || filters.get('reference')!.some((p) => [...names, ...digests].some((n) => globMatch(p, n) || globMatch(p, repositoryOf(n))))) &&
       test('before', (v) => created < createdOf(v)) &&
       test('since', (v) => created > createdOf(v))
     );

@@ -1,11 +1,11 @@
 // blob-routes.ts — reading and deleting blobs: end-2 and end-10.
 
-import { pipeline } from 'node:stream/promises';
 import { blobUnknown, unsupported } from '../errors.js';
 import { checkDigest, type RegistryStorage } from '../storage/index.js';
 import { repositoryAccess } from './access.js';
 import { parseRange } from './ranges.js';
 import { sendEmpty } from './responses.js';
+import { sendFile } from './send-file.js';
 import { route, type RequestContext, type Route } from './route.js';
 
 // #region blob-routes
@@ -37,6 +37,6 @@ async function serveBlob(storage: RegistryStorage, { req, res, name, params }: R
   };
   res.writeHead(range ? 206 : 200, headers);
   if (req.method === 'HEAD' || size === 0) return void res.end();
-  await pipeline(storage.blobs.open(digest, range), res).catch(() => res.destroy()); // a client that hung up
+  await sendFile(res, storage.blobs.pathOf(digest), range?.start ?? 0, range?.end ?? size - 1).catch(() => res.destroy()); // a client that hung up
 }
 // #endregion blob-routes

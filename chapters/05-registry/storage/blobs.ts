@@ -1,7 +1,6 @@
 // blobs.ts — the blobs of one repository: the global store seen through links.
 
 import { stat, utimes } from 'node:fs/promises';
-import { createReadStream, type ReadStream } from 'node:fs';
 import { DigestMismatchError, type ContentStore, type Digest } from '../../02-images/index.js';
 import { blobUnknown, digestInvalid } from '../errors.js';
 import type { Layout } from './layout.js';
@@ -20,9 +19,9 @@ export class Blobs {
     return linked ? this.sizeInStore(digest) : undefined;
   }
 
-  /** The bytes from `start` to `end` inclusive (RFC 9110 ranges are inclusive). */
-  open(digest: Digest, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.store.path(digest), { ...range, highWaterMark: 1 << 20 });
+  /** Where the bytes are, for the API to send (a blob's file is never changed, only removed). */
+  pathOf(digest: Digest): string {
+    return this.store.path(digest);
   }
 
   /**

@@ -2,13 +2,18 @@
 
 import { readdir, readFile, rm, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeAtomically } from '../../01-namespaces/index.js';
+import { writeStreamAtomically } from '../../01-namespaces/index.js';
 import { isDigest, type Digest } from '../../02-images/index.js';
 
 // #region links
+/**
+ * Temporary name, fsync, rename, fsync of the directory, as every file Skiff
+ * keeps; the asynchronous form, so the flushes wait on the thread pool and
+ * not in front of every other request.
+ */
 export async function writeLink(path: string, digest: Digest): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  writeAtomically(path, digest);
+  await writeStreamAtomically(path, (file) => new Promise((done, fail) => file.end(digest, (err?: Error | null) => (err ? fail(err) : done()))));
 }
 
 /** The digest a link names, or undefined if there is no such link. */
