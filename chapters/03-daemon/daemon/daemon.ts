@@ -17,7 +17,7 @@ import { Events } from './events.js';
 import { hostInfo, type HostInfo } from './host-info.js';
 import { ImageService } from './image-service.js';
 import { ExecService } from './exec.js';
-import { lockDataRoot } from './pidfile.js';
+import { lockDataRoot } from './data-root-lock.js';
 import { NetworkService } from './network-service.js';
 import { restoreContainers } from './restore.js';
 import type { RemappedRoot } from './remapped-root.js';

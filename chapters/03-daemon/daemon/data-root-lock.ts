@@ -1,4 +1,4 @@
-// pidfile.ts — one daemon per data root.
+// data-root-lock.ts — one daemon per data root.
 //
 // The lock is `skiffd.lock`, created with O_EXCL (man 2 open) and holding its
 // owner as chapter 01's ownerTag: pid and start time. A bare pid would not
@@ -11,7 +11,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { join } from 'node:path';
 import { isRunning, ownerOf, ownerTag, writeAtomically } from '../../01-namespaces/index.js';
 
-// #region pidfile
+// #region data-root-lock
 export class DataRootInUseError extends Error {}
 
 /** Takes the data root for this process; returns the function that gives it back. */
@@ -48,4 +48,4 @@ export function lockDataRoot(dataRoot: string): () => void {
   }
   throw new DataRootInUseError(`data root ${dataRoot}: cannot take ${lock}`);
 }
-// #endregion pidfile
+// #endregion data-root-lock
