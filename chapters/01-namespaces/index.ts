@@ -21,6 +21,7 @@ export { detectCgroups, type CgroupLayout } from './cgroups.js';
 export { parseSignal } from './signals.js';
 export { checkProfile, compileSeccomp, disassemble, dockerDefaultProfile, type SeccompProfile, type CompiledFilter } from './seccomp/index.js';
 export type { DeviceSpec, IdMapping } from './spec.js';
+export { hostId } from './user-namespace.js';
 // For chapter 02, which resolves image paths inside a root filesystem, mounts
 // layers with overlayfs, makes device nodes, and binds a few calls of its own.
 export { resolveInRoot } from './rootfs.js';

@@ -2,7 +2,7 @@
 
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InvalidArgumentError, type IdMapping } from '../../01-namespaces/index.js';
+import { hostId, InvalidArgumentError, type IdMapping } from '../../01-namespaces/index.js';
 
 // #region id-map
 /**
@@ -19,9 +19,9 @@ export interface IdMap {
 
 /** The host id a container id lands on; an id outside every range is refused, as dockerd refuses it. */
 export function toHostId(maps: readonly IdMapping[], id: number, kind: 'uid' | 'gid'): number {
-  const m = maps.find((r) => id >= r.containerID && id < r.containerID + r.size);
-  if (!m) throw new InvalidArgumentError(`layer file owned by ${kind} ${id}: Container ID ${id} cannot be mapped to a host ID`);
-  return m.hostID + (id - m.containerID);
+  const host = hostId(maps, id); // chapter 01's, which writes the same ranges into uid_map
+  if (host === undefined) throw new InvalidArgumentError(`layer file owned by ${kind} ${id}: Container ID ${id} cannot be mapped to a host ID`);
+  return host;
 }
 
 // #endregion id-map

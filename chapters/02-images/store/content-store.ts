@@ -122,8 +122,7 @@ export class ContentStore {
       if (want?.size !== undefined && want.size !== size) {
         throw new DigestMismatchError(`size mismatch for ${digest}: expected ${want.size} bytes, got ${size}`);
       }
-      await rename(ingestPath, this.path(digest));
-      await flushDirectory(this.blobsDir); // and so is the new name
+      await this.adopt(ingestPath, digest);
       return { digest, size };
     } catch (err) {
       await rm(ingestPath, { force: true });
@@ -131,6 +130,21 @@ export class ContentStore {
     }
   }
   // #endregion write-check
+
+  // #region adopt
+  /**
+   * Names a file as the blob `digest`: the caller has fsync'd its bytes and
+   * checked that they hash to it. The rename is the moment the blob exists,
+   * and the directory's flush makes the new name as durable as the bytes.
+   * Every writer of blobs ends here: `write` above, a resumable download, a
+   * registry's upload session.
+   */
+  async adopt(file: string, digest: Digest): Promise<void> {
+    await mkdir(this.blobsDir, { recursive: true });
+    await rename(file, this.path(digest));
+    await flushDirectory(this.blobsDir);
+  }
+  // #endregion adopt
 
   // #region housekeeping
   /** Removes a blob; removing one that is not there is not an error. */

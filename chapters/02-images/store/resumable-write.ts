@@ -2,9 +2,8 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { flushDirectory } from '../../01-namespaces/index.js';
 import { DigestMismatchError, type ContentStore, type WrittenBlob } from './content-store.js';
 import type { Digest } from './digest.js';
 
@@ -66,7 +65,7 @@ export class ResumableWrite {
   // #region resumable-commit
   /**
    * Names the bytes, if they are what the writer expected: fsync'd first,
-   * then renamed into the blob store, as `ContentStore.write` ends. Bytes
+   * then adopted by the blob store, as `ContentStore.write` ends. Bytes
    * that are not what was promised are removed, so no later attempt
    * resumes from them.
    */
@@ -80,9 +79,7 @@ export class ResumableWrite {
       await rm(this.path, { force: true });
       throw new DigestMismatchError(`digest mismatch: expected ${expected.digest} (${expected.size} bytes), got ${digest} (${this.offset} bytes)`);
     }
-    await mkdir(this.content.blobsDir, { recursive: true });
-    await rename(this.path, this.content.path(digest));
-    await flushDirectory(this.content.blobsDir);
+    await this.content.adopt(this.path, digest);
     return { digest, size: this.offset };
   }
   // #endregion resumable-commit

@@ -2,11 +2,10 @@
 
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { flushDirectory } from '../../01-namespaces/index.js';
 import { type ContentStore, type Digest } from '../../02-images/index.js';
 import { digestInvalid, RegistryError, rangeInvalid, uploadUnknown } from '../errors.js';
 import type { Blobs } from './blobs.js';
@@ -105,9 +104,7 @@ export class Uploads {
       if (!(await this.blobs.hold(digest))) {
         const file = await open(data, 'r+');
         await file.sync().finally(() => file.close()); // the bytes are on disk before the name says so
-        await mkdir(this.store.blobsDir, { recursive: true });
-        await rename(data, this.store.path(digest));
-        await flushDirectory(this.store.blobsDir);
+        await this.store.adopt(data, digest);
         await this.blobs.hold(digest); // a new blob is young, whenever its last chunk came (see gc.ts)
       }
       await this.blobs.link(name, digest);
