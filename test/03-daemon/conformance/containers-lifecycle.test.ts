@@ -166,7 +166,8 @@ describe('conformance: container lifecycle', () => {
   it('wait blocks until exit and prints each exit code', () => {
     const started = Date.now();
     c.ok(['run', '-d', '--name', 'slow', IMAGE, 'sh', '-c', 'sleep 1; exit 9']);
-    assert.equal(c.docker(['run', '--name', 'quick', IMAGE, 'sh', '-c', 'exit 3']).code, 3);
+    const quick = c.docker(['run', '--name', 'quick', IMAGE, 'sh', '-c', 'exit 3']);
+    assert.equal(quick.code, 3, quick.stderr);
     assert.equal(c.ok(['wait', 'slow', 'quick']), '9\n3\n');
     assert.ok(Date.now() - started >= 1000, 'wait returned before the container exited');
     // An exited container answers at once.
