@@ -27,6 +27,8 @@ export class ResumableWrite {
   private pendingBytes = 0;
   private unsynced = 0;
   private syncing: Promise<void> = Promise.resolve();
+  /** The batch being written: one at a time, in order, while the next one gathers. */
+  private writing: Promise<void> = Promise.resolve();
   /** Bytes written so far, earlier attempts included: where a `Range` request starts. */
   offset = 0;
 
@@ -49,13 +51,23 @@ export class ResumableWrite {
     this.offset += chunk.length;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= BATCH) await this.flush();
+    if (this.pendingBytes >= BATCH) {
+      await this.writing; // the batch before is down (or its failure is thrown here)
+      this.writing = this.writeBatch(this.takePending());
+      this.writing.catch(() => {}); // handled: the next write, flush or commit awaits it
+    }
+  }
+
+  /** Writes what is gathered and waits until every byte given so far is in the file. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.pendingBytes > 0) await (this.writing = this.writeBatch(this.takePending()));
   }
 
   /** Starts over from byte 0: the source could not resume (a server that ignores `Range`). */
   async restart(): Promise<void> {
-    this.pending = [];
-    this.pendingBytes = 0;
+    await this.writing;
+    this.takePending();
     await this.handle().truncate(0);
     this.hash = createHash('sha256');
     this.offset = 0;
@@ -69,15 +81,16 @@ export class ResumableWrite {
    * that are not what was promised are removed, so no later attempt
    * resumes from them.
    */
-  async commit(expected: { digest: Digest; size: number }): Promise<WrittenBlob> {
+  async commit(expected: { digest: Digest; size?: number }): Promise<WrittenBlob> {
     await this.flush();
     await this.syncing;
     await this.handle().sync();
     await this.close();
     const digest: Digest = `sha256:${this.hash.digest('hex')}`;
-    if (digest !== expected.digest || this.offset !== expected.size) {
+    if (digest !== expected.digest || (expected.size ?? this.offset) !== this.offset) {
       await rm(this.path, { force: true });
-      throw new DigestMismatchError(`digest mismatch: expected ${expected.digest} (${expected.size} bytes), got ${digest} (${this.offset} bytes)`);
+      const size = expected.size === undefined ? '' : ` (${expected.size} bytes)`;
+      throw new DigestMismatchError(`digest mismatch: expected ${expected.digest}${size}, got ${digest} (${this.offset} bytes)`);
     }
     await this.content.adopt(this.path, digest);
     return { digest, size: this.offset };
@@ -89,17 +102,23 @@ export class ResumableWrite {
   /** Writes what is gathered and lets go of the file, which stays for a later attempt to resume. */
   async close(): Promise<void> {
     if (!this.file) return;
-    await this.flush();
-    await this.syncing.catch(() => {});
-    await this.file.close();
-    this.file = undefined;
+    try {
+      await this.flush();
+    } finally {
+      await this.syncing.catch(() => {});
+      await this.file.close();
+      this.file = undefined;
+    }
   }
 
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
+  private takePending(): Buffer[] {
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
+    return batch;
+  }
+
+  private async writeBatch(batch: Buffer[]): Promise<void> {
     // One writev(2) for the batch, without copying it into one buffer; a short
     // write (a full disk) goes on with what is left until it is out or fails.
     const total = batch.reduce((sum, b) => sum + b.length, 0);

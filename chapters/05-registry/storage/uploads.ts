@@ -1,12 +1,9 @@
 // uploads.ts — upload sessions: a blob arriving over several requests.
 
-import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { type ContentStore, type Digest } from '../../02-images/index.js';
+import { DigestMismatchError, ResumableWrite, type ContentStore, type Digest } from '../../02-images/index.js';
 import { digestInvalid, RegistryError, rangeInvalid, uploadUnknown } from '../errors.js';
 import type { Blobs } from './blobs.js';
 import type { Layout } from './layout.js';
@@ -21,14 +18,9 @@ export interface UploadStatus {
   size: number;
 }
 
-/** The running sha256 of a session, valid while it has seen every byte of the file. */
-interface RunningHash {
-  hash: Hash;
-  size: number;
-}
-
 export class Uploads {
-  private readonly hashes = new Map<string, RunningHash>();
+  /** Each open session's file, written and hashed as its bytes arrive (chapter 02's `ResumableWrite`). */
+  private readonly writers = new Map<string, ResumableWrite>();
   /** Sessions a request is writing to: a second writer would interleave its bytes. */
   private readonly busy = new Set<string>();
 
@@ -38,6 +30,14 @@ export class Uploads {
     if (!UUID_RE.test(id)) throw uploadUnknown(id); // ids are ours: anything else is not a session (nor a path)
     return join(this.layout.uploadDir(name, id), 'data');
   }
+
+  /** The session's writer; after a restart, reopening the file hashes what it already holds. */
+  private async writerOf(name: string, id: string): Promise<ResumableWrite> {
+    const data = this.dataOf(name, id);
+    let writer = this.writers.get(data);
+    if (!writer) this.writers.set(data, (writer = await ResumableWrite.open(this.store, data)));
+    return writer;
+  }
   // #endregion session-state
 
   // #region start
@@ -45,7 +45,6 @@ export class Uploads {
     const id = randomUUID();
     await mkdir(this.layout.uploadDir(name, id), { recursive: true });
     await (await open(this.dataOf(name, id), 'wx')).close();
-    this.hashes.set(id, { hash: createHash('sha256'), size: 0 });
     return { id, size: 0 };
   }
 
@@ -64,28 +63,25 @@ export class Uploads {
    * Appends a chunk. With a Content-Range the chunk must start exactly where
    * the session stands, or it is refused with 416 and nothing is written;
    * without one (docker and skopeo send none) it simply goes at the end.
-   * The bytes are hashed as they pass; the file is written through a
-   * stream, so the socket is read while earlier bytes go to disk.
+   * The answer waits until every byte is in the file. A chunk cut short
+   * keeps the bytes that came: the writer is closed, and the next request
+   * reopens the file, so its hash is always of exactly what the file holds.
    */
-  async append(name: string, id: string, chunk: AsyncIterable<Uint8Array>, startAt?: number): Promise<UploadStatus> {
+  async append(name: string, id: string, chunk: AsyncIterable<Buffer>, startAt?: number): Promise<UploadStatus> {
     return this.exclusively(id, async () => {
       const { size } = await this.status(name, id);
       if (startAt !== undefined && startAt !== size) {
         throw rangeInvalid(`the upload holds ${size} bytes, so a chunk must start at ${size}, not ${startAt}`);
       }
-      const running = this.hashes.get(id);
-      const tracked = running !== undefined && running.size === size;
-      const file = await open(this.dataOf(name, id), 'a');
-      let written = size;
-      const count = new Transform({
-        transform(bytes: Buffer, _encoding, done) {
-          written += bytes.length;
-          if (tracked) (running.hash.update(bytes), (running.size = written));
-          done(null, bytes);
-        },
-      });
-      await pipeline(chunk, count, file.createWriteStream({ highWaterMark: 1 << 20 })); // the stream closes the file
-      return { id, size: written };
+      const writer = await this.writerOf(name, id);
+      try {
+        for await (const bytes of chunk) await writer.write(bytes);
+        await writer.flush();
+      } catch (err) {
+        await this.forget(name, id);
+        throw err;
+      }
+      return { id, size: writer.offset };
     });
   }
   // #endregion append
@@ -94,31 +90,18 @@ export class Uploads {
   /** Closes a session: the bytes must hash to `digest`; then they become a blob of `name`. */
   async commit(name: string, id: string, digest: Digest): Promise<void> {
     await this.exclusively(id, async () => {
-      const data = this.dataOf(name, id);
-      const { size } = await this.status(name, id);
-      const actual = await this.digestOf(id, data, size);
-      if (actual !== digest) {
+      await this.status(name, id);
+      try {
+        await (await this.writerOf(name, id)).commit({ digest }); // checked, flushed, renamed into the store
+      } catch (err) {
+        if (!(err instanceof DigestMismatchError)) throw err;
         await this.remove(name, id); // a session that failed its check is of no use to anyone
-        throw digestInvalid(`expected ${digest}, the upload hashes to ${actual}`);
+        throw digestInvalid(err.message);
       }
-      if (!(await this.blobs.hold(digest))) {
-        const file = await open(data, 'r+');
-        await file.sync().finally(() => file.close()); // the bytes are on disk before the name says so
-        await this.store.adopt(data, digest);
-        await this.blobs.hold(digest); // a new blob is young, whenever its last chunk came (see gc.ts)
-      }
+      await this.blobs.hold(digest); // a new blob is young, whenever its last chunk came (see gc.ts)
       await this.blobs.link(name, digest);
       await this.remove(name, id);
     });
-  }
-
-  /** The session's digest: from the running hash, or by reading the file (after a restart). */
-  private async digestOf(id: string, data: string, size: number): Promise<Digest> {
-    const running = this.hashes.get(id);
-    if (running && running.size === size) return `sha256:${running.hash.digest('hex')}`;
-    const hash = createHash('sha256');
-    for await (const bytes of createReadStream(data)) hash.update(bytes as Buffer);
-    return `sha256:${hash.digest('hex')}`;
   }
   // #endregion commit
 
@@ -129,8 +112,15 @@ export class Uploads {
   }
 
   private async remove(name: string, id: string): Promise<void> {
-    this.hashes.delete(id);
+    await this.forget(name, id);
     await rm(this.layout.uploadDir(name, id), { recursive: true, force: true });
+  }
+
+  /** Lets go of the session's writer, keeping what it wrote. */
+  private async forget(name: string, id: string): Promise<void> {
+    const data = this.dataOf(name, id);
+    await this.writers.get(data)?.close().catch(() => {});
+    this.writers.delete(data);
   }
 
   private async exclusively<T>(id: string, work: () => Promise<T>): Promise<T> {
