@@ -371,4 +371,30 @@ describe('the shim', () => {
     assert.ok(Date.now() - started < 20_000, 'gone before the 30 s boot timeout');
     assert.equal(existsSync(socket), false, 'its socket removed');
   });
+
+  it('ends a shim that cannot listen (its directory removed while it booted), long before its boot timeout', async () => {
+    const socket = join(lab.dir, 'removed-dir', 'spare.sock');
+    const main = join(import.meta.dirname, '../../chapters/03-daemon/shim/main.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', main, socket], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true });
+    const started = Date.now();
+    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+    assert.equal(code, 1);
+    assert.ok(Date.now() - started < 20_000, 'gone before the 30 s boot timeout');
+  });
+
+  it('ends a shim whose launcher left after "ready" without connecting, long before its boot timeout', async () => {
+    // As a daemon that exits between reading "ready" and connecting: the pipe's end closes with no owner.
+    const socket = join(lab.dir, 'unclaimed.sock');
+    const main = join(import.meta.dirname, '../../chapters/03-daemon/shim/main.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', main, socket], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true });
+    const status = child.stdio[3] as Duplex;
+    await new Promise<void>((resolve) => status.on('data', (text: Buffer) => text.toString().includes('ready') && resolve()));
+    assert.equal(existsSync(socket), true, 'it listens');
+    status.destroy();
+    const started = Date.now();
+    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [number | null];
+    assert.equal(code, 1);
+    assert.ok(Date.now() - started < 20_000, 'gone before the 30 s boot timeout');
+    assert.equal(existsSync(socket), false, 'its socket removed');
+  });
 });

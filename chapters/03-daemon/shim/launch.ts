@@ -33,6 +33,8 @@ export async function launchShim(socketPath: string, { background = false } = {}
   const child = spawn(process.execPath, [...shimCommand(), socketPath, ...(background ? ['--background'] : [])], {
     detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], cwd: '/', env: shimEnvironment(),
   });
+  // The status pipe stays open until we have connected: the shim takes its
+  // closing without an owner as word that nobody will come (main.ts).
   const status = child.stdio[3] as Socket;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -44,10 +46,10 @@ export async function launchShim(socketPath: string, { background = false } = {}
       child.once('error', reject);
       child.once('exit', (code, signal) => reject(new RuntimeError(`the shim exited before it was ready (${signal ?? `exit code ${code}`})`)));
     });
+    return await ControlConnection.open(socketPath);
   } finally {
     status.destroy();
     child.unref(); // it lives on its own now; Node still reaps it should it exit while we live
   }
-  return ControlConnection.open(socketPath);
 }
 // #endregion launch

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // main.ts — the shim process: `node shim/main.js <socket>`.
 
-import { appendFileSync, closeSync, writeSync } from 'node:fs';
+import { appendFileSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { prestart } from './container.js';
 import { BACKGROUND, renice } from './niceness.js';
@@ -30,14 +31,18 @@ process.on('uncaughtException', (err) => {
   }
 });
 
-await server.listen(socketPath);
-// fd 3 is the launcher's: "ready" means "connect now". Run by hand, there is none.
+// A path that cannot be listened on (its directory removed, as a stopping
+// daemon's may be while a spare boots) leaves nobody a way in: end now.
+await server.listen(socketPath).catch(() => server.abandon());
+// fd 3 is the launcher's (a socket pair): "ready" means "connect now", and
+// the launcher closes its end once it has connected. Closed with no owner,
+// it says the launcher is gone (a daemon that exited while this spare
+// booted), and nobody will ever connect. Run by hand, there is no fd 3.
 try {
   writeSync(3, 'ready\n');
-  closeSync(3);
+  const launcher = new Socket({ fd: 3, readable: true, writable: false });
+  launcher.on('error', () => launcher.destroy()).once('close', () => server.launcherGone()).resume();
 } catch (err) {
-  // EPIPE: the launcher is gone (a daemon that exited while this spare
-  // booted), so nobody will connect. EBADF: run by hand, with no launcher.
   if ((err as NodeJS.ErrnoException).code === 'EPIPE') await server.abandon();
 }
 // #endregion main

@@ -196,6 +196,18 @@ export class ShimServer {
     return this.exit(1);
   }
 
+  /**
+   * The launcher closed its end of the status pipe. It connects before it
+   * closes, so an owner would be known — but its connection and the pipe's
+   * end may be seen in the same turn of the event loop, hence a look after
+   * this turn's connections are all accepted.
+   */
+  launcherGone(): void {
+    setImmediate(() => {
+      if (!this.owner) void this.abandon();
+    });
+  }
+
   private exiting = false;
 
   private async exit(code: number): Promise<void> {
