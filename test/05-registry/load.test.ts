@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeTempDir, removeTempDir } from '../helpers/rootfs.ts';
@@ -150,5 +150,43 @@ describe('an upload session across a restart', () => {
     const back = await http(registry.url, 'GET', `/v2/resume/me/blobs/${digest}`);
     assert.ok(back.body.equals(bytes));
     assert.deepEqual(storageProblems(storage), []);
+  });
+});
+
+describe('idle upload sessions', () => {
+  let registry: Registry | undefined;
+  after(async () => {
+    await registry?.stop();
+    if (registry) removeTempDir(registry.storage);
+  });
+
+  it('hold no open file between requests, and each goes on from its running hash', async () => {
+    registry = await startRegistry();
+    const pid = registry.process.pid!;
+    const openUploads = () =>
+      readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`).includes('/_uploads/');
+        } catch {
+          return false; // closed while we looked
+        }
+      });
+    const sessions = await Promise.all([...Array(20).keys()].map(async () => {
+      const bytes = randomBytes(300_000);
+      const start = await http(registry!.url, 'POST', '/v2/idle/sessions/blobs/uploads/');
+      const first = await http(registry!.url, 'PATCH', start.headers.location!, { body: bytes.subarray(0, 100_000) });
+      assert.equal(first.status, 202);
+      return { bytes, location: first.headers.location! };
+    }));
+    assert.deepEqual(openUploads(), [], 'twenty sessions half-way, no file of theirs open');
+    for (const { bytes, location } of sessions) {
+      const next = await http(registry.url, 'PATCH', location, { body: bytes.subarray(100_000), headers: { 'Content-Range': `100000-${bytes.length - 1}` } });
+      assert.equal(next.status, 202);
+      const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+      const done = await http(registry.url, 'PUT', `${next.headers.location}?digest=${digest}`);
+      assert.equal(done.status, 201, done.body.toString());
+    }
+    assert.deepEqual(openUploads(), []);
+    assert.deepEqual(storageProblems(registry.storage), []);
   });
 });

@@ -59,7 +59,7 @@ export class ResumableWrite {
   }
 
   /** Writes what is gathered and waits until every byte given so far is in the file. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     await this.writing;
     if (this.pendingBytes > 0) await (this.writing = this.writeBatch(this.takePending()));
   }
@@ -68,7 +68,7 @@ export class ResumableWrite {
   async restart(): Promise<void> {
     await this.writing;
     this.takePending();
-    await this.handle().truncate(0);
+    await (await this.handle()).truncate(0);
     this.hash = createHash('sha256');
     this.offset = 0;
   }
@@ -84,7 +84,7 @@ export class ResumableWrite {
   async commit(expected: { digest: Digest; size?: number }): Promise<WrittenBlob> {
     await this.flush();
     await this.syncing;
-    await this.handle().sync();
+    await (await this.handle()).sync();
     await this.close();
     const digest: Digest = `sha256:${this.hash.digest('hex')}`;
     if (digest !== expected.digest || (expected.size ?? this.offset) !== this.offset) {
@@ -99,15 +99,19 @@ export class ResumableWrite {
 
   // #region resumable-flush
 
-  /** Writes what is gathered and lets go of the file, which stays for a later attempt to resume. */
+  /**
+   * Writes what is gathered and lets go of the file, which stays for a later
+   * attempt to resume — by this writer too: its next write opens the file
+   * again, and its hash has kept count meanwhile.
+   */
   async close(): Promise<void> {
-    if (!this.file) return;
     try {
       await this.flush();
     } finally {
       await this.syncing.catch(() => {});
-      await this.file.close();
+      const file = this.file;
       this.file = undefined;
+      await file?.close();
     }
   }
 
@@ -122,10 +126,11 @@ export class ResumableWrite {
     // One writev(2) for the batch, without copying it into one buffer; a short
     // write (a full disk) goes on with what is left until it is out or fails.
     const total = batch.reduce((sum, b) => sum + b.length, 0);
-    const written = (await this.handle().writev(batch)).bytesWritten;
+    const file = await this.handle();
+    const written = (await file.writev(batch)).bytesWritten;
     if (written < total) {
       const rest = Buffer.concat(batch).subarray(written);
-      for (let done = 0; done < rest.length;) done += (await this.handle().write(rest, done)).bytesWritten;
+      for (let done = 0; done < rest.length;) done += (await file.write(rest, done)).bytesWritten;
     }
     // The disk starts on what is written while the rest is still arriving,
     // so the fsync at the commit waits for the last few megabytes only, not
@@ -133,16 +138,15 @@ export class ResumableWrite {
     this.unsynced += total;
     if (this.unsynced >= SYNC_EVERY) {
       this.unsynced = 0;
-      const file = this.handle();
       const next = this.syncing.then(() => file.datasync());
       next.catch(() => {}); // handled: the commit awaits it and fails with its error
       this.syncing = next;
     }
   }
 
-  private handle(): FileHandle {
-    if (!this.file) throw new Error(`${this.path} is already closed`);
-    return this.file;
+  /** The open file, opened again (for appending) if the writer was closed. */
+  private async handle(): Promise<FileHandle> {
+    return (this.file ??= await open(this.path, 'a'));
   }
 }
 // #endregion resumable-flush

@@ -19,7 +19,11 @@ export interface UploadStatus {
 }
 
 export class Uploads {
-  /** Each open session's file, written and hashed as its bytes arrive (chapter 02's `ResumableWrite`). */
+  /**
+   * Each session's writer (chapter 02's `ResumableWrite`), kept from one
+   * request to the next for its running hash; its file is open only while a
+   * request writes to it, so a thousand idle sessions hold no descriptors.
+   */
   private readonly writers = new Map<string, ResumableWrite>();
   /** Sessions a request is writing to: a second writer would interleave its bytes. */
   private readonly busy = new Set<string>();
@@ -31,11 +35,17 @@ export class Uploads {
     return join(this.layout.uploadDir(name, id), 'data');
   }
 
-  /** The session's writer; after a restart, reopening the file hashes what it already holds. */
-  private async writerOf(name: string, id: string): Promise<ResumableWrite> {
+  /**
+   * The writer of a session whose file holds `size` bytes. A writer that did
+   * not write exactly those (none after a restart) is replaced by one that
+   * reads the file once to hash what it holds.
+   */
+  private async writerOf(name: string, id: string, size: number): Promise<ResumableWrite> {
     const data = this.dataOf(name, id);
-    let writer = this.writers.get(data);
-    if (!writer) this.writers.set(data, (writer = await ResumableWrite.open(this.store, data)));
+    const known = this.writers.get(data);
+    if (known && known.offset === size) return known;
+    const writer = await ResumableWrite.open(this.store, data);
+    this.writers.set(data, writer);
     return writer;
   }
   // #endregion session-state
@@ -64,8 +74,8 @@ export class Uploads {
    * the session stands, or it is refused with 416 and nothing is written;
    * without one (docker and skopeo send none) it simply goes at the end.
    * The answer waits until every byte is in the file. A chunk cut short
-   * keeps the bytes that came: the writer is closed, and the next request
-   * reopens the file, so its hash is always of exactly what the file holds.
+   * keeps the bytes that came; the writer is dropped, so the next request
+   * hashes the file afresh and trusts nothing but what it holds.
    */
   async append(name: string, id: string, chunk: AsyncIterable<Buffer>, startAt?: number): Promise<UploadStatus> {
     return this.exclusively(id, async () => {
@@ -73,10 +83,10 @@ export class Uploads {
       if (startAt !== undefined && startAt !== size) {
         throw rangeInvalid(`the upload holds ${size} bytes, so a chunk must start at ${size}, not ${startAt}`);
       }
-      const writer = await this.writerOf(name, id);
+      const writer = await this.writerOf(name, id, size);
       try {
         for await (const bytes of chunk) await writer.write(bytes);
-        await writer.flush();
+        await writer.close();
       } catch (err) {
         await this.forget(name, id);
         throw err;
@@ -90,9 +100,9 @@ export class Uploads {
   /** Closes a session: the bytes must hash to `digest`; then they become a blob of `name`. */
   async commit(name: string, id: string, digest: Digest): Promise<void> {
     await this.exclusively(id, async () => {
-      await this.status(name, id);
+      const { size } = await this.status(name, id);
       try {
-        await (await this.writerOf(name, id)).commit({ digest }); // checked, flushed, renamed into the store
+        await (await this.writerOf(name, id, size)).commit({ digest }); // checked, flushed, renamed into the store
       } catch (err) {
         if (!(err instanceof DigestMismatchError)) throw err;
         await this.remove(name, id); // a session that failed its check is of no use to anyone
@@ -116,7 +126,7 @@ export class Uploads {
     await rm(this.layout.uploadDir(name, id), { recursive: true, force: true });
   }
 
-  /** Lets go of the session's writer, keeping what it wrote. */
+  /** Drops the session's writer, keeping what it wrote. */
   private async forget(name: string, id: string): Promise<void> {
     const data = this.dataOf(name, id);
     await this.writers.get(data)?.close().catch(() => {});
