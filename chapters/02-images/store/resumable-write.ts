@@ -10,7 +10,7 @@ import type { Digest } from './digest.js';
 // #region resumable-write
 /** Bytes are gathered up to this many before a write(2): a network chunk is often 16–64 KiB. */
 const BATCH = 1 << 20;
-/** After this many bytes, an fdatasync(2) starts in the background (see `flush`). */
+/** After this many bytes, an fdatasync(2) starts in the background (see `writeBatch`). */
 const SYNC_EVERY = 8 << 20;
 
 /**
@@ -29,7 +29,7 @@ export class ResumableWrite {
   private syncing: Promise<void> = Promise.resolve();
   /** The batch being written: one at a time, in order, while the next one gathers. */
   private writing: Promise<void> = Promise.resolve();
-  /** Bytes written so far, earlier attempts included: where a `Range` request starts. */
+  /** Bytes taken so far, earlier attempts included: where a `Range` request starts. */
   offset = 0;
 
   private constructor(private readonly content: ContentStore, readonly path: string, private file: FileHandle | undefined) {}
