@@ -97,8 +97,7 @@ export class ResumableWrite {
   }
   // #endregion resumable-commit
 
-  // #region resumable-flush
-
+  // #region resumable-close
   /** Writes what is gathered and lets go of the file, which stays for a later attempt to resume. */
   async close(): Promise<void> {
     if (!this.file) return;
@@ -110,7 +109,9 @@ export class ResumableWrite {
       this.file = undefined;
     }
   }
+  // #endregion resumable-close
 
+  // #region resumable-flush
   private takePending(): Buffer[] {
     const batch = this.pending;
     this.pending = [];
