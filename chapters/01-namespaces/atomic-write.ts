@@ -15,7 +15,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 
-// #region write-atomically
+// #region atomic-write-options
 export interface AtomicWriteOptions {
   /**
    * Flush the data and the new name to disk (two fsyncs, a few milliseconds).
@@ -35,7 +35,9 @@ function temporaryName(path: string): string {
   const unique = `${process.pid}-${Math.random().toString(16).slice(2, 10)}`;
   return join(dirname(path), `.${basename(path)}.${unique}.tmp`);
 }
+// #endregion atomic-write-options
 
+// #region write-atomically
 /** Writes `data` to `path` whole or not at all: temporary name, fsync, rename, fsync of the directory. */
 export function writeAtomically(path: string, data: string | Uint8Array, { durable = true }: AtomicWriteOptions = {}): void {
   const temp = temporaryName(path);

@@ -46,7 +46,9 @@ function initContainer(config: ContainerInitConfig): never {
   const cgroupNamespace = namespaces.find((ns) => ns.type === 'cgroup');
   const cgroupNamespaceToJoin = cgroupNamespace?.path ? openSync(cgroupNamespace.path, 'r') : undefined;
   runCreateHooks(config);
+  // #endregion container-init
 
+  // #region container-init-pivot
   (hostMounts ? chrootInto : pivotInto)(rootfs, spec.linux?.rootfsPropagation);
   const terminal = spec.process.terminal ? attachConsole('/dev/pts/ptmx', spec.process.user.uid) : undefined;
   if (terminal) bindConsole(terminal.slavePath);
@@ -68,7 +70,7 @@ function initContainer(config: ContainerInitConfig): never {
   waitForStart(fifo, () => runHooks(spec, 'startContainer', { ...config.state, status: 'created' }));
   return execProgram(program);
 }
-// #endregion container-init
+// #endregion container-init-pivot
 
 // #region create-hooks
 /**

@@ -30,7 +30,9 @@ export interface MountInfo {
   source: string;
   superOptions: string[];
 }
+// #endregion mountinfo
 
+// #region parse-mountinfo
 /** `\040` → " ": the kernel's octal escapes, undone. */
 const decode = (text: string): string => text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 
@@ -60,4 +62,4 @@ export function parseMountInfo(text: string): MountInfo[] {
 export function readMountInfo(pid: number | 'self' = 'self'): MountInfo[] {
   return parseMountInfo(readFileSync(`/proc/${pid}/mountinfo`, 'utf8'));
 }
-// #endregion mountinfo
+// #endregion parse-mountinfo

@@ -30,7 +30,9 @@ export interface ContainerInitConfig {
   /** Started in a user namespace: the handshake of user-namespace.ts, and the cgroup joined by the parent. */
   userNamespace?: boolean;
 }
+// #endregion messages
 
+// #region exec-init-config
 /** What the parent sends init to run one more process in a running container. */
 export interface ExecInitConfig {
   kind: 'exec';
@@ -45,7 +47,9 @@ export interface ExecInitConfig {
 }
 
 export type InitConfig = ContainerInitConfig | ExecInitConfig;
+// #endregion exec-init-config
 
+// #region init-messages
 /** What init answers. */
 export type InitMessage =
   /** `console`: init's descriptor of the pty master, to be copied with pidfd_getfd. */
@@ -57,7 +61,7 @@ export type InitMessage =
   /** Put us in the container's cgroup, then answer: a user namespace's root may not write there. */
   | { type: 'join-cgroup' }
   | { type: 'error'; message: string; exitCode: number };
-// #endregion messages
+// #endregion init-messages
 
 // #region init-side
 /** Init: read one line of JSON from the parent (blocking). */

@@ -38,7 +38,9 @@ export function skiffdCommand(): Command {
     .configureOutput({ outputError: (text) => process.stderr.write(text.replace(/^error: /, 'skiffd: ')) })
     .exitOverride();
 }
+// #endregion skiffd-command
 
+// #region skiffd-flags
 interface Flags {
   host?: string[];
   dataRoot: string;
@@ -56,7 +58,7 @@ interface Flags {
   tlskey?: string;
   usernsRemap?: string;
 }
-// #endregion skiffd-command
+// #endregion skiffd-flags
 
 // #region skiffd-main
 /**

@@ -9,7 +9,7 @@ import {
 import { Daemon, remappedDataRoot, type RemappedRoot } from './daemon/index.js';
 import type { DnsDefaults } from './networks/index.js';
 
-// #region start-daemon
+// #region skiffd-options
 export interface SkiffdOptions {
   hosts: string[];
   dataRoot: string;
@@ -32,7 +32,9 @@ export interface RunningDaemon {
   /** Stops listening and lets go of the data root; containers go on running. */
   stop(): Promise<void>;
 }
+// #endregion skiffd-options
 
+// #region start-daemon
 export async function startDaemon(options: SkiffdOptions): Promise<RunningDaemon> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const debug = options.debug ? (line: string) => log(`skiffd: debug: ${line}`) : undefined;

@@ -97,8 +97,7 @@ export class ResumableWrite {
   }
   // #endregion resumable-commit
 
-  // #region resumable-flush
-
+  // #region resumable-close
   /**
    * Writes what is gathered and lets go of the file, which stays for a later
    * attempt to resume — by this writer too: its next write opens the file
@@ -114,7 +113,9 @@ export class ResumableWrite {
       await file?.close();
     }
   }
+  // #endregion resumable-close
 
+  // #region resumable-flush
   private takePending(): Buffer[] {
     const batch = this.pending;
     this.pending = [];

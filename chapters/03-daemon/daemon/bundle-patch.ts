@@ -42,6 +42,8 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string, ext
     if (hc.PidsLimit > 0) resources.pids = { limit: hc.PidsLimit };
     else delete resources.pids;
   }
+  // #endregion bundle-patch
+  // #region bundle-patch-isolation
   if (hc.ReadonlyRootfs) spec.root.readonly = true;
   if (security) applySecurity(spec, security);
   // The primary group is a supplementary group too, as runc's user lookup
@@ -57,4 +59,4 @@ export function patchBundle(bundle: string, hc: HostConfig, network: string, ext
 export function primaryFirst(gid: number, additional: number[] = []): number[] {
   return [gid, ...additional.filter((g) => g !== gid)];
 }
-// #endregion bundle-patch
+// #endregion bundle-patch-isolation

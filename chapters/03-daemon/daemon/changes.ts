@@ -35,6 +35,9 @@ export async function containerChanges(ctx: DaemonContext, c: Container): Promis
   const read = new Promise<void>((resolve, reject) => extract.on('finish', resolve).on('error', reject));
   await diffSnapshot(snapshotter, pathsOf(ctx, c).snapshotKey, extract as unknown as Writable);
   await read;
+  // #endregion changes
+
+  // #region change-kinds
   const changes: { Path: string; Kind: number }[] = [];
   for (const name of names) {
     const base = posix.basename(name);
@@ -57,4 +60,4 @@ function isDirectory(lowers: string[], path: string): boolean {
     }
   });
 }
-// #endregion changes
+// #endregion change-kinds

@@ -60,7 +60,9 @@ export class Container {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly record: ContainerRecord, readonly dir: string) {}
+  // #endregion container
 
+  // #region container-exclusive
   get id(): string {
     return this.record.ID;
   }
@@ -85,7 +87,7 @@ export class Container {
     return next;
   }
 
-  // #endregion container
+  // #endregion container-exclusive
 
   // #region container-changes
   /** Calls off a restart the policy scheduled: the container stays exited. */

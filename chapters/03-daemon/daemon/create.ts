@@ -82,7 +82,9 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     const mounts = containerMounts(daemon, hc, config.Volumes, made);
     const argv = [...(argvPart(config.Entrypoint) ?? []), ...(argvPart(config.Cmd) ?? [])];
     if (argv.length === 0) throw new InvalidArgumentError('No command specified');
+    // #endregion create
 
+    // #region create-on-disk
     const engine = daemon.engine;
     const parent = await unpackImage(engine.images, image, engine.snapshotter);
     let startError: ContainerRecord['StartError'];
@@ -107,6 +109,9 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
       created = await engine.containers.find(name);
       startError = { message: err.message, exitCode: err.exitCode };
     }
+    // #endregion create-on-disk
+
+    // #region create-record
     const paths = engine.containers.paths(created);
     if (!startError) patchBundle(paths.bundle, hc, network, { security, mounts, userns });
     const container = Container.fresh({
@@ -126,4 +131,4 @@ export async function createContainer(daemon: DaemonContext, input: unknown, req
     throw err;
   }
 }
-// #endregion create
+// #endregion create-record

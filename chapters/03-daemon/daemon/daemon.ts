@@ -50,7 +50,7 @@ export interface DaemonConfig {
 export const SERVER_VERSION = '28.2.2-skiff';
 // #endregion daemon-config
 
-// #region daemon-open
+// #region daemon-fields
 export class Daemon implements SystemBackend, DaemonContext {
   readonly engine: Engine;
   readonly events = new Events();
@@ -70,7 +70,9 @@ export class Daemon implements SystemBackend, DaemonContext {
   networking!: ContainerNetworking;
   readonly networkService: NetworkService;
   private readonly unlock: () => void;
+  // #endregion daemon-fields
 
+  // #region daemon-constructor
   private constructor(readonly config: DaemonConfig) {
     this.unlock = lockDataRoot(config.dataRoot);
     mkdirSync(config.execRoot, { recursive: true });
@@ -93,7 +95,9 @@ export class Daemon implements SystemBackend, DaemonContext {
     const warm = config.warmShims ?? 2;
     if (warm > 0) this.shimPool = new ShimPool({ dir: join(this.shimsDir, '.warm'), size: warm });
   }
+  // #endregion daemon-constructor
 
+  // #region daemon-open
   /**
    * Opens the data root (refusing one another daemon holds) and restores
    * what it finds: running containers re-attached through their shims,
@@ -166,7 +170,9 @@ export class Daemon implements SystemBackend, DaemonContext {
       LiveRestoreEnabled: true, Isolation: '', InitBinary: '', SecurityOptions: securityOptions(!!this.remappedRoot), Warnings: [],
     };
   }
+  // #endregion system-backend
 
+  // #region system-df
   async systemDiskUsage(): Promise<Record<string, unknown>> {
     const images = await this.engine.images.list();
     const ids = [...new Set(images.map((i) => i.id))];
@@ -186,7 +192,9 @@ export class Daemon implements SystemBackend, DaemonContext {
       Volumes: this.volumes.store.all().map((v) => this.volumes.view(v, true)),
     };
   }
+  // #endregion system-df
 
+  // #region subscribe-events
   /** Past events are replayed only for a subscriber that gave `since` or `until`, as moby does. */
   subscribeToEvents({ since, until, filters }: EventQuery, listener: (message: EventMessage) => void): { past: EventMessage[]; cancel: () => void } {
     checkFilterKeys(filters, EVENT_FILTERS);
@@ -197,7 +205,7 @@ export class Daemon implements SystemBackend, DaemonContext {
     return { past: replay ? subscription.past.filter(wanted) : [], cancel: subscription.cancel };
   }
 }
-  // #endregion system-backend
+  // #endregion subscribe-events
 
 // #region engine-id
 /** A stable id for this engine, made once per data root (docker info's ID). */

@@ -76,7 +76,9 @@ export function refuseUnsupported(hc: HostConfig): void {
   const log = hc.LogConfig?.Type;
   if (log && log !== 'json-file') throw refuse(`log driver ${log}`);
 }
+// #endregion refused
 
+// #region network-mode
 /**
  * `default`, `bridge`, `none`, `host`, or a network's name or id: each but
  * `host` a network namespace of its own. A network that does not exist is
@@ -88,4 +90,4 @@ export function networkMode(hc: HostConfig, exists: (name: string) => boolean): 
   if (mode === 'default' || exists(mode)) return mode;
   throw new InvalidArgumentError(`network ${mode} not found`);
 }
-// #endregion refused
+// #endregion network-mode

@@ -26,16 +26,17 @@ function withDefaultTag(name: string): string {
 }
 // #endregion image-names
 
-// #region image-list
+// #region image-service
 export class ImageService implements ImageBackend {
   constructor(
     private readonly engine: Engine,
     private readonly events: Events,
-    /** How many containers use an image (their records live with the daemon). */
     /** The containers made from an image, running or not (their records live with the daemon). */
     private readonly containersUsing: (imageId: string) => { id: string; running: boolean }[] = () => [],
   ) {}
+  // #endregion image-service
 
+  // #region image-list
   /** One entry per image id, with all its names, newest first. */
   async images({ filters }: { all: boolean; filters: Filters }): Promise<Record<string, unknown>[]> {
     const records = await this.engine.images.list();
@@ -57,7 +58,9 @@ export class ImageService implements ImageBackend {
       }))
       .sort((a, b) => b.Created - a.Created);
   }
+  // #endregion image-list
 
+  // #region image-filters
   /** moby's filters; `reference` matches a digest's repository as well as a tag (an untagged image keeps its digests). */
   private imageMatches(record: ImageRecord, names: string[], digests: string[], filters: Filters, all: ImageRecord[]): boolean {
     const labels = record.config.config?.Labels ?? {};
@@ -76,7 +79,7 @@ export class ImageService implements ImageBackend {
       test('since', (v) => created > createdOf(v))
     );
   }
-  // #endregion image-list
+  // #endregion image-filters
 
   // #region image-inspect
   /** An image by name, id or digest; a miss in moby's words (`No such image: busybox:latest`). */
@@ -149,7 +152,9 @@ export class ImageService implements ImageBackend {
     }
     return items;
   }
+  // #endregion image-delete
 
+  // #region image-prune
   async imagesPrune(filters: Filters): Promise<{ ImagesDeleted: ImageDeleteResponseItem[]; SpaceReclaimed: number }> {
     const dangling = filters.get('dangling') ?? ['true'];
     if (filters.has('label') || filters.has('until')) throw new InvalidArgumentError('image prune: only the dangling filter is supported');
@@ -163,7 +168,7 @@ export class ImageService implements ImageBackend {
     this.events.log('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
     return { ImagesDeleted: [...deleted, ...gone], SpaceReclaimed: spaceReclaimed };
   }
-  // #endregion image-delete
+  // #endregion image-prune
 
   // #region image-archives
   async loadImages(input: Readable, progress: (message: JsonMessage) => void): Promise<void> {

@@ -24,7 +24,7 @@ const NATIVE = 'SCMP_ARCH_X86_64';
 const GOARCH = 'amd64';
 // #endregion docker-profile-format
 
-// #region resolve-profile
+// #region rule-conditions
 /** A rule's conditions against the container's capabilities, this architecture and this kernel. */
 function applies(rule: DockerRule, caps: readonly string[]): boolean {
   const { includes = {}, excludes = {} } = rule;
@@ -39,7 +39,9 @@ function kernelAtLeast(wanted: string): boolean {
   const [wMajor = 0, wMinor = 0] = wanted.split('.').map((n) => parseInt(n, 10));
   return major > wMajor || (major === wMajor && minor >= wMinor);
 }
+// #endregion rule-conditions
 
+// #region resolve-profile
 /**
  * The JSON the docker CLI read from the user's file, resolved as dockerd
  * resolves it, then checked by the runtime's own schema. Architectures

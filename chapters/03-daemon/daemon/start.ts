@@ -63,7 +63,9 @@ async function run(ctx: DaemonContext, c: Container): Promise<void> {
   }
   running(ctx, c, shim);
 }
+// #endregion run
 
+// #region running
 /** The record says so, the clients hear of it, and the daemon watches for the exit. */
 function running(ctx: DaemonContext, c: Container, shim: Shim): void {
   c.shim = shim;
@@ -74,7 +76,7 @@ function running(ctx: DaemonContext, c: Container, shim: Shim): void {
   ctx.events.log('container', 'start', c.id, c.eventAttributes());
   watch(ctx, c, shim, (again) => startContainer(ctx, again, { policy: true }));
 }
-// #endregion run
+// #endregion running
 
 // #region shim-spec
 function shimSpec(ctx: DaemonContext, c: Container): ShimSpec {

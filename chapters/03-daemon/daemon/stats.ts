@@ -25,7 +25,9 @@ function systemCpuNs(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 8).map(Number);
   return fields.reduce((a, b) => a + b, 0) * 1e7;
 }
+// #endregion stats-sample
 
+// #region cpu-stats
 function cpuStats(cg: ContainerCgroup): CpuStats {
   const online = cpus().length;
   if (cg.version === 'v2') {
@@ -49,8 +51,7 @@ function cpuStats(cg: ContainerCgroup): CpuStats {
     throttling_data: { periods: throttled.nr_periods ?? 0, throttled_periods: throttled.nr_throttled ?? 0, throttled_time: throttled.throttled_time ?? 0 },
   };
 }
-
-// #endregion stats-sample
+// #endregion cpu-stats
 
 // #region stats-memory
 /** A limit above the machine's memory (v1's "no limit" is 2^63 rounded down to a page) is shown as the machine's. */

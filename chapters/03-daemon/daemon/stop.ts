@@ -34,7 +34,9 @@ export async function killContainer(ctx: DaemonContext, c: Container, signalText
   await sendSignal(ctx, c, signal);
   if (signal === 'SIGKILL') await running.exited;
 }
+// #endregion kill-container
 
+// #region mark-stopped
 /**
  * Under the container's lock — so that a start in progress, a restart by
  * the policy among them, finishes first — the container is marked stopped
@@ -56,7 +58,9 @@ function markStopped(c: Container, check: () => void, notRunning: () => Error): 
     return { exited: c.waiters.next('next-exit') }; // in a box: a promise returned would be awaited, under the lock
   });
 }
+// #endregion mark-stopped
 
+// #region send-signal
 /** Sends `signal`; a container that exited meanwhile is not an error. A frozen one is thawed, or SIGKILL would wait for ever. */
 async function sendSignal(ctx: DaemonContext, c: Container, signal: NodeJS.Signals): Promise<void> {
   const shim = c.shim;
@@ -69,7 +73,7 @@ async function sendSignal(ctx: DaemonContext, c: Container, signal: NodeJS.Signa
   }
   if (c.state.Paused && signal === 'SIGKILL') await thaw(ctx, c);
 }
-// #endregion kill-container
+// #endregion send-signal
 
 // #region stop
 /**

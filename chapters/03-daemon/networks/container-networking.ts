@@ -33,7 +33,7 @@ function withDefaults(c: NetworkedContainer, d: DnsDefaults): NetworkedContainer
 }
 // #endregion dns-defaults
 
-// #region attach
+// #region container-networking
 export class ContainerNetworking {
   private readonly proxies = new Map<string, Proxy[]>();
   private readonly resolvers = new Map<string, DnsServer>();
@@ -47,7 +47,9 @@ export class ContainerNetworking {
   ) {
     this.prepareDns();
   }
+  // #endregion container-networking
 
+  // #region attach
   /**
    * At start, between the runtime's create and start (the container's
    * PID 1 exists, its program has not begun): every bridge network plugged

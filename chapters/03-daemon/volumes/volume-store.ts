@@ -48,7 +48,9 @@ export class VolumeStore {
       this.records.set(name, record);
     }
   }
+  // #endregion volume-store
 
+  // #region volume-store-lookup
   mountpoint(name: string): string {
     return join(this.root, name, '_data');
   }
@@ -66,8 +68,7 @@ export class VolumeStore {
   all(): VolumeRecord[] {
     return [...this.records.values()].sort((a, b) => a.Name.localeCompare(b.Name));
   }
-
-  // #endregion volume-store
+  // #endregion volume-store-lookup
 
   // #region volume-store-changes
   /** Makes the directory, then the record: a crash in between leaves a volume without labels, never a record without data. */

@@ -23,7 +23,9 @@ export const ContainerConfigSchema = v.looseObject({
   ExposedPorts: v.optional(v.nullable(v.record(v.string(), v.any()))),
   NetworkDisabled: bool,
 });
+// #endregion config-schema
 
+// #region host-config-schema
 export const RestartPolicySchema = v.looseObject({ Name: str, MaximumRetryCount: int });
 
 /** `--mount`: moby's mount.Mount, with the options of each type. */
@@ -54,7 +56,9 @@ export const HostConfigSchema = v.looseObject({
   CpuRealtimePeriod: int, CpuRealtimeRuntime: int, KernelMemory: int, KernelMemoryTCP: int, MemorySwappiness: int,
   StorageOpt: labels, VolumeDriver: str, Isolation: str, CpuCount: int, CpuPercent: int, IOMaximumIOps: int, IOMaximumBandwidth: int,
 });
+// #endregion host-config-schema
 
+// #region body-schemas
 /** The create body: a Config with HostConfig and NetworkingConfig beside it (moby's ContainerConfigWrapper). */
 export const CreateBodySchema = v.looseObject({
   ...ContainerConfigSchema.entries,
@@ -81,7 +85,7 @@ export type ExecConfig = v.InferOutput<typeof ExecConfigSchema>;
 export type UpdateConfig = v.InferOutput<typeof UpdateConfigSchema>;
 export type HostConfig = v.InferOutput<typeof HostConfigSchema>;
 export type CreateBody = v.InferOutput<typeof CreateBodySchema>;
-// #endregion config-schema
+// #endregion body-schemas
 
 // #region go-errors
 const GO_TYPES: Record<string, string> = { string: 'string', number: 'int64', boolean: 'bool', Array: '[]string', Object: 'map[string]string' };

@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { RuntimeError } from '../../../../01-namespaces/index.js';
 
-// #region json-stream
+// #region json-message
 export interface JsonMessage {
   stream?: string;
   status?: string;
@@ -14,7 +14,9 @@ export interface JsonMessage {
   errorDetail?: { code?: number; message: string };
   error?: string;
 }
+// #endregion json-message
 
+// #region json-stream
 export class JsonStream {
   private started = false;
 

@@ -36,7 +36,9 @@ export function responderFor(res: ServerResponse): Responder {
     },
   };
 }
+// #endregion responder
 
+// #region responder-socket
 /** The same answers, written by hand on a socket taken over by an upgrade. */
 export function responderForSocket(socket: Duplex): Responder {
   let sent = false;
@@ -61,4 +63,4 @@ export function responderForSocket(socket: Duplex): Responder {
     },
   };
 }
-// #endregion responder
+// #endregion responder-socket

@@ -80,7 +80,9 @@ function buildRequest(query: URLSearchParams): BuildRequest {
     quiet: boolValue(query, 'q'),
   };
 }
+// #endregion build-options
 
+// #region build-string-map
 /** `{"KEY": "value"}` from the query; a null value (`--build-arg KEY` unset) is left out. */
 function stringMap(text: string | null, name: string): Record<string, string> {
   if (!text) return {};
@@ -100,4 +102,4 @@ function stringMap(text: string | null, name: string): Record<string, string> {
   }
   return out;
 }
-// #endregion build-options
+// #endregion build-string-map

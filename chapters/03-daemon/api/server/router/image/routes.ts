@@ -104,7 +104,7 @@ export class ImageRouter implements Router {
   }
   // #endregion image-pull-push
 
-  // #region image-archives
+  // #region image-load-save
   /** `docker load`: the archive is the body; progress comes back as a JSON stream. */
   private async load(ctx: RouteContext): Promise<void> {
     const stream = new JsonStream(responseOf(ctx)).begin();
@@ -133,7 +133,9 @@ export class ImageRouter implements Router {
   private saveOne(ctx: RouteContext, name: string): Promise<void> {
     return this.save(ctx, [name]);
   }
+  // #endregion image-load-save
 
+  // #region image-import
   /** `POST /images/create`: `fromImage` pulls; `fromSrc=-` imports the body. */
   private async create(ctx: RouteContext): Promise<void> {
     const fromSrc = ctx.query.get('fromSrc');
@@ -154,4 +156,4 @@ export class ImageRouter implements Router {
     stream.end();
   }
 }
-// #endregion image-archives
+// #endregion image-import
