@@ -36,7 +36,9 @@ export interface CommandSpec {
   stopAtFirstWord?: boolean;
   action: Action;
 }
+// #endregion command-spec
 
+// #region lazy-actions
 /** A command's code, loaded when it runs. */
 const lazy = <M>(load: () => Promise<M>, pick: (m: M) => Action): Action => async (cli, args, flags) => pick(await load())(cli, args, flags);
 const containers = () => import('./container-commands.js');
@@ -53,7 +55,7 @@ export const GROUPS: Record<string, string> = {
 
 const opt = (flags: string, type: OptionSpec['type'], description: string, def?: string): OptionSpec => ({ flags, type, description, default: def });
 const FORMAT = (what: string, short = false) => opt(short ? '-f, --format' : '--format', 'string', `Format output using a custom template:\n'table': Print output in table format with column headers (default)\n'table TEMPLATE': Print output in table format using the given Go template\n'json': Print in JSON format\n'TEMPLATE': Print output using the given Go template for ${what}`);
-// #endregion command-spec
+// #endregion lazy-actions
 
 // #region run-options
 /** The flags of `run` and `create`, which both make a container. */

@@ -158,13 +158,15 @@ export async function logs(cli: Cli, [name]: string[], flags: Flags): Promise<vo
 }
 // #endregion logs
 
-// #region top-stats
+// #region top
 /** `skiff top`: the container's processes, in ps's own columns. */
 export async function top(cli: Cli, [name, ...psArgs]: string[]): Promise<void> {
   const result = await (await cli.engine()).containers.top(name!, { psArgs: psArgs.join(' ') || undefined });
   cli.out(tabwrite([result.Titles.join('\t'), ...result.Processes.map((p) => p.join('\t'))], 20));
 }
+// #endregion top
 
+// #region stats-figures
 /** CPU use between two samples, as a percentage of one CPU times the CPUs online (docker's calculateCPUPercentUnix). */
 function cpuPercent(s: ContainerStats): number {
   const cpu = s.cpu_stats.cpu_usage.total_usage - (s.precpu_stats.cpu_usage?.total_usage ?? 0);
@@ -174,7 +176,9 @@ function cpuPercent(s: ContainerStats): number {
 
 /** Memory in use without the page cache, as docker computes it (cgroup v1 `total_inactive_file`, v2 `inactive_file`). */
 const memoryUsed = (s: ContainerStats) => (s.memory_stats.usage ?? 0) - (s.memory_stats.stats?.total_inactive_file ?? s.memory_stats.stats?.inactive_file ?? 0);
+// #endregion stats-figures
 
+// #region stats
 /** `skiff stats --no-stream`: one sample a container. (Live: the same table, redrawn every second.) */
 export async function stats(cli: Cli, names: string[], flags: Flags): Promise<void> {
   const engine = await cli.engine();
@@ -202,7 +206,7 @@ export async function stats(cli: Cli, names: string[], flags: Flags): Promise<vo
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
-// #endregion top-stats
+// #endregion stats
 
 // #region diff-port
 /** `skiff diff`: `C /etc`, `A /etc/new`, `D /gone`. */

@@ -73,7 +73,9 @@ export const ago = (unixSeconds: number, now = Date.now()): string => `${humanDu
 
 /** The 12-character short id, without `sha256:`. */
 export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+// #endregion durations
 
+// #region go-times
 /** Go's time.Time.String()-like local time docker prints for CreatedAt: `2026-12-06 12:01:26 +0000 UTC`. */
 export function goTime(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -93,7 +95,7 @@ export function goTimeText(text: string): string {
   const zone = m[4] === 'Z' ? '+0000 UTC' : `${m[4]!.replace(':', '')} ${m[4]!.replace(':', '')}`;
   return `${m[1]} ${m[2]}${fraction ? `.${fraction}` : ''} ${zone}`;
 }
-// #endregion durations
+// #endregion go-times
 
 // #region natural-order
 /**

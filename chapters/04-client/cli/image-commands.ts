@@ -55,7 +55,7 @@ export async function images(cli: Cli, [reference]: string[], flags: Flags): Pro
 }
 // #endregion images
 
-// #region build
+// #region build-context
 /** The files of a build context, less those `.dockerignore` excludes (the Dockerfile and .dockerignore always go). */
 async function contextFiles(dir: string, dockerfile: string): Promise<string[]> {
   const ignoreFile = join(dir, '.dockerignore');
@@ -74,7 +74,9 @@ async function contextFiles(dir: string, dockerfile: string): Promise<string[]> 
   walk('');
   return files;
 }
+// #endregion build-context
 
+// #region build
 /** `skiff build PATH`: the context as tar, the legacy builder's output as it comes, the id on -q. */
 export async function build(cli: Cli, [path]: string[], flags: Flags): Promise<void> {
   const engine = await cli.engine();

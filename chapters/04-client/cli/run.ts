@@ -76,7 +76,7 @@ function startFailure(error: EngineError): Error {
 }
 // #endregion create-pulling
 
-// #region stream
+// #region stream-options
 interface StreamOptions {
   stdin: boolean;
   tty: boolean;
@@ -84,7 +84,9 @@ interface StreamOptions {
   resize: (size: { height: number; width: number }) => Promise<void>;
   kill: (signal: string) => Promise<void>;
 }
+// #endregion stream-options
 
+// #region stream
 /**
  * Connects this process's stdio to an attach or exec session until the
  * daemon ends it ('ended') or the user types the detach keys ('detached').
@@ -120,7 +122,7 @@ async function stream(session: AttachSession, options: StreamOptions): Promise<'
 }
 // #endregion stream
 
-// #region start-attach
+// #region start
 /** `skiff start`: starts each container and prints its name; with -a, attaches like run. */
 export async function start(cli: Cli, names: string[], flags: Flags): Promise<number> {
   const engine = await cli.engine();
@@ -148,7 +150,9 @@ export async function start(cli: Cli, names: string[], flags: Flags): Promise<nu
   if (failed.length) throw new CliError(`Error: failed to start containers: ${failed.join(', ')}`, 1);
   return 0;
 }
+// #endregion start
 
+// #region attach
 /** `skiff attach`: this terminal to a running container, until it exits or the detach keys. */
 export async function attach(cli: Cli, [name]: string[], flags: Flags): Promise<number> {
   const engine = await cli.engine();
@@ -162,7 +166,7 @@ export async function attach(cli: Cli, [name]: string[], flags: Flags): Promise<
   if (ended === 'detached') return 0;
   return (await engine.containers.wait(info.Id)).StatusCode;
 }
-// #endregion start-attach
+// #endregion attach
 
 // #region exec-command
 /** `skiff exec`: a command in a running container; its exit code is ours. */
