@@ -209,7 +209,9 @@ export async function df(cli: Cli, _: string[], flags: Flags): Promise<void> {
   const format = str(flags.format) ?? 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
   cli.out(formatRows(format, rows, { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' }));
 }
+// #endregion df
 
+// #region system-prune
 /** `skiff system prune`: stopped containers, unused networks, dangling images, build cache. */
 export async function prune(cli: Cli, _: string[], flags: Flags): Promise<void> {
   const warning = `WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all ${flags.all ? 'images without at least one container associated to them' : 'dangling images'}\n  - ${flags.all ? 'all build cache' : 'unused build cache'}\n`;
@@ -227,7 +229,7 @@ export async function prune(cli: Cli, _: string[], flags: Flags): Promise<void> 
   const total = containers.SpaceReclaimed + images.SpaceReclaimed + (cache.SpaceReclaimed ?? 0);
   cli.out(`${out}Total reclaimed space: ${humanSize(total)}\n`);
 }
-// #endregion df
+// #endregion system-prune
 
 // #region login
 /** `skiff login`: the daemon checks the credentials (POST /auth); they are kept as the docker CLI keeps them. */

@@ -34,7 +34,7 @@ export class TemplateError extends Error {
 }
 // #endregion template-ast
 
-// #region template-lexer
+// #region template-split
 /** Splits `{{ … }}` actions from text, honouring `{{-` and `-}}`, which trim the whitespace beside them. */
 function split(source: string): { text: string; action?: string }[] {
   const parts: { text: string; action?: string }[] = [];
@@ -62,7 +62,9 @@ function split(source: string): { text: string; action?: string }[] {
   }
   return parts;
 }
+// #endregion template-split
 
+// #region template-lexer
 /** The words of an action: strings, parentheses, pipes and bare words. */
 function tokens(action: string): string[] {
   const out: string[] = [];
