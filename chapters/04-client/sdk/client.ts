@@ -41,7 +41,9 @@ export class EngineClient {
     this.networks = new Networks(this.api);
     this.volumes = new Volumes(this.api);
   }
+  // #endregion engine-client
 
+  // #region engine-client-calls
   /** The daemon's address: `unix:///run/skiff/skiffd.sock`, `tcp://host:2376`. */
   get host(): string {
     return this.api.host;
@@ -57,4 +59,4 @@ export class EngineClient {
     return this.api.apiVersion();
   }
 }
-// #endregion engine-client
+// #endregion engine-client-calls

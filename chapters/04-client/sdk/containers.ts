@@ -216,13 +216,17 @@ export class Containers {
     const query = { path, noOverwriteDirNonDir: options.noOverwriteDirNonDir || undefined, copyUIDGID: options.copyUIDGID || undefined };
     await readAll(await this.api.request('PUT', `/containers/${seg(id)}/archive`, { query, body: tar, contentType: 'application/x-tar', signal: options.signal }));
   }
+  // #endregion containers-archive
 
+  // #region containers-exec
   /** `POST /containers/{id}/exec`: prepares a process to run in the container (see Exec.start). */
   exec(id: string, config: ExecCreateRequest, options: Cancellable = {}): Promise<IdResponse> {
     return this.api.json('POST', `/containers/${seg(id)}/exec`, { body: config, signal: options.signal });
   }
 }
+// #endregion containers-exec
 
+// #region path-stat
 /** What `X-Docker-Container-Path-Stat` says about a path. */
 export interface PathStat {
   name: string;
@@ -237,4 +241,4 @@ function decodeStat(header: string | string[] | undefined): PathStat {
   const value = Array.isArray(header) ? header[0] : header;
   return JSON.parse(Buffer.from(value ?? 'e30=', 'base64').toString('utf8')) as PathStat;
 }
-// #endregion containers-archive
+// #endregion path-stat

@@ -158,7 +158,7 @@ function cancelWith(stream: Readable | Duplex, req: ClientRequest, signal: Abort
 
 // #endregion helpers
 
-// #region query-and-errors
+// #region query
 /** `?all=1&filters=…`: booleans as 1/0, as the Go client writes them; arrays repeat the key. */
 export function queryString(query: Query | undefined): string {
   const params = new URLSearchParams();
@@ -180,7 +180,9 @@ export async function readAll(stream: Readable): Promise<Buffer> {
 
 const isReadable = (value: unknown): value is Readable =>
   typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
+// #endregion query
 
+// #region read-error
 /**
  * The error an error response carries. The message is the JSON body's
  * `message` only when Content-Type is exactly application/json (the Go
@@ -203,4 +205,4 @@ async function readError(response: IncomingMessage, path: string): Promise<Error
   }
   return errorForStatus(status, message);
 }
-// #endregion query-and-errors
+// #endregion read-error

@@ -146,7 +146,9 @@ export interface ContainerSummary {
   HostConfig?: { NetworkMode?: string };
   Mounts: MountPoint[];
 }
+// #endregion container-summary
 
+// #region ports-mounts
 /** A published or exposed port. */
 export interface Port {
   IP?: string;
@@ -166,7 +168,7 @@ export interface MountPoint {
   RW?: boolean;
   Propagation?: string;
 }
-// #endregion container-summary
+// #endregion ports-mounts
 
 // #region container-inspect
 /** Everything the daemon knows of one container. @schema GET /containers/{id}/json 200 */
@@ -195,7 +197,9 @@ export interface ContainerInspect {
   Config: ContainerConfig;
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string; Gateway?: string; MacAddress?: string }> };
 }
+// #endregion container-inspect
 
+// #region container-state
 /** Where a container is in its life (swagger `ContainerState`). */
 export interface ContainerState {
   Status: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -210,7 +214,7 @@ export interface ContainerState {
   StartedAt: string;
   FinishedAt: string;
 }
-// #endregion container-inspect
+// #endregion container-state
 
 // #region container-results
 /** `POST /containers/{id}/wait`. @schema POST /containers/{id}/wait 200 */
@@ -266,7 +270,7 @@ export interface CpuStats {
 }
 // #endregion container-stats
 
-// #region exec-types
+// #region exec-requests
 /** The body of `POST /containers/{id}/exec`. @schema POST /containers/{id}/exec body */
 export interface ExecCreateRequest {
   Cmd: string[];
@@ -290,7 +294,9 @@ export interface ExecStartRequest {
   /** @since 1.42 */
   ConsoleSize?: number[] | null;
 }
+// #endregion exec-requests
 
+// #region exec-results
 /** An exec's state; `ExitCode` is final once `Running` is false. @schema GET /exec/{id}/json 200 */
 export interface ExecInspect {
   ID: string;
@@ -308,4 +314,4 @@ export interface ExecInspect {
 export interface IdResponse {
   Id: string;
 }
-// #endregion exec-types
+// #endregion exec-results

@@ -41,6 +41,9 @@ export interface SystemInfo {
   LoggingDriver?: string;
   CgroupDriver?: string;
   CgroupVersion?: string;
+  // #endregion system-info
+
+  // #region system-info-host
   KernelVersion: string;
   OperatingSystem: string;
   OSVersion?: string;
@@ -63,7 +66,7 @@ export interface SystemInfo {
   SecurityOptions?: string[] | null;
   Warnings?: string[] | null;
 }
-// #endregion system-info
+// #endregion system-info-host
 
 // #region system-df
 /** `GET /system/df`. @schema GET /system/df 200 */
