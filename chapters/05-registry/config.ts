@@ -84,7 +84,9 @@ export function loadConfig(path: string | undefined): RegistryConfig {
   }
   return config;
 }
+// #endregion load
 
+// #region config-issues
 /**
  * One line for the first thing wrong. A strict object reports a key it does
  * not know as a key that should not exist (expected "never"); a typo such as
@@ -97,7 +99,9 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   }
   return `${v.getDotPath(issue) ?? '(top)'}: ${issue.message}`;
 }
+// #endregion config-issues
 
+// #region durations
 /** `90s`, `10m`, `1h30m`, `7d` in milliseconds. */
 export function parseDuration(text: string): number {
   const unit: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
@@ -105,4 +109,4 @@ export function parseDuration(text: string): number {
   for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h|d)/g)) total += Number(n) * unit[u!]!;
   return total;
 }
-// #endregion load
+// #endregion durations

@@ -18,7 +18,7 @@ export function parseListen(text: string): { host: string; port: number } {
 }
 // #endregion listen-address
 
-// #region serve
+// #region serve-options
 export interface Running {
   server: Server;
   url: string;
@@ -33,7 +33,9 @@ export interface ServeOptions {
   extraRoutes?: Route[];
   log?: (line: string) => void;
 }
+// #endregion serve-options
 
+// #region serve
 export async function serve(options: ServeOptions): Promise<Running> {
   const { config } = options;
   if (config.auth && !options.access) throw new InvalidArgumentError('config auth: given, but no access controller to apply it');

@@ -53,7 +53,9 @@ async function putManifest(storage: RegistryStorage, { req, res, name, params }:
     ...(subject && { 'OCI-Subject': subject }),
   });
 }
+// #endregion get-put
 
+// #region manifest-body
 /**
  * The body, whole; past the limit, 413. The rest of an oversized body is
  * read and dropped (up to a bound), so the client gets its answer rather
@@ -72,7 +74,7 @@ async function readManifestBody(req: Readable & { headers: Record<string, unknow
   }
   return Buffer.concat(chunks);
 }
-// #endregion get-put
+// #endregion manifest-body
 
 // #region tags-referrers
 async function tagsList(storage: RegistryStorage, { res, name, query }: RequestContext): Promise<void> {
