@@ -23,7 +23,9 @@ export class Blobs {
   pathOf(digest: Digest): string {
     return this.store.path(digest);
   }
+  // #endregion blobs
 
+  // #region blob-links
   /**
    * A blob sent whole in one request (a single POST, or a PUT with the body):
    * chapter 02's content store hashes it on the way in and refuses it under
@@ -49,7 +51,7 @@ export class Blobs {
     if ((await readLink(this.layout.layerLink(name, digest))) !== digest) throw blobUnknown(digest);
     await removeLinkDir(dirname(this.layout.layerLink(name, digest)));
   }
-  // #endregion blobs
+  // #endregion blob-links
 
   // #region hold
   /**

@@ -26,7 +26,9 @@ export async function readLink(path: string): Promise<Digest | undefined> {
     throw err;
   }
 }
+// #endregion links
 
+// #region link-dirs
 /** Removes a link with the directory that holds it (`…/<hex>/link` or `…/<tag>/current/link`). */
 export async function removeLinkDir(dir: string): Promise<boolean> {
   try {
@@ -49,4 +51,4 @@ export async function entriesOf(dir: string): Promise<string[]> {
 }
 
 export const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
-// #endregion links
+// #endregion link-dirs
