@@ -3,7 +3,7 @@
 // checked with the system's own tar.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineLab } from './engine-lab.ts';
@@ -84,6 +84,24 @@ test('save and export that cannot write: one line, exit 1, nothing mounted, no p
     /^Error: failed to save image: invalid output path: stat \/nonexistent\/dir: no such file or directory$/m);
   oneLine(lab.engine(['export', '-o', '/nonexistent/x.tar', 'to-export']),
     /^Error: failed to export container: invalid output path: stat \/nonexistent: no such file or directory$/m);
+
+  // What the finished file's rename would replace, refused in the docker CLI's words (checked
+  // against docker 28): a device node (the host's /dev/null, were it that), a FIFO, a symbolic
+  // link, a directory. Each is left as it was.
+  const odd = join(lab.dir, 'odd-outputs');
+  mkdirSync(odd);
+  execFileSync('mknod', [join(odd, 'null'), 'c', '1', '3']);
+  execFileSync('mkfifo', [join(odd, 'fifo')]);
+  symlinkSync(join(odd, 'elsewhere.tar'), join(odd, 'link'));
+  oneLine(lab.engine(['save', '-o', join(odd, 'null'), 'writer']), /^Error: failed to save image: cannot write to a character device file$/m);
+  oneLine(lab.engine(['export', '-o', join(odd, 'null'), 'to-export']), /^Error: failed to export container: cannot write to a character device file$/m);
+  oneLine(lab.engine(['export', '-o', join(odd, 'fifo'), 'to-export']), /^Error: failed to export container: cannot write to a named pipe \(FIFO\)$/m);
+  oneLine(lab.engine(['save', '-o', join(odd, 'link'), 'writer']), /^Error: failed to save image: cannot write to a symbolic link directly$/m);
+  oneLine(lab.engine(['save', '-o', odd, 'writer']), /^Error: failed to save image: cannot write to a directory$/m);
+  assert.ok(lstatSync(join(odd, 'null')).isCharacterDevice(), 'the device node is still one');
+  assert.ok(lstatSync(join(odd, 'fifo')).isFIFO());
+  assert.ok(lstatSync(join(odd, 'link')).isSymbolicLink());
+  assert.deepEqual(readdirSync(odd).sort(), ['fifo', 'link', 'null'], 'no temporary file left, nothing written through the link');
 
   // Standard output on a device that is always full (ENOSPC on every write).
   const toDevFull = (args: string[]) => {

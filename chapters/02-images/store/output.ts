@@ -1,10 +1,10 @@
 // output.ts — writing a tar to where the user asked, and failing in one line when that fails.
 
-import { statSync } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { RuntimeError, writeStreamAtomically } from '../../01-namespaces/index.js';
+import { InvalidArgumentError, RuntimeError, writeStreamAtomically } from '../../01-namespaces/index.js';
 
 // #region check
 /** Writes its bytes to the stream it is given; resolves when it has written them all. */
@@ -12,15 +12,38 @@ export type Producer = (out: Writable) => Promise<unknown>;
 
 /**
  * The docker CLI's check on `-o FILE` before any work starts: the directory
- * must exist. Answers what is wrong, in its words, or undefined.
+ * must exist, and the file be a regular one or none. Answers what is wrong,
+ * in its words, or undefined.
  */
 export function outputPathProblem(path: string): string | undefined {
   try {
     statSync(dirname(path));
-    return undefined;
   } catch (err) {
     return `invalid output path: stat ${dirname(path)}: ${errnoText(err)}`;
   }
+  return destinationProblem(path);
+}
+
+/**
+ * What the finished file's rename(2) must not replace. The rename would
+ * swap a device node, a FIFO or a symbolic link for a regular file —
+ * `save -o /dev/null` run as root would leave the host a /dev/null that
+ * fills its disk — so, as moby's atomic writer does, anything but a
+ * regular file (or nothing) is refused, with the file type named.
+ */
+function destinationProblem(path: string): string | undefined {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : `failed to stat output path: ${errnoText(err)}`;
+  }
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return 'cannot write to a directory';
+  if (stats.isSymbolicLink()) return 'cannot write to a symbolic link directly';
+  if (stats.isFIFO()) return 'cannot write to a named pipe (FIFO)';
+  if (stats.isSocket()) return 'cannot write to a socket';
+  return stats.isCharacterDevice() ? 'cannot write to a character device file' : 'cannot write to a block device file';
 }
 // #endregion check
 
@@ -59,6 +82,8 @@ export async function writeTo(dest: Writable, name: string, produce: Producer): 
 // #region write-to
 /** `-o FILE`: written whole or not at all, through chapter 01's writeStreamAtomically. */
 export async function writeToFile(path: string, produce: Producer): Promise<void> {
+  const problem = destinationProblem(path);
+  if (problem) throw new InvalidArgumentError(`write ${path}: ${problem}`);
   let started = false;
   try {
     await writeStreamAtomically(path, (file) => {
