@@ -102,6 +102,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'port, none published', setup: [running('o1')], command: '$CLI port o1; echo "exit $?"', cleanup: { containers: ['o1'] }, exact: true },
   { name: 'cp both ways', setup: [running('k1')], command: 'rm -rf out; mkdir out; $CLI cp shared/hello.txt k1:/tmp/copied.txt; $CLI exec k1 cat /tmp/copied.txt; $CLI cp k1:/etc/passwd out/passwd; cat out/passwd; $CLI cp k1:/etc out/; ls out/etc | head -3; $CLI cp k1:/nope out/ ; echo "exit $?"', cleanup: { containers: ['k1'] } },
   { name: 'export', setup: [['create', '--name', 'x1', 'busybox']], command: '$CLI export x1 | tar -t | grep -c "bin/busybox"; $CLI export -o x1.tar x1; tar -tf x1.tar | grep -c "^etc/passwd"', cleanup: { containers: ['x1'] }, exact: true },
+  { name: 'save and export -o: only a regular file is replaced, written whole', setup: [['create', '--name', 'x2', 'busybox']], command: 'rm -rf odd; mkdir odd; mknod odd/null c 1 3; mkfifo odd/fifo; ln -s elsewhere.tar odd/link; for o in odd/null odd/fifo odd/link odd nodir/x.tar; do $CLI save -o $o busybox; echo "exit $?"; $CLI export -o $o x2; echo "exit $?"; done; ls -F odd; $CLI save -o odd/ok.tar busybox && stat -c %a odd/ok.tar && tar -tf odd/ok.tar | grep -c manifest.json; ls -A odd', cleanup: { containers: ['x2'] }, exact: true },
   { name: 'container prune -f', setup: exited('q1'), command: '$CLI container prune -f', cleanup: { containers: ['q1'] } },
   // images
   { name: 'images', command: '$CLI images' },

@@ -1,11 +1,12 @@
 // container-commands.ts — the container verbs that need no terminal: ps, stop, rm, logs, top, stats…
 
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CliError, list, str, type Cli, type Flags } from './cli.js';
+import { checkOutput, writeOutput } from './output-file.js';
 import { parseBytes, parseCpus, parseInteger, parseRestart } from './container-options.js';
 import { ago, bytesSize, formatRows, goTime, humanSize, shortId, tabwrite } from './format.js';
 import { inspectOutput } from './inspect.js';
@@ -272,9 +273,10 @@ async function untar(tar: Readable, args: string[]): Promise<void> {
 /** `skiff export`: the container's filesystem as tar, to -o or to a stdout that is not a terminal. */
 export async function exportContainer(cli: Cli, [name]: string[], flags: Flags): Promise<void> {
   const output = str(flags.output);
-  if (!output && process.stdout.isTTY) throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
+  if (output) checkOutput(output, 'failed to export container');
+  else if (process.stdout.isTTY) throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
   const tar = await (await cli.engine()).containers.export(name!);
-  await pipeline(tar, output ? createWriteStream(output) : process.stdout);
+  await (output ? writeOutput(output, tar) : pipeline(tar, process.stdout));
 }
 
 /** Asks before a prune unless -f; only "y" or "Y" goes on, as docker's prompt. */

@@ -1,10 +1,11 @@
 // image-commands.ts — images, build, pull, push, tag, rmi, history, load, save, import, commit, prune.
 
-import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CliError, list, str, type Cli, type Flags } from './cli.js';
+import { checkOutput, writeOutput } from './output-file.js';
 import { confirm, parseFilters } from './container-commands.js';
 import { allAuths, authFor, DOCKER_HUB, registryOf } from './credentials.js';
 import { ago, formatRows, goTime, humanSize, shortId } from './format.js';
@@ -182,9 +183,10 @@ export async function load(cli: Cli, _: string[], flags: Flags): Promise<void> {
 /** `skiff save`: images as a tar stream to -o or to a stdout that is not a terminal. */
 export async function save(cli: Cli, names: string[], flags: Flags): Promise<void> {
   const output = str(flags.output);
-  if (!output && process.stdout.isTTY) throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
+  if (output) checkOutput(output, 'failed to save image');
+  else if (process.stdout.isTTY) throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
   const tar = await (await cli.engine()).images.save(names);
-  await pipeline(tar, output ? createWriteStream(output) : process.stdout);
+  await (output ? writeOutput(output, tar) : pipeline(tar, process.stdout));
 }
 
 /** `skiff import FILE|- [REPO[:TAG]]`: prints the new image's id. */
