@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineLab } from './engine-lab.ts';
 import { engineCommand } from '../helpers/executables.ts';
+import { writeToFile } from '../../chapters/02-images/store/output.ts';
+import { InvalidArgumentError } from '../../chapters/01-namespaces/index.ts';
 
 let lab: EngineLab;
 
@@ -135,4 +137,17 @@ test('save and export that cannot write: one line, exit 1, nothing mounted, no p
   lab.ok(['export', '-o', join(lab.dir, 'ctr.tar'), 'to-export']);
   assert.match(execFileSync('tar', ['-tf', join(lab.dir, 'ctr.tar')], { encoding: 'utf8' }), /^bin\/busybox$/m);
   assert.deepEqual(lab.mounts(), []);
+});
+
+test('the writer itself refuses to rename over a device node, whoever calls it, not only the command line', async () => {
+  const dir = join(lab.dir, 'writer-guard');
+  mkdirSync(dir);
+  const node = join(dir, 'null');
+  execFileSync('mknod', [node, 'c', '1', '3']);
+  let produced = false;
+  await assert.rejects(writeToFile(node, async (out) => { produced = true; out.end('tar'); }), (err) =>
+    err instanceof InvalidArgumentError && /^write .*\/null: cannot write to a character device file$/.test(err.message));
+  assert.equal(produced, false, 'refused before any work');
+  assert.ok(lstatSync(node).isCharacterDevice());
+  assert.deepEqual(readdirSync(dir), ['null']);
 });
